@@ -1,0 +1,33 @@
+// @ts-check
+// Unit tests sit beside the code (*.spec.ts); integration tests boot the real app (test/**/*.int-spec.ts).
+
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  // Type-checking happens in the `typecheck` target; here ts-jest only transpiles, which keeps runs fast.
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+};
+const moduleNameMapper = { '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts' };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/src/**/*.spec.ts'],
+      transform,
+      moduleNameMapper,
+    },
+    {
+      displayName: 'integration',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      transform,
+      moduleNameMapper,
+      // Each file boots the real app on its own database; PGlite's first start takes a few seconds.
+      testTimeout: 60_000,
+    },
+  ],
+};

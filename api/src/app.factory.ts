@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+
+import helmet from '@fastify/helmet';
+import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+
+import { AppModule } from './app.module';
+import { toErrorResponse } from './common/http-error.filter';
+import { createValidationPipe } from './common/validation';
+import type { LogLevel } from './config/app-config';
+import type { ResolvedConfig } from './config/config.module';
+import type { OpenDatabase } from './database/data-source';
+import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateAppOptions {
+  config: ResolvedConfig;
+  database: OpenDatabase;
+  rateLimits?: RateLimitSettings;
+  /** Lets a test see every route as Fastify registers it. */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
+}
+
+/** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
+export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const { config } = options;
+  const adapter = new FastifyAdapter(fastifyOptions(config));
+  const fastify = adapter.getInstance() as unknown as FastifyInstance;
+  if (options.onRoute) fastify.addHook('onRoute', options.onRoute);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, database: options.database, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS }),
+    adapter,
+    { logger: nestLogger(config.logLevel), bodyParser: true },
+  );
+  app.useGlobalPipes(createValidationPipe());
+  await registerHttpHardening(fastify);
+  serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
+  await app.init();
+  return app;
+}
+
+function fastifyOptions(config: ResolvedConfig): FastifyServerOptions {
+  return {
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
+    genReqId: () => randomUUID(),
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            level: config.logLevel,
+            // Only what operations need: never headers (tokens), bodies (messages, emails) or query strings.
+            serializers: {
+              req: (req: { method: string; url: string; id: string }) => ({
+                id: req.id,
+                method: req.method,
+                path: req.url.split('?')[0],
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+  };
+}
+
+async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
+  await fastify.register(helmet, {
+    // JSON API and the self-contained API docs page; nothing loads from other origins.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        fontSrc: ["'self'"],
+        // Self-hosters often start on plain http; upgrading would break every asset there.
+        upgradeInsecureRequests: null,
+      },
+    },
+    frameguard: { action: 'deny' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+    // Responses carry tokens and personal data: no shared or browser cache may keep them.
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control')) void reply.header('Cache-Control', 'no-store');
+  });
+  // Errors Fastify raises before a route runs (body too large, malformed JSON) get the same shape.
+  fastify.setErrorHandler((error, _request, reply) => {
+    const { body, retryAfterSeconds } = toErrorResponse(error);
+    if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
+    void reply.status(body.statusCode).send(body);
+  });
+}
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  silent: [],
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+function nestLogger(level: LogLevel): ConsoleLogger | false {
+  return level === 'silent' ? false : new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[level] });
+}

@@ -1,0 +1,47 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+
+import { AccessGuard } from './access/access.guard';
+import { AccessModule } from './access/access.module';
+import { AuthModule } from './auth/auth.module';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { ConfigModule, type ResolvedConfig } from './config/config.module';
+import type { OpenDatabase } from './database/data-source';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import type { RateLimitSettings } from './rate-limit/rate-limits';
+import { SitesModule } from './sites/sites.module';
+
+export interface AppModuleOptions {
+  config: ResolvedConfig;
+  database: OpenDatabase;
+  rateLimits: RateLimitSettings;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, database, rateLimits }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(database),
+        RateLimitModule.forRoot(rateLimits),
+        AccessModule,
+        AuthModule,
+        OrganizationsModule,
+        SitesModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        // Order matters: rate limits first, so floods never reach token checks or password hashing.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_GUARD, useExisting: AccessGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

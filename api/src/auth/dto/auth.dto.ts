@@ -1,0 +1,127 @@
+import {
+  EMAIL_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  type AuthResponse,
+  type ChangePasswordRequest,
+  type LoginRequest,
+  type LogoutRequest,
+  type MeResponse,
+  type OrganizationMembership,
+  type RefreshRequest,
+  type Role,
+  ROLES,
+  type SignupRequest,
+  type User,
+} from '@cloop/contracts';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+
+/** Refresh tokens are 43 base64url characters; anything else is refused before touching the database. */
+const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+// Passwords are length-checked by the service (in characters, with a clear message); the DTO only
+// bounds the size so a huge string never reaches argon2.
+const PASSWORD_INPUT_MAX = PASSWORD_MAX_LENGTH * 4;
+
+export class SignupDto implements SignupRequest {
+  @ApiProperty({ example: 'ada@example.com', maxLength: EMAIL_MAX_LENGTH })
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MaxLength(PASSWORD_INPUT_MAX)
+  password: string;
+
+  @ApiProperty({ example: 'Ada Lovelace', maxLength: NAME_MAX_LENGTH })
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(NAME_MAX_LENGTH)
+  name: string;
+}
+
+export class LoginDto implements LoginRequest {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_INPUT_MAX)
+  password: string;
+}
+
+export class RefreshDto implements RefreshRequest, LogoutRequest {
+  @ApiProperty({ description: 'The refresh token from the last sign-in or refresh', example: 'q2v6…' })
+  @IsString()
+  @Matches(REFRESH_TOKEN, { message: 'refreshToken is not a Cloop refresh token' })
+  refreshToken: string;
+}
+
+export class ChangePasswordDto implements ChangePasswordRequest {
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_INPUT_MAX)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MaxLength(PASSWORD_INPUT_MAX)
+  newPassword: string;
+}
+
+export class UserDto implements User {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  name: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+}
+
+export class AuthResponseDto implements AuthResponse {
+  @ApiProperty({ description: 'JWT for `Authorization: Bearer`; valid 15 minutes' })
+  accessToken: string;
+
+  @ApiProperty({ format: 'date-time' })
+  accessTokenExpiresAt: string;
+
+  @ApiProperty({ description: 'Opaque; single use: every refresh returns a new one' })
+  refreshToken: string;
+
+  @ApiProperty({ format: 'date-time' })
+  refreshTokenExpiresAt: string;
+
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+}
+
+export class OrganizationMembershipDto implements OrganizationMembership {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: "Ada Lovelace's organization" })
+  name: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+}
+
+export class MeResponseDto implements MeResponse {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({ type: [OrganizationMembershipDto] })
+  organizations: OrganizationMembershipDto[];
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+
+import { DomainError } from '../common/domain-error';
+import type { Tx } from '../database/transactions';
+import { TransactionRunner } from '../database/transactions';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { hashRefreshToken, newRefreshToken, REFRESH_TOKEN_TTL_MS, TokenService } from './token.service';
+
+export interface TokenPair {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  userId: string;
+}
+
+/**
+ * A session is one refresh-token family: sign-in starts it, every refresh rotates it, and reuse of
+ * a rotated token (a sign of theft) or sign-out revokes it together with its access tokens.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  start(tx: Tx, userId: string): Promise<TokenPair> {
+    return this.issue(tx, userId, randomUUID());
+  }
+
+  async rotate(refreshToken: string): Promise<TokenPair> {
+    const tokenHash = hashRefreshToken(refreshToken);
+    const outcome = await this.transactions.run(async (tx) => {
+      const claimed = await this.refreshTokens.claim(tx, tokenHash);
+      if (claimed) return this.issue(tx, claimed.userId, claimed.familyId);
+      const known = await this.refreshTokens.findByHash(tx, tokenHash);
+      if (known?.usedAt) await this.refreshTokens.revokeFamily(tx, known.familyId);
+      return null;
+    });
+    // Thrown after the commit: a reused token must revoke its family even though the call fails.
+    if (!outcome) throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
+    return outcome;
+  }
+
+  async end(refreshToken: string): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const known = await this.refreshTokens.findByHash(tx, hashRefreshToken(refreshToken));
+      if (known) await this.refreshTokens.revokeFamily(tx, known.familyId);
+    });
+  }
+
+  endAllOfUser(tx: Tx, userId: string): Promise<void> {
+    return this.refreshTokens.revokeAllOfUser(tx, userId);
+  }
+
+  isLive(sessionId: string): Promise<boolean> {
+    return this.refreshTokens.isFamilyLive(sessionId);
+  }
+
+  private async issue(tx: Tx, userId: string, familyId: string): Promise<TokenPair> {
+    const refresh = newRefreshToken();
+    const refreshTokenExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
+    await this.refreshTokens.insert(tx, { userId, familyId, tokenHash: refresh.hash, expiresAt: refreshTokenExpiresAt });
+    const access = this.tokens.signAccessToken(userId, familyId);
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt,
+      userId,
+    };
+  }
+}

@@ -1,0 +1,156 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export type DatabaseConfig = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/** Every setting of Cloop, read from the environment once at boot (DESIGN §8). */
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string | null;
+  /** `null` in embedded mode means "generate one and keep it under DATA_DIR". */
+  jwtSecret: string | null;
+  allowSignup: boolean;
+  /** Trust `X-Forwarded-For` from this many proxy hops (0: use the socket address). */
+  trustProxyHops: number;
+  llm: { baseUrl: string; apiKey: string | null; model: string } | null;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const JWT_SECRET_MIN_LENGTH = 32;
+
+/**
+ * Validates the whole environment and reports every bad variable at once, each by name, so an
+ * operator fixes their `.env` in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === '' ? undefined : value;
+  };
+  const fail = <T>(problem: string, fallback: T): T => {
+    problems.push(problem);
+    return fallback;
+  };
+
+  const port = parseInteger(read('PORT') ?? '3000');
+  const validPort =
+    port !== null && port >= 1 && port <= 65535
+      ? port
+      : fail(`PORT must be an integer between 1 and 65535 (got "${read('PORT')}")`, 3000);
+
+  const publicUrlRaw = read('PUBLIC_URL') ?? `http://localhost:${validPort}`;
+  const publicUrl = isHttpUrl(publicUrlRaw)
+    ? publicUrlRaw.replace(/\/+$/, '')
+    : fail(`PUBLIC_URL must be an http(s) URL such as https://chat.example.com (got "${publicUrlRaw}")`, '');
+
+  const dataDirRaw = read('DATA_DIR') ?? './data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+
+  const databaseUrl = read('DATABASE_URL');
+  let database: DatabaseConfig = { kind: 'embedded', dataDir };
+  if (databaseUrl !== undefined) {
+    database = hasProtocol(databaseUrl, ['postgres:', 'postgresql:'])
+      ? { kind: 'postgres', url: databaseUrl }
+      : fail('DATABASE_URL must be a postgres:// or postgresql:// URL', database);
+  }
+
+  const redisUrlRaw = read('REDIS_URL');
+  const redisUrl =
+    redisUrlRaw === undefined || hasProtocol(redisUrlRaw, ['redis:', 'rediss:'])
+      ? (redisUrlRaw ?? null)
+      : fail('REDIS_URL must be a redis:// or rediss:// URL', null);
+
+  const jwtSecretRaw = read('JWT_SECRET');
+  let jwtSecret: string | null = null;
+  if (jwtSecretRaw !== undefined) {
+    jwtSecret =
+      jwtSecretRaw.length >= JWT_SECRET_MIN_LENGTH
+        ? jwtSecretRaw
+        : fail(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`, null);
+  } else if (database.kind === 'postgres') {
+    // Replicas sharing a server must share the secret, so it cannot be generated per process.
+    problems.push('JWT_SECRET is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
+  }
+
+  const allowSignupRaw = read('ALLOW_SIGNUP') ?? 'true';
+  const allowSignup = parseBoolean(allowSignupRaw) ?? fail('ALLOW_SIGNUP must be true or false', true);
+
+  const trustProxyRaw = read('TRUST_PROXY') ?? '0';
+  const trustProxyHops = parseTrustProxy(trustProxyRaw);
+  const validTrustProxy =
+    trustProxyHops ??
+    fail(`TRUST_PROXY must be false, true (one hop) or a number of proxy hops (got "${trustProxyRaw}")`, 0);
+
+  const llmBaseUrl = read('LLM_BASE_URL');
+  let llm: AppConfig['llm'] = null;
+  if (llmBaseUrl !== undefined) {
+    const model = read('LLM_MODEL');
+    if (!isHttpUrl(llmBaseUrl)) problems.push('LLM_BASE_URL must be an http(s) URL');
+    if (model === undefined) problems.push('LLM_MODEL is required when LLM_BASE_URL is set');
+    llm = { baseUrl: llmBaseUrl.replace(/\/+$/, ''), apiKey: read('LLM_API_KEY') ?? null, model: model ?? '' };
+  } else if (read('LLM_MODEL') !== undefined || read('LLM_API_KEY') !== undefined) {
+    problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
+  }
+
+  const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  const logLevel = LOG_LEVELS.includes(logLevelRaw as LogLevel)
+    ? (logLevelRaw as LogLevel)
+    : fail(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`, 'info' as LogLevel);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: validPort,
+    publicUrl,
+    dataDir,
+    database,
+    redisUrl,
+    jwtSecret,
+    allowSignup,
+    trustProxyHops: validTrustProxy,
+    llm,
+    logLevel,
+  };
+}
+
+function parseInteger(value: string): number | null {
+  return /^\d+$/.test(value) ? Number(value) : null;
+}
+
+function parseBoolean(value: string): boolean | null {
+  const normalized = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(normalized)) return true;
+  if (['false', '0', 'no'].includes(normalized)) return false;
+  return null;
+}
+
+function parseTrustProxy(value: string): number | null {
+  const asBoolean = parseBoolean(value);
+  if (asBoolean !== null) return asBoolean ? 1 : 0;
+  const hops = parseInteger(value);
+  return hops !== null && hops <= 10 ? hops : null;
+}
+
+function hasProtocol(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  return hasProtocol(value, ['http:', 'https:']);
+}

@@ -1,0 +1,71 @@
+import { mkdir } from 'node:fs/promises';
+
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+import type { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface OpenDatabase {
+  dataSource: DataSource;
+  /** Closes the pool and, in embedded mode, the in-process PostgreSQL. */
+  close(): Promise<void>;
+}
+
+const EMBEDDED_IN_MEMORY = 'memory://';
+/** Arbitrary constant: every Cloop process takes the same advisory lock to migrate one at a time. */
+const MIGRATION_LOCK_KEY = 727_4231;
+
+/** Opens the database named by the config and brings its schema up to date. */
+export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
+  const common = { type: 'postgres', entities: ENTITIES, migrations: MIGRATIONS, synchronize: false } as const;
+
+  if (config.kind === 'postgres') {
+    const dataSource = new DataSource({ ...common, url: config.url, poolSize: 10, connectTimeoutMS: 10_000 });
+    await dataSource.initialize();
+    await migrateWithLock(dataSource);
+    return { dataSource, close: () => dataSource.destroy() };
+  }
+
+  const pglite = await startPglite(config.dataDir);
+  // PGlite's adapter is ESM-only; a native dynamic import keeps this CommonJS build able to load it.
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const options: DataSourceOptions = {
+    ...common,
+    // One in-process backend: one connection. The short connect timeout turns a query issued outside
+    // an open transaction's EntityManager into a fast error instead of a deadlock.
+    poolSize: 1,
+    connectTimeoutMS: 3_000,
+    extra: { ...createPgConfig(pglite) },
+  };
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+async function startPglite(dataDir: string): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (dataDir !== EMBEDDED_IN_MEMORY) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  return PGlite.create(dataDir);
+}
+
+async function migrateWithLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+export const IN_MEMORY_EMBEDDED_DATABASE: DatabaseConfig = { kind: 'embedded', dataDir: EMBEDDED_IN_MEMORY };

@@ -1,0 +1,15 @@
+import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { InvitationEntity } from '../organizations/invitation.entity';
+import { MembershipEntity } from '../organizations/membership.entity';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { SiteEntity } from '../sites/site.entity';
+import { UserEntity } from '../users/user.entity';
+
+export const ENTITIES = [
+  UserEntity,
+  OrganizationEntity,
+  MembershipEntity,
+  InvitationEntity,
+  RefreshTokenEntity,
+  SiteEntity,
+];

@@ -1,0 +1,4 @@
+import { AccountsOrganizationsSites1764403200000 } from './1764403200000-accounts-organizations-sites';
+
+/** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
+export const MIGRATIONS = [AccountsOrganizationsSites1764403200000];

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+
+import { API_DOCS_PATH, HEALTH_PATH, OPENAPI_JSON_PATH } from '@cloop/contracts';
+
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app-config';
+import { loadOrCreateJwtSecret } from './config/jwt-secret';
+import { openDatabase } from './database/data-source';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig(process.env);
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir));
+  const database = await openDatabase(config.database);
+  const app = await createApp({ config: { ...config, jwtSecret }, database });
+  app.enableShutdownHooks();
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+
+  const where = config.database.kind === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'PostgreSQL server';
+  process.stdout.write(
+    [
+      '',
+      `Cloop is running (${where}; ready in ${Date.now() - started} ms)`,
+      `  API docs:  ${config.publicUrl}${API_DOCS_PATH}`,
+      `  OpenAPI:   ${config.publicUrl}${OPENAPI_JSON_PATH}`,
+      `  Health:    ${config.publicUrl}${HEALTH_PATH}`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+  } else {
+    process.stderr.write(`Cloop failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import {
+  EMAIL_MAX_LENGTH,
+  type Invitation,
+  type InviteMemberRequest,
+  type Member,
+  type Page,
+  type Role,
+  ROLES,
+  type UpdateMemberRequest,
+} from '@cloop/contracts';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsIn, MaxLength } from 'class-validator';
+
+export class InviteMemberDto implements InviteMemberRequest {
+  @ApiProperty({ example: 'grace@example.com' })
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+
+  @ApiProperty({ enum: ROLES, example: 'member' })
+  @IsIn(ROLES)
+  role: Role;
+}
+
+export class UpdateMemberDto implements UpdateMemberRequest {
+  @ApiProperty({ enum: ROLES, example: 'admin' })
+  @IsIn(ROLES)
+  role: Role;
+}
+
+export class MemberDto implements Member {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Grace Hopper' })
+  name: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiProperty({ format: 'date-time' })
+  joinedAt: string;
+}
+
+export class MemberPageDto implements Page<Member> {
+  @ApiProperty({ type: [MemberDto] })
+  items: MemberDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class InvitationDto implements Invitation {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'grace@example.com' })
+  email: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiProperty({ format: 'date-time' })
+  invitedAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt: string;
+}
+
+export class InvitationListDto {
+  @ApiProperty({ type: [InvitationDto] })
+  items: InvitationDto[];
+}
+
+export class InviteMemberResponseDto {
+  @ApiProperty({
+    enum: ['joined', 'invited'],
+    description: '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
+  })
+  status: 'joined' | 'invited';
+
+  @ApiProperty({ type: MemberDto, required: false })
+  member?: MemberDto;
+
+  @ApiProperty({ type: InvitationDto, required: false })
+  invitation?: InvitationDto;
+}

@@ -1,0 +1,106 @@
+import { API_PREFIX, type InviteMemberResponse, type Member, type Page } from '@cloop/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+
+import type { OrganizationScope, Principal } from '../access/access-policy';
+import { OrganizationAccess } from '../access/policies';
+import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { PageQueryDto } from '../common/pagination';
+import {
+  InvitationListDto,
+  InviteMemberDto,
+  InviteMemberResponseDto,
+  MemberDto,
+  MemberPageDto,
+  UpdateMemberDto,
+} from './dto/members.dto';
+import { MembersService } from './members.service';
+
+const invalid = ApiBadRequestResponse({ description: 'Invalid body or parameter', type: ErrorResponseDto });
+const lastOwner = ApiConflictResponse({ description: 'LAST_OWNER: the organization would have no owner', type: ErrorResponseDto });
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('organizations')
+@Controller(`${API_PREFIX}/organizations/:orgId`)
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Get('members')
+  @OrganizationAccess('member')
+  @ApiOperation({ summary: 'Members of the organization and their roles' })
+  @ApiOkResponse({ type: MemberPageDto })
+  list(@CurrentOrganization() scope: OrganizationScope, @Query() query: PageQueryDto): Promise<Page<Member>> {
+    return this.members.list(scope, query);
+  }
+
+  @Post('members')
+  @OrganizationAccess('owner')
+  @ApiOperation({ summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up' })
+  @ApiCreatedResponse({ type: InviteMemberResponseDto })
+  @ApiConflictResponse({ description: 'ALREADY_MEMBER', type: ErrorResponseDto })
+  @invalid
+  invite(
+    @CurrentOrganization() scope: OrganizationScope,
+    @CurrentUser() principal: Principal,
+    @Body() body: InviteMemberDto,
+  ): Promise<InviteMemberResponse> {
+    return this.members.invite(scope, principal, body);
+  }
+
+  @Patch('members/:userId')
+  @OrganizationAccess('owner')
+  @ApiOperation({ summary: "Change a member's role" })
+  @ApiOkResponse({ type: MemberDto })
+  @lastOwner
+  @invalid
+  changeRole(
+    @CurrentOrganization() scope: OrganizationScope,
+    @Param('userId', uuid) userId: string,
+    @Body() body: UpdateMemberDto,
+  ): Promise<Member> {
+    return this.members.changeRole(scope, userId, body.role);
+  }
+
+  @Delete('members/:userId')
+  @OrganizationAccess('member')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a member (owners), or leave the organization (your own user id)' })
+  @ApiNoContentResponse()
+  @lastOwner
+  async remove(
+    @CurrentOrganization() scope: OrganizationScope,
+    @CurrentUser() principal: Principal,
+    @Param('userId', uuid) userId: string,
+  ): Promise<void> {
+    await this.members.remove(scope, principal, userId);
+  }
+
+  @Get('invitations')
+  @OrganizationAccess('member')
+  @ApiOperation({ summary: 'Invitations waiting for their email to sign up' })
+  @ApiOkResponse({ type: InvitationListDto })
+  async listInvitations(@CurrentOrganization() scope: OrganizationScope): Promise<InvitationListDto> {
+    return { items: await this.members.listInvitations(scope) };
+  }
+
+  @Delete('invitations/:invitationId')
+  @OrganizationAccess('owner')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Withdraw an invitation' })
+  @ApiNoContentResponse()
+  async revokeInvitation(
+    @CurrentOrganization() scope: OrganizationScope,
+    @Param('invitationId', uuid) invitationId: string,
+  ): Promise<void> {
+    await this.members.revokeInvitation(scope, invitationId);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+
+import { UsersModule } from '../users/users.module';
+import { InvitationsRepository } from './invitations.repository';
+import { MembersController } from './members.controller';
+import { MembersService } from './members.service';
+import { MembershipsRepository } from './memberships.repository';
+import { OrganizationsRepository } from './organizations.repository';
+
+@Module({
+  imports: [UsersModule],
+  controllers: [MembersController],
+  providers: [MembersService, MembershipsRepository, InvitationsRepository, OrganizationsRepository],
+  exports: [MembershipsRepository, InvitationsRepository, OrganizationsRepository],
+})
+export class OrganizationsModule {}

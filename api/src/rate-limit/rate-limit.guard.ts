@@ -1,0 +1,39 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+
+import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
+import { DomainError } from '../common/domain-error';
+import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
+import { RateLimitStore } from './rate-limit.store';
+import { RATE_LIMIT_SETTINGS, type RateLimitGroup, type RateLimitSettings } from './rate-limits';
+
+/** Runs before authentication, so floods are refused before any token check or password hash. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly store: RateLimitStore,
+    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const group = this.groupOf(context);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const decision = await this.store.consume(`${group}:${request.ip}`, this.settings[group]);
+    if (!decision.allowed) {
+      throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
+        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+      });
+    }
+    return true;
+  }
+
+  private groupOf(context: ExecutionContext): RateLimitGroup {
+    const targets = [context.getHandler(), context.getClass()];
+    const explicit = this.reflector.getAllAndOverride<RateLimitGroup | undefined>(RATE_LIMIT_GROUP, targets);
+    if (explicit) return explicit;
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, targets);
+    return !policy || policy.kind === 'public' ? 'public' : 'admin';
+  }
+}

@@ -1,0 +1,25 @@
+/** The four request groups of the product's rate limits, each counted per client IP. */
+export type RateLimitGroup = 'auth' | 'admin' | 'public' | 'chat';
+
+export interface RateLimitRule {
+  limit: number;
+  windowMs: number;
+}
+
+export type RateLimitSettings = Record<RateLimitGroup, RateLimitRule> & {
+  /** Failed sign-ins for one account from one IP; other IPs are unaffected. */
+  loginFailures: RateLimitRule;
+};
+
+const MINUTE = 60_000;
+
+/** Every limit of Cloop, in one place. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  auth: { limit: 30, windowMs: MINUTE },
+  admin: { limit: 600, windowMs: MINUTE },
+  public: { limit: 300, windowMs: MINUTE },
+  chat: { limit: 120, windowMs: MINUTE },
+  loginFailures: { limit: 5, windowMs: 15 * MINUTE },
+};
+
+export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');

@@ -1,0 +1,192 @@
+import {
+  ASSISTANT_NAME_MAX_LENGTH,
+  type CreateSiteRequest,
+  GREETING_MAX_LENGTH,
+  MAX_ALLOWED_ORIGINS,
+  type Page,
+  RETENTION_DAYS_MAX,
+  RETENTION_DAYS_MIN,
+  SITE_NAME_MAX_LENGTH,
+  type Site,
+  type UpdateSiteRequest,
+  WIDGET_LOCALES,
+  WIDGET_POSITIONS,
+  type WidgetLocale,
+  type WidgetPosition,
+  type WidgetSettings,
+} from '@cloop/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+import { PageQueryDto } from '../../common/pagination';
+import { IsAllowedOrigin } from '../allowed-origin';
+
+export class WidgetSettingsDto implements WidgetSettings {
+  @ApiProperty({ example: '#2563eb' })
+  color: string;
+
+  @ApiProperty({ enum: WIDGET_POSITIONS })
+  position: WidgetPosition;
+
+  @ApiProperty({ example: 'Hi! How can I help you today?', maxLength: GREETING_MAX_LENGTH })
+  greeting: string;
+
+  @ApiProperty({ example: 'Assistant', maxLength: ASSISTANT_NAME_MAX_LENGTH })
+  assistantName: string;
+
+  @ApiProperty({ enum: WIDGET_LOCALES, description: '`auto` follows the visitor’s browser' })
+  locale: WidgetLocale;
+
+  @ApiProperty({ type: String, nullable: true, example: 'https://example.com/privacy' })
+  privacyUrl: string | null;
+}
+
+/** Every field optional: a create or update changes only what it names. */
+export class WidgetSettingsInputDto implements Partial<WidgetSettings> {
+  @ApiPropertyOptional({ example: '#2563eb', description: '`#rrggbb`' })
+  @IsOptional()
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'widget.color must be a colour of the form #rrggbb' })
+  color?: string;
+
+  @ApiPropertyOptional({ enum: WIDGET_POSITIONS })
+  @IsOptional()
+  @IsIn(WIDGET_POSITIONS)
+  position?: WidgetPosition;
+
+  @ApiPropertyOptional({ maxLength: GREETING_MAX_LENGTH })
+  @IsOptional()
+  @IsString()
+  @MaxLength(GREETING_MAX_LENGTH)
+  greeting?: string;
+
+  @ApiPropertyOptional({ maxLength: ASSISTANT_NAME_MAX_LENGTH })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'widget.assistantName must not be blank' })
+  @MaxLength(ASSISTANT_NAME_MAX_LENGTH)
+  assistantName?: string;
+
+  @ApiPropertyOptional({ enum: WIDGET_LOCALES })
+  @IsOptional()
+  @IsIn(WIDGET_LOCALES)
+  locale?: WidgetLocale;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'http(s) URL; `null` removes the link' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  privacyUrl?: string | null;
+}
+
+class SiteFieldsDto {
+  @ApiPropertyOptional({ type: [String], example: ['https://www.example.com'], maxItems: MAX_ALLOWED_ORIGINS })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
+  @IsAllowedOrigin({ each: true })
+  allowedOrigins?: string[];
+
+  @ApiPropertyOptional({ type: WidgetSettingsInputDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetSettingsInputDto)
+  widget?: WidgetSettingsInputDto;
+
+  @ApiPropertyOptional({ description: 'Show an optional email field in the widget' })
+  @IsOptional()
+  @IsBoolean()
+  leadCapture?: boolean;
+
+  @ApiPropertyOptional({ minimum: RETENTION_DAYS_MIN, maximum: RETENTION_DAYS_MAX })
+  @IsOptional()
+  @IsInt()
+  @Min(RETENTION_DAYS_MIN)
+  @Max(RETENTION_DAYS_MAX)
+  retentionDays?: number;
+}
+
+export class CreateSiteDto extends SiteFieldsDto implements CreateSiteRequest {
+  @ApiProperty({ format: 'uuid', description: 'The organization that will own the site (admin or owner role)' })
+  @IsUUID()
+  organizationId: string;
+
+  @ApiProperty({ example: 'Example shop', maxLength: SITE_NAME_MAX_LENGTH })
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(SITE_NAME_MAX_LENGTH)
+  name: string;
+}
+
+export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
+  @ApiPropertyOptional({ maxLength: SITE_NAME_MAX_LENGTH })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxLength(SITE_NAME_MAX_LENGTH)
+  name?: string;
+}
+
+export class ListSitesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only sites of this organization' })
+  @IsOptional()
+  @IsUUID()
+  organizationId?: string;
+}
+
+export class SiteDto implements Site {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationId: string;
+
+  @ApiProperty({ example: 'Example shop' })
+  name: string;
+
+  @ApiProperty({ example: 'pk_3q2-7wEvDfyl1l0k8-L9a5Hd', description: 'Public: goes into the embed snippet' })
+  publicKey: string;
+
+  @ApiProperty({ type: [String], example: ['https://www.example.com'] })
+  allowedOrigins: string[];
+
+  @ApiProperty({ type: WidgetSettingsDto })
+  widget: WidgetSettingsDto;
+
+  @ApiProperty()
+  leadCapture: boolean;
+
+  @ApiProperty({ example: 180 })
+  retentionDays: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export class SitePageDto implements Page<Site> {
+  @ApiProperty({ type: [SiteDto] })
+  items: SiteDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}

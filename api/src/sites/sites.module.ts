@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+
+import { AccessModule } from '../access/access.module';
+import { SitesController } from './sites.controller';
+import { SitesRepository } from './sites.repository';
+import { SitesService } from './sites.service';
+
+@Module({
+  imports: [AccessModule],
+  controllers: [SitesController],
+  providers: [SitesService, SitesRepository],
+})
+export class SitesModule {}

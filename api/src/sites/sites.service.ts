@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+
+import {
+  type CreateSiteRequest,
+  DEFAULT_RETENTION_DAYS,
+  type Page,
+  type Site,
+  type UpdateSiteRequest,
+  type WidgetSettings,
+} from '@cloop/contracts';
+import { Injectable } from '@nestjs/common';
+
+import type { Principal, SiteScope } from '../access/access-policy';
+import { AccessService } from '../access/access.service';
+import { DomainError } from '../common/domain-error';
+import { decodeCursor, pageLimit, toPage } from '../common/pagination';
+import { TransactionRunner } from '../database/transactions';
+import { normalizeOrigin } from './allowed-origin';
+import type { ListSitesQueryDto } from './dto/sites.dto';
+import { mapSite } from './site.mapper';
+import { type SiteChanges, SitesRepository } from './sites.repository';
+
+export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
+  color: '#2563eb',
+  position: 'bottom-right',
+  greeting: 'Hi! How can I help you today?',
+  assistantName: 'Assistant',
+  locale: 'auto',
+  privacyUrl: null,
+};
+
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly sites: SitesRepository,
+    private readonly access: AccessService,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async list(principal: Principal, query: ListSitesQueryDto): Promise<Page<Site>> {
+    const limit = pageLimit(query);
+    const rows = await this.sites.listVisibleTo(
+      principal.userId,
+      { organizationId: query.organizationId },
+      decodeCursor(query.cursor),
+      limit,
+    );
+    return toPage(rows, limit, mapSite, (site) => site);
+  }
+
+  async create(principal: Principal, request: CreateSiteRequest): Promise<Site> {
+    await this.access.requireOrganizationRole(principal.userId, request.organizationId, 'admin');
+    const site = await this.sites.insert({
+      organizationId: request.organizationId,
+      name: request.name.trim(),
+      publicKey: newPublicKey(),
+      allowedOrigins: normalizeOrigins(request.allowedOrigins ?? []),
+      widget: { ...DEFAULT_WIDGET_SETTINGS, ...request.widget },
+      leadCapture: request.leadCapture ?? false,
+      retentionDays: request.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    });
+    return mapSite(site);
+  }
+
+  async get(scope: SiteScope): Promise<Site> {
+    const site = await this.sites.findById(scope.siteId);
+    if (!site) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
+    return mapSite(site);
+  }
+
+  /** Changes only the fields named; widget settings merge into the current ones. */
+  async update(scope: SiteScope, request: UpdateSiteRequest): Promise<Site> {
+    return this.transactions.run(async (tx) => {
+      const site = await this.sites.findForUpdate(tx, scope.siteId);
+      if (!site) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
+      const changes: SiteChanges = {};
+      if (request.name !== undefined) changes.name = request.name.trim();
+      if (request.allowedOrigins !== undefined) changes.allowedOrigins = normalizeOrigins(request.allowedOrigins);
+      if (request.widget !== undefined) changes.widget = { ...site.widget, ...request.widget };
+      if (request.leadCapture !== undefined) changes.leadCapture = request.leadCapture;
+      if (request.retentionDays !== undefined) changes.retentionDays = request.retentionDays;
+      if (Object.keys(changes).length > 0) await this.sites.update(tx, scope.siteId, changes);
+      const updated = await this.sites.findById(scope.siteId, tx);
+      if (!updated) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
+      return mapSite(updated);
+    });
+  }
+
+  /** The old key stops working at once: embeds must be updated with the new snippet. */
+  async rotateKey(scope: SiteScope): Promise<Site> {
+    await this.sites.setPublicKey(scope.siteId, newPublicKey());
+    return this.get(scope);
+  }
+
+  async delete(scope: SiteScope): Promise<void> {
+    await this.sites.delete(scope.siteId);
+  }
+}
+
+/** 144 random bits: public, but not guessable, so one site's key never names another's. */
+function newPublicKey(): string {
+  return `pk_${randomBytes(18).toString('base64url')}`;
+}
+
+function normalizeOrigins(origins: string[]): string[] {
+  // The DTO has validated every entry; normalizing merges spellings of the same origin.
+  return [...new Set(origins.map((origin) => normalizeOrigin(origin) ?? origin))];
+}

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+
+import { randomBytes } from 'node:crypto';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
+
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config/app-config';
+import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/data-source';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  /** Every route Fastify registered, as `METHOD /path`. */
+  routes: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  rateLimits?: Partial<RateLimitSettings>;
+  env?: Record<string, string>;
+}
+
+/** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
+const GENEROUS = { limit: 10_000, windowMs: 60_000 };
+const TEST_RATE_LIMITS: RateLimitSettings = {
+  ...DEFAULT_RATE_LIMITS,
+  auth: GENEROUS,
+  admin: GENEROUS,
+  public: GENEROUS,
+  chat: GENEROUS,
+};
+
+/**
+ * The real application over real HTTP semantics, on a database of its own: in-memory PGlite by
+ * default, or a fresh database on the server named by `DATABASE_URL` (dropped afterwards).
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const server = process.env['DATABASE_URL'] ? await createScratchDatabase(process.env['DATABASE_URL']) : null;
+  const config = loadConfig({
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'silent',
+    TRUST_PROXY: '1',
+    ...(server ? { DATABASE_URL: server.url } : {}),
+    ...options.env,
+  });
+  const database = await openDatabase(server ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
+  const routes: string[] = [];
+  const app = await createApp({
+    config: { ...config, jwtSecret: config.jwtSecret ?? '' },
+    database,
+    rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
+    onRoute: (route) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+    },
+  });
+  // Fastify finalizes its hooks in ready(); listen() does it in production, supertest does not.
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    routes,
+    close: async () => {
+      await app.close();
+      await server?.drop();
+    },
+  };
+}
+
+async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `cloop_test_${randomBytes(6).toString('hex')}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Machine-readable error codes. Clients switch on `code`; `message` is for humans and may change.
+ */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'ROUTE_NOT_FOUND',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'INVALID_REFRESH_TOKEN',
+  'WRONG_PASSWORD',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'SIGNUP_DISABLED',
+  'EMAIL_TAKEN',
+  'WEAK_PASSWORD',
+  'ORGANIZATION_NOT_FOUND',
+  'MEMBER_NOT_FOUND',
+  'ALREADY_MEMBER',
+  'INVITATION_NOT_FOUND',
+  'LAST_OWNER',
+  'SITE_NOT_FOUND',
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The body of every error response. */
+export interface ErrorResponse {
+  statusCode: number;
+  /** HTTP reason phrase, e.g. "Bad Request". */
+  error: string;
+  message: string;
+  code: ErrorCode;
+  /** Per-field problems, present for VALIDATION_FAILED. */
+  details?: string[];
+}

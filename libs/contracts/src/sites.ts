@@ -1,0 +1,51 @@
+export const WIDGET_POSITIONS = ['bottom-right', 'bottom-left'] as const;
+export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
+
+/** `auto` follows the visitor's browser language among the supported ones. */
+export const WIDGET_LOCALES = ['auto', 'en', 'fi'] as const;
+export type WidgetLocale = (typeof WIDGET_LOCALES)[number];
+
+export const SITE_NAME_MAX_LENGTH = 100;
+export const MAX_ALLOWED_ORIGINS = 50;
+export const GREETING_MAX_LENGTH = 500;
+export const ASSISTANT_NAME_MAX_LENGTH = 60;
+export const RETENTION_DAYS_MIN = 1;
+export const RETENTION_DAYS_MAX = 3650;
+export const DEFAULT_RETENTION_DAYS = 180;
+
+export interface WidgetSettings {
+  /** `#rrggbb` */
+  color: string;
+  position: WidgetPosition;
+  greeting: string;
+  assistantName: string;
+  locale: WidgetLocale;
+  /** The site's privacy notice, linked from the widget. */
+  privacyUrl: string | null;
+}
+
+export interface Site {
+  id: string;
+  organizationId: string;
+  name: string;
+  /** Goes into the embed snippet; public by design. */
+  publicKey: string;
+  /** `scheme://host[:port]` values where the widget may run. */
+  allowedOrigins: string[];
+  widget: WidgetSettings;
+  leadCapture: boolean;
+  retentionDays: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateSiteRequest {
+  organizationId: string;
+  name: string;
+  allowedOrigins?: string[];
+  widget?: Partial<WidgetSettings>;
+  leadCapture?: boolean;
+  retentionDays?: number;
+}
+
+export type UpdateSiteRequest = Partial<Omit<CreateSiteRequest, 'organizationId'>>;
