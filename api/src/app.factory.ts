@@ -29,11 +29,15 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const { config } = options;
   const adapter = new FastifyAdapter(fastifyOptions(config));
-  const fastify = adapter.getInstance() as unknown as FastifyInstance;
+  const fastify = adapter.getInstance();
   if (options.onRoute) fastify.addHook('onRoute', options.onRoute);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, database: options.database, rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS }),
+    AppModule.forRoot({
+      config,
+      database: options.database,
+      rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    }),
     adapter,
     { logger: nestLogger(config.logLevel), bodyParser: true },
   );
@@ -93,7 +97,8 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     // Responses carry tokens and personal data: no shared or browser cache may keep them.
-    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control')) void reply.header('Cache-Control', 'no-store');
+    if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control'))
+      void reply.header('Cache-Control', 'no-store');
   });
   // Errors Fastify raises before a route runs (body too large, malformed JSON) get the same shape.
   fastify.setErrorHandler((error, _request, reply) => {

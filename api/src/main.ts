@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen({ port: config.port, host: '0.0.0.0' });
 
-  const where = config.database.kind === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'PostgreSQL server';
+  const where =
+    config.database.kind === 'embedded'
+      ? `embedded PostgreSQL in ${config.database.dataDir}`
+      : 'PostgreSQL server';
   process.stdout.write(
     [
       '',
@@ -33,7 +36,9 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
   } else {
-    process.stderr.write(`Cloop failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Cloop failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

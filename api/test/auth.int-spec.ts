@@ -21,7 +21,10 @@ describe('accounts', () => {
       const body = response.body as AuthResponse;
       expect(body.user).toMatchObject({ email, name: 'Ada Lovelace' });
       expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      const me = await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
+      const me = await t.http
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${body.accessToken}`)
+        .expect(200);
       expect((me.body as MeResponse).organizations).toEqual([
         { id: expect.any(String), name: "Ada Lovelace's organization", role: 'owner' },
       ]);
@@ -42,7 +45,10 @@ describe('accounts', () => {
       ['common', 'password123'],
     ])('refuses a %s password', async (_, password) => {
       const email = uniqueEmail();
-      const response = await t.http.post('/api/v1/auth/signup').send({ email, password, name: 'X' }).expect(400);
+      const response = await t.http
+        .post('/api/v1/auth/signup')
+        .send({ email, password, name: 'X' })
+        .expect(400);
       expect((response.body as ErrorResponse).code).toBe('WEAK_PASSWORD');
       await t.http.post('/api/v1/auth/login').send({ email, password: PASSWORD }).expect(401);
     });
@@ -55,7 +61,10 @@ describe('accounts', () => {
       ['a number for the password', { email: 'a@example.test', password: 12345678, name: 'X' }],
       ['a body that is an array', [1, 2]],
     ])('refuses %s with a 400 and creates nothing', async (label, body) => {
-      const response = await t.http.post('/api/v1/auth/signup').send(body as object).expect(400);
+      const response = await t.http
+        .post('/api/v1/auth/signup')
+        .send(body as object)
+        .expect(400);
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
       await t.http
         .post('/api/v1/auth/login')
@@ -132,8 +141,9 @@ describe('accounts', () => {
   describe('password change', () => {
     it('needs the current password, then signs out every other session', async () => {
       const user = await signUp(t.http);
-      const other = (await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200))
-        .body as AuthResponse;
+      const other = (
+        await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200)
+      ).body as AuthResponse;
 
       const wrong = await t.http
         .post('/api/v1/auth/password')
@@ -161,7 +171,10 @@ describe('accounts', () => {
       await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
       await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${changed.accessToken}`).expect(200);
       await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(401);
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'a brand new passphrase' }).expect(200);
+      await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: 'a brand new passphrase' })
+        .expect(200);
     });
   });
 

@@ -39,7 +39,11 @@ export class AccessGuard implements CanActivate {
         );
         return true;
       case 'site':
-        request.siteScope = await this.access.requireSiteRole(principal.userId, params['siteId'] ?? '', policy.minRole);
+        request.siteScope = await this.access.requireSiteRole(
+          principal.userId,
+          params['siteId'] ?? '',
+          policy.minRole,
+        );
         return true;
     }
   }
@@ -47,7 +51,8 @@ export class AccessGuard implements CanActivate {
   private authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
     const match = header ? /^Bearer ([^\s]+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', 'Sign in: an `Authorization: Bearer` token is required');
+    if (!match?.[1])
+      throw new DomainError('UNAUTHENTICATED', 'Sign in: an `Authorization: Bearer` token is required');
     return this.auth.authenticate(match[1]);
   }
 }

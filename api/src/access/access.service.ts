@@ -15,8 +15,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AccessService {
   constructor(private readonly access: AccessRepository) {}
 
-  async requireOrganizationRole(userId: string, organizationId: string, minRole: Role): Promise<OrganizationScope> {
-    const role = UUID.test(organizationId) ? await this.access.findOrganizationRole(organizationId, userId) : null;
+  async requireOrganizationRole(
+    userId: string,
+    organizationId: string,
+    minRole: Role,
+  ): Promise<OrganizationScope> {
+    const role = UUID.test(organizationId)
+      ? await this.access.findOrganizationRole(organizationId, userId)
+      : null;
     if (role === null) throw new DomainError('ORGANIZATION_NOT_FOUND', 'Organization not found');
     if (!hasRole(role, minRole)) throw forbidden(minRole);
     return { organizationId, role };

@@ -13,10 +13,16 @@ import { ErrorResponseDto } from '../common/error-response.dto';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy';
 
 const policy = (value: AccessPolicy) => SetMetadata(ACCESS_POLICY, value);
-const limited = ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see `Retry-After`', type: ErrorResponseDto });
+const limited = ApiTooManyRequestsResponse({
+  description: 'Rate limit exceeded; see `Retry-After`',
+  type: ErrorResponseDto,
+});
 const signedIn = [
   ApiBearerAuth('console'),
-  ApiUnauthorizedResponse({ description: 'Missing, invalid or expired access token', type: ErrorResponseDto }),
+  ApiUnauthorizedResponse({
+    description: 'Missing, invalid or expired access token',
+    type: ErrorResponseDto,
+  }),
   limited,
 ];
 
@@ -33,7 +39,10 @@ export const OrganizationAccess = (minRole: Role) =>
     ...signedIn,
     ApiParam({ name: 'orgId', format: 'uuid' }),
     ApiForbiddenResponse({ description: `Requires the ${minRole} role or higher`, type: ErrorResponseDto }),
-    ApiNotFoundResponse({ description: 'No such organization, or the caller is not a member', type: ErrorResponseDto }),
+    ApiNotFoundResponse({
+      description: 'No such organization, or the caller is not a member',
+      type: ErrorResponseDto,
+    }),
   );
 
 /** A member of the organization owning the site in `:siteId`, with at least `minRole`. */

@@ -7,7 +7,8 @@ function fromRequest<T>(pick: (request: FastifyRequest) => T | undefined, what: 
   return createParamDecorator((_: unknown, context: ExecutionContext): T => {
     const value = pick(context.switchToHttp().getRequest<FastifyRequest>());
     // Reaching here without a value means the route's policy does not match its handler.
-    if (value === undefined) throw new Error(`${what} is not resolved for this route; check its access policy`);
+    if (value === undefined)
+      throw new Error(`${what} is not resolved for this route; check its access policy`);
     return value;
   })();
 }

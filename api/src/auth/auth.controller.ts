@@ -43,7 +43,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Create an account and its organization; returns a signed-in session' })
   @ApiCreatedResponse({ type: AuthResponseDto })
   @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorResponseDto })
-  @ApiForbiddenResponse({ description: 'SIGNUP_DISABLED: this server signs up invited emails only', type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    description: 'SIGNUP_DISABLED: this server signs up invited emails only',
+    type: ErrorResponseDto,
+  })
   @invalid
   async signup(@Body() body: SignupDto): Promise<AuthResponse> {
     return toAuthResponse(await this.auth.signup(body));
@@ -54,7 +57,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password' })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS (same response for unknown email)', type: ErrorResponseDto })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_CREDENTIALS (same response for unknown email)',
+    type: ErrorResponseDto,
+  })
   @invalid
   async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {
     return toAuthResponse(await this.auth.login(body, request.ip));
@@ -63,7 +69,9 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token for a new pair; a reused token revokes its whole session' })
+  @ApiOperation({
+    summary: 'Exchange a refresh token for a new pair; a reused token revokes its whole session',
+  })
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_REFRESH_TOKEN', type: ErrorResponseDto })
   @invalid
@@ -97,7 +105,10 @@ export class AuthController {
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiForbiddenResponse({ description: 'WRONG_PASSWORD', type: ErrorResponseDto })
   @invalid
-  async changePassword(@CurrentUser() principal: Principal, @Body() body: ChangePasswordDto): Promise<AuthResponse> {
+  async changePassword(
+    @CurrentUser() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<AuthResponse> {
     return toAuthResponse(await this.auth.changePassword(principal, body));
   }
 }

@@ -68,7 +68,9 @@ export class AuthService {
     const email = normalizeEmail(request.email);
     await this.loginThrottle.assertAllowed(email, ip);
     const user = await this.users.findByEmail(email);
-    const valid = user ? await verifyPassword(user.passwordHash, request.password) : await verifyAgainstDecoy(request.password);
+    const valid = user
+      ? await verifyPassword(user.passwordHash, request.password)
+      : await verifyAgainstDecoy(request.password);
     if (!user || !valid) {
       await this.loginThrottle.recordFailure(email, ip);
       // One message for both cases: the response must not tell whether the account exists.
@@ -81,7 +83,8 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<SignedIn> {
     const tokens = await this.sessions.rotate(refreshToken);
     const user = await this.users.findById(tokens.userId);
-    if (!user) throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
+    if (!user)
+      throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
     return { user, tokens };
   }
 
@@ -120,13 +123,15 @@ export class AuthService {
       // JWT times are whole seconds; sessions revoked within the same second die by `isLive`.
       claims.iat >= Math.floor(user.tokensValidAfter.getTime() / 1000) &&
       (await this.sessions.isLive(claims.sid));
-    if (!live) throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
+    if (!live)
+      throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
     return { userId: claims.sub, sessionId: claims.sid };
   }
 
   private async requireUser(userId: string): Promise<UserEntity> {
     const user = await this.users.findById(userId);
-    if (!user) throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
+    if (!user)
+      throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
     return user;
   }
 }

@@ -10,7 +10,10 @@ type RefreshTokenLink = Pick<RefreshTokenEntity, 'userId' | 'familyId'>;
 export class RefreshTokensRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(tx: Tx, token: Pick<RefreshTokenEntity, 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>): Promise<void> {
+  async insert(
+    tx: Tx,
+    token: Pick<RefreshTokenEntity, 'userId' | 'familyId' | 'tokenHash' | 'expiresAt'>,
+  ): Promise<void> {
     await tx.getRepository(RefreshTokenEntity).insert(token);
   }
 
@@ -32,16 +35,25 @@ export class RefreshTokensRepository {
     return row ? { userId: row.user_id, familyId: row.family_id } : null;
   }
 
-  async findByHash(tx: Tx, tokenHash: Buffer): Promise<Pick<RefreshTokenEntity, 'familyId' | 'usedAt'> | null> {
-    return tx.getRepository(RefreshTokenEntity).findOne({ select: { familyId: true, usedAt: true }, where: { tokenHash } });
+  async findByHash(
+    tx: Tx,
+    tokenHash: Buffer,
+  ): Promise<Pick<RefreshTokenEntity, 'familyId' | 'usedAt'> | null> {
+    return tx
+      .getRepository(RefreshTokenEntity)
+      .findOne({ select: { familyId: true, usedAt: true }, where: { tokenHash } });
   }
 
   async revokeFamily(tx: Tx, familyId: string): Promise<void> {
-    await tx.getRepository(RefreshTokenEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await tx
+      .getRepository(RefreshTokenEntity)
+      .update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 
   async revokeAllOfUser(tx: Tx, userId: string): Promise<void> {
-    await tx.getRepository(RefreshTokenEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await tx
+      .getRepository(RefreshTokenEntity)
+      .update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 
   /** Whether the session (family) of an access token is still signed in. */

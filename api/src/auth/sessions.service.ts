@@ -42,7 +42,8 @@ export class SessionsService {
       return null;
     });
     // Thrown after the commit: a reused token must revoke its family even though the call fails.
-    if (!outcome) throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
+    if (!outcome)
+      throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
     return outcome;
   }
 
@@ -64,7 +65,12 @@ export class SessionsService {
   private async issue(tx: Tx, userId: string, familyId: string): Promise<TokenPair> {
     const refresh = newRefreshToken();
     const refreshTokenExpiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_MS);
-    await this.refreshTokens.insert(tx, { userId, familyId, tokenHash: refresh.hash, expiresAt: refreshTokenExpiresAt });
+    await this.refreshTokens.insert(tx, {
+      userId,
+      familyId,
+      tokenHash: refresh.hash,
+      expiresAt: refreshTokenExpiresAt,
+    });
     const access = this.tokens.signAccessToken(userId, familyId);
     return {
       accessToken: access.token,

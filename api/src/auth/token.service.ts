@@ -51,7 +51,9 @@ export class TokenService {
         audience: AUDIENCE,
       });
       const { sub, sid, iat } = claims;
-      return typeof sub === 'string' && typeof sid === 'string' && typeof iat === 'number' ? { sub, sid, iat } : null;
+      return typeof sub === 'string' && typeof sid === 'string' && typeof iat === 'number'
+        ? { sub, sid, iat }
+        : null;
     } catch {
       return null;
     }

@@ -25,7 +25,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       // The stack and error name only: messages of driver errors can quote row values.
       const err = exception instanceof Error ? exception : new Error('non-error thrown');
-      this.logger.error(`${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${err.name}`, err.stack);
+      this.logger.error(
+        `${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${err.name}`,
+        err.stack,
+      );
     }
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
@@ -55,10 +58,17 @@ export function toErrorResponse(exception: unknown): { body: ErrorResponse; retr
     // Fastify's own errors (body too large, malformed JSON, unsupported content type).
     const { statusCode } = exception;
     return {
-      body: { statusCode, error: reason(statusCode), message: exception.message, code: codeForStatus(statusCode) },
+      body: {
+        statusCode,
+        error: reason(statusCode),
+        message: exception.message,
+        code: codeForStatus(statusCode),
+      },
     };
   }
-  return { body: { statusCode: 500, error: reason(500), message: 'Internal server error', code: 'INTERNAL_ERROR' } };
+  return {
+    body: { statusCode: 500, error: reason(500), message: 'Internal server error', code: 'INTERNAL_ERROR' },
+  };
 }
 
 function isErrorWithStatus(value: unknown): value is ErrorWithStatus {

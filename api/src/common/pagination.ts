@@ -32,10 +32,14 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const date = new Date(String(createdAt));
-    if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(date.getTime()))
+      throw new Error('bad cursor');
     return { createdAt: date, id };
   } catch {
-    throw new DomainError('VALIDATION_FAILED', 'cursor is not valid; pass the nextCursor of the previous page');
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'cursor is not valid; pass the nextCursor of the previous page',
+    );
   }
 }
 

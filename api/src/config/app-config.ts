@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -60,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
 
   const databaseUrl = read('DATABASE_URL');
-  let database: DatabaseConfig = { kind: 'embedded', dataDir };
+  let database: DatabaseConfig = { kind: 'embedded', dataDir: join(dataDir, 'pglite') };
   if (databaseUrl !== undefined) {
     database = hasProtocol(databaseUrl, ['postgres:', 'postgresql:'])
       ? { kind: 'postgres', url: databaseUrl }
@@ -100,7 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const model = read('LLM_MODEL');
     if (!isHttpUrl(llmBaseUrl)) problems.push('LLM_BASE_URL must be an http(s) URL');
     if (model === undefined) problems.push('LLM_MODEL is required when LLM_BASE_URL is set');
-    llm = { baseUrl: llmBaseUrl.replace(/\/+$/, ''), apiKey: read('LLM_API_KEY') ?? null, model: model ?? '' };
+    llm = {
+      baseUrl: llmBaseUrl.replace(/\/+$/, ''),
+      apiKey: read('LLM_API_KEY') ?? null,
+      model: model ?? '',
+    };
   } else if (read('LLM_MODEL') !== undefined || read('LLM_API_KEY') !== undefined) {
     problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
   }

@@ -11,6 +11,10 @@ export type ResolvedConfig = AppConfig & { jwtSecret: string };
 @Module({})
 export class ConfigModule {
   static forRoot(config: ResolvedConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 }

@@ -20,7 +20,9 @@ export async function loadOrCreateJwtSecret(dataDir: string): Promise<string> {
   }
   const secret = (await readFile(file, 'utf8')).trim();
   if (secret.length < JWT_SECRET_MIN_LENGTH) {
-    throw new Error(`${file} holds a secret shorter than ${JWT_SECRET_MIN_LENGTH} characters; delete it to regenerate`);
+    throw new Error(
+      `${file} holds a secret shorter than ${JWT_SECRET_MIN_LENGTH} characters; delete it to regenerate`,
+    );
   }
   return secret;
 }

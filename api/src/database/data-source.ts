@@ -19,7 +19,12 @@ const MIGRATION_LOCK_KEY = 727_4231;
 
 /** Opens the database named by the config and brings its schema up to date. */
 export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
-  const common = { type: 'postgres', entities: ENTITIES, migrations: MIGRATIONS, synchronize: false } as const;
+  const common = {
+    type: 'postgres',
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+  } as const;
 
   if (config.kind === 'postgres') {
     const dataSource = new DataSource({ ...common, url: config.url, poolSize: 10, connectTimeoutMS: 10_000 });

@@ -1,5 +1,16 @@
 import { API_PREFIX, type InviteMemberResponse, type Member, type Page } from '@cloop/contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -26,7 +37,10 @@ import {
 import { MembersService } from './members.service';
 
 const invalid = ApiBadRequestResponse({ description: 'Invalid body or parameter', type: ErrorResponseDto });
-const lastOwner = ApiConflictResponse({ description: 'LAST_OWNER: the organization would have no owner', type: ErrorResponseDto });
+const lastOwner = ApiConflictResponse({
+  description: 'LAST_OWNER: the organization would have no owner',
+  type: ErrorResponseDto,
+});
 const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('organizations')
@@ -44,7 +58,9 @@ export class MembersController {
 
   @Post('members')
   @OrganizationAccess('owner')
-  @ApiOperation({ summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up' })
+  @ApiOperation({
+    summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up',
+  })
   @ApiCreatedResponse({ type: InviteMemberResponseDto })
   @ApiConflictResponse({ description: 'ALREADY_MEMBER', type: ErrorResponseDto })
   @invalid

@@ -4,7 +4,13 @@ import type { InvitationEntity } from './invitation.entity';
 import type { MemberRow } from './memberships.repository';
 
 export function mapMember(row: MemberRow): Member {
-  return { userId: row.userId, email: row.email, name: row.name, role: row.role, joinedAt: row.createdAt.toISOString() };
+  return {
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    joinedAt: row.createdAt.toISOString(),
+  };
 }
 
 export function mapInvitation(invitation: InvitationEntity): Invitation {

@@ -1,4 +1,12 @@
-import type { Invitation, InviteMemberRequest, InviteMemberResponse, Member, Page, PageQuery, Role } from '@cloop/contracts';
+import type {
+  Invitation,
+  InviteMemberRequest,
+  InviteMemberResponse,
+  Member,
+  Page,
+  PageQuery,
+  Role,
+} from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 
 import type { OrganizationScope, Principal } from '../access/access-policy';
@@ -34,7 +42,11 @@ export class MembersService {
   }
 
   /** An existing account joins at once; an unknown email gets an invitation it takes up at signup. */
-  async invite(scope: OrganizationScope, inviter: Principal, request: InviteMemberRequest): Promise<InviteMemberResponse> {
+  async invite(
+    scope: OrganizationScope,
+    inviter: Principal,
+    request: InviteMemberRequest,
+  ): Promise<InviteMemberResponse> {
     const email = request.email.trim().toLowerCase();
     const { organizationId } = scope;
     return this.transactions.run(async (tx) => {
@@ -61,7 +73,8 @@ export class MembersService {
   async changeRole(scope: OrganizationScope, userId: string, role: Role): Promise<Member> {
     return this.transactions.run(async (tx) => {
       const member = await this.requireMember(tx, scope.organizationId, userId);
-      if (member.role === 'owner' && role !== 'owner') await this.assertNotLastOwner(tx, scope.organizationId);
+      if (member.role === 'owner' && role !== 'owner')
+        await this.assertNotLastOwner(tx, scope.organizationId);
       await this.memberships.updateRole(tx, scope.organizationId, userId, role);
       return mapMember({ ...member, role });
     });
@@ -80,7 +93,9 @@ export class MembersService {
   }
 
   async revokeInvitation(scope: OrganizationScope, invitationId: string): Promise<void> {
-    const deleted = await this.transactions.run((tx) => this.invitations.delete(tx, scope.organizationId, invitationId));
+    const deleted = await this.transactions.run((tx) =>
+      this.invitations.delete(tx, scope.organizationId, invitationId),
+    );
     if (!deleted) throw new DomainError('INVITATION_NOT_FOUND', 'Invitation not found');
   }
 

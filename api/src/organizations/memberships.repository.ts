@@ -20,7 +20,10 @@ export class MembershipsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Adds memberships; one that already exists is left as it is. */
-  async insert(tx: Tx, memberships: Pick<MembershipEntity, 'organizationId' | 'userId' | 'role'>[]): Promise<void> {
+  async insert(
+    tx: Tx,
+    memberships: Pick<MembershipEntity, 'organizationId' | 'userId' | 'role'>[],
+  ): Promise<void> {
     if (memberships.length === 0) return;
     await tx.createQueryBuilder().insert().into(MembershipEntity).values(memberships).orIgnore().execute();
   }

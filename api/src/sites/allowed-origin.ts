@@ -25,9 +25,12 @@ export function IsAllowedOrigin(options?: ValidationOptions): PropertyDecorator 
       target: target.constructor,
       propertyName: String(propertyName),
       options: {
-        message: ({ value }) => `allowedOrigins: "${String(value)}" is not of the form scheme://host[:port] (http or https, no path)`,
+        message: ({ value }) =>
+          `allowedOrigins: "${String(value)}" is not of the form scheme://host[:port] (http or https, no path)`,
         ...options,
       },
-      validator: { validate: (value: unknown) => typeof value === 'string' && normalizeOrigin(value) !== null },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && normalizeOrigin(value) !== null,
+      },
     });
 }

@@ -38,7 +38,10 @@ export class SitesController {
   @Authenticated()
   @ApiOperation({ summary: 'Create a site in an organization where the caller is admin or owner' })
   @ApiCreatedResponse({ type: SiteDto })
-  @ApiForbiddenResponse({ description: 'The caller is only a member of the organization', type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    description: 'The caller is only a member of the organization',
+    type: ErrorResponseDto,
+  })
   @ApiNotFoundResponse({ description: 'ORGANIZATION_NOT_FOUND', type: ErrorResponseDto })
   @invalid
   create(@CurrentUser() principal: Principal, @Body() body: CreateSiteDto): Promise<Site> {

@@ -10,7 +10,9 @@ export type NewSite = Pick<
   SiteEntity,
   'organizationId' | 'name' | 'publicKey' | 'allowedOrigins' | 'widget' | 'leadCapture' | 'retentionDays'
 >;
-export type SiteChanges = Partial<Pick<SiteEntity, 'name' | 'allowedOrigins' | 'widget' | 'leadCapture' | 'retentionDays'>>;
+export type SiteChanges = Partial<
+  Pick<SiteEntity, 'name' | 'allowedOrigins' | 'widget' | 'leadCapture' | 'retentionDays'>
+>;
 
 /** Every method is scoped by the site id (already authorized) or by the user's memberships. */
 @Injectable()
@@ -23,11 +25,18 @@ export class SitesRepository {
   }
 
   /** Sites of every organization the user belongs to, oldest first, `limit + 1` rows after `after`. */
-  listVisibleTo(userId: string, filter: { organizationId?: string }, after: Keyset | null, limit: number): Promise<SiteEntity[]> {
+  listVisibleTo(
+    userId: string,
+    filter: { organizationId?: string },
+    after: Keyset | null,
+    limit: number,
+  ): Promise<SiteEntity[]> {
     const query = this.dataSource
       .getRepository(SiteEntity)
       .createQueryBuilder('site')
-      .innerJoin(MembershipEntity, 'm', 'm.organization_id = site.organization_id AND m.user_id = :userId', { userId })
+      .innerJoin(MembershipEntity, 'm', 'm.organization_id = site.organization_id AND m.user_id = :userId', {
+        userId,
+      })
       .orderBy('site.created_at')
       .addOrderBy('site.id')
       .limit(limit + 1);
@@ -42,7 +51,9 @@ export class SitesRepository {
 
   /** Locks the row, so concurrent partial updates of the widget settings do not lose each other's fields. */
   findForUpdate(tx: Tx, siteId: string): Promise<SiteEntity | null> {
-    return tx.getRepository(SiteEntity).findOne({ where: { id: siteId }, lock: { mode: 'pessimistic_write' } });
+    return tx
+      .getRepository(SiteEntity)
+      .findOne({ where: { id: siteId }, lock: { mode: 'pessimistic_write' } });
   }
 
   async update(tx: Tx, siteId: string, changes: SiteChanges): Promise<void> {

@@ -75,7 +75,8 @@ export class SitesService {
       if (!site) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
       const changes: SiteChanges = {};
       if (request.name !== undefined) changes.name = request.name.trim();
-      if (request.allowedOrigins !== undefined) changes.allowedOrigins = normalizeOrigins(request.allowedOrigins);
+      if (request.allowedOrigins !== undefined)
+        changes.allowedOrigins = normalizeOrigins(request.allowedOrigins);
       if (request.widget !== undefined) changes.widget = { ...site.widget, ...request.widget };
       if (request.leadCapture !== undefined) changes.leadCapture = request.leadCapture;
       if (request.retentionDays !== undefined) changes.retentionDays = request.retentionDays;

@@ -23,7 +23,11 @@ export class UsersRepository {
   }
 
   findByEmails(tx: Tx, emails: string[]): Promise<UserEntity[]> {
-    return tx.getRepository(UserEntity).createQueryBuilder('u').where('u.email = ANY(:emails)', { emails }).getMany();
+    return tx
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .where('u.email = ANY(:emails)', { emails })
+      .getMany();
   }
 
   /** Changes the password and makes every access token issued before now invalid. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { AuthResponse, CreateSiteRequest, MeResponse, Site } from '@cloop/contracts';
-import TestAgent from 'supertest/lib/agent';
+import type TestAgent from 'supertest/lib/agent';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -22,7 +22,10 @@ export interface SignedUpUser {
 }
 
 /** A new account with its own organization (the user owns it). */
-export async function signUp(http: TestAgent, overrides: { email?: string; name?: string } = {}): Promise<SignedUpUser> {
+export async function signUp(
+  http: TestAgent,
+  overrides: { email?: string; name?: string } = {},
+): Promise<SignedUpUser> {
   const email = overrides.email ?? uniqueEmail();
   const response = await http
     .post('/api/v1/auth/signup')

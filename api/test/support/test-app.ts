@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import request from 'supertest';
-import TestAgent from 'supertest/lib/agent';
+import type TestAgent from 'supertest/lib/agent';
 
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
@@ -40,7 +40,9 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
  * default, or a fresh database on the server named by `DATABASE_URL` (dropped afterwards).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const server = process.env['DATABASE_URL'] ? await createScratchDatabase(process.env['DATABASE_URL']) : null;
+  const server = process.env['DATABASE_URL']
+    ? await createScratchDatabase(process.env['DATABASE_URL'])
+    : null;
   const config = loadConfig({
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
@@ -79,7 +81,9 @@ async function createScratchDatabase(adminUrl: string): Promise<{ url: string; d
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    drop: async () => {
+      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
   };
 }
 

@@ -78,7 +78,8 @@ export class InvitationListDto {
 export class InviteMemberResponseDto {
   @ApiProperty({
     enum: ['joined', 'invited'],
-    description: '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
+    description:
+      '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
   })
   status: 'joined' | 'invited';
 

@@ -96,7 +96,11 @@ export class WidgetSettingsInputDto implements Partial<WidgetSettings> {
 }
 
 class SiteFieldsDto {
-  @ApiPropertyOptional({ type: [String], example: ['https://www.example.com'], maxItems: MAX_ALLOWED_ORIGINS })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://www.example.com'],
+    maxItems: MAX_ALLOWED_ORIGINS,
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
@@ -124,7 +128,10 @@ class SiteFieldsDto {
 }
 
 export class CreateSiteDto extends SiteFieldsDto implements CreateSiteRequest {
-  @ApiProperty({ format: 'uuid', description: 'The organization that will own the site (admin or owner role)' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The organization that will own the site (admin or owner role)',
+  })
   @IsUUID()
   organizationId: string;
 

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+
+import { ConfigError, loadConfig } from './app-config';
+
+const CWD = '/srv/cloop';
+const SECRET = 's'.repeat(32);
+
+/** The ConfigError `loadConfig` throws for this environment; fails the test if it throws none. */
+function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env, CWD);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('runs with no environment at all: port 3000, embedded database under ./data, signup open', () => {
+    const config = loadConfig({}, CWD);
+
+    expect(config).toMatchObject({
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      dataDir: join(CWD, 'data'),
+      redisUrl: null,
+      jwtSecret: null,
+      allowSignup: true,
+      trustProxyHops: 0,
+      llm: null,
+      logLevel: 'info',
+    });
+    expect(config.database.kind).toBe('embedded');
+    if (config.database.kind === 'embedded') {
+      expect(`${config.database.dataDir}/`.startsWith(`${join(CWD, 'data')}/`)).toBe(true);
+    }
+  });
+
+  it('treats blank variables as unset', () => {
+    expect(loadConfig({ PORT: '  ', ALLOW_SIGNUP: '', LOG_LEVEL: ' ' }, CWD)).toMatchObject({
+      port: 3000,
+      allowSignup: true,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads a complete production environment', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        PUBLIC_URL: 'https://chat.example.com/',
+        DATABASE_URL: 'postgres://cloop@db/cloop',
+        REDIS_URL: 'redis://cache:6379',
+        JWT_SECRET: SECRET,
+        ALLOW_SIGNUP: 'false',
+        TRUST_PROXY: '2',
+        LLM_BASE_URL: 'https://llm.example.com/v1/',
+        LLM_MODEL: 'small',
+        LOG_LEVEL: 'WARN',
+      },
+      CWD,
+    );
+
+    expect(config).toMatchObject({
+      port: 8080,
+      publicUrl: 'https://chat.example.com',
+      database: { kind: 'postgres', url: 'postgres://cloop@db/cloop' },
+      redisUrl: 'redis://cache:6379',
+      jwtSecret: SECRET,
+      allowSignup: false,
+      trustProxyHops: 2,
+      llm: { baseUrl: 'https://llm.example.com/v1', apiKey: null, model: 'small' },
+      logLevel: 'warn',
+    });
+  });
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    ['PORT is not a number', { PORT: 'abc' }, 'PORT'],
+    ['PORT is out of range', { PORT: '70000' }, 'PORT'],
+    ['DATABASE_URL is not PostgreSQL', { DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET }, 'DATABASE_URL'],
+    ['REDIS_URL is not Redis', { REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    ['JWT_SECRET is too short', { JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    ['DATABASE_URL comes without JWT_SECRET', { DATABASE_URL: 'postgres://db/cloop' }, 'JWT_SECRET'],
+    ['ALLOW_SIGNUP is not a boolean', { ALLOW_SIGNUP: 'maybe' }, 'ALLOW_SIGNUP'],
+    ['LOG_LEVEL is unknown', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    ['LLM_BASE_URL comes without LLM_MODEL', { LLM_BASE_URL: 'https://llm.example.com' }, 'LLM_MODEL'],
+    ['LLM_MODEL comes without LLM_BASE_URL', { LLM_MODEL: 'small' }, 'LLM_BASE_URL'],
+    ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
+  ])('refuses to start when %s, naming the variable', (_, env, variable) => {
+    const error = configErrorFor(env);
+
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain(variable);
+    expect(error.message).toContain(variable);
+  });
+
+  it('reports every bad variable at once', () => {
+    const error = configErrorFor({
+      PORT: 'abc',
+      REDIS_URL: 'http://x',
+      LOG_LEVEL: 'loud',
+      TRUST_PROXY: 'abc',
+    });
+
+    expect(error.problems).toHaveLength(4);
+    for (const variable of ['PORT', 'REDIS_URL', 'LOG_LEVEL', 'TRUST_PROXY']) {
+      expect(error.message).toContain(variable);
+    }
+  });
+});

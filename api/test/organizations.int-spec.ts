@@ -1,0 +1,280 @@
+import type {
+  ErrorResponse,
+  Invitation,
+  InviteMemberRequest,
+  InviteMemberResponse,
+  Member,
+  MeResponse,
+  Page,
+  Role,
+  UpdateMemberRequest,
+} from '@cloop/contracts';
+
+import { addMember, PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+describe('organizations: members and invitations', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const membersPath = (owner: SignedUpUser) => `/api/v1/organizations/${owner.organizationId}/members`;
+  const invitationsPath = (owner: SignedUpUser) => `/api/v1/organizations/${owner.organizationId}/invitations`;
+
+  async function members(owner: SignedUpUser, as: SignedUpUser = owner): Promise<Member[]> {
+    const response = await t.http.get(membersPath(owner)).set(as.auth).expect(200);
+    return (response.body as Page<Member>).items;
+  }
+
+  async function roleOf(owner: SignedUpUser, userId: string): Promise<Role | undefined> {
+    return (await members(owner)).find((member) => member.userId === userId)?.role;
+  }
+
+  async function invite(owner: SignedUpUser, request: InviteMemberRequest, status = 201) {
+    return t.http.post(membersPath(owner)).set(owner.auth).send(request).expect(status);
+  }
+
+  async function organizationsOf(user: { auth: { Authorization: string } }): Promise<MeResponse['organizations']> {
+    return ((await t.http.get('/api/v1/auth/me').set(user.auth).expect(200)).body as MeResponse).organizations;
+  }
+
+  function changeRole(owner: SignedUpUser, as: SignedUpUser, userId: string, role: Role) {
+    const body: UpdateMemberRequest = { role };
+    return t.http.patch(`${membersPath(owner)}/${userId}`).set(as.auth).send(body);
+  }
+
+  function remove(owner: SignedUpUser, as: SignedUpUser, userId: string) {
+    return t.http.delete(`${membersPath(owner)}/${userId}`).set(as.auth);
+  }
+
+  describe('listing members', () => {
+    it('walks every member exactly once, one per page, by following nextCursor', async () => {
+      const owner = await signUp(t.http);
+      const others = [await signUp(t.http), await signUp(t.http), await signUp(t.http)];
+      for (const other of others) await addMember(t.http, owner, other, 'member');
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: Record<string, string | number> = cursor === null ? { limit: 1 } : { limit: 1, cursor };
+        const page = (await t.http.get(membersPath(owner)).query(query).set(owner.auth).expect(200)).body as Page<Member>;
+        expect(page.items).toHaveLength(1);
+        seen.push(...page.items.map((member) => member.userId));
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor !== null && pages <= 10);
+
+      expect(pages).toBe(4);
+      expect(seen).toEqual([owner.userId, ...others.map((other) => other.userId)]);
+    });
+
+    it.each(['not-a-cursor', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["x","y"]').toString('base64url')])(
+      'refuses the cursor %s with 400 VALIDATION_FAILED',
+      async (cursor) => {
+        const owner = await signUp(t.http);
+        const response = await t.http.get(membersPath(owner)).query({ cursor }).set(owner.auth).expect(400);
+        expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+      },
+    );
+  });
+
+  describe('inviting', () => {
+    it('adds an existing user at once, who then sees the organization with the role', async () => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+
+      const response = await invite(owner, { email: grace.email.toUpperCase(), role: 'admin' });
+
+      expect(response.body as InviteMemberResponse).toEqual({
+        status: 'joined',
+        member: { userId: grace.userId, email: grace.email, name: 'Test User', role: 'admin', joinedAt: expect.any(String) },
+      });
+      expect(await organizationsOf(grace)).toContainEqual({
+        id: owner.organizationId,
+        name: expect.any(String),
+        role: 'admin',
+      });
+    });
+
+    it('refuses to invite someone who is already a member, and keeps their role', async () => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+      await addMember(t.http, owner, grace, 'member');
+
+      const response = await invite(owner, { email: grace.email, role: 'owner' }, 409);
+
+      expect((response.body as ErrorResponse).code).toBe('ALREADY_MEMBER');
+      expect(await roleOf(owner, grace.userId)).toBe('member');
+    });
+
+    it('invites an unknown email, which joins with the invited role when it signs up', async () => {
+      const owner = await signUp(t.http);
+      const email = uniqueEmail('invitee');
+
+      const response = await invite(owner, { email, role: 'admin' });
+      const invited = response.body as InviteMemberResponse;
+      expect(invited).toMatchObject({ status: 'invited', invitation: { email, role: 'admin' } });
+      const pending = (await t.http.get(invitationsPath(owner)).set(owner.auth).expect(200)).body as { items: Invitation[] };
+      expect(pending.items.map((invitation) => invitation.email)).toEqual([email]);
+
+      const newcomer = await signUp(t.http, { email });
+
+      const organizations = await organizationsOf(newcomer);
+      expect(organizations).toHaveLength(2);
+      expect(organizations).toContainEqual({ id: owner.organizationId, name: expect.any(String), role: 'admin' });
+      expect(organizations).toContainEqual({ id: newcomer.organizationId, name: expect.any(String), role: 'owner' });
+      expect(await roleOf(owner, newcomer.userId)).toBe('admin');
+      const after = (await t.http.get(invitationsPath(owner)).set(owner.auth).expect(200)).body as { items: Invitation[] };
+      expect(after.items).toEqual([]);
+    });
+
+    it('lets anyone sign up while ALLOW_SIGNUP is left unset', async () => {
+      // The closed server (ALLOW_SIGNUP=false) refuses every signup, so no owner can be made there
+      // through the API to send an invitation; auth.int-spec.ts covers its refusal.
+      await t.http
+        .post('/api/v1/auth/signup')
+        .send({ email: uniqueEmail('stranger'), password: PASSWORD, name: 'Stranger' })
+        .expect(201);
+    });
+
+    it.each<[string, object]>([
+      ['an invalid role', { role: 'superuser' }],
+      ['an invalid email', { email: 'not-an-email' }],
+      ['an unknown field', { note: 'hello' }],
+    ])('refuses %s with 400 and invites nobody', async (_, change) => {
+      const owner = await signUp(t.http);
+      const response = await t.http
+        .post(membersPath(owner))
+        .set(owner.auth)
+        .send({ email: uniqueEmail('invitee'), role: 'member', ...change })
+        .expect(400);
+      expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+      const pending = (await t.http.get(invitationsPath(owner)).set(owner.auth).expect(200)).body as { items: Invitation[] };
+      expect(pending.items).toEqual([]);
+      expect(await members(owner)).toHaveLength(1);
+    });
+  });
+
+  describe('revoking invitations', () => {
+    it('withdraws a pending invitation, so signing up no longer joins the organization', async () => {
+      const owner = await signUp(t.http);
+      const email = uniqueEmail('invitee');
+      const { invitation } = (await invite(owner, { email, role: 'member' })).body as { invitation: Invitation };
+
+      await t.http.delete(`${invitationsPath(owner)}/${invitation.id}`).set(owner.auth).expect(204);
+
+      const pending = (await t.http.get(invitationsPath(owner)).set(owner.auth).expect(200)).body as { items: Invitation[] };
+      expect(pending.items).toEqual([]);
+      const newcomer = await signUp(t.http, { email });
+      expect((await organizationsOf(newcomer)).map((organization) => organization.id)).toEqual([newcomer.organizationId]);
+    });
+
+    it('answers 404 INVITATION_NOT_FOUND for an unknown invitation or one of another organization', async () => {
+      const owner = await signUp(t.http);
+      const stranger = await signUp(t.http);
+      const { invitation } = (await invite(stranger, { email: uniqueEmail(), role: 'member' })).body as {
+        invitation: Invitation;
+      };
+
+      for (const id of ['00000000-0000-4000-8000-000000000000', invitation.id]) {
+        const response = await t.http.delete(`${invitationsPath(owner)}/${id}`).set(owner.auth).expect(404);
+        expect((response.body as ErrorResponse).code).toBe('INVITATION_NOT_FOUND');
+      }
+      const pending = (await t.http.get(invitationsPath(stranger)).set(stranger.auth).expect(200)).body as {
+        items: Invitation[];
+      };
+      expect(pending.items.map((item) => item.id)).toEqual([invitation.id]);
+    });
+  });
+
+  describe('roles and leaving', () => {
+    it("lets the owner change a member's role", async () => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+      await addMember(t.http, owner, grace, 'member');
+
+      const response = await changeRole(owner, owner, grace.userId, 'admin').expect(200);
+
+      expect((response.body as Member).role).toBe('admin');
+      expect(await roleOf(owner, grace.userId)).toBe('admin');
+    });
+
+    it('keeps the last owner: no demotion, no removal, no leaving (409 LAST_OWNER)', async () => {
+      const owner = await signUp(t.http);
+
+      for (const response of [
+        await changeRole(owner, owner, owner.userId, 'admin').expect(409),
+        await remove(owner, owner, owner.userId).expect(409),
+      ]) {
+        expect((response.body as ErrorResponse).code).toBe('LAST_OWNER');
+      }
+      expect(await roleOf(owner, owner.userId)).toBe('owner');
+    });
+
+    it('lets an owner step down and then leave once there is a second owner', async () => {
+      const owner = await signUp(t.http);
+      const successor = await signUp(t.http);
+      await addMember(t.http, owner, successor, 'owner');
+
+      await changeRole(owner, owner, owner.userId, 'admin').expect(200);
+      expect(await roleOf(owner, owner.userId)).toBe('admin');
+      await changeRole(owner, successor, owner.userId, 'owner').expect(200);
+
+      await remove(owner, owner, owner.userId).expect(204);
+      expect((await members(owner, successor)).map((member) => member.userId)).toEqual([successor.userId]);
+      expect((await organizationsOf(owner)).map((organization) => organization.id)).not.toContain(owner.organizationId);
+    });
+
+    it('lets the owner remove another owner while one remains', async () => {
+      const owner = await signUp(t.http);
+      const coOwner = await signUp(t.http);
+      await addMember(t.http, owner, coOwner, 'owner');
+
+      await remove(owner, owner, coOwner.userId).expect(204);
+
+      expect((await members(owner)).map((member) => member.userId)).toEqual([owner.userId]);
+    });
+
+    it('lets a member leave but not remove anyone else (403 FORBIDDEN)', async () => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+      const alan = await signUp(t.http);
+      await addMember(t.http, owner, grace, 'member');
+      await addMember(t.http, owner, alan, 'member');
+
+      const refused = await remove(owner, grace, alan.userId).expect(403);
+      expect((refused.body as ErrorResponse).code).toBe('FORBIDDEN');
+      expect(await roleOf(owner, alan.userId)).toBe('member');
+
+      await remove(owner, grace, grace.userId).expect(204);
+      expect(await roleOf(owner, grace.userId)).toBeUndefined();
+      await t.http.get(membersPath(owner)).set(grace.auth).expect(404);
+    });
+
+    it.each<[string, object]>([
+      ['an invalid role', { role: 'superuser' }],
+      ['a missing role', {}],
+      ['an unknown field', { role: 'admin', title: 'boss' }],
+    ])('refuses a role change with %s with 400 and changes nothing', async (_, body) => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+      await addMember(t.http, owner, grace, 'member');
+
+      const response = await t.http.patch(`${membersPath(owner)}/${grace.userId}`).set(owner.auth).send(body).expect(400);
+
+      expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+      expect(await roleOf(owner, grace.userId)).toBe('member');
+    });
+
+    it('refuses a userId that is not a uuid with 400', async () => {
+      const owner = await signUp(t.http);
+      await changeRole(owner, owner, 'not-a-uuid', 'admin').expect(400);
+      await remove(owner, owner, 'not-a-uuid').expect(400);
+      expect(await roleOf(owner, owner.userId)).toBe('owner');
+    });
+  });
+});

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+
+import type {
+  AuthResponse,
+  ChangePasswordRequest,
+  CreateSiteRequest,
+  ErrorResponse,
+  InviteMemberRequest,
+  LogoutRequest,
+  RefreshRequest,
+  Site,
+  UpdateMemberRequest,
+  UpdateSiteRequest,
+} from '@cloop/contracts';
+import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
+import type { Test } from 'supertest';
+
+import { APP_CONFIG, type ResolvedConfig } from '../src/config/config.module';
+import { createSite, PASSWORD, type SignedUpUser, signUp, uniqueEmail } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** The only routes under /api/v1 that a caller without a session may use. */
+const PUBLIC_ROUTES = [
+  'POST /api/v1/auth/signup',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/logout',
+];
+
+interface AccessClaims {
+  sub: string;
+  sid: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+}
+
+type Headers = Record<string, string>;
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const bearer = (token: string): Headers => ({ Authorization: `Bearer ${token}` });
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+function decodeClaims(token: string): AccessClaims {
+  const payload = token.split('.')[1];
+  if (!payload) throw new Error('not a JWT');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as AccessClaims;
+}
+
+describe('access tokens and sessions', () => {
+  let t: TestApp;
+  let owner: SignedUpUser;
+  let site: Site;
+  let invitationId: string;
+  /** The claims of the owner's real access token: every forgery starts from them. */
+  let claims: AccessClaims;
+  /** Signs claims with the application's own key, so that only the overridden claim is wrong. */
+  let signWithAppKey: (overrides: Partial<AccessClaims>) => string;
+
+  const refresh = (refreshToken: string): Test => t.http.post('/api/v1/auth/refresh').send({ refreshToken } satisfies RefreshRequest);
+  const logout = (refreshToken: string): Test => t.http.post('/api/v1/auth/logout').send({ refreshToken } satisfies LogoutRequest);
+  const me = (accessToken: string): Test => t.http.get('/api/v1/auth/me').set(bearer(accessToken));
+  const codeOf = (response: { body: unknown }): string => (response.body as ErrorResponse).code;
+  const login = async (user: SignedUpUser): Promise<AuthResponse> =>
+    (await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200)).body as AuthResponse;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    owner = await signUp(t.http);
+    site = await createSite(t.http, owner);
+    const invite: InviteMemberRequest = { email: uniqueEmail('invitee'), role: 'member' };
+    const invited = await t.http
+      .post(`/api/v1/organizations/${owner.organizationId}/members`)
+      .set(owner.auth)
+      .send(invite)
+      .expect(201);
+    invitationId = (invited.body as { invitation: { id: string } }).invitation.id;
+    claims = decodeClaims(owner.accessToken);
+    const jwtService = t.app.get(JwtService);
+    const { jwtSecret } = t.app.get<ResolvedConfig>(APP_CONFIG);
+    signWithAppKey = (overrides) =>
+      jwtService.sign({ ...claims, ...overrides }, { secret: jwtSecret, algorithm: 'HS256' });
+  });
+  afterAll(() => t.close());
+
+  describe('forged and invalid access tokens', () => {
+    /** A request that would succeed on each route with a genuine token, so only the token is wrong. */
+    function requestFor(route: string, headers: Headers): Test {
+      const [method = '', pattern = ''] = route.split(' ');
+      const ids: Record<string, string> = {
+        siteId: site.id,
+        orgId: owner.organizationId,
+        userId: owner.userId,
+        invitationId,
+      };
+      const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
+        const id = ids[name];
+        if (!id) throw new Error(`no id for :${name} in ${route}; teach the test about it`);
+        return id;
+      });
+      const bodies: Record<string, object> = {
+        'POST /api/v1/auth/password': { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' } satisfies ChangePasswordRequest,
+        'POST /api/v1/organizations/:orgId/members': { email: uniqueEmail(), role: 'member' } satisfies InviteMemberRequest,
+        'PATCH /api/v1/organizations/:orgId/members/:userId': { role: 'owner' } satisfies UpdateMemberRequest,
+        'POST /api/v1/sites': { organizationId: owner.organizationId, name: 'Forged' } satisfies CreateSiteRequest,
+        'PATCH /api/v1/sites/:siteId': { name: 'Forged' } satisfies UpdateSiteRequest,
+      };
+      const verbs: Record<string, (url: string) => Test> = {
+        GET: (url) => t.http.get(url),
+        POST: (url) => t.http.post(url),
+        PUT: (url) => t.http.put(url),
+        PATCH: (url) => t.http.patch(url),
+        DELETE: (url) => t.http.delete(url),
+      };
+      const verb = verbs[method];
+      if (!verb) throw new Error(`unexpected method in ${route}`);
+      const test = verb(path).set(headers);
+      const body = bodies[route];
+      return body ? test.send(body) : test;
+    }
+
+    const FORGERIES: [string, () => Headers][] = [
+      [
+        "a token whose algorithm is 'none'",
+        () => {
+          const header = base64url({ alg: 'none', typ: 'JWT' });
+          const payload = base64url({ ...claims, exp: nowSeconds() + 600, iss: 'cloop', aud: 'console' });
+          return bearer(`${header}.${payload}.`);
+        },
+      ],
+      [
+        'a token signed with another key',
+        () => bearer(jwt.sign({ ...claims, exp: nowSeconds() + 600 }, randomBytes(32).toString('base64url'), { algorithm: 'HS256' })),
+      ],
+      ['an expired token', () => bearer(signWithAppKey({ exp: nowSeconds() - 1 }))],
+      ["a token for the 'widget' audience", () => bearer(signWithAppKey({ aud: 'widget', exp: nowSeconds() + 600 }))],
+      ['a token from another issuer', () => bearer(signWithAppKey({ iss: 'not-cloop', exp: nowSeconds() + 600 }))],
+      ['a refresh token used as the bearer token', () => bearer(owner.refreshToken)],
+      ['a garbage string', () => bearer('garbage')],
+      ['no Authorization header', () => ({})],
+    ];
+
+    it('signs in on GET /api/v1/auth/me with a genuine token and with one the test signs with the app key', async () => {
+      await me(owner.accessToken).expect(200);
+      await t.http.get('/api/v1/auth/me').set(bearer(signWithAppKey({ exp: nowSeconds() + 600 }))).expect(200);
+    });
+
+    it.each(FORGERIES)('answers every signed-in route with 401 UNAUTHENTICATED given %s', async (_, forge) => {
+      const signedInRoutes = t.routes.filter(
+        (route) => route.split(' ')[1]?.startsWith('/api/v1/') && !PUBLIC_ROUTES.includes(route),
+      );
+      expect(signedInRoutes).toEqual(
+        expect.arrayContaining(['GET /api/v1/auth/me', 'PATCH /api/v1/sites/:siteId', 'DELETE /api/v1/organizations/:orgId/members/:userId']),
+      );
+      const wrong: string[] = [];
+      for (const route of signedInRoutes) {
+        const response = await requestFor(route, forge());
+        if (response.status !== 401 || codeOf(response) !== 'UNAUTHENTICATED') {
+          wrong.push(`${route} → ${response.status} ${codeOf(response)}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      // Nothing the forged calls carried took effect: the genuine session still works.
+      await me(owner.accessToken).expect(200);
+    });
+  });
+
+  describe('refresh token rotation', () => {
+    it('returns a new pair on refresh, after which the old refresh token is refused', async () => {
+      const user = await signUp(t.http);
+      const rotated = (await refresh(user.refreshToken).expect(200)).body as AuthResponse;
+      expect(rotated.refreshToken).not.toBe(user.refreshToken);
+      expect(rotated.accessToken).not.toBe(user.accessToken);
+      expect(rotated.user.id).toBe(user.userId);
+      await me(rotated.accessToken).expect(200);
+
+      const reused = await refresh(user.refreshToken).expect(401);
+      expect(codeOf(reused)).toBe('INVALID_REFRESH_TOKEN');
+    });
+
+    it('revokes the whole session when an already-used refresh token is presented again', async () => {
+      const user = await signUp(t.http);
+      const successor = (await refresh(user.refreshToken).expect(200)).body as AuthResponse;
+      await me(successor.accessToken).expect(200);
+
+      expect(codeOf(await refresh(user.refreshToken).expect(401))).toBe('INVALID_REFRESH_TOKEN');
+
+      expect(codeOf(await refresh(successor.refreshToken).expect(401))).toBe('INVALID_REFRESH_TOKEN');
+      expect(codeOf(await me(successor.accessToken).expect(401))).toBe('UNAUTHENTICATED');
+    });
+
+    it('signs the session out on logout: its refresh and access tokens stop working', async () => {
+      const user = await signUp(t.http);
+      await me(user.accessToken).expect(200);
+      await logout(user.refreshToken).expect(204);
+      expect(codeOf(await refresh(user.refreshToken).expect(401))).toBe('INVALID_REFRESH_TOKEN');
+      expect(codeOf(await me(user.accessToken).expect(401))).toBe('UNAUTHENTICATED');
+    });
+
+    it('answers logout with an unknown but well-formed refresh token with 204', async () => {
+      await logout(randomBytes(32).toString('base64url')).expect(204);
+    });
+
+    it.each([
+      ['refresh', 'too-short'],
+      ['refresh', `${'a'.repeat(42)}!`],
+      ['logout', 'too-short'],
+      ['logout', `${'a'.repeat(42)}=`],
+    ])('refuses a malformed refresh token on %s with 400 VALIDATION_FAILED (%s)', async (action, token) => {
+      const response = await (action === 'refresh' ? refresh(token) : logout(token)).expect(400);
+      expect(codeOf(response)).toBe('VALIDATION_FAILED');
+    });
+
+    it('lets at most one of 20 parallel refreshes with one token succeed, and leaves at most one usable successor', async () => {
+      const user = await signUp(t.http);
+      const responses = await Promise.all(Array.from({ length: 20 }, () => refresh(user.refreshToken)));
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
+      expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
+
+      const successors = responses
+        .filter((response) => response.status === 200)
+        .map((response) => (response.body as AuthResponse).refreshToken);
+      let usable = 0;
+      for (const successor of successors) if ((await refresh(successor)).status === 200) usable += 1;
+      expect(usable).toBeLessThanOrEqual(1);
+    });
+
+    it('keeps two sessions of one user independent: logging out one leaves the other working', async () => {
+      const user = await signUp(t.http);
+      const second = await login(user);
+
+      await logout(user.refreshToken).expect(204);
+      expect(codeOf(await me(user.accessToken).expect(401))).toBe('UNAUTHENTICATED');
+
+      await me(second.accessToken).expect(200);
+      const rotated = (await refresh(second.refreshToken).expect(200)).body as AuthResponse;
+      await me(rotated.accessToken).expect(200);
+    });
+  });
+});
