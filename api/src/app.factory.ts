@@ -7,7 +7,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { AppModule } from './app.module';
-import { toErrorResponse } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
 import type { LogLevel } from './config/app-config';
 import type { ResolvedConfig } from './config/config.module';
@@ -94,17 +93,13 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
     crossOriginResourcePolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  // A JSON API: any other body type is a 415, not a string that fails validation in a puzzling way.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     // Responses carry tokens and personal data: no shared or browser cache may keep them.
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control'))
       void reply.header('Cache-Control', 'no-store');
-  });
-  // Errors Fastify raises before a route runs (body too large, malformed JSON) get the same shape.
-  fastify.setErrorHandler((error, _request, reply) => {
-    const { body, retryAfterSeconds } = toErrorResponse(error);
-    if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
-    void reply.status(body.statusCode).send(body);
   });
 }
 
