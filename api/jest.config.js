@@ -26,8 +26,9 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
       transform,
       moduleNameMapper,
-      // Each file boots the real app on its own database; PGlite's first start takes a few seconds.
-      testTimeout: 60_000,
     },
   ],
+  // Each integration file boots the real app on its own database; PGlite's first start takes seconds.
+  // (Jest reads testTimeout only at the top level, not per project.)
+  testTimeout: 60_000,
 };

@@ -29,7 +29,7 @@ export class RefreshTokensRepository {
       .where('token_hash = :tokenHash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', {
         tokenHash,
       })
-      .returning(['user_id', 'family_id'])
+      .returning('user_id, family_id')
       .execute();
     const row = (result.raw as { user_id: string; family_id: string }[])[0];
     return row ? { userId: row.user_id, familyId: row.family_id } : null;

@@ -1,4 +1,5 @@
 import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 
 import { DomainError } from './domain-error';
 
@@ -30,3 +31,9 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }
+
+/**
+ * Like `@IsOptional()`, but only an absent field is skipped: an explicit `null` is validated (and
+ * refused) instead of reaching the service as a value no column accepts.
+ */
+export const IsOptionalNotNull = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);

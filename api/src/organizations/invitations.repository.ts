@@ -43,7 +43,7 @@ export class InvitationsRepository {
       .delete()
       .from(InvitationEntity)
       .where('email = :email', { email })
-      .returning(['organization_id', 'role', 'expires_at'])
+      .returning('organization_id, role, expires_at')
       .execute();
     const rows = result.raw as { organization_id: string; role: Role; expires_at: Date }[];
     const now = Date.now();

@@ -36,6 +36,7 @@ import {
 } from 'class-validator';
 
 import { PageQueryDto } from '../../common/pagination';
+import { IsOptionalNotNull } from '../../common/validation';
 import { IsAllowedOrigin } from '../allowed-origin';
 
 export class WidgetSettingsDto implements WidgetSettings {
@@ -61,30 +62,30 @@ export class WidgetSettingsDto implements WidgetSettings {
 /** Every field optional: a create or update changes only what it names. */
 export class WidgetSettingsInputDto implements Partial<WidgetSettings> {
   @ApiPropertyOptional({ example: '#2563eb', description: '`#rrggbb`' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'widget.color must be a colour of the form #rrggbb' })
   color?: string;
 
   @ApiPropertyOptional({ enum: WIDGET_POSITIONS })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(WIDGET_POSITIONS)
   position?: WidgetPosition;
 
   @ApiPropertyOptional({ maxLength: GREETING_MAX_LENGTH })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(GREETING_MAX_LENGTH)
   greeting?: string;
 
   @ApiPropertyOptional({ maxLength: ASSISTANT_NAME_MAX_LENGTH })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/\S/, { message: 'widget.assistantName must not be blank' })
   @MaxLength(ASSISTANT_NAME_MAX_LENGTH)
   assistantName?: string;
 
   @ApiPropertyOptional({ enum: WIDGET_LOCALES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(WIDGET_LOCALES)
   locale?: WidgetLocale;
 
@@ -101,26 +102,26 @@ class SiteFieldsDto {
     example: ['https://www.example.com'],
     maxItems: MAX_ALLOWED_ORIGINS,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(MAX_ALLOWED_ORIGINS)
   @IsAllowedOrigin({ each: true })
   allowedOrigins?: string[];
 
   @ApiPropertyOptional({ type: WidgetSettingsInputDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => WidgetSettingsInputDto)
   widget?: WidgetSettingsInputDto;
 
   @ApiPropertyOptional({ description: 'Show an optional email field in the widget' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   leadCapture?: boolean;
 
   @ApiPropertyOptional({ minimum: RETENTION_DAYS_MIN, maximum: RETENTION_DAYS_MAX })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(RETENTION_DAYS_MIN)
   @Max(RETENTION_DAYS_MAX)
@@ -144,7 +145,7 @@ export class CreateSiteDto extends SiteFieldsDto implements CreateSiteRequest {
 
 export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
   @ApiPropertyOptional({ maxLength: SITE_NAME_MAX_LENGTH })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/\S/, { message: 'name must not be blank' })
   @MaxLength(SITE_NAME_MAX_LENGTH)
@@ -153,7 +154,7 @@ export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
 
 export class ListSitesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only sites of this organization' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   organizationId?: string;
 }

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+
+import type { ErrorResponse, HealthResponse, LoginRequest, SignupRequest } from '@cloop/contracts';
+import type { Response } from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+
+import { PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface OpenApiOperation {
+  responses?: Record<string, unknown>;
+  security?: Record<string, string[]>[];
+}
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, OpenApiOperation | undefined>>;
+}
+
+const OVER_64_KIB = 'x'.repeat(64 * 1024 + 1);
+
+function expectErrorShape(response: Response, statusCode: number, code: ErrorResponse['code']): void {
+  expect(response.status).toBe(statusCode);
+  expect(response.body).toEqual({ statusCode, error: expect.any(String), message: expect.any(String), code });
+}
+
+/** `METHOD /api/v1/...` routes of the app, with their params written the OpenAPI way. */
+function apiRoutes(t: TestApp): { method: string; path: string; openApiPath: string }[] {
+  return t.routes
+    .map((route) => route.split(' ') as [string, string])
+    .filter(([, path]) => path.startsWith('/api/v1/'))
+    .map(([method, path]) => ({ method, path, openApiPath: path.replace(/:(\w+)/g, '{$1}') }));
+}
+
+describe('HTTP platform', () => {
+  let t: TestApp;
+  let owner: SignedUpUser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    owner = await signUp(t.http);
+  });
+  afterAll(() => t.close());
+
+  describe('errors', () => {
+    it.each([
+      ['GET', '/api/v1/no-such-thing'],
+      ['POST', '/api/v1/sites/not-a-route/at-all'],
+      ['DELETE', '/api/health'],
+    ])('answers %s %s with 404 ROUTE_NOT_FOUND in the common error shape', async (method, path) => {
+      const response = await t.http[method === 'GET' ? 'get' : method === 'POST' ? 'post' : 'delete'](path);
+      expectErrorShape(response, 404, 'ROUTE_NOT_FOUND');
+    });
+
+    it('answers malformed JSON with 400 in the common error shape', async () => {
+      const response = await t.http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"email": "a@example.test", ');
+      expectErrorShape(response, 400, 'BAD_REQUEST');
+    });
+
+    it('refuses a body over 64 KiB with 413 PAYLOAD_TOO_LARGE and creates nothing', async () => {
+      const email = uniqueEmail('huge');
+      const body: SignupRequest = { email, password: PASSWORD, name: OVER_64_KIB };
+
+      const response = await t.http.post('/api/v1/auth/signup').send(body);
+
+      expectErrorShape(response, 413, 'PAYLOAD_TOO_LARGE');
+      const login: LoginRequest = { email, password: PASSWORD };
+      await t.http.post('/api/v1/auth/login').send(login).expect(401);
+    });
+  });
+
+  describe('headers', () => {
+    const requests: [string, () => Promise<Response>][] = [
+      ['a health check', () => t.http.get('/api/health')],
+      ['the OpenAPI document', () => t.http.get('/api/openapi.json')],
+      ['the API docs page', () => t.http.get('/api/docs')],
+      [
+        'a signup',
+        () =>
+          t.http.post('/api/v1/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'X' }),
+      ],
+      ['a login', () => t.http.post('/api/v1/auth/login').send({ email: owner.email, password: PASSWORD })],
+      ['a signed-in read', () => t.http.get('/api/v1/auth/me').set(owner.auth)],
+      ['a request without a token', () => t.http.get('/api/v1/auth/me')],
+      ['an unknown route', () => t.http.get('/api/v1/no-such-thing')],
+      ['a validation failure', () => t.http.post('/api/v1/auth/login').send({})],
+      [
+        'an oversized body',
+        () => t.http.post('/api/v1/auth/login').send({ email: OVER_64_KIB, password: 'x' }),
+      ],
+    ];
+
+    it.each(requests)('hardens %s with security headers and sets no cookie', async (_, send) => {
+      const response = await send();
+
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'x-request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
+      expect(response.headers['set-cookie']).toBeUndefined();
+    });
+
+    it.each(
+      requests.filter(
+        ([label]) => !['a health check', 'the OpenAPI document', 'the API docs page'].includes(label),
+      ),
+    )('forbids caching of %s under /api/v1', async (_, send) => {
+      expect((await send()).headers['cache-control']).toBe('no-store');
+    });
+
+    it('gives every request its own id', async () => {
+      const first = await t.http.get('/api/health');
+      const second = await t.http.get('/api/health');
+      expect(first.headers['x-request-id']).not.toBe(second.headers['x-request-id']);
+    });
+  });
+
+  it('reports itself healthy with the database up', async () => {
+    const response = await t.http.get('/api/health').expect(200);
+    expect(response.body as HealthResponse).toEqual({ status: 'ok', database: 'up' });
+  });
+
+  describe('OpenAPI', () => {
+    async function openApi(): Promise<OpenApiDocument> {
+      return (await t.http.get('/api/openapi.json').expect(200)).body as OpenApiDocument;
+    }
+
+    it('documents every /api/v1 route of the app with its responses', async () => {
+      const document = await openApi();
+      const routes = apiRoutes(t);
+
+      expect(document.openapi).toMatch(/^3\./);
+      expect(routes.length).toBeGreaterThan(10);
+      const undocumented = routes.filter(
+        ({ method, openApiPath }) => document.paths[openApiPath]?.[method.toLowerCase()] === undefined,
+      );
+      expect(undocumented).toEqual([]);
+      const withoutResponses = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([, operation]) => Object.keys(operation?.responses ?? {}).length === 0)
+          .map(([method]) => `${method} ${path}`),
+      );
+      expect(withoutResponses).toEqual([]);
+    });
+
+    it('requires the console bearer token on every operation that refuses anonymous callers', async () => {
+      const document = await openApi();
+      const guarded: string[] = [];
+      const unsecured: string[] = [];
+      for (const { method, path, openApiPath } of apiRoutes(t)) {
+        // Whether a route is public is read from the app's behaviour, not from the document under test.
+        const url = path.replace(/:\w+/g, randomUUID());
+        const verb = method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
+        const anonymous = await (verb === 'get' || verb === 'delete'
+          ? t.http[verb](url)
+          : t.http[verb](url).send({}));
+        if ((anonymous.body as Partial<ErrorResponse>).code !== 'UNAUTHENTICATED') continue;
+        guarded.push(`${method} ${path}`);
+        const security = document.paths[openApiPath]?.[verb]?.security ?? [];
+        if (!security.some((requirement) => 'console' in requirement)) unsecured.push(`${method} ${path}`);
+      }
+      expect(unsecured).toEqual([]);
+      expect(guarded).toContain('GET /api/v1/sites');
+      expect(guarded).not.toContain('POST /api/v1/auth/login');
+    });
+
+    it('serves the interactive docs as HTML', async () => {
+      const response = await t.http.get('/api/docs').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toMatch(/<html/i);
+    });
+  });
+
+  describe('rate limits', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await startTestApp({
+        rateLimits: { public: { limit: 2, windowMs: 60_000 }, auth: { limit: 2, windowMs: 60_000 } },
+      });
+    });
+    afterAll(() => limited.close());
+
+    const health = (http: TestAgent, ip: string) => http.get('/api/health').set('X-Forwarded-For', ip);
+    const login = (http: TestAgent, ip: string) =>
+      http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({});
+
+    it('refuses the third public request from one IP with 429 and Retry-After, not requests from another IP', async () => {
+      await health(limited.http, '203.0.113.10').expect(200);
+      await health(limited.http, '203.0.113.10').expect(200);
+
+      const refused = await health(limited.http, '203.0.113.10');
+
+      expectErrorShape(refused, 429, 'RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      await health(limited.http, '203.0.113.11').expect(200);
+    });
+
+    it('counts sign-in requests apart from public ones', async () => {
+      const ip = '203.0.113.20';
+      await health(limited.http, ip).expect(200);
+      await health(limited.http, ip).expect(200);
+
+      await login(limited.http, ip).expect(400);
+      await login(limited.http, ip).expect(400);
+      expectErrorShape(await login(limited.http, ip), 429, 'RATE_LIMITED');
+      expectErrorShape(await health(limited.http, ip), 429, 'RATE_LIMITED');
+    });
+  });
+});
