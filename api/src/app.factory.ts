@@ -22,12 +22,14 @@ export interface CreateAppOptions {
   rateLimits?: RateLimitSettings;
   /** Lets a test see every route as Fastify registers it. */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
+  /** Where request logs go (standard output by default); lets a test read them. */
+  logStream?: { write(line: string): void };
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
   const { config } = options;
-  const adapter = new FastifyAdapter(fastifyOptions(config));
+  const adapter = new FastifyAdapter(fastifyOptions(config, options.logStream));
   const fastify = adapter.getInstance();
   if (options.onRoute) fastify.addHook('onRoute', options.onRoute);
 
@@ -47,7 +49,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   return app;
 }
 
-function fastifyOptions(config: ResolvedConfig): FastifyServerOptions {
+function fastifyOptions(
+  config: ResolvedConfig,
+  logStream: CreateAppOptions['logStream'],
+): FastifyServerOptions {
   return {
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
@@ -57,6 +62,7 @@ function fastifyOptions(config: ResolvedConfig): FastifyServerOptions {
         ? false
         : {
             level: config.logLevel,
+            ...(logStream ? { stream: logStream } : {}),
             // Only what operations need: never headers (tokens), bodies (messages, emails) or query strings.
             serializers: {
               req: (req: { method: string; url: string; id: string }) => ({

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -36,6 +36,8 @@ export class TokenService {
         issuer: ISSUER,
         audience: AUDIENCE,
         expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+        // Unique even when two tokens for one session are issued within the same second.
+        jwtid: randomUUID(),
       },
     );
     return { token, expiresAt: new Date(Date.now() + ACCESS_TOKEN_TTL_SECONDS * 1000) };

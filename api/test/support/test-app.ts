@@ -23,6 +23,7 @@ export interface TestApp {
 export interface TestAppOptions {
   rateLimits?: Partial<RateLimitSettings>;
   env?: Record<string, string>;
+  logStream?: { write(line: string): void };
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -56,6 +57,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config: { ...config, jwtSecret: config.jwtSecret ?? '' },
     database,
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
+    logStream: options.logStream,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

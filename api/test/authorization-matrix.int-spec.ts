@@ -1,0 +1,296 @@
+import type {
+  AuthResponse,
+  ChangePasswordRequest,
+  CreateSiteRequest,
+  ErrorResponse,
+  InviteMemberRequest,
+  InviteMemberResponse,
+  LoginRequest,
+  LogoutRequest,
+  Page,
+  RefreshRequest,
+  SignupRequest,
+  Site,
+  UpdateMemberRequest,
+  UpdateSiteRequest,
+} from '@cloop/contracts';
+import type { Response, Test } from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+
+import { addMember, createSite, PASSWORD, type SignedUpUser, signUp, uniqueEmail } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+type Caller = 'anonymous' | 'member' | 'admin' | 'owner' | 'ownerB';
+type SignedInCaller = Exclude<Caller, 'anonymous'>;
+const CALLERS: readonly Caller[] = ['anonymous', 'member', 'admin', 'owner', 'ownerB'];
+
+/** Everything a row needs; `users` and `passwords` change when a caller changes their password. */
+interface World {
+  http: TestAgent;
+  users: Record<SignedInCaller, SignedUpUser>;
+  passwords: Record<SignedInCaller, string>;
+  siteA: Site;
+  /** An account the public auth routes sign in to, so that callers' own sessions stay untouched. */
+  bystander: SignedUpUser;
+}
+
+interface Row {
+  expected: Record<Caller, number>;
+  /** Sends a request that is valid for the route, against org A / site A, with fresh targets where it destroys. */
+  call(w: World, caller: Caller): Promise<Response>;
+}
+
+const everyone = (status: number): Record<Caller, number> => ({
+  anonymous: status,
+  member: status,
+  admin: status,
+  owner: status,
+  ownerB: status,
+});
+const signedIn = (status: number): Record<Caller, number> => ({ ...everyone(status), anonymous: 401 });
+/** Org A's own roles get the given statuses; outsiders do not learn that the resource exists. */
+const inOrgA = (member: number, admin: number, owner: number): Record<Caller, number> => ({
+  anonymous: 401,
+  member,
+  admin,
+  owner,
+  ownerB: 404,
+});
+
+const authOf = (w: World, caller: Caller): Record<string, string> =>
+  caller === 'anonymous' ? {} : w.users[caller].auth;
+const as = (w: World, caller: Caller, test: Test): Test => test.set(authOf(w, caller));
+const orgA = (w: World): string => `/api/v1/organizations/${w.users.owner.organizationId}`;
+
+async function freshSession(w: World): Promise<AuthResponse> {
+  const body: LoginRequest = { email: w.bystander.email, password: PASSWORD };
+  return (await w.http.post('/api/v1/auth/login').send(body).expect(200)).body as AuthResponse;
+}
+
+async function freshInvitationId(w: World): Promise<string> {
+  const body: InviteMemberRequest = { email: uniqueEmail('invitee'), role: 'member' };
+  const response = await w.http
+    .post(`${orgA(w)}/members`)
+    .set(w.users.owner.auth)
+    .send(body)
+    .expect(201);
+  const invited = response.body as InviteMemberResponse;
+  if (invited.status !== 'invited') throw new Error('expected an invitation for an unknown email');
+  return invited.invitation.id;
+}
+
+async function freshMemberOfA(w: World): Promise<SignedUpUser> {
+  const member = await signUp(w.http, { name: 'Throwaway' });
+  await addMember(w.http, w.users.owner, member, 'member');
+  return member;
+}
+
+const freshSiteA = (w: World): Promise<Site> => createSite(w.http, w.users.owner, { name: 'Throwaway site' });
+
+const MATRIX: Record<string, Row> = {
+  'GET /api/health': { expected: everyone(200), call: (w, c) => as(w, c, w.http.get('/api/health')) },
+  'POST /api/v1/auth/signup': {
+    expected: everyone(201),
+    call: (w, c) => {
+      const body: SignupRequest = { email: uniqueEmail('signup'), password: PASSWORD, name: 'Newcomer' };
+      return as(w, c, w.http.post('/api/v1/auth/signup')).send(body);
+    },
+  },
+  'POST /api/v1/auth/login': {
+    expected: everyone(200),
+    call: (w, c) => {
+      const body: LoginRequest = { email: w.bystander.email, password: PASSWORD };
+      return as(w, c, w.http.post('/api/v1/auth/login')).send(body);
+    },
+  },
+  'POST /api/v1/auth/refresh': {
+    expected: everyone(200),
+    call: async (w, c) => {
+      const body: RefreshRequest = { refreshToken: (await freshSession(w)).refreshToken };
+      return as(w, c, w.http.post('/api/v1/auth/refresh')).send(body);
+    },
+  },
+  'POST /api/v1/auth/logout': {
+    expected: everyone(204),
+    call: async (w, c) => {
+      const body: LogoutRequest = { refreshToken: (await freshSession(w)).refreshToken };
+      return as(w, c, w.http.post('/api/v1/auth/logout')).send(body);
+    },
+  },
+  'GET /api/v1/auth/me': { expected: signedIn(200), call: (w, c) => as(w, c, w.http.get('/api/v1/auth/me')) },
+  'POST /api/v1/auth/password': {
+    expected: signedIn(200),
+    call: async (w, c) => {
+      const newPassword = `${c} chose a fresh passphrase ${uniqueEmail()}`;
+      const current = c === 'anonymous' ? PASSWORD : w.passwords[c];
+      const body: ChangePasswordRequest = { currentPassword: current, newPassword };
+      const response = await as(w, c, w.http.post('/api/v1/auth/password')).send(body);
+      if (c !== 'anonymous' && response.status === 200) {
+        // Changing the password ends every other session: carry on with the one it returns.
+        const { accessToken } = response.body as AuthResponse;
+        Object.assign(w.users[c], { accessToken, auth: { Authorization: `Bearer ${accessToken}` } });
+        w.passwords[c] = newPassword;
+      }
+      return response;
+    },
+  },
+  'GET /api/v1/sites': {
+    expected: signedIn(200),
+    call: (w, c) =>
+      as(w, c, w.http.get('/api/v1/sites').query({ organizationId: w.users.owner.organizationId })),
+  },
+  'POST /api/v1/sites': {
+    expected: inOrgA(403, 201, 201),
+    call: (w, c) => {
+      const body: CreateSiteRequest = {
+        organizationId: w.users.owner.organizationId,
+        name: `Created by ${c}`,
+      };
+      return as(w, c, w.http.post('/api/v1/sites')).send(body);
+    },
+  },
+  'GET /api/v1/sites/:siteId': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}`)),
+  },
+  'PATCH /api/v1/sites/:siteId': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => {
+      const body: UpdateSiteRequest = { name: 'x' };
+      return as(w, c, w.http.patch(`/api/v1/sites/${w.siteA.id}`)).send(body);
+    },
+  },
+  'DELETE /api/v1/sites/:siteId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => as(w, c, w.http.delete(`/api/v1/sites/${(await freshSiteA(w)).id}`)),
+  },
+  'POST /api/v1/sites/:siteId/rotate-key': {
+    expected: inOrgA(403, 200, 200),
+    call: async (w, c) => as(w, c, w.http.post(`/api/v1/sites/${(await freshSiteA(w)).id}/rotate-key`)),
+  },
+  'GET /api/v1/organizations/:orgId/members': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/members`)),
+  },
+  'POST /api/v1/organizations/:orgId/members': {
+    expected: inOrgA(403, 403, 201),
+    call: (w, c) => {
+      const body: InviteMemberRequest = { email: uniqueEmail('invitee'), role: 'member' };
+      return as(w, c, w.http.post(`${orgA(w)}/members`)).send(body);
+    },
+  },
+  'PATCH /api/v1/organizations/:orgId/members/:userId': {
+    expected: inOrgA(403, 403, 200),
+    call: (w, c) => {
+      const body: UpdateMemberRequest = { role: 'member' };
+      return as(w, c, w.http.patch(`${orgA(w)}/members/${w.users.member.userId}`)).send(body);
+    },
+  },
+  'DELETE /api/v1/organizations/:orgId/members/:userId': {
+    expected: inOrgA(403, 403, 204),
+    call: async (w, c) => as(w, c, w.http.delete(`${orgA(w)}/members/${(await freshMemberOfA(w)).userId}`)),
+  },
+  'GET /api/v1/organizations/:orgId/invitations': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/invitations`)),
+  },
+  'DELETE /api/v1/organizations/:orgId/invitations/:invitationId': {
+    expected: inOrgA(403, 403, 204),
+    call: async (w, c) => as(w, c, w.http.delete(`${orgA(w)}/invitations/${await freshInvitationId(w)}`)),
+  },
+};
+
+/** The code a refusal must carry, so that e.g. a mistyped path (404 ROUTE_NOT_FOUND) cannot pass for a 404. */
+const REFUSAL_CODES: Record<number, RegExp> = {
+  401: /^UNAUTHENTICATED$/,
+  403: /^FORBIDDEN$/,
+  404: /^(ORGANIZATION|SITE)_NOT_FOUND$/,
+};
+
+const CASES = Object.entries(MATRIX).flatMap(([route, row]) =>
+  CALLERS.map((caller): [string, Caller, number] => [route, caller, row.expected[caller]]),
+);
+
+/** The agent with every response it receives kept, so the file can check headers of all of them. */
+function recording(agent: TestAgent, seen: Response[]): TestAgent {
+  const verbs = new Set<string | symbol>(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options']);
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || !verbs.has(property)) return value;
+      return (...args: unknown[]): Test =>
+        (Reflect.apply(value, target, args) as Test).on('response', (response: Response) =>
+          seen.push(response),
+        );
+    },
+  });
+}
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  let w: World;
+  const seen: Response[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const http = recording(t.http, seen);
+    const owner = await signUp(http, { name: 'Owner A' });
+    const member = await signUp(http, { name: 'Member A' });
+    const admin = await signUp(http, { name: 'Admin A' });
+    const ownerB = await signUp(http, { name: 'Owner B' });
+    const bystander = await signUp(http, { name: 'Bystander' });
+    await addMember(http, owner, member, 'member');
+    await addMember(http, owner, admin, 'admin');
+    const siteA = await createSite(http, owner, { name: 'Site A' });
+    await createSite(http, ownerB, { name: 'Site B' });
+    w = {
+      http,
+      users: { owner, member, admin, ownerB },
+      passwords: { owner: PASSWORD, member: PASSWORD, admin: PASSWORD, ownerB: PASSWORD },
+      siteA,
+      bystander,
+    };
+  });
+  afterAll(() => t.close());
+
+  it('has an entry for every registered /api/ route and none for a route that does not exist', () => {
+    const registered = t.routes.filter((route) => {
+      const path = route.split(' ')[1] ?? '';
+      return path.startsWith('/api/') && !path.startsWith('/api/docs') && path !== '/api/openapi.json';
+    });
+    const inMatrix = Object.keys(MATRIX);
+    expect({
+      missingFromMatrix: registered.filter((route) => !inMatrix.includes(route)),
+      notRegistered: inMatrix.filter((route) => !registered.includes(route)),
+    }).toEqual({ missingFromMatrix: [], notRegistered: [] });
+  });
+
+  it.each(CASES)('%s as %s → %i', async (route, caller, expected) => {
+    const row = MATRIX[route];
+    if (!row) throw new Error(`no row for ${route}`);
+    const response = await row.call(w, caller);
+    const refusal = REFUSAL_CODES[expected];
+    const { code } = response.body as Partial<ErrorResponse>;
+    expect({ status: response.status, code }).toEqual({
+      status: expected,
+      code: refusal ? (expect.stringMatching(refusal) as unknown) : code,
+    });
+  });
+
+  it("lists none of org A's sites to the owner of another organization", async () => {
+    const response = await w.http
+      .get('/api/v1/sites')
+      .query({ organizationId: w.users.owner.organizationId })
+      .set(w.users.ownerB.auth)
+      .expect(200);
+    expect((response.body as Page<Site>).items).toEqual([]);
+  });
+
+  it('sets no cookie on any response in this file', () => {
+    expect(seen.length).toBeGreaterThan(CASES.length);
+    const cookies = seen
+      .map((response) => (response.headers as Record<string, unknown>)['set-cookie'])
+      .filter((cookie) => cookie !== undefined);
+    expect(cookies).toEqual([]);
+  });
+});
