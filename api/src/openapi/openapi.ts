@@ -29,5 +29,7 @@ export function serveOpenApi(app: INestApplication, document: OpenAPIObject): vo
     jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
     raw: ['json'],
     customSiteTitle: 'Cloop API',
+    // The default validator badge loads an image from validator.swagger.io: no third-party requests.
+    swaggerOptions: { validatorUrl: null },
   });
 }
