@@ -7,6 +7,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { AppModule } from './app.module';
+import { DomainError } from './common/domain-error';
+import { containsNulByte } from './common/nul-bytes';
 import { createValidationPipe } from './common/validation';
 import type { LogLevel } from './config/app-config';
 import type { ResolvedConfig } from './config/config.module';
@@ -14,7 +16,7 @@ import type { OpenDatabase } from './database/data-source';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
 
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions {
   config: ResolvedConfig;
@@ -101,6 +103,12 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
   });
   // A JSON API: any other body type is a 415, not a string that fails validation in a puzzling way.
   fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const nul = containsNulByte(request.body) || containsNulByte(request.query);
+    done(
+      nul ? new DomainError('VALIDATION_FAILED', 'Text must not contain NUL (U+0000) characters') : undefined,
+    );
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     // Responses carry tokens and personal data: no shared or browser cache may keep them.

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
 import { API_DOCS_PATH, HEALTH_PATH, OPENAPI_JSON_PATH } from '@cloop/contracts';
+import { Logger } from '@nestjs/common';
 
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -10,9 +11,16 @@ import { openDatabase } from './database/data-source';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig(process.env);
-  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir));
-  const database = await openDatabase(config.database);
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir).catch(dataDirProblem));
+  const database = await openDatabase(config.database).catch(
+    config.database.kind === 'embedded' ? dataDirProblem : rethrow,
+  );
   const app = await createApp({ config: { ...config, jwtSecret }, database });
+  if (config.redisUrl) {
+    new Logger('Cloop').warn(
+      'REDIS_URL is set, but this version keeps events and rate-limit counters in-process: run one replica',
+    );
+  }
   app.enableShutdownHooks();
   await app.listen({ port: config.port, host: '0.0.0.0' });
 
@@ -30,6 +38,19 @@ async function main(): Promise<void> {
       '',
     ].join('\n') + '\n',
   );
+}
+
+/** A data directory Cloop cannot create or write is a configuration problem: name the variable. */
+function dataDirProblem(error: unknown): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EEXIST') {
+    throw new ConfigError([`DATA_DIR is not a writable directory (${code})`]);
+  }
+  throw error;
+}
+
+function rethrow(error: unknown): never {
+  throw error;
 }
 
 main().catch((error: unknown) => {

@@ -138,7 +138,36 @@ describe('accounts', () => {
     });
   });
 
+  it('counts parallel guesses before checking them, so a burst cannot slip past the throttle', async () => {
+    const user = await signUp(t.http);
+    const guesses = await t.concurrently(() =>
+      Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.http
+            .post('/api/v1/auth/login')
+            .set('X-Forwarded-For', '198.51.100.77')
+            .send({ email: user.email, password: `guess number ${i}` }),
+        ),
+      ),
+    );
+    const statuses = guesses.map((response) => response.status).sort();
+    expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+  });
+
   describe('password change', () => {
+    it('throttles wrong current passwords, so a stolen access token cannot guess the password', async () => {
+      const user = await signUp(t.http);
+      const attempt = (currentPassword: string) =>
+        t.http
+          .post('/api/v1/auth/password')
+          .set(user.auth)
+          .set('X-Forwarded-For', '198.51.100.88')
+          .send({ currentPassword, newPassword: 'a brand new passphrase' });
+      for (let i = 0; i < 3; i++) await attempt(`wrong guess ${i}`).expect(403);
+      const throttled = await attempt(PASSWORD).expect(429);
+      expect((throttled.body as ErrorResponse).code).toBe('RATE_LIMITED');
+    });
+
     it('needs the current password, then signs out every other session', async () => {
       const user = await signUp(t.http);
       const other = (
@@ -178,21 +207,35 @@ describe('accounts', () => {
     });
   });
 
-  describe('sign-up by invitation only', () => {
+  describe('sign-up by invitation only (ALLOW_SIGNUP=false)', () => {
     let closed: TestApp;
     beforeAll(async () => {
       closed = await startTestApp({ env: { ALLOW_SIGNUP: 'false' } });
     });
     afterAll(() => closed.close());
 
-    it('refuses strangers but lets an invited email sign up and join', async () => {
+    it('lets the first account of a new install in, refuses strangers, and admits invited emails', async () => {
+      const owner = await signUp(closed.http, { name: 'First Admin' });
+
       const refused = await closed.http
         .post('/api/v1/auth/signup')
-        .send({ email: uniqueEmail(), password: PASSWORD, name: 'Stranger' })
+        .send({ email: uniqueEmail('stranger'), password: PASSWORD, name: 'Stranger' })
         .expect(403);
       expect((refused.body as ErrorResponse).code).toBe('SIGNUP_DISABLED');
-      // With no way in, the test cannot create an owner through the API; the invitation path is
-      // covered in organizations.int-spec.ts with signup open.
+
+      const invitedEmail = uniqueEmail('invited');
+      await closed.http
+        .post(`/api/v1/organizations/${owner.organizationId}/members`)
+        .set(owner.auth)
+        .send({ email: invitedEmail, role: 'member' })
+        .expect(201);
+      const invited = await signUp(closed.http, { email: invitedEmail });
+      const me = (await closed.http.get('/api/v1/auth/me').set(invited.auth).expect(200)).body as MeResponse;
+      expect(me.organizations).toContainEqual({
+        id: owner.organizationId,
+        name: expect.any(String),
+        role: 'member',
+      });
     });
   });
 });

@@ -59,6 +59,43 @@ describe('HTTP platform', () => {
       expectErrorShape(response, 400, 'BAD_REQUEST');
     });
 
+    it.each([
+      [
+        'the login email',
+        () => t.http.post('/api/v1/auth/login').send({ email: 'a\u0000@example.test', password: 'x' }),
+      ],
+      [
+        'a nested field',
+        () =>
+          t.http
+            .post('/api/v1/sites')
+            .set(owner.auth)
+            .send({ organizationId: owner.organizationId, name: 'Shop', widget: { greeting: 'hi\u0000' } }),
+      ],
+      ['the query string', () => t.http.get('/api/v1/sites?cursor=%00').set(owner.auth)],
+    ])('refuses a NUL character in %s with 400 VALIDATION_FAILED, not a database error', async (_, send) => {
+      expectErrorShape(await send(), 400, 'VALIDATION_FAILED');
+    });
+
+    it('refuses a cursor whose date PostgreSQL could not compare with 400 VALIDATION_FAILED', async () => {
+      const cursor = Buffer.from(JSON.stringify(['-010000-01-01T00:00:00.000Z', randomUUID()])).toString(
+        'base64url',
+      );
+      expectErrorShape(
+        await t.http.get(`/api/v1/sites?cursor=${cursor}`).set(owner.auth),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
+
+    it('refuses a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const response = await t.http
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'text/plain')
+        .send('hello');
+      expectErrorShape(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
     it('refuses a body over 64 KiB with 413 PAYLOAD_TOO_LARGE and creates nothing', async () => {
       const email = uniqueEmail('huge');
       const body: SignupRequest = { email, password: PASSWORD, name: OVER_64_KIB };
@@ -200,6 +237,13 @@ describe('HTTP platform', () => {
       expectErrorShape(refused, 429, 'RATE_LIMITED');
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       await health(limited.http, '203.0.113.11').expect(200);
+    });
+
+    it('counts every address of one IPv6 /64 as one client', async () => {
+      await health(limited.http, '2001:db8:aa:bb::1').expect(200);
+      await health(limited.http, '2001:db8:aa:bb:ffff:1:2:3').expect(200);
+      expectErrorShape(await health(limited.http, '2001:db8:aa:bb::9'), 429, 'RATE_LIMITED');
+      await health(limited.http, '2001:db8:aa:cc::1').expect(200);
     });
 
     it('counts sign-in requests apart from public ones', async () => {

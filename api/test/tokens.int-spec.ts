@@ -251,12 +251,9 @@ describe('access tokens and sessions', () => {
 
     it('lets at most one of 20 parallel refreshes with one token succeed, and leaves at most one usable successor', async () => {
       const user = await signUp(t.http);
-      // Listening first: otherwise supertest starts and stops the server per request, resetting the others.
-      const server = t.app.getHttpServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, () => refresh(user.refreshToken)),
-      ).finally(() => new Promise((resolve) => server.close(resolve)));
+      const responses = await t.concurrently(() =>
+        Promise.all(Array.from({ length: 20 }, () => refresh(user.refreshToken))),
+      );
       const statuses = responses.map((response) => response.status);
       expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
       expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);

@@ -2,10 +2,9 @@ import type { Role } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 
 import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/identifiers';
 import { hasRole, type OrganizationScope, type SiteScope } from './access-policy';
 import { AccessRepository } from './access.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Tenant boundaries. Outsiders get 404 (a site or organization they cannot see does not exist for
@@ -20,7 +19,7 @@ export class AccessService {
     organizationId: string,
     minRole: Role,
   ): Promise<OrganizationScope> {
-    const role = UUID.test(organizationId)
+    const role = isUuid(organizationId)
       ? await this.access.findOrganizationRole(organizationId, userId)
       : null;
     if (role === null) throw new DomainError('ORGANIZATION_NOT_FOUND', 'Organization not found');
@@ -29,7 +28,7 @@ export class AccessService {
   }
 
   async requireSiteRole(userId: string, siteId: string, minRole: Role): Promise<SiteScope> {
-    const found = UUID.test(siteId) ? await this.access.findSiteRole(siteId, userId) : null;
+    const found = isUuid(siteId) ? await this.access.findSiteRole(siteId, userId) : null;
     if (found === null) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
     if (!hasRole(found.role, minRole)) throw forbidden(minRole);
     return { siteId, ...found };

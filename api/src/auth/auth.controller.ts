@@ -9,6 +9,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -18,8 +19,6 @@ import { Authenticated, Public } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
-import { mapUser } from '../users/user.mapper';
-import type { SignedIn } from './auth.service';
 import { AuthService } from './auth.service';
 import {
   AuthResponseDto,
@@ -48,8 +47,8 @@ export class AuthController {
     type: ErrorResponseDto,
   })
   @invalid
-  async signup(@Body() body: SignupDto): Promise<AuthResponse> {
-    return toAuthResponse(await this.auth.signup(body));
+  signup(@Body() body: SignupDto): Promise<AuthResponse> {
+    return this.auth.signup(body);
   }
 
   @Post('login')
@@ -62,8 +61,8 @@ export class AuthController {
     type: ErrorResponseDto,
   })
   @invalid
-  async login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {
-    return toAuthResponse(await this.auth.login(body, request.ip));
+  login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {
+    return this.auth.login(body, request.ip);
   }
 
   @Post('refresh')
@@ -75,8 +74,8 @@ export class AuthController {
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiUnauthorizedResponse({ description: 'INVALID_REFRESH_TOKEN', type: ErrorResponseDto })
   @invalid
-  async refresh(@Body() body: RefreshDto): Promise<AuthResponse> {
-    return toAuthResponse(await this.auth.refresh(body.refreshToken));
+  refresh(@Body() body: RefreshDto): Promise<AuthResponse> {
+    return this.auth.refresh(body.refreshToken);
   }
 
   @Post('logout')
@@ -104,21 +103,13 @@ export class AuthController {
   @ApiOperation({ summary: 'Change the password; signs out every other session and returns a new one' })
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiForbiddenResponse({ description: 'WRONG_PASSWORD', type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords', type: ErrorResponseDto })
   @invalid
-  async changePassword(
+  changePassword(
     @CurrentUser() principal: Principal,
     @Body() body: ChangePasswordDto,
+    @Req() request: FastifyRequest,
   ): Promise<AuthResponse> {
-    return toAuthResponse(await this.auth.changePassword(principal, body));
+    return this.auth.changePassword(principal, body, request.ip);
   }
-}
-
-function toAuthResponse({ tokens, user }: SignedIn): AuthResponse {
-  return {
-    accessToken: tokens.accessToken,
-    accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),
-    refreshToken: tokens.refreshToken,
-    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString(),
-    user: mapUser(user),
-  };
 }

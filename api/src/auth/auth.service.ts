@@ -1,8 +1,15 @@
-import type { ChangePasswordRequest, LoginRequest, MeResponse, SignupRequest } from '@cloop/contracts';
+import type {
+  AuthResponse,
+  ChangePasswordRequest,
+  LoginRequest,
+  MeResponse,
+  SignupRequest,
+} from '@cloop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
+import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -12,15 +19,13 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import type { UserEntity } from '../users/user.entity';
 import { mapUser } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
+import { mapAuthResponse } from './auth.mapper';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
-import { SessionsService, type TokenPair } from './sessions.service';
+import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
-export interface SignedIn {
-  tokens: TokenPair;
-  user: UserEntity;
-}
+const NOT_SIGNED_IN = 'Access token is invalid or expired; refresh it or sign in';
 
 @Injectable()
 export class AuthService {
@@ -37,16 +42,15 @@ export class AuthService {
   ) {}
 
   /** Creates the user, their own organization (they own it) and joins every organization that invited them. */
-  async signup(request: SignupRequest): Promise<SignedIn> {
+  async signup(request: SignupRequest): Promise<AuthResponse> {
     const email = normalizeEmail(request.email);
-    if (!this.config.allowSignup && !(await this.invitations.hasPending(email))) {
-      throw new DomainError('SIGNUP_DISABLED', 'Sign-up is by invitation only on this server');
-    }
+    await this.assertMaySignUp(email);
     assertAcceptablePassword(request.password, email);
     const passwordHash = await hashPassword(request.password);
     const name = request.name.trim();
     try {
       return await this.transactions.run(async (tx) => {
+        await this.invitations.lockEmail(tx, email);
         const user = await this.users.insert(tx, { email, passwordHash, name });
         const organizationId = await this.organizations.insert(tx, `${name}'s organization`);
         const invited = await this.invitations.takePending(tx, email);
@@ -54,7 +58,7 @@ export class AuthService {
           { organizationId, userId: user.id, role: 'owner' },
           ...invited.map((invitation) => ({ ...invitation, userId: user.id })),
         ]);
-        return { user, tokens: await this.sessions.start(tx, user.id) };
+        return mapAuthResponse(await this.sessions.start(tx, user.id), user);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'users_email_key')) {
@@ -64,28 +68,22 @@ export class AuthService {
     }
   }
 
-  async login(request: LoginRequest, ip: string): Promise<SignedIn> {
+  async login(request: LoginRequest, ip: string): Promise<AuthResponse> {
     const email = normalizeEmail(request.email);
-    await this.loginThrottle.assertAllowed(email, ip);
+    await this.loginThrottle.attempt(email, ip);
     const user = await this.users.findByEmail(email);
     const valid = user
       ? await verifyPassword(user.passwordHash, request.password)
       : await verifyAgainstDecoy(request.password);
-    if (!user || !valid) {
-      await this.loginThrottle.recordFailure(email, ip);
-      // One message for both cases: the response must not tell whether the account exists.
-      throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
-    }
-    await this.loginThrottle.forget(email, ip);
-    return { user, tokens: await this.transactions.run((tx) => this.sessions.start(tx, user.id)) };
+    // One message for both cases: the response must not tell whether the account exists.
+    if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
+    await this.loginThrottle.succeeded(email, ip);
+    return mapAuthResponse(await this.transactions.run((tx) => this.sessions.start(tx, user.id)), user);
   }
 
-  async refresh(refreshToken: string): Promise<SignedIn> {
+  async refresh(refreshToken: string): Promise<AuthResponse> {
     const tokens = await this.sessions.rotate(refreshToken);
-    const user = await this.users.findById(tokens.userId);
-    if (!user)
-      throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
-    return { user, tokens };
+    return mapAuthResponse(tokens, await this.requireUser(tokens.userId));
   }
 
   logout(refreshToken: string): Promise<void> {
@@ -93,19 +91,26 @@ export class AuthService {
   }
 
   /** Signs out every session of the user, then starts a fresh one for the caller. */
-  async changePassword(principal: Principal, request: ChangePasswordRequest): Promise<SignedIn> {
+  async changePassword(
+    principal: Principal,
+    request: ChangePasswordRequest,
+    ip: string,
+  ): Promise<AuthResponse> {
     const user = await this.requireUser(principal.userId);
+    // A stolen access token must not become an unthrottled password oracle.
+    await this.loginThrottle.attempt(user.email, ip);
     if (!(await verifyPassword(user.passwordHash, request.currentPassword))) {
       throw new DomainError('WRONG_PASSWORD', 'The current password is not correct');
     }
+    await this.loginThrottle.succeeded(user.email, ip);
     assertAcceptablePassword(request.newPassword, user.email);
     const passwordHash = await hashPassword(request.newPassword);
     const tokens = await this.transactions.run(async (tx) => {
-      await this.users.updatePassword(tx, user.id, passwordHash);
+      await this.users.updatePassword(tx, user.id, passwordHash, wholeSecondsNow());
       await this.sessions.endAllOfUser(tx, user.id);
       return this.sessions.start(tx, user.id);
     });
-    return { user, tokens };
+    return mapAuthResponse(tokens, user);
   }
 
   async me(principal: Principal): Promise<MeResponse> {
@@ -116,28 +121,33 @@ export class AuthService {
   /** The principal behind a bearer token; every failure is the same 401. */
   async authenticate(accessToken: string): Promise<Principal> {
     const claims = this.tokens.verifyAccessToken(accessToken);
-    const user = claims ? await this.users.findById(claims.sub) : null;
-    const live =
-      claims !== null &&
-      user !== null &&
-      // JWT times are whole seconds; sessions revoked within the same second die by `isLive`.
-      claims.iat >= Math.floor(user.tokensValidAfter.getTime() / 1000) &&
-      (await this.sessions.isLive(claims.sid));
-    if (!live)
-      throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
+    const session = claims ? await this.sessions.findLive(claims.sub, claims.sid) : null;
+    // Both instants come from the app's clock (JWT times are whole seconds), never the database's.
+    if (!claims || !session || claims.iat * 1000 < session.tokensValidAfter.getTime()) {
+      throw new DomainError('UNAUTHENTICATED', NOT_SIGNED_IN);
+    }
     return { userId: claims.sub, sessionId: claims.sid };
+  }
+
+  /**
+   * Open sign-up, or by invitation only (`ALLOW_SIGNUP=false`); the very first account of a new
+   * install may always sign up, or nobody could ever get in to invite anyone.
+   */
+  private async assertMaySignUp(email: string): Promise<void> {
+    if (this.config.allowSignup || (await this.invitations.hasPending(email)) || !(await this.users.any()))
+      return;
+    throw new DomainError('SIGNUP_DISABLED', 'Sign-up is by invitation only on this server');
   }
 
   private async requireUser(userId: string): Promise<UserEntity> {
     const user = await this.users.findById(userId);
-    if (!user)
-      throw new DomainError('UNAUTHENTICATED', 'Access token is invalid or expired; refresh it or sign in');
+    if (!user) throw new DomainError('UNAUTHENTICATED', NOT_SIGNED_IN);
     return user;
   }
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+function wholeSecondsNow(): Date {
+  return new Date(Math.floor(Date.now() / 1000) * 1000);
 }
 
 function assertAcceptablePassword(password: string, email: string): void {

@@ -1,4 +1,4 @@
-import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { DECOY_HASH, hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
 
 describe('passwordProblem', () => {
   const email = 'ada@example.com';
@@ -36,5 +36,13 @@ describe('argon2id hashing', () => {
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
     await expect(verifyPassword(hash, 'correct horse battery staple')).resolves.toBe(true);
     await expect(verifyPassword(hash, 'wrong horse battery staple')).resolves.toBe(false);
+  });
+});
+
+describe('the decoy hash for unknown emails', () => {
+  it('has exactly the parameters of real hashes, so checking it costs the same', async () => {
+    const parameters = (hash: string) => hash.split('$').slice(1, 4).join('$');
+    expect(parameters(DECOY_HASH)).toBe(parameters(await hashPassword('anything at all')));
+    await expect(verifyAgainstDecoy('decoy password that no account has')).resolves.toBe(false);
   });
 });

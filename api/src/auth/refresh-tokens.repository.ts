@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Not } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
+import { UserEntity } from '../users/user.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 type RefreshTokenLink = Pick<RefreshTokenEntity, 'userId' | 'familyId'>;
@@ -56,11 +57,26 @@ export class RefreshTokensRepository {
       .update({ userId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 
-  /** Whether the session (family) of an access token is still signed in. */
-  async isFamilyLive(familyId: string): Promise<boolean> {
-    const revoked = await this.dataSource
-      .getRepository(RefreshTokenEntity)
-      .exists({ where: { familyId, revokedAt: Not(IsNull()) } });
-    return !revoked;
+  /**
+   * The user behind an access token, if the session (family) it was issued for is not revoked: one
+   * query on every authenticated request.
+   */
+  async findLiveSessionUser(userId: string, familyId: string): Promise<{ tokensValidAfter: Date } | null> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('u.tokens_valid_after', 'tokensValidAfter')
+      .from(UserEntity, 'u')
+      .where('u.id = :userId', { userId })
+      .andWhere(
+        (query) =>
+          `NOT EXISTS ${query
+            .subQuery()
+            .select('1')
+            .from(RefreshTokenEntity, 'r')
+            .where('r.family_id = :familyId AND r.revoked_at IS NOT NULL', { familyId })
+            .getQuery()}`,
+      )
+      .getRawOne<{ tokensValidAfter: Date | string }>();
+    return row ? { tokensValidAfter: new Date(row.tokensValidAfter) } : null;
   }
 }

@@ -58,8 +58,9 @@ export class SessionsService {
     return this.refreshTokens.revokeAllOfUser(tx, userId);
   }
 
-  isLive(sessionId: string): Promise<boolean> {
-    return this.refreshTokens.isFamilyLive(sessionId);
+  /** The user of a session that is still signed in, or `null`. */
+  findLive(userId: string, sessionId: string): Promise<{ tokensValidAfter: Date } | null> {
+    return this.refreshTokens.findLiveSessionUser(userId, sessionId);
   }
 
   private async issue(tx: Tx, userId: string, familyId: string): Promise<TokenPair> {

@@ -23,11 +23,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const { body, retryAfterSeconds } = toErrorResponse(exception);
     if (body.statusCode >= 500) {
-      // The stack and error name only: messages of driver errors can quote row values.
-      const err = exception instanceof Error ? exception : new Error('non-error thrown');
       this.logger.error(
-        `${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${err.name}`,
-        err.stack,
+        `${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${describe(exception)}`,
+        stackFrames(exception),
       );
     }
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
@@ -35,7 +33,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
-export function toErrorResponse(exception: unknown): { body: ErrorResponse; retryAfterSeconds?: number } {
+function toErrorResponse(exception: unknown): { body: ErrorResponse; retryAfterSeconds?: number } {
   if (exception instanceof DomainError) {
     const statusCode = STATUS_BY_CODE[exception.code];
     return {
@@ -66,9 +64,38 @@ export function toErrorResponse(exception: unknown): { body: ErrorResponse; retr
       },
     };
   }
+  if (exception instanceof Error && POOL_EXHAUSTED.test(exception.message)) {
+    // Every database connection stayed busy past the wait limit: a load problem, worth a retry.
+    return {
+      body: {
+        statusCode: 503,
+        error: reason(503),
+        message: 'Busy; retry shortly',
+        code: 'SERVICE_UNAVAILABLE',
+      },
+      retryAfterSeconds: 1,
+    };
+  }
   return {
     body: { statusCode: 500, error: reason(500), message: 'Internal server error', code: 'INTERNAL_ERROR' },
   };
+}
+
+/** node-postgres' pool message when no connection frees up within `connectTimeoutMS`. */
+const POOL_EXHAUSTED = /timeout exceeded when trying to connect/i;
+
+/**
+ * Error name and PostgreSQL error code only: messages (and so a stack's first line) of driver
+ * errors can quote the values of a row, such as an email.
+ */
+function describe(exception: unknown): string {
+  if (!(exception instanceof Error)) return 'non-error thrown';
+  const code = (exception as { driverError?: { code?: unknown } }).driverError?.code;
+  return typeof code === 'string' ? `${exception.name} (SQLSTATE ${code})` : exception.name;
+}
+
+function stackFrames(exception: unknown): string | undefined {
+  return exception instanceof Error ? exception.stack?.split('\n').slice(1).join('\n') : undefined;
 }
 
 function isErrorWithStatus(value: unknown): value is ErrorWithStatus {

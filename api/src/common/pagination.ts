@@ -4,6 +4,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 import { DomainError } from './domain-error';
+import { isUuid } from './identifiers';
+
+/** Exactly what `toPage` writes, so the date is always one PostgreSQL can compare. */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export class PageQueryDto implements PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
@@ -29,18 +33,29 @@ export interface Keyset {
 
 export function decodeCursor(cursor: string | undefined): Keyset | null {
   if (cursor === undefined) return null;
+  const invalid = new DomainError(
+    'VALIDATION_FAILED',
+    'cursor is not valid; pass the nextCursor of the previous page',
+  );
+  let parts: unknown;
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const date = new Date(String(createdAt));
-    if (typeof id !== 'string' || !UUID.test(id) || Number.isNaN(date.getTime()))
-      throw new Error('bad cursor');
-    return { createdAt: date, id };
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      'cursor is not valid; pass the nextCursor of the previous page',
-    );
+    throw invalid;
   }
+  if (!Array.isArray(parts) || parts.length !== 2) throw invalid;
+  const [createdAt, id] = parts as unknown[];
+  if (
+    typeof createdAt !== 'string' ||
+    !CURSOR_TIME.test(createdAt) ||
+    typeof id !== 'string' ||
+    !isUuid(id)
+  ) {
+    throw invalid;
+  }
+  const date = new Date(createdAt);
+  if (Number.isNaN(date.getTime())) throw invalid;
+  return { createdAt: date, id };
 }
 
 /** `rows` must hold up to `limit + 1` items: the extra one tells whether another page exists. */
@@ -62,5 +77,3 @@ export function toPage<Row, Item>(
 export function pageLimit(query: PageQuery): number {
   return query.limit ?? DEFAULT_PAGE_LIMIT;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

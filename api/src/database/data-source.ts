@@ -38,10 +38,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const options: DataSourceOptions = {
     ...common,
-    // One in-process backend: one connection. The short connect timeout turns a query issued outside
-    // an open transaction's EntityManager into a fast error instead of a deadlock.
+    // One in-process backend: one connection. The connect timeout bounds the wait for it: a burst
+    // queues for up to 10 s (then 503), and a query wrongly issued outside an open transaction's
+    // EntityManager fails instead of deadlocking.
     poolSize: 1,
-    connectTimeoutMS: 3_000,
+    connectTimeoutMS: 10_000,
     extra: { ...createPgConfig(pglite) },
   };
   const dataSource = new DataSource(options);

@@ -2,6 +2,7 @@ import type { Role } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import { InvitationEntity } from './invitation.entity';
 
@@ -26,14 +27,25 @@ export class InvitationsRepository {
       .findOneByOrFail({ organizationId: invitation.organizationId, email: invitation.email });
   }
 
-  listPending(organizationId: string): Promise<InvitationEntity[]> {
-    return this.dataSource
+  /**
+   * Serializes signup and invitation of one email address, so an invitation cannot be written just
+   * after the signup that should have taken it up.
+   */
+  async lockEmail(tx: Tx, email: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`invitation:${email}`]);
+  }
+
+  /** Unexpired invitations of one organization, oldest first, `limit + 1` rows after `after`. */
+  listPending(organizationId: string, after: Keyset | null, limit: number): Promise<InvitationEntity[]> {
+    const query = this.dataSource
       .getRepository(InvitationEntity)
       .createQueryBuilder('i')
       .where('i.organization_id = :organizationId AND i.expires_at > now()', { organizationId })
       .orderBy('i.created_at')
       .addOrderBy('i.id')
-      .getMany();
+      .limit(limit + 1);
+    if (after) query.andWhere('(i.created_at, i.id) > (:createdAt, :id)', after);
+    return query.getMany();
   }
 
   /** Removes and returns the unexpired invitations for an email: they become memberships at signup. */

@@ -1,16 +1,11 @@
-import { API_PREFIX, type InviteMemberResponse, type Member, type Page } from '@cloop/contracts';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+  API_PREFIX,
+  type Invitation,
+  type InviteMemberResponse,
+  type Member,
+  type Page,
+} from '@cloop/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -26,8 +21,9 @@ import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
+import { uuidParam } from '../common/uuid-param.pipe';
 import {
-  InvitationListDto,
+  InvitationPageDto,
   InviteMemberDto,
   InviteMemberResponseDto,
   MemberDto,
@@ -41,7 +37,6 @@ const lastOwner = ApiConflictResponse({
   description: 'LAST_OWNER: the organization would have no owner',
   type: ErrorResponseDto,
 });
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 @ApiTags('organizations')
 @Controller(`${API_PREFIX}/organizations/:orgId`)
@@ -80,10 +75,11 @@ export class MembersController {
   @invalid
   changeRole(
     @CurrentOrganization() scope: OrganizationScope,
-    @Param('userId', uuid) userId: string,
+    @CurrentUser() principal: Principal,
+    @Param('userId', uuidParam) userId: string,
     @Body() body: UpdateMemberDto,
   ): Promise<Member> {
-    return this.members.changeRole(scope, userId, body.role);
+    return this.members.changeRole(scope, principal, userId, body.role);
   }
 
   @Delete('members/:userId')
@@ -95,7 +91,7 @@ export class MembersController {
   async remove(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() principal: Principal,
-    @Param('userId', uuid) userId: string,
+    @Param('userId', uuidParam) userId: string,
   ): Promise<void> {
     await this.members.remove(scope, principal, userId);
   }
@@ -103,9 +99,12 @@ export class MembersController {
   @Get('invitations')
   @OrganizationAccess('member')
   @ApiOperation({ summary: 'Invitations waiting for their email to sign up' })
-  @ApiOkResponse({ type: InvitationListDto })
-  async listInvitations(@CurrentOrganization() scope: OrganizationScope): Promise<InvitationListDto> {
-    return { items: await this.members.listInvitations(scope) };
+  @ApiOkResponse({ type: InvitationPageDto })
+  listInvitations(
+    @CurrentOrganization() scope: OrganizationScope,
+    @Query() query: PageQueryDto,
+  ): Promise<Page<Invitation>> {
+    return this.members.listInvitations(scope, query);
   }
 
   @Delete('invitations/:invitationId')
@@ -115,7 +114,7 @@ export class MembersController {
   @ApiNoContentResponse()
   async revokeInvitation(
     @CurrentOrganization() scope: OrganizationScope,
-    @Param('invitationId', uuid) invitationId: string,
+    @Param('invitationId', uuidParam) invitationId: string,
   ): Promise<void> {
     await this.members.revokeInvitation(scope, invitationId);
   }

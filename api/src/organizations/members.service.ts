@@ -11,6 +11,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { OrganizationScope, Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
+import { normalizeEmail } from '../common/identifiers';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import { TransactionRunner } from '../database/transactions';
@@ -19,7 +20,7 @@ import { InvitationsRepository } from './invitations.repository';
 import { mapInvitation, mapMember } from './members.mapper';
 import { type MemberRow, MembershipsRepository } from './memberships.repository';
 
-export const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** The team of one organization. The access guard has already checked the caller's role. */
 @Injectable()
@@ -37,8 +38,10 @@ export class MembersService {
     return toPage(rows, limit, mapMember, (row) => ({ createdAt: row.createdAt, id: row.userId }));
   }
 
-  async listInvitations(scope: OrganizationScope): Promise<Invitation[]> {
-    return (await this.invitations.listPending(scope.organizationId)).map(mapInvitation);
+  async listInvitations(scope: OrganizationScope, query: PageQuery): Promise<Page<Invitation>> {
+    const limit = pageLimit(query);
+    const rows = await this.invitations.listPending(scope.organizationId, decodeCursor(query.cursor), limit);
+    return toPage(rows, limit, mapInvitation, (row) => row);
   }
 
   /** An existing account joins at once; an unknown email gets an invitation it takes up at signup. */
@@ -47,18 +50,18 @@ export class MembersService {
     inviter: Principal,
     request: InviteMemberRequest,
   ): Promise<InviteMemberResponse> {
-    const email = request.email.trim().toLowerCase();
+    const email = normalizeEmail(request.email);
     const { organizationId } = scope;
     return this.transactions.run(async (tx) => {
-      const [user] = await this.users.findByEmails(tx, [email]);
+      await this.invitations.lockEmail(tx, email);
+      const user = await this.users.findByEmail(email, tx);
       if (!user) {
-        const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
         const invitation = await this.invitations.upsert(tx, {
           organizationId,
           email,
           role: request.role,
           invitedBy: inviter.userId,
-          expiresAt,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
         return { status: 'invited', invitation: mapInvitation(invitation) };
       }
@@ -70,11 +73,11 @@ export class MembersService {
     });
   }
 
-  async changeRole(scope: OrganizationScope, userId: string, role: Role): Promise<Member> {
+  async changeRole(scope: OrganizationScope, caller: Principal, userId: string, role: Role): Promise<Member> {
     return this.transactions.run(async (tx) => {
+      const owners = await this.lockOwners(tx, scope.organizationId, caller);
       const member = await this.requireMember(tx, scope.organizationId, userId);
-      if (member.role === 'owner' && role !== 'owner')
-        await this.assertNotLastOwner(tx, scope.organizationId);
+      if (member.role === 'owner' && role !== 'owner') assertAnotherOwner(owners);
       await this.memberships.updateRole(tx, scope.organizationId, userId, role);
       return mapMember({ ...member, role });
     });
@@ -82,12 +85,14 @@ export class MembersService {
 
   /** Owners remove anyone; every member may remove themselves (leave). */
   async remove(scope: OrganizationScope, caller: Principal, userId: string): Promise<void> {
-    if (scope.role !== 'owner' && caller.userId !== userId) {
+    const leaving = caller.userId === userId;
+    if (scope.role !== 'owner' && !leaving) {
       throw new DomainError('FORBIDDEN', 'Only owners can remove other members');
     }
     await this.transactions.run(async (tx) => {
+      const owners = await this.lockOwners(tx, scope.organizationId, leaving ? null : caller);
       const member = await this.requireMember(tx, scope.organizationId, userId);
-      if (member.role === 'owner') await this.assertNotLastOwner(tx, scope.organizationId);
+      if (member.role === 'owner') assertAnotherOwner(owners);
       await this.memberships.delete(tx, scope.organizationId, userId);
     });
   }
@@ -99,16 +104,28 @@ export class MembersService {
     if (!deleted) throw new DomainError('INVITATION_NOT_FOUND', 'Invitation not found');
   }
 
+  /**
+   * Locks the organization's owner rows before anything is read, so owners acting at once are
+   * serialized: two owners demoting each other cannot leave the organization without one. With
+   * `actingOwner`, also re-checks under the lock that the caller is still an owner.
+   */
+  private async lockOwners(tx: Tx, organizationId: string, actingOwner: Principal | null): Promise<string[]> {
+    const owners = await this.memberships.lockOwners(tx, organizationId);
+    if (actingOwner && !owners.includes(actingOwner.userId)) {
+      throw new DomainError('FORBIDDEN', 'This action requires the owner role');
+    }
+    return owners;
+  }
+
   private async requireMember(tx: Tx, organizationId: string, userId: string): Promise<MemberRow> {
     const member = await this.memberships.find(organizationId, userId, tx);
     if (!member) throw new DomainError('MEMBER_NOT_FOUND', 'Member not found');
     return member;
   }
+}
 
-  private async assertNotLastOwner(tx: Tx, organizationId: string): Promise<void> {
-    const owners = await this.memberships.lockOwners(tx, organizationId);
-    if (owners.length <= 1) {
-      throw new DomainError('LAST_OWNER', 'An organization needs an owner: make someone else owner first');
-    }
+function assertAnotherOwner(owners: string[]): void {
+  if (owners.length <= 1) {
+    throw new DomainError('LAST_OWNER', 'An organization needs an owner: make someone else owner first');
   }
 }

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 
 import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
+import { RateLimitKeys } from './rate-limit-keys';
 import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
 import { RateLimitStore } from './rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitGroup, type RateLimitSettings } from './rate-limits';
@@ -14,13 +15,14 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly store: RateLimitStore,
+    private readonly keys: RateLimitKeys,
     @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const group = this.groupOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const decision = await this.store.consume(`${group}:${request.ip}`, this.settings[group]);
+    const decision = await this.store.consume(this.keys.forClient(group, request.ip), this.settings[group]);
     if (!decision.allowed) {
       throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
         retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),

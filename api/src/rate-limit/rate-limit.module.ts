@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 
+import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitGuard } from './rate-limit.guard';
 import { MemoryRateLimitStore, RateLimitStore } from './rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from './rate-limits';
@@ -12,10 +13,11 @@ export class RateLimitModule {
       module: RateLimitModule,
       providers: [
         { provide: RATE_LIMIT_SETTINGS, useValue: settings },
-        { provide: RateLimitStore, useClass: MemoryRateLimitStore },
+        { provide: RateLimitStore, useFactory: () => new MemoryRateLimitStore() },
+        RateLimitKeys,
         RateLimitGuard,
       ],
-      exports: [RATE_LIMIT_SETTINGS, RateLimitStore, RateLimitGuard],
+      exports: [RATE_LIMIT_SETTINGS, RateLimitStore, RateLimitKeys, RateLimitGuard],
     };
   }
 }

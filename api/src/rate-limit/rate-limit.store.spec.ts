@@ -46,3 +46,16 @@ describe('MemoryRateLimitStore', () => {
     expect((await store.check('a', rule, windowStart)).allowed).toBe(true);
   });
 });
+
+describe('MemoryRateLimitStore memory', () => {
+  it('keeps at most its maximum number of counters, forgetting the oldest first', async () => {
+    const store = new MemoryRateLimitStore(2);
+    for (let i = 0; i < 3; i++) await store.record('oldest', rule, windowStart);
+    await store.record('second', rule, windowStart);
+    await store.record('third', rule, windowStart);
+    expect((await store.check('oldest', rule, windowStart)).allowed).toBe(true);
+    await store.record('second', rule, windowStart);
+    await store.record('second', rule, windowStart);
+    expect((await store.check('second', rule, windowStart)).allowed).toBe(false);
+  });
+});

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 import type { RateLimitRule } from './rate-limits';
 
 export interface RateLimitDecision {
@@ -32,10 +30,14 @@ interface Counter {
  * overlaps the sliding window, plus the current window's count. Constant memory per key, and no
  * burst of twice the limit at a window boundary as a fixed window would allow.
  */
-@Injectable()
 export class MemoryRateLimitStore extends RateLimitStore {
   private readonly counters = new Map<string, Counter>();
   private lastSweep = 0;
+
+  /** A flood of distinct clients costs bounded memory; the oldest counters go first. */
+  constructor(private readonly maxCounters = 100_000) {
+    super();
+  }
 
   consume(key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
     const decision = this.decide(key, rule, now);
@@ -59,15 +61,27 @@ export class MemoryRateLimitStore extends RateLimitStore {
 
   private decide(key: string, rule: RateLimitRule, now: number): RateLimitDecision {
     this.sweep(now);
-    const { current, previous } = this.counterAt(key, rule, now);
+    const { current, previous } = this.countsAt(key, rule, now);
     return slidingWindowDecision(current, previous, rule, now);
   }
 
+  /** The counts as of `now`, without creating or rolling a counter (a check must not cost memory). */
+  private countsAt(key: string, rule: RateLimitRule, now: number): { current: number; previous: number } {
+    const window = Math.floor(now / rule.windowMs);
+    const counter = this.counters.get(key);
+    if (!counter || counter.windowMs !== rule.windowMs || counter.window < window - 1)
+      return { current: 0, previous: 0 };
+    if (counter.window === window - 1) return { current: 0, previous: counter.current };
+    return { current: counter.current, previous: counter.previous };
+  }
+
+  /** The counter to add a hit to, rolled forward to `now`'s window. */
   private counterAt(key: string, rule: RateLimitRule, now: number): Counter {
     const window = Math.floor(now / rule.windowMs);
     const counter = this.counters.get(key);
     if (!counter || counter.windowMs !== rule.windowMs || counter.window < window - 1) {
       const fresh = { window, current: 0, previous: 0, windowMs: rule.windowMs };
+      if (!counter && this.counters.size >= this.maxCounters) this.evictOldest();
       this.counters.set(key, fresh);
       return fresh;
     }
@@ -77,6 +91,11 @@ export class MemoryRateLimitStore extends RateLimitStore {
       counter.window = window;
     }
     return counter;
+  }
+
+  private evictOldest(): void {
+    const oldest = this.counters.keys().next();
+    if (!oldest.done) this.counters.delete(oldest.value);
   }
 
   /** Drops counters that can no longer refuse anyone, at most once a minute. */
@@ -89,8 +108,8 @@ export class MemoryRateLimitStore extends RateLimitStore {
   }
 }
 
-/** Pure decision shared by every store implementation. */
-export function slidingWindowDecision(
+/** The decision from the two fixed-window counts; pure, so a shared store can reuse it. */
+function slidingWindowDecision(
   current: number,
   previous: number,
   { limit, windowMs }: RateLimitRule,

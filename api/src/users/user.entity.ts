@@ -15,7 +15,8 @@ export class UserEntity {
   @Column('text')
   name: string;
 
-  @Column('timestamptz', { name: 'tokens_valid_after', default: () => 'now()' })
+  /** Access tokens issued before this instant are refused; set from the app's clock. */
+  @Column('timestamptz', { name: 'tokens_valid_after', default: () => "'epoch'" })
   tokensValidAfter: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -18,22 +18,17 @@ export class UsersRepository {
     return (tx ?? this.dataSource.manager).getRepository(UserEntity).findOneBy({ id: userId });
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.dataSource.getRepository(UserEntity).findOneBy({ email });
+  findByEmail(email: string, tx?: Tx): Promise<UserEntity | null> {
+    return (tx ?? this.dataSource.manager).getRepository(UserEntity).findOneBy({ email });
   }
 
-  findByEmails(tx: Tx, emails: string[]): Promise<UserEntity[]> {
-    return tx
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .where('u.email = ANY(:emails)', { emails })
-      .getMany();
+  /** Whether any account exists yet. */
+  any(): Promise<boolean> {
+    return this.dataSource.getRepository(UserEntity).exists();
   }
 
-  /** Changes the password and makes every access token issued before now invalid. */
-  async updatePassword(tx: Tx, userId: string, passwordHash: string): Promise<void> {
-    await tx
-      .getRepository(UserEntity)
-      .update({ id: userId }, { passwordHash, tokensValidAfter: () => "date_trunc('second', now())" });
+  /** Changes the password and refuses every access token issued before `tokensValidAfter`. */
+  async updatePassword(tx: Tx, userId: string, passwordHash: string, tokensValidAfter: Date): Promise<void> {
+    await tx.getRepository(UserEntity).update({ id: userId }, { passwordHash, tokensValidAfter });
   }
 }

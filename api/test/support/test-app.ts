@@ -17,6 +17,11 @@ export interface TestApp {
   http: TestAgent;
   /** Every route Fastify registered, as `METHOD /path`. */
   routes: string[];
+  /**
+   * Runs requests that must overlap. supertest otherwise starts and stops the server around each
+   * request, and the first to finish resets the others' connections.
+   */
+  concurrently<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     http: request(app.getHttpServer()),
     routes,
+    concurrently: async (work) => {
+      const server = app.getHttpServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        return await work();
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
     close: async () => {
       await app.close();
       await server?.drop();

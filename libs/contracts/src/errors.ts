@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'LAST_OWNER',
   'SITE_NOT_FOUND',
   'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

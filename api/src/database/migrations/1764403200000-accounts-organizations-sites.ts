@@ -15,8 +15,9 @@ export class AccountsOrganizationsSites1764403200000 implements MigrationInterfa
         email text NOT NULL CHECK (email = lower(email)),
         password_hash text NOT NULL,
         name text NOT NULL,
-        -- Access tokens issued before this instant are refused (set on password change).
-        tokens_valid_after timestamptz NOT NULL DEFAULT now(),
+        -- Access tokens issued before this instant are refused. Set by the app on password change,
+        -- from the app's clock: the one that stamps the tokens.
+        tokens_valid_after timestamptz NOT NULL DEFAULT 'epoch',
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT users_email_key UNIQUE (email)
@@ -38,6 +39,9 @@ export class AccountsOrganizationsSites1764403200000 implements MigrationInterfa
         PRIMARY KEY (organization_id, user_id)
       )`);
     await db.query(`CREATE INDEX memberships_user_idx ON memberships (user_id)`);
+    await db.query(
+      `CREATE INDEX memberships_org_created_idx ON memberships (organization_id, created_at, user_id)`,
+    );
 
     await db.query(`
       CREATE TABLE invitations (
@@ -76,7 +80,7 @@ export class AccountsOrganizationsSites1764403200000 implements MigrationInterfa
         public_key text NOT NULL,
         allowed_origins text[] NOT NULL DEFAULT '{}',
         widget jsonb NOT NULL,
-        lead_capture boolean NOT NULL DEFAULT true,
+        lead_capture boolean NOT NULL DEFAULT false,
         retention_days integer NOT NULL CHECK (retention_days BETWEEN 1 AND 3650),
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),

@@ -70,9 +70,12 @@ export class InvitationDto implements Invitation {
   expiresAt: string;
 }
 
-export class InvitationListDto {
+export class InvitationPageDto implements Page<Invitation> {
   @ApiProperty({ type: [InvitationDto] })
   items: InvitationDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
 }
 
 export class InviteMemberResponseDto {

@@ -1,0 +1,15 @@
+import type { AuthResponse } from '@cloop/contracts';
+
+import type { UserEntity } from '../users/user.entity';
+import { mapUser } from '../users/user.mapper';
+import type { TokenPair } from './sessions.service';
+
+export function mapAuthResponse(tokens: TokenPair, user: UserEntity): AuthResponse {
+  return {
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),
+    refreshToken: tokens.refreshToken,
+    refreshTokenExpiresAt: tokens.refreshTokenExpiresAt.toISOString(),
+    user: mapUser(user),
+  };
+}
