@@ -5,7 +5,7 @@ import { JwtService } from '@nestjs/jwt';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const ISSUER = 'cloop';
 const AUDIENCE = 'console';

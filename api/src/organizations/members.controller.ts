@@ -10,10 +10,13 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 
 import type { OrganizationScope, Principal } from '../access/access-policy';
@@ -25,7 +28,8 @@ import { uuidParam } from '../common/uuid-param.pipe';
 import {
   InvitationPageDto,
   InviteMemberDto,
-  InviteMemberResponseDto,
+  InviteInvitedDto,
+  InviteJoinedDto,
   MemberDto,
   MemberPageDto,
   UpdateMemberDto,
@@ -56,7 +60,15 @@ export class MembersController {
   @ApiOperation({
     summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up',
   })
-  @ApiCreatedResponse({ type: InviteMemberResponseDto })
+  @ApiExtraModels(InviteJoinedDto, InviteInvitedDto)
+  @ApiCreatedResponse({
+    description:
+      '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(InviteJoinedDto) }, { $ref: getSchemaPath(InviteInvitedDto) }],
+      discriminator: { propertyName: 'status' },
+    },
+  })
   @ApiConflictResponse({ description: 'ALREADY_MEMBER', type: ErrorResponseDto })
   @invalid
   invite(
@@ -87,6 +99,7 @@ export class MembersController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a member (owners), or leave the organization (your own user id)' })
   @ApiNoContentResponse()
+  @ApiForbiddenResponse({ description: 'Only owners may remove someone else', type: ErrorResponseDto })
   @lastOwner
   async remove(
     @CurrentOrganization() scope: OrganizationScope,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import {
   type CreateSiteRequest,
+  type ListSitesQuery,
   DEFAULT_RETENTION_DAYS,
   type Page,
   type Site,
@@ -16,7 +17,6 @@ import { DomainError } from '../common/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transactions';
 import { normalizeOrigin } from './allowed-origin';
-import type { ListSitesQueryDto } from './dto/sites.dto';
 import { mapSite } from './site.mapper';
 import { type SiteChanges, SitesRepository } from './sites.repository';
 
@@ -37,7 +37,7 @@ export class SitesService {
     private readonly transactions: TransactionRunner,
   ) {}
 
-  async list(principal: Principal, query: ListSitesQueryDto): Promise<Page<Site>> {
+  async list(principal: Principal, query: ListSitesQuery): Promise<Page<Site>> {
     const limit = pageLimit(query);
     const rows = await this.sites.listVisibleTo(
       principal.userId,

@@ -1,3 +1,5 @@
+import type { PageQuery } from './pagination';
+
 export const WIDGET_POSITIONS = ['bottom-right', 'bottom-left'] as const;
 export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
 
@@ -46,6 +48,11 @@ export interface CreateSiteRequest {
   widget?: Partial<WidgetSettings>;
   leadCapture?: boolean;
   retentionDays?: number;
+}
+
+/** Query of `GET /sites`: every site the caller can see, optionally of one organization. */
+export interface ListSitesQuery extends PageQuery {
+  organizationId?: string;
 }
 
 export type UpdateSiteRequest = Partial<Omit<CreateSiteRequest, 'organizationId'>>;

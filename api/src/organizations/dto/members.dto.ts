@@ -78,17 +78,20 @@ export class InvitationPageDto implements Page<Invitation> {
   nextCursor: string | null;
 }
 
-export class InviteMemberResponseDto {
-  @ApiProperty({
-    enum: ['joined', 'invited'],
-    description:
-      '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
-  })
-  status: 'joined' | 'invited';
+/** An existing account was added at once. */
+export class InviteJoinedDto {
+  @ApiProperty({ enum: ['joined'] })
+  status: 'joined';
 
-  @ApiProperty({ type: MemberDto, required: false })
-  member?: MemberDto;
+  @ApiProperty({ type: MemberDto })
+  member: MemberDto;
+}
 
-  @ApiProperty({ type: InvitationDto, required: false })
-  invitation?: InvitationDto;
+/** No account has this email yet: it joins when it signs up. */
+export class InviteInvitedDto {
+  @ApiProperty({ enum: ['invited'] })
+  status: 'invited';
+
+  @ApiProperty({ type: InvitationDto })
+  invitation: InvitationDto;
 }

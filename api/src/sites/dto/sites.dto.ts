@@ -1,6 +1,7 @@
 import {
   ASSISTANT_NAME_MAX_LENGTH,
   type CreateSiteRequest,
+  type ListSitesQuery,
   GREETING_MAX_LENGTH,
   MAX_ALLOWED_ORIGINS,
   type Page,
@@ -152,7 +153,7 @@ export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
   name?: string;
 }
 
-export class ListSitesQueryDto extends PageQueryDto {
+export class ListSitesQueryDto extends PageQueryDto implements ListSitesQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only sites of this organization' })
   @IsOptionalNotNull()
   @IsUUID()
