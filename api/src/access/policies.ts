@@ -32,25 +32,25 @@ export const Public = () => applyDecorators(policy({ kind: 'public' }), limited)
 /** Any signed-in console user. */
 export const Authenticated = () => applyDecorators(policy({ kind: 'user' }), ...signedIn);
 
+/** A policy on a tenant named by a path parameter: outsiders get 404, members below `minRole` 403. */
+const scoped = (policyValue: AccessPolicy, param: string, notFound: string, minRole: Role) =>
+  applyDecorators(
+    policy(policyValue),
+    ...signedIn,
+    ApiParam({ name: param, format: 'uuid' }),
+    ApiForbiddenResponse({ description: `Requires the ${minRole} role or higher`, type: ErrorResponseDto }),
+    ApiNotFoundResponse({ description: notFound, type: ErrorResponseDto }),
+  );
+
 /** A member of the organization in `:orgId` with at least `minRole`. */
 export const OrganizationAccess = (minRole: Role) =>
-  applyDecorators(
-    policy({ kind: 'organization', minRole }),
-    ...signedIn,
-    ApiParam({ name: 'orgId', format: 'uuid' }),
-    ApiForbiddenResponse({ description: `Requires the ${minRole} role or higher`, type: ErrorResponseDto }),
-    ApiNotFoundResponse({
-      description: 'No such organization, or the caller is not a member',
-      type: ErrorResponseDto,
-    }),
+  scoped(
+    { kind: 'organization', minRole },
+    'orgId',
+    'No such organization, or the caller is not a member',
+    minRole,
   );
 
 /** A member of the organization owning the site in `:siteId`, with at least `minRole`. */
 export const SiteAccess = (minRole: Role) =>
-  applyDecorators(
-    policy({ kind: 'site', minRole }),
-    ...signedIn,
-    ApiParam({ name: 'siteId', format: 'uuid' }),
-    ApiForbiddenResponse({ description: `Requires the ${minRole} role or higher`, type: ErrorResponseDto }),
-    ApiNotFoundResponse({ description: "No such site, or not one of the caller's", type: ErrorResponseDto }),
-  );
+  scoped({ kind: 'site', minRole }, 'siteId', "No such site, or not one of the caller's", minRole);
