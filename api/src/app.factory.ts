@@ -112,6 +112,8 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     // Responses carry tokens and personal data: no shared or browser cache may keep them.
+    // Widget answers differ by the page's origin (CORS): caches must keep them apart.
+    if (request.url.startsWith('/api/v1/widget/')) void reply.header('Vary', 'Origin');
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control'))
       void reply.header('Cache-Control', 'no-store');
   });

@@ -3,17 +3,21 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
+import { AssistantModule } from './assistant/assistant.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
+import { ConversationsModule } from './conversations/conversations.module';
 import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
 import { SitesModule } from './sites/sites.module';
+import { WidgetModule } from './widget/widget.module';
 
 export interface AppModuleOptions {
   config: ResolvedConfig;
@@ -34,6 +38,10 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         SitesModule,
+        RealtimeModule,
+        ConversationsModule,
+        AssistantModule,
+        WidgetModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,11 +1,15 @@
-import type { Role } from '@cloop/contracts';
+import type { Role, WidgetSettings } from '@cloop/contracts';
 
 /** What a route requires of its caller. Every route declares exactly one (deny by default). */
 export type AccessPolicy =
   | { kind: 'public' }
   | { kind: 'user' }
   | { kind: 'organization'; minRole: Role }
-  | { kind: 'site'; minRole: Role };
+  | { kind: 'site'; minRole: Role }
+  /** The widget, before anyone is identified: `X-Cloop-Site-Key` and an allowed `Origin`. */
+  | { kind: 'siteKey' }
+  /** A widget visitor: the site key, an allowed `Origin` and the `X-Cloop-Visitor` uuid. */
+  | { kind: 'visitor' };
 
 export const ACCESS_POLICY = 'cloop:access-policy';
 
@@ -25,6 +29,20 @@ export interface SiteScope extends OrganizationScope {
   siteId: string;
 }
 
+/** The site a widget request is for, with what the widget may know of it. */
+export interface WidgetSiteScope {
+  siteId: string;
+  widget: WidgetSettings;
+  leadCapture: boolean;
+  /** The browser's `Origin`, already checked against the site's allowed origins; `null` off-browser. */
+  origin: string | null;
+}
+
+export interface VisitorScope extends WidgetSiteScope {
+  /** The browser's secret visitor id: never log it. */
+  visitorUuid: string;
+}
+
 const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
 
 export function hasRole(actual: Role, required: Role): boolean {
@@ -36,5 +54,7 @@ declare module 'fastify' {
     principal?: Principal;
     organizationScope?: OrganizationScope;
     siteScope?: SiteScope;
+    widgetSite?: WidgetSiteScope;
+    visitor?: VisitorScope;
   }
 }

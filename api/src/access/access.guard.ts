@@ -1,11 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../common/domain-error';
 import { ACCESS_POLICY, type AccessPolicy, type Principal } from './access-policy';
 import { AccessService } from './access.service';
+import { WidgetAccess } from './widget-access';
 
 /** The one global guard: a route without a declared policy is refused. */
 @Injectable()
@@ -14,6 +15,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly access: AccessService,
+    private readonly widget: WidgetAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -25,6 +27,12 @@ export class AccessGuard implements CanActivate {
     if (policy.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (policy.kind === 'siteKey' || policy.kind === 'visitor') {
+      const reply = context.switchToHttp().getResponse<FastifyReply>();
+      if (policy.kind === 'siteKey') request.widgetSite = await this.widget.site(request, reply);
+      else request.visitor = await this.widget.visitor(request, reply);
+      return true;
+    }
     const principal = await this.authenticate(request);
     request.principal = principal;
     const params = request.params as Record<string, string | undefined>;

@@ -4,10 +4,11 @@ import { AuthModule } from '../auth/auth.module';
 import { AccessGuard } from './access.guard';
 import { AccessRepository } from './access.repository';
 import { AccessService } from './access.service';
+import { WidgetAccess } from './widget-access';
 
 @Module({
   imports: [AuthModule],
-  providers: [AccessRepository, AccessService, AccessGuard],
-  exports: [AccessService, AccessGuard],
+  providers: [AccessRepository, AccessService, WidgetAccess, AccessGuard],
+  exports: [AccessService, AccessRepository, AccessGuard],
 })
 export class AccessModule {}

@@ -17,6 +17,24 @@ export class AccessRepository {
     return membership?.role ?? null;
   }
 
+  findWidgetSite(
+    publicKey: string,
+  ): Promise<Pick<SiteEntity, 'id' | 'allowedOrigins' | 'widget' | 'leadCapture'> | null> {
+    return this.dataSource.getRepository(SiteEntity).findOne({
+      select: { id: true, allowedOrigins: true, widget: true, leadCapture: true },
+      where: { publicKey },
+    });
+  }
+
+  /** Whether any site lets the widget run on this origin (what a CORS preflight can ask). */
+  async isOriginAllowedAnywhere(origin: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(SiteEntity)
+      .createQueryBuilder('site')
+      .where('site.allowed_origins @> ARRAY[:origin]::text[]', { origin })
+      .getExists();
+  }
+
   async findSiteRole(siteId: string, userId: string): Promise<{ organizationId: string; role: Role } | null> {
     const row = await this.dataSource
       .createQueryBuilder()

@@ -1,10 +1,12 @@
 import type { Role } from '@cloop/contracts';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiParam,
+  ApiSecurity,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -54,3 +56,25 @@ export const OrganizationAccess = (minRole: Role) =>
 /** A member of the organization owning the site in `:siteId`, with at least `minRole`. */
 export const SiteAccess = (minRole: Role) =>
   scoped({ kind: 'site', minRole }, 'siteId', "No such site, or not one of the caller's", minRole);
+
+const widgetHeaders = [
+  ApiSecurity('siteKey'),
+  ApiUnauthorizedResponse({ description: 'SITE_KEY_INVALID', type: ErrorResponseDto }),
+  ApiForbiddenResponse({
+    description: "ORIGIN_NOT_ALLOWED: the page's origin is not allowed",
+    type: ErrorResponseDto,
+  }),
+  limited,
+];
+
+/** The widget before anyone is identified: site key and an allowed origin. */
+export const SiteKeyAccess = () => applyDecorators(policy({ kind: 'siteKey' }), ...widgetHeaders);
+
+/** A widget visitor: site key, allowed origin and the visitor uuid; their own data only. */
+export const VisitorAccess = () =>
+  applyDecorators(
+    policy({ kind: 'visitor' }),
+    ...widgetHeaders,
+    ApiSecurity('visitor'),
+    ApiBadRequestResponse({ description: 'VISITOR_ID_INVALID or an invalid body', type: ErrorResponseDto }),
+  );

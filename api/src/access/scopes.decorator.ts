@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import type { OrganizationScope, Principal, SiteScope } from './access-policy';
+import type { OrganizationScope, Principal, SiteScope, VisitorScope, WidgetSiteScope } from './access-policy';
 
 function fromRequest<T>(pick: (request: FastifyRequest) => T | undefined, what: string) {
   return createParamDecorator((_: unknown, context: ExecutionContext): T => {
@@ -17,3 +17,5 @@ export const CurrentUser = () => fromRequest<Principal>((r) => r.principal, 'The
 export const CurrentOrganization = () =>
   fromRequest<OrganizationScope>((r) => r.organizationScope, 'The organization scope');
 export const CurrentSite = () => fromRequest<SiteScope>((r) => r.siteScope, 'The site scope');
+export const CurrentWidgetSite = () => fromRequest<WidgetSiteScope>((r) => r.widgetSite, 'The widget site');
+export const CurrentVisitor = () => fromRequest<VisitorScope>((r) => r.visitor, 'The visitor');

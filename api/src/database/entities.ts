@@ -1,4 +1,7 @@
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { ConversationEntity } from '../conversations/conversation.entity';
+import { MessageEntity } from '../conversations/message.entity';
+import { VisitorEntity } from '../conversations/visitor.entity';
 import { InvitationEntity } from '../organizations/invitation.entity';
 import { MembershipEntity } from '../organizations/membership.entity';
 import { OrganizationEntity } from '../organizations/organization.entity';
@@ -12,4 +15,7 @@ export const ENTITIES = [
   InvitationEntity,
   RefreshTokenEntity,
   SiteEntity,
+  VisitorEntity,
+  ConversationEntity,
+  MessageEntity,
 ];

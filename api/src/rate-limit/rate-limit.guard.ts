@@ -36,6 +36,17 @@ export class RateLimitGuard implements CanActivate {
     const explicit = this.reflector.getAllAndOverride<RateLimitGroup | undefined>(RATE_LIMIT_GROUP, targets);
     if (explicit) return explicit;
     const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, targets);
-    return !policy || policy.kind === 'public' ? 'public' : 'admin';
+    switch (policy?.kind) {
+      case undefined:
+      case 'public':
+      case 'siteKey':
+        return 'public';
+      case 'visitor':
+        return 'chat';
+      case 'user':
+      case 'organization':
+      case 'site':
+        return 'admin';
+    }
   }
 }

@@ -9,6 +9,10 @@ export interface RateLimitRule {
 export type RateLimitSettings = Record<RateLimitGroup, RateLimitRule> & {
   /** Failed sign-ins for one account from one IP; other IPs are unaffected. */
   loginFailures: RateLimitRule;
+  /** Messages of one widget visitor, wherever they come from. */
+  visitorMessages: RateLimitRule;
+  /** New widget visitors created from one IP. */
+  newVisitors: RateLimitRule;
 };
 
 const MINUTE = 60_000;
@@ -20,6 +24,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   public: { limit: 300, windowMs: MINUTE },
   chat: { limit: 120, windowMs: MINUTE },
   loginFailures: { limit: 5, windowMs: 15 * MINUTE },
+  visitorMessages: { limit: 20, windowMs: MINUTE },
+  newVisitors: { limit: 30, windowMs: 60 * MINUTE },
 };
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');

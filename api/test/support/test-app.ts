@@ -39,6 +39,8 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   admin: GENEROUS,
   public: GENEROUS,
   chat: GENEROUS,
+  visitorMessages: GENEROUS,
+  newVisitors: GENEROUS,
 };
 
 /**

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/identifiers';
+import type { VisitorScope, WidgetSiteScope } from './access-policy';
+import { AccessRepository } from './access.repository';
+
+const SITE_KEY = /^pk_[A-Za-z0-9_-]{24}$/;
+export const SITE_KEY_HEADER = 'x-cloop-site-key';
+export const VISITOR_HEADER = 'x-cloop-visitor';
+
+/**
+ * Who may use the widget API: a known site key, from a browser on one of the site's allowed
+ * origins (matched exactly), and for visitor routes a well-formed visitor uuid. Requests without
+ * an `Origin` come from outside a browser and are accepted: the origin rule protects visitors'
+ * browsers, it is not a secret.
+ */
+@Injectable()
+export class WidgetAccess {
+  constructor(private readonly access: AccessRepository) {}
+
+  async site(request: FastifyRequest, reply: FastifyReply): Promise<WidgetSiteScope> {
+    const key = request.headers[SITE_KEY_HEADER];
+    const site = typeof key === 'string' && SITE_KEY.test(key) ? await this.access.findWidgetSite(key) : null;
+    if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
+    const origin = request.headers.origin ?? null;
+    if (origin !== null) {
+      if (!site.allowedOrigins.includes(origin)) {
+        throw new DomainError(
+          'ORIGIN_NOT_ALLOWED',
+          "This page's origin is not among the site's allowed origins",
+        );
+      }
+      allowCors(reply, origin);
+    }
+    return { siteId: site.id, widget: site.widget, leadCapture: site.leadCapture, origin };
+  }
+
+  async visitor(request: FastifyRequest, reply: FastifyReply): Promise<VisitorScope> {
+    const site = await this.site(request, reply);
+    const visitorUuid = request.headers[VISITOR_HEADER];
+    if (typeof visitorUuid !== 'string' || !isUuid(visitorUuid)) {
+      throw new DomainError('VISITOR_ID_INVALID', 'X-Cloop-Visitor must be the uuid the widget generated');
+    }
+    return { ...site, visitorUuid: visitorUuid.toLowerCase() };
+  }
+}
+
+/** The CORS answer for one exact, allowed origin. */
+export function allowCors(reply: FastifyReply, origin: string): void {
+  void reply
+    .header('Access-Control-Allow-Origin', origin)
+    .header('Access-Control-Expose-Headers', 'Retry-After');
+}

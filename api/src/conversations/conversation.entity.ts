@@ -1,0 +1,44 @@
+import type { ConversationStatus, LeadStatus, Phase } from '@cloop/contracts';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('conversations')
+export class ConversationEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'site_id' })
+  siteId: string;
+
+  @Column('uuid', { name: 'visitor_id' })
+  visitorId: string;
+
+  @Column('text', { default: 'exploring' })
+  phase: Phase;
+
+  @Column('text', { default: 'open' })
+  status: ConversationStatus;
+
+  @Column('text', { nullable: true })
+  email: string | null;
+
+  @Column('text', { name: 'lead_status', default: 'none' })
+  leadStatus: LeadStatus;
+
+  @Column('text', { name: 'entry_url', nullable: true })
+  entryUrl: string | null;
+
+  @Column('text', { nullable: true })
+  locale: string | null;
+
+  @Column('integer', { name: 'message_count', default: 0 })
+  messageCount: number;
+
+  @Column('integer', { name: 'last_seq', default: 0 })
+  lastSeq: number;
+
+  @Column('timestamptz', { name: 'last_message_at', default: () => 'now()' })
+  lastMessageAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,48 @@
+import type { Conversation, Message, WidgetConversation } from '@cloop/contracts';
+
+import type { ConversationEntity } from './conversation.entity';
+import type { MessageEntity } from './message.entity';
+
+export function mapConversation(conversation: ConversationEntity): Conversation {
+  return {
+    id: conversation.id,
+    siteId: conversation.siteId,
+    visitorId: conversation.visitorId,
+    phase: conversation.phase,
+    status: conversation.status,
+    email: conversation.email,
+    leadStatus: conversation.leadStatus,
+    entryUrl: conversation.entryUrl,
+    locale: conversation.locale,
+    messageCount: conversation.messageCount,
+    lastSeq: conversation.lastSeq,
+    lastMessageAt: conversation.lastMessageAt.toISOString(),
+    createdAt: conversation.createdAt.toISOString(),
+  };
+}
+
+/** The visitor's own view: no internal ids, no lead pipeline. */
+export function mapWidgetConversation(conversation: ConversationEntity): WidgetConversation {
+  return {
+    id: conversation.id,
+    phase: conversation.phase,
+    status: conversation.status,
+    email: conversation.email,
+    lastSeq: conversation.lastSeq,
+  };
+}
+
+export function mapMessage(message: MessageEntity, authorName: string | null): Message {
+  return {
+    id: message.id,
+    conversationId: message.conversationId,
+    seq: message.seq,
+    clientMessageId: message.clientMessageId,
+    author: message.author,
+    authorName: message.author === 'agent' ? authorName : null,
+    body: message.body,
+    citations: message.citations,
+    confidence: message.confidence,
+    createdAt: message.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+
+import { ConversationsRepository } from './conversations.repository';
+import { ConversationsService } from './conversations.service';
+import { InboxController } from './inbox.controller';
+import { InboxService } from './inbox.service';
+import { MessagesRepository } from './messages.repository';
+import { VisitorsRepository } from './visitors.repository';
+
+@Module({
+  controllers: [InboxController],
+  providers: [
+    ConversationsService,
+    InboxService,
+    ConversationsRepository,
+    MessagesRepository,
+    VisitorsRepository,
+  ],
+  exports: [ConversationsService, ConversationsRepository, VisitorsRepository],
+})
+export class ConversationsModule {}

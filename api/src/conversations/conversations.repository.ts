@@ -1,0 +1,131 @@
+import type { Phase } from '@cloop/contracts';
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource } from 'typeorm';
+
+import type { Tx } from '../database/transactions';
+import { ConversationEntity } from './conversation.entity';
+import { MessageEntity } from './message.entity';
+
+export interface ConversationFilters {
+  phase?: Phase;
+  lead?: boolean;
+  q?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** Position in the inbox, which is ordered by last activity, newest first. */
+export interface ActivityKeyset {
+  lastMessageAt: Date;
+  id: string;
+}
+
+export type ConversationChanges = Partial<
+  Pick<ConversationEntity, 'phase' | 'status' | 'leadStatus' | 'email' | 'entryUrl' | 'locale'>
+>;
+
+/** Every method is scoped by site (or by a visitor, who belongs to one site). */
+@Injectable()
+export class ConversationsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findOpenForVisitor(visitorId: string, tx?: Tx): Promise<ConversationEntity | null> {
+    return (tx ?? this.dataSource.manager)
+      .getRepository(ConversationEntity)
+      .findOneBy({ visitorId, status: 'open' });
+  }
+
+  /** The visitor's open conversation, created if there is none; safe under concurrent calls. */
+  async openForVisitor(
+    siteId: string,
+    visitorId: string,
+    start: { entryUrl: string | null; locale: string | null },
+  ): Promise<ConversationEntity> {
+    await this.dataSource.query(
+      `INSERT INTO conversations (site_id, visitor_id, entry_url, locale) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING`,
+      [siteId, visitorId, start.entryUrl, start.locale],
+    );
+    const open = await this.findOpenForVisitor(visitorId);
+    if (!open) throw new Error('open conversation vanished right after creation');
+    return open;
+  }
+
+  findInSite(siteId: string, conversationId: string, tx?: Tx): Promise<ConversationEntity | null> {
+    return (tx ?? this.dataSource.manager)
+      .getRepository(ConversationEntity)
+      .findOneBy({ id: conversationId, siteId });
+  }
+
+  /** Locks the conversation row: messages of one conversation are numbered one at a time. */
+  lockInSite(tx: Tx, siteId: string, conversationId: string): Promise<ConversationEntity | null> {
+    return tx
+      .getRepository(ConversationEntity)
+      .findOne({ where: { id: conversationId, siteId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Takes the next sequence number and counts the message; call with the row locked. */
+  async nextSeq(tx: Tx, conversationId: string): Promise<number> {
+    const rows = (await tx.query(
+      `UPDATE conversations
+          SET last_seq = last_seq + 1, message_count = message_count + 1, last_message_at = now()
+        WHERE id = $1
+        RETURNING last_seq`,
+      [conversationId],
+    )) as [{ last_seq: number }[], number];
+    const row = rows[0][0];
+    if (!row) throw new Error('conversation vanished while locked');
+    return row.last_seq;
+  }
+
+  async update(tx: Tx, siteId: string, conversationId: string, changes: ConversationChanges): Promise<void> {
+    await tx.getRepository(ConversationEntity).update({ id: conversationId, siteId }, changes);
+  }
+
+  /** `true` if a conversation of this site was deleted (its messages go with it). */
+  async delete(siteId: string, conversationId: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ConversationEntity)
+      .delete({ id: conversationId, siteId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** One inbox page: `limit + 1` rows after `after`, newest activity first. */
+  list(
+    siteId: string,
+    filters: ConversationFilters,
+    after: ActivityKeyset | null,
+    limit: number,
+  ): Promise<ConversationEntity[]> {
+    const query = this.dataSource
+      .getRepository(ConversationEntity)
+      .createQueryBuilder('c')
+      .where('c.site_id = :siteId', { siteId })
+      .orderBy('c.last_message_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1);
+    if (filters.phase) query.andWhere('c.phase = :phase', { phase: filters.phase });
+    if (filters.lead !== undefined) query.andWhere(filters.lead ? 'c.email IS NOT NULL' : 'c.email IS NULL');
+    if (filters.from) query.andWhere('c.last_message_at >= :from', { from: filters.from });
+    if (filters.to) query.andWhere('c.last_message_at <= :to', { to: filters.to });
+    if (filters.q) {
+      const search = this.dataSource
+        .createQueryBuilder()
+        .select('1')
+        .from(MessageEntity, 'm')
+        .where('m.conversation_id = c.id')
+        .andWhere("to_tsvector('simple', m.body) @@ plainto_tsquery('simple', :q)");
+      query.andWhere(
+        new Brackets((where) =>
+          where.where(`EXISTS (${search.getQuery()})`, { q: filters.q }).orWhere('c.email = lower(:q)', {
+            q: filters.q,
+          }),
+        ),
+      );
+    }
+    if (after) {
+      query.andWhere('(c.last_message_at, c.id) < (:lastMessageAt, :id)', after);
+    }
+    return query.getMany();
+  }
+}

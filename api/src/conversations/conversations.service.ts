@@ -1,0 +1,138 @@
+import type { Citation, Message, MessageAuthor } from '@cloop/contracts';
+import { Injectable } from '@nestjs/common';
+
+import { DomainError } from '../common/domain-error';
+import { TransactionRunner } from '../database/transactions';
+import { EventBus } from '../realtime/event-bus';
+import { asksForContact } from './contact-request';
+import type { ConversationEntity } from './conversation.entity';
+import { mapConversation, mapMessage } from './conversation.mapper';
+import { type ConversationChanges, ConversationsRepository } from './conversations.repository';
+import { MessagesRepository } from './messages.repository';
+
+export interface AppendMessage {
+  siteId: string;
+  conversationId: string;
+  clientMessageId: string;
+  author: MessageAuthor;
+  authorUserId?: string | null;
+  body: string;
+  citations?: Citation[];
+  confidence?: number | null;
+}
+
+export interface Appended {
+  message: Message;
+  /** `false` when the client id was seen before and the stored message is returned again. */
+  created: boolean;
+  conversation: ConversationEntity;
+}
+
+/** Writes to conversations, shared by the widget, the inbox and the assistant; every change is an event. */
+@Injectable()
+export class ConversationsService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly bus: EventBus,
+  ) {}
+
+  /**
+   * Stores a message exactly once per client id and numbers it. The conversation row is locked, so
+   * concurrent posts get consecutive `seq` values and identical retries find the first one's row.
+   * The row is committed before this returns; events go out after the commit.
+   */
+  async append(input: AppendMessage): Promise<Appended> {
+    const outcome = await this.transactions.run(async (tx) => {
+      const locked = await this.conversations.lockInSite(tx, input.siteId, input.conversationId);
+      if (!locked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+      const existing = await this.messages.findByClientId(tx, input.conversationId, input.clientMessageId);
+      if (existing) {
+        if (existing.body !== input.body || existing.author !== input.author) {
+          throw new DomainError(
+            'MESSAGE_ID_CONFLICT',
+            'This message id was already used for a different message',
+          );
+        }
+        return { message: existing, created: false, phaseChanged: false };
+      }
+      const seq = await this.conversations.nextSeq(tx, input.conversationId);
+      const message = await this.messages.insert(tx, {
+        conversationId: input.conversationId,
+        siteId: input.siteId,
+        seq,
+        clientMessageId: input.clientMessageId,
+        author: input.author,
+        authorUserId: input.authorUserId ?? null,
+        body: input.body,
+        citations: input.citations ?? [],
+        confidence: input.confidence ?? null,
+      });
+      const wantsContact =
+        input.author === 'visitor' && locked.phase !== 'requesting_contact' && asksForContact(input.body);
+      if (wantsContact)
+        await this.conversations.update(tx, input.siteId, input.conversationId, {
+          phase: 'requesting_contact',
+        });
+      return { message, created: true, phaseChanged: wantsContact };
+    });
+
+    const conversation = await this.require(input.siteId, input.conversationId);
+    const message = mapMessage(outcome.message, await this.messages.authorName(outcome.message.authorUserId));
+    if (outcome.created) {
+      await this.bus.publish({
+        type: 'message.created',
+        siteId: input.siteId,
+        conversationId: conversation.id,
+        message,
+      });
+      await this.publishUpdated(conversation);
+    }
+    return { message, created: outcome.created, conversation };
+  }
+
+  /** Applies changes and announces them; a no-op change announces nothing. */
+  async update(
+    siteId: string,
+    conversationId: string,
+    changes: ConversationChanges,
+  ): Promise<ConversationEntity> {
+    const before = await this.require(siteId, conversationId);
+    const effective = Object.fromEntries(
+      Object.entries(changes).filter(([key, value]) => before[key as keyof ConversationChanges] !== value),
+    ) as ConversationChanges;
+    if (Object.keys(effective).length === 0) return before;
+    await this.transactions.run((tx) => this.conversations.update(tx, siteId, conversationId, effective));
+    const after = await this.require(siteId, conversationId);
+    await this.publishUpdated(after);
+    return after;
+  }
+
+  async delete(siteId: string, conversationId: string): Promise<void> {
+    if (!(await this.conversations.delete(siteId, conversationId))) {
+      throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+    }
+    await this.bus.publish({ type: 'conversation.deleted', siteId, conversationId });
+  }
+
+  async require(siteId: string, conversationId: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.findInSite(siteId, conversationId);
+    if (!conversation) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+    return conversation;
+  }
+
+  async messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
+    const rows = await this.messages.listAfter(conversationId, afterSeq, limit);
+    return rows.map((row) => mapMessage(row, row.authorName));
+  }
+
+  private publishUpdated(conversation: ConversationEntity): Promise<void> {
+    return this.bus.publish({
+      type: 'conversation.updated',
+      siteId: conversation.siteId,
+      conversationId: conversation.id,
+      conversation: mapConversation(conversation),
+    });
+  }
+}

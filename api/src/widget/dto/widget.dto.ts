@@ -1,0 +1,94 @@
+import {
+  EMAIL_MAX_LENGTH,
+  ENTRY_URL_MAX_LENGTH,
+  type Message,
+  PHASES,
+  type Phase,
+  CONVERSATION_STATUSES,
+  type ConversationStatus,
+  type WidgetConfig,
+  type WidgetContactRequest,
+  type WidgetConversation,
+  type WidgetMessagesResponse,
+  type WidgetSessionRequest,
+  type WidgetSessionResponse,
+} from '@cloop/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsInt, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
+
+import { IsOptionalNotNull } from '../../common/validation';
+import { MessageDto } from '../../conversations/dto/conversations.dto';
+import { WidgetSettingsDto } from '../../sites/dto/sites.dto';
+
+export class WidgetSessionDto implements WidgetSessionRequest {
+  @ApiProperty({ example: 'https://www.example.com/pricing', maxLength: ENTRY_URL_MAX_LENGTH })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(ENTRY_URL_MAX_LENGTH)
+  entryUrl: string;
+
+  @ApiPropertyOptional({ example: 'fi-FI', description: "The browser's language (BCP 47)" })
+  @IsOptionalNotNull()
+  @IsString()
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/, {
+    message: 'locale must be a language tag such as en or fi-FI',
+  })
+  locale?: string;
+}
+
+export class WidgetMessagesQueryDto {
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'The last `seq` the widget has' })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+}
+
+export class WidgetContactDto implements WidgetContactRequest {
+  @ApiProperty({ example: 'visitor@example.com' })
+  @IsEmail()
+  @MaxLength(EMAIL_MAX_LENGTH)
+  email: string;
+}
+
+export class WidgetConfigDto implements WidgetConfig {
+  @ApiProperty({ type: WidgetSettingsDto })
+  widget: WidgetSettingsDto;
+
+  @ApiProperty()
+  leadCapture: boolean;
+}
+
+export class WidgetConversationDto implements WidgetConversation {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ enum: PHASES })
+  phase: Phase;
+
+  @ApiProperty({ enum: CONVERSATION_STATUSES })
+  status: ConversationStatus;
+
+  @ApiProperty({ type: String, nullable: true })
+  email: string | null;
+
+  @ApiProperty()
+  lastSeq: number;
+}
+
+export class WidgetSessionResponseDto implements WidgetSessionResponse {
+  @ApiProperty({ type: WidgetConversationDto })
+  conversation: WidgetConversationDto;
+
+  @ApiProperty({ type: [MessageDto], description: 'The latest 200 messages, oldest first' })
+  messages: Message[];
+
+  @ApiProperty({ type: WidgetConfigDto })
+  config: WidgetConfigDto;
+}
+
+export class WidgetMessagesResponseDto implements WidgetMessagesResponse {
+  @ApiProperty({ type: [MessageDto] })
+  items: Message[];
+}

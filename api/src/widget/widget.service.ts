@@ -1,0 +1,133 @@
+import type {
+  Message,
+  SendMessageRequest,
+  WidgetConfig,
+  WidgetConversation,
+  WidgetMessagesResponse,
+  WidgetSessionRequest,
+  WidgetSessionResponse,
+} from '@cloop/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+
+import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
+import { AssistantService } from '../assistant/assistant.service';
+import { DomainError } from '../common/domain-error';
+import { normalizeEmail } from '../common/identifiers';
+import type { ConversationEntity } from '../conversations/conversation.entity';
+import { mapWidgetConversation } from '../conversations/conversation.mapper';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import { ConversationsService } from '../conversations/conversations.service';
+import { VisitorsRepository } from '../conversations/visitors.repository';
+import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
+import { RateLimitStore } from '../rate-limit/rate-limit.store';
+import { RATE_LIMIT_SETTINGS, type RateLimitRule, type RateLimitSettings } from '../rate-limit/rate-limits';
+
+/** How many messages a session or a catch-up returns at most. */
+const PAGE = 200;
+
+/** The visitor's side of conversations: only ever their own, on the site of the key. */
+@Injectable()
+export class WidgetService {
+  constructor(
+    private readonly visitors: VisitorsRepository,
+    private readonly conversationsRepository: ConversationsRepository,
+    private readonly conversations: ConversationsService,
+    private readonly assistant: AssistantService,
+    private readonly limits: RateLimitStore,
+    private readonly keys: RateLimitKeys,
+    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+  ) {}
+
+  config(site: WidgetSiteScope): WidgetConfig {
+    return { widget: site.widget, leadCapture: site.leadCapture };
+  }
+
+  /** Creates or resumes the visitor and their open conversation. */
+  async session(
+    visitor: VisitorScope,
+    ip: string,
+    request: WidgetSessionRequest,
+  ): Promise<WidgetSessionResponse> {
+    const conversation = await this.openConversation(visitor, ip, {
+      entryUrl: request.entryUrl,
+      locale: request.locale ?? null,
+    });
+    return {
+      conversation: mapWidgetConversation(conversation),
+      messages: await this.latestMessages(conversation),
+      config: this.config(visitor),
+    };
+  }
+
+  async messagesAfter(visitor: VisitorScope, afterSeq: number): Promise<WidgetMessagesResponse> {
+    const known = await this.visitors.find(visitor.siteId, visitor.visitorUuid);
+    const conversation = known ? await this.conversationsRepository.findOpenForVisitor(known.id) : null;
+    return {
+      items: conversation ? await this.conversations.messagesAfter(conversation.id, afterSeq, PAGE) : [],
+    };
+  }
+
+  async send(
+    visitor: VisitorScope,
+    ip: string,
+    request: SendMessageRequest,
+  ): Promise<{ message: Message; created: boolean }> {
+    await this.enforce(
+      this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
+      this.settings.visitorMessages,
+    );
+    const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
+    const appended = await this.conversations.append({
+      siteId: visitor.siteId,
+      conversationId: conversation.id,
+      clientMessageId: request.id,
+      author: 'visitor',
+      body: request.body,
+    });
+    if (appended.created) {
+      this.assistant.answerInBackground({
+        site: { widget: visitor.widget, leadCapture: visitor.leadCapture },
+        conversation: appended.conversation,
+        message: appended.message,
+      });
+    }
+    return appended;
+  }
+
+  /** The visitor leaves an email: the conversation becomes a lead and asks for contact. */
+  async leaveContact(visitor: VisitorScope, ip: string, email: string): Promise<WidgetConversation> {
+    const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
+    const updated = await this.conversations.update(visitor.siteId, conversation.id, {
+      email: normalizeEmail(email),
+      phase: 'requesting_contact',
+      ...(conversation.leadStatus === 'none' ? { leadStatus: 'new' as const } : {}),
+    });
+    return mapWidgetConversation(updated);
+  }
+
+  private async openConversation(
+    visitor: VisitorScope,
+    ip: string,
+    start: { entryUrl: string | null; locale: string | null },
+  ): Promise<ConversationEntity> {
+    if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
+      // Only creating visitors costs: a returning visitor is never refused its own history.
+      await this.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
+    }
+    const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
+    return this.conversationsRepository.openForVisitor(visitor.siteId, known.id, start);
+  }
+
+  private async latestMessages(conversation: ConversationEntity): Promise<Message[]> {
+    return this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - PAGE), PAGE);
+  }
+
+  private async enforce(key: string, rule: RateLimitRule): Promise<void> {
+    const decision = await this.limits.consume(key, rule);
+    if (!decision.allowed) {
+      throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
+        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+      });
+    }
+  }
+}

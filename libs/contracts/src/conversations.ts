@@ -1,0 +1,123 @@
+import type { PageQuery } from './pagination';
+import type { WidgetSettings } from './sites';
+
+/** `exploring` → `learning` (the assistant answered from the site's content) → `requesting_contact`. */
+export const PHASES = ['exploring', 'learning', 'requesting_contact'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const CONVERSATION_STATUSES = ['open', 'closed'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** `none` until the visitor leaves an email; then the team moves it along. */
+export const LEAD_STATUSES = ['none', 'new', 'contacted', 'qualified', 'lost'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const MESSAGE_AUTHORS = ['visitor', 'assistant', 'agent'] as const;
+export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
+
+export const MESSAGE_BODY_MAX_LENGTH = 4000;
+export const ENTRY_URL_MAX_LENGTH = 2048;
+
+/** A source the assistant used; `url` is http(s) or absent. */
+export interface Citation {
+  title: string;
+  url: string | null;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** Per conversation, server-assigned, gap-free: 1, 2, 3… */
+  seq: number;
+  /** The sender's idempotency key. */
+  clientMessageId: string;
+  author: MessageAuthor;
+  /** The agent's display name for agent messages; otherwise `null`. */
+  authorName: string | null;
+  /** Plain text; render it as text, never as HTML. */
+  body: string;
+  citations: Citation[];
+  /** 0–1 for assistant answers; otherwise `null`. */
+  confidence: number | null;
+  createdAt: string;
+}
+
+/** A conversation as the site's team sees it. */
+export interface Conversation {
+  id: string;
+  siteId: string;
+  /** The visitor's record id (not the browser's secret visitor UUID). */
+  visitorId: string;
+  phase: Phase;
+  status: ConversationStatus;
+  email: string | null;
+  leadStatus: LeadStatus;
+  entryUrl: string | null;
+  locale: string | null;
+  messageCount: number;
+  lastSeq: number;
+  lastMessageAt: string;
+  createdAt: string;
+}
+
+/** Inbox filters; `lead=true` keeps conversations with an email. */
+export interface ConversationListQuery extends PageQuery {
+  phase?: Phase;
+  lead?: boolean;
+  /** Words searched in the messages. */
+  q?: string;
+  /** ISO date-times bounding the last activity. */
+  from?: string;
+  to?: string;
+}
+
+export interface UpdateConversationRequest {
+  phase?: Phase;
+  status?: ConversationStatus;
+  leadStatus?: LeadStatus;
+}
+
+export interface SendMessageRequest {
+  /** A uuid the client generates once per message; sending it again returns the same message. */
+  id: string;
+  body: string;
+}
+
+export interface Transcript {
+  conversation: Conversation;
+  messages: Message[];
+}
+
+/** What the widget may know of its own conversation. */
+export interface WidgetConversation {
+  id: string;
+  phase: Phase;
+  status: ConversationStatus;
+  email: string | null;
+  lastSeq: number;
+}
+
+/** Public settings: enough to draw the launcher before anyone is identified. */
+export interface WidgetConfig {
+  widget: WidgetSettings;
+  leadCapture: boolean;
+}
+
+export interface WidgetSessionRequest {
+  entryUrl: string;
+  locale?: string;
+}
+
+export interface WidgetSessionResponse {
+  conversation: WidgetConversation;
+  messages: Message[];
+  config: WidgetConfig;
+}
+
+export interface WidgetMessagesResponse {
+  items: Message[];
+}
+
+export interface WidgetContactRequest {
+  email: string;
+}
