@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { EventBusModule } from './realtime/event-bus.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
 import { SitesModule } from './sites/sites.module';
@@ -38,10 +39,11 @@ export class AppModule {
         AuthModule,
         OrganizationsModule,
         SitesModule,
-        RealtimeModule,
+        EventBusModule,
         ConversationsModule,
         AssistantModule,
         WidgetModule,
+        RealtimeModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -67,13 +67,10 @@ export class AssistantService implements BeforeApplicationShutdown {
     })) {
       if (chunk.type === 'delta') {
         body += chunk.text;
-        await this.bus.publish({
-          type: 'message.delta',
-          siteId,
-          conversationId,
-          streamId,
-          delta: chunk.text,
-        });
+        await this.bus.publish(
+          { type: 'message.delta', siteId, conversationId, streamId, delta: chunk.text },
+          conversation.visitorId,
+        );
         continue;
       }
       const stored = await this.conversations.append({

@@ -81,12 +81,10 @@ export class ConversationsService {
     const conversation = await this.require(input.siteId, input.conversationId);
     const message = mapMessage(outcome.message, await this.messages.authorName(outcome.message.authorUserId));
     if (outcome.created) {
-      await this.bus.publish({
-        type: 'message.created',
-        siteId: input.siteId,
-        conversationId: conversation.id,
-        message,
-      });
+      await this.bus.publish(
+        { type: 'message.created', siteId: input.siteId, conversationId: conversation.id, message },
+        conversation.visitorId,
+      );
       await this.publishUpdated(conversation);
     }
     return { message, created: outcome.created, conversation };
@@ -110,10 +108,19 @@ export class ConversationsService {
   }
 
   async delete(siteId: string, conversationId: string): Promise<void> {
+    const { visitorId } = await this.require(siteId, conversationId);
     if (!(await this.conversations.delete(siteId, conversationId))) {
       throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
     }
-    await this.bus.publish({ type: 'conversation.deleted', siteId, conversationId });
+    await this.bus.publish({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
+  }
+
+  /** Typing is announced, never stored. */
+  async typing(conversation: ConversationEntity, author: MessageAuthor): Promise<void> {
+    await this.bus.publish(
+      { type: 'typing', siteId: conversation.siteId, conversationId: conversation.id, author },
+      conversation.visitorId,
+    );
   }
 
   async require(siteId: string, conversationId: string): Promise<ConversationEntity> {
@@ -128,11 +135,14 @@ export class ConversationsService {
   }
 
   private publishUpdated(conversation: ConversationEntity): Promise<void> {
-    return this.bus.publish({
-      type: 'conversation.updated',
-      siteId: conversation.siteId,
-      conversationId: conversation.id,
-      conversation: mapConversation(conversation),
-    });
+    return this.bus.publish(
+      {
+        type: 'conversation.updated',
+        siteId: conversation.siteId,
+        conversationId: conversation.id,
+        conversation: mapConversation(conversation),
+      },
+      conversation.visitorId,
+    );
   }
 }

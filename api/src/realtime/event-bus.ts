@@ -1,38 +1,53 @@
 import type { RealtimeEvent } from '@cloop/contracts';
 import { Logger } from '@nestjs/common';
 
-export type EventListener = (event: RealtimeEvent) => void;
+/** An event and the visitor it concerns (every event is about one visitor's conversation). */
+export interface BusMessage {
+  event: RealtimeEvent;
+  /** The visitor's record id, so a visitor's socket gets only its own conversation. */
+  visitorId: string;
+}
+
+export type BusListener = (message: BusMessage) => void;
 
 /**
  * Fan-out of realtime events to every process: in-process by default, Redis pub/sub when
  * `REDIS_URL` is set. Publishers call it after their transaction commits.
  */
 export abstract class EventBus {
-  abstract publish(event: RealtimeEvent): Promise<void>;
-  /** Returns the function that unsubscribes. */
-  abstract subscribe(listener: EventListener): () => void;
-}
+  protected readonly logger = new Logger('EventBus');
+  private readonly listeners = new Set<BusListener>();
 
-export class InProcessEventBus extends EventBus {
-  private readonly logger = new Logger('EventBus');
-  private readonly listeners = new Set<EventListener>();
+  abstract publish(event: RealtimeEvent, visitorId: string): Promise<void>;
 
-  publish(event: RealtimeEvent): Promise<void> {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // One broken subscriber must not keep the event from the others.
-        this.logger.error(
-          `listener failed on ${event.type}: ${error instanceof Error ? error.name : 'error'}`,
-        );
-      }
-    }
+  /** Releases connections; the in-process bus has none. */
+  close(): Promise<void> {
     return Promise.resolve();
   }
 
-  subscribe(listener: EventListener): () => void {
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: BusListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hands a message to this process's listeners; one failing listener does not stop the others. */
+  protected deliver(message: BusMessage): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.logger.error(
+          `listener failed on ${message.event.type}: ${error instanceof Error ? error.name : 'error'}`,
+        );
+      }
+    }
+  }
+}
+
+export class InProcessEventBus extends EventBus {
+  publish(event: RealtimeEvent, visitorId: string): Promise<void> {
+    this.deliver({ event, visitorId });
+    return Promise.resolve();
   }
 }

@@ -1,10 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
-import { EventBus, InProcessEventBus } from './event-bus';
+import { AccessModule } from '../access/access.module';
+import { AuthModule } from '../auth/auth.module';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { RealtimeGateway } from './realtime.gateway';
 
-@Global()
+/** The WebSocket endpoint, on top of the event bus. */
 @Module({
-  providers: [{ provide: EventBus, useFactory: () => new InProcessEventBus() }],
-  exports: [EventBus],
+  imports: [AuthModule, AccessModule, ConversationsModule],
+  providers: [RealtimeGateway],
 })
 export class RealtimeModule {}

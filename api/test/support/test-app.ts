@@ -22,6 +22,10 @@ export interface TestApp {
    * request, and the first to finish resets the others' connections.
    */
   concurrently<T>(work: () => Promise<T>): Promise<T>;
+  /** Settings a second replica of this app needs to share its database and secret. */
+  sharedEnv: Record<string, string>;
+  /** Listens on a free loopback port (for WebSocket clients); returns `host:port`. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,20 +49,27 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
 
 /**
  * The real application over real HTTP semantics, on a database of its own: in-memory PGlite by
- * default, or a fresh database on the server named by `DATABASE_URL` (dropped afterwards).
+ * default, or a fresh database on the server named by `DATABASE_URL` (dropped afterwards); events
+ * go through Redis when `REDIS_URL` is set.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const server = process.env['DATABASE_URL']
-    ? await createScratchDatabase(process.env['DATABASE_URL'])
-    : null;
-  const config = loadConfig({
+  // A second replica passes the first one's `sharedEnv`: same database, same secret.
+  const server =
+    process.env['DATABASE_URL'] && !options.env?.['DATABASE_URL']
+      ? await createScratchDatabase(process.env['DATABASE_URL'])
+      : null;
+  const env = {
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
     TRUST_PROXY: '1',
     ...(server ? { DATABASE_URL: server.url } : {}),
+    ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'] } : {}),
     ...options.env,
-  });
-  const database = await openDatabase(server ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
+  };
+  const config = loadConfig(env);
+  const database = await openDatabase(
+    config.database.kind === 'postgres' ? config.database : IN_MEMORY_EMBEDDED_DATABASE,
+  );
   const routes: string[] = [];
   const app = await createApp({
     config: { ...config, jwtSecret: config.jwtSecret ?? '' },
@@ -76,6 +87,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     http: request(app.getHttpServer()),
     routes,
+    sharedEnv: {
+      JWT_SECRET: env.JWT_SECRET,
+      ...(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {}),
+      ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
+    },
+    listen: async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.getHttpServer().address();
+      if (address === null || typeof address === 'string') throw new Error('not listening on a TCP port');
+      return `127.0.0.1:${address.port}`;
+    },
     concurrently: async (work) => {
       const server = app.getHttpServer();
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -35,8 +35,18 @@ export type ClientFrame =
 /** Server → client frames. */
 export type ServerFrame =
   | { type: 'ready' }
+  /** The console's subscription to a site is active: its events follow. */
+  | { type: 'subscribed'; siteId: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
   | RealtimeEvent;
 
 export const REALTIME_PATH = '/api/v1/realtime';
+
+/** Close codes of the realtime socket besides the standard ones (1012: server restarting, reconnect). */
+export const REALTIME_CLOSE_CODES = {
+  badFrame: 4400,
+  unauthenticated: 4401,
+  forbidden: 4403,
+  authTimeout: 4408,
+} as const;

@@ -1,0 +1,262 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+import {
+  type ClientFrame,
+  type Conversation,
+  REALTIME_CLOSE_CODES,
+  REALTIME_PATH,
+  type RealtimeEvent,
+  type ServerFrame,
+} from '@cloop/contracts';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+
+import { AccessService } from '../access/access.service';
+import { AccessRepository } from '../access/access.repository';
+import { AuthService } from '../auth/auth.service';
+import { DomainError } from '../common/domain-error';
+import { isUuid } from '../common/identifiers';
+import type { ConversationEntity } from '../conversations/conversation.entity';
+import { ConversationsRepository } from '../conversations/conversations.repository';
+import { ConversationsService } from '../conversations/conversations.service';
+import { VisitorsRepository } from '../conversations/visitors.repository';
+import { type BusMessage, EventBus } from './event-bus';
+import { parseClientFrame } from './frames';
+
+const AUTH_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+const RESUME_LIMIT = 500;
+
+type Identity =
+  | { kind: 'user'; accessToken: string; userId: string; sites: Set<string> }
+  | { kind: 'visitor'; siteId: string; visitorId: string };
+
+interface Client {
+  socket: WebSocket;
+  origin: string | null;
+  identity: Identity | null;
+  alive: boolean;
+}
+
+/**
+ * `/api/v1/realtime`: one socket per console tab or widget. The first frame authenticates; console
+ * users then subscribe to their sites, visitors get their own conversation's events only. Events
+ * come from the bus, so a socket on one replica sees what happened on another.
+ */
+@Injectable()
+export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Realtime');
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  private readonly clients = new Set<Client>();
+  private unsubscribe: (() => void) | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly bus: EventBus,
+    private readonly auth: AuthService,
+    private readonly access: AccessService,
+    private readonly accessRepository: AccessRepository,
+    private readonly visitors: VisitorsRepository,
+    private readonly conversationsRepository: ConversationsRepository,
+    private readonly conversations: ConversationsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+    this.unsubscribe = this.bus.subscribe((message) => this.route(message));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
+  }
+
+  /** Closes every socket with 1012 so clients reconnect (to another replica, or after the restart). */
+  beforeApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    for (const client of this.clients) client.socket.close(1012, 'server restarting');
+    this.server.close();
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== REALTIME_PATH) {
+      socket.destroy();
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.headers.origin ?? null));
+  }
+
+  private accept(socket: WebSocket, origin: string | null): void {
+    const client: Client = { socket, origin, identity: null, alive: true };
+    this.clients.add(client);
+    const authTimer = setTimeout(() => {
+      if (!client.identity) socket.close(REALTIME_CLOSE_CODES.authTimeout, 'authenticate first');
+    }, AUTH_TIMEOUT_MS);
+    socket.on('pong', () => (client.alive = true));
+    socket.on('message', (data: RawData) => void this.onFrame(client, data));
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      this.clients.delete(client);
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  private async onFrame(client: Client, data: RawData): Promise<void> {
+    const frame = parseClientFrame(data);
+    if (!frame) {
+      this.fail(client, 'BAD_FRAME', 'Frames are JSON objects with a known `type`');
+      if (!client.identity) client.socket.close(REALTIME_CLOSE_CODES.badFrame, 'bad frame');
+      return;
+    }
+    try {
+      if (!client.identity) {
+        if (frame.type !== 'auth') {
+          client.socket.close(REALTIME_CLOSE_CODES.unauthenticated, 'the first frame must authenticate');
+          return;
+        }
+        client.identity = await this.authenticate(client, frame);
+        this.send(client, { type: 'ready' });
+        return;
+      }
+      await this.handle(client, client.identity, frame);
+    } catch (error) {
+      if (!(error instanceof DomainError)) {
+        this.logger.error(`frame ${frame.type} failed: ${error instanceof Error ? error.name : 'error'}`);
+        this.fail(client, 'INTERNAL_ERROR', 'Something went wrong');
+        return;
+      }
+      this.fail(client, error.code, error.message);
+      if (!client.identity) client.socket.close(REALTIME_CLOSE_CODES.unauthenticated, error.code);
+    }
+  }
+
+  private async authenticate(
+    client: Client,
+    frame: Extract<ClientFrame, { type: 'auth' }>,
+  ): Promise<Identity> {
+    if ('accessToken' in frame) {
+      const principal = await this.auth.authenticate(frame.accessToken);
+      return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Set() };
+    }
+    const site = await this.accessRepository.findWidgetSite(frame.siteKey);
+    if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
+    if (client.origin !== null && !site.allowedOrigins.includes(client.origin)) {
+      throw new DomainError(
+        'ORIGIN_NOT_ALLOWED',
+        "This page's origin is not among the site's allowed origins",
+      );
+    }
+    const visitor = isUuid(frame.visitorId)
+      ? await this.visitors.find(site.id, frame.visitorId.toLowerCase())
+      : null;
+    if (!visitor)
+      throw new DomainError('VISITOR_ID_INVALID', 'Unknown visitor: start a widget session first');
+    return { kind: 'visitor', siteId: site.id, visitorId: visitor.id };
+  }
+
+  private async handle(client: Client, identity: Identity, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'auth':
+        throw new DomainError('BAD_REQUEST', 'Already authenticated');
+      case 'ping':
+        this.send(client, { type: 'pong' });
+        return;
+      case 'subscribe': {
+        if (identity.kind !== 'user')
+          throw new DomainError('FORBIDDEN', 'Visitors receive their own conversation only');
+        await this.access.requireSiteRole(identity.userId, frame.siteId, 'member');
+        identity.sites.add(frame.siteId);
+        this.send(client, { type: 'subscribed', siteId: frame.siteId });
+        return;
+      }
+      case 'resume': {
+        const conversation = await this.conversationOf(identity, frame.conversationId);
+        const missed = await this.conversations.messagesAfter(conversation.id, frame.afterSeq, RESUME_LIMIT);
+        for (const message of missed) {
+          this.send(client, {
+            type: 'message.created',
+            siteId: conversation.siteId,
+            conversationId: conversation.id,
+            message,
+          });
+        }
+        return;
+      }
+      case 'typing': {
+        const conversation = await this.conversationOf(identity, frame.conversationId);
+        await this.conversations.typing(conversation, identity.kind === 'user' ? 'agent' : 'visitor');
+        return;
+      }
+    }
+  }
+
+  /** A conversation the identity may see: in a subscribed site, or the visitor's own. */
+  private async conversationOf(identity: Identity, conversationId: string): Promise<ConversationEntity> {
+    if (isUuid(conversationId)) {
+      const sites = identity.kind === 'user' ? [...identity.sites] : [identity.siteId];
+      for (const siteId of sites) {
+        const conversation = await this.conversationsRepository.findInSite(siteId, conversationId);
+        if (conversation && (identity.kind === 'user' || conversation.visitorId === identity.visitorId)) {
+          return conversation;
+        }
+      }
+    }
+    throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+  }
+
+  private route({ event, visitorId }: BusMessage): void {
+    for (const client of this.clients) {
+      const frame = client.identity ? visibleTo(client.identity, event, visitorId) : null;
+      if (frame) this.send(client, frame);
+    }
+  }
+
+  /** Drops sockets that missed a heartbeat, and console sockets whose session has ended. */
+  private beat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+      const identity = client.identity;
+      if (identity?.kind === 'user') {
+        this.auth.authenticate(identity.accessToken).catch(() => {
+          client.socket.close(
+            REALTIME_CLOSE_CODES.unauthenticated,
+            'session ended: reconnect with a fresh token',
+          );
+        });
+      }
+    }
+  }
+
+  private send(client: Client, frame: ServerFrame): void {
+    if (client.socket.readyState === WebSocket.OPEN) client.socket.send(JSON.stringify(frame));
+  }
+
+  private fail(client: Client, code: string, message: string): void {
+    this.send(client, { type: 'error', code, message });
+  }
+}
+
+/** What of an event a client may receive: console users their sites', visitors their own, trimmed. */
+function visibleTo(identity: Identity, event: RealtimeEvent, visitorId: string): ServerFrame | null {
+  if (identity.kind === 'user') return identity.sites.has(event.siteId) ? event : null;
+  if (event.siteId !== identity.siteId || visitorId !== identity.visitorId) return null;
+  if (event.type === 'typing' && event.author === 'visitor') return null;
+  if (event.type === 'conversation.updated') {
+    const { id, phase, status, email, lastSeq } = event.conversation as Conversation;
+    return { ...event, conversation: { id, phase, status, email, lastSeq } };
+  }
+  return event;
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Message, ServerFrame } from '@cloop/contracts';
+
+import { createSite, signUp } from './support/factories';
+import { ofType, RealtimeClient } from './support/realtime-client';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const ORIGIN = 'https://shop.example';
+const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL']);
+
+// Two replicas need a database server and Redis to share: CI runs this with both (see .ci/run).
+(sharedServers ? describe : describe.skip)('two replicas sharing PostgreSQL and Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let hostB: string;
+
+  beforeAll(async () => {
+    a = await startTestApp();
+    b = await startTestApp({ env: a.sharedEnv });
+    hostB = await b.listen();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('delivers a message posted to replica A to a console socket on replica B, and a resume there loses nothing', async () => {
+    const owner = await signUp(a.http);
+    const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
+    const headers = { 'X-Cloop-Site-Key': site.publicKey, 'X-Cloop-Visitor': randomUUID(), Origin: ORIGIN };
+    await a.http
+      .post('/api/v1/widget/session')
+      .set(headers)
+      .send({ entryUrl: `${ORIGIN}/` })
+      .expect(200);
+
+    const inbox = await RealtimeClient.connect(hostB);
+    try {
+      inbox.send({ type: 'auth', accessToken: owner.accessToken });
+      await inbox.next(ofType('ready'));
+      inbox.send({ type: 'subscribe', siteId: site.id });
+      await inbox.next(ofType('subscribed'));
+
+      const sent = (
+        await a.http
+          .post('/api/v1/widget/messages')
+          .set(headers)
+          .send({ id: randomUUID(), body: 'Hello from A' })
+          .expect(201)
+      ).body as Message;
+      const received = await inbox.next(
+        (frame): frame is Extract<ServerFrame, { type: 'message.created' }> =>
+          frame.type === 'message.created' && frame.message.id === sent.id,
+      );
+      expect(received.message.body).toBe('Hello from A');
+
+      // Reconnect on B asking for everything after seq 0: the visitor message and the answer.
+      const answer = await inbox.next(
+        (frame) => frame.type === 'message.created' && frame.message.author === 'assistant',
+      );
+      const again = await RealtimeClient.connect(hostB);
+      try {
+        again.send({ type: 'auth', accessToken: owner.accessToken });
+        await again.next(ofType('ready'));
+        again.send({ type: 'subscribe', siteId: site.id });
+        await again.next(ofType('subscribed'));
+        again.send({ type: 'resume', conversationId: sent.conversationId, afterSeq: 0 });
+        const lastSeq = answer.type === 'message.created' ? answer.message.seq : 0;
+        await again.next((frame) => frame.type === 'message.created' && frame.message.seq === lastSeq);
+        const seqs = again.frames.filter(ofType('message.created')).map((frame) => frame.message.seq);
+        expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+      } finally {
+        again.close();
+      }
+    } finally {
+      inbox.close();
+    }
+  });
+});
