@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type {
   AuthResponse,
   ChangePasswordRequest,
@@ -9,10 +11,15 @@ import type {
   LogoutRequest,
   Page,
   RefreshRequest,
+  SendMessageRequest,
   SignupRequest,
   Site,
+  UpdateConversationRequest,
   UpdateMemberRequest,
   UpdateSiteRequest,
+  WidgetContactRequest,
+  WidgetSessionRequest,
+  WidgetSessionResponse,
 } from '@cloop/contracts';
 import type { Response, Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -29,7 +36,10 @@ interface World {
   http: TestAgent;
   users: Record<SignedInCaller, SignedUpUser>;
   passwords: Record<SignedInCaller, string>;
+  /** Allows the widget on {@link SITE_A_ORIGIN}. */
   siteA: Site;
+  /** A conversation on site A that rows may read and change but not delete. */
+  conversationId: string;
   /** An account the public auth routes sign in to, so that callers' own sessions stay untouched. */
   bystander: SignedUpUser;
 }
@@ -86,6 +96,29 @@ async function freshMemberOfA(w: World): Promise<SignedUpUser> {
 }
 
 const freshSiteA = (w: World): Promise<Site> => createSite(w.http, w.users.owner, { name: 'Throwaway site' });
+
+const SITE_A_ORIGIN = 'https://shop-a.example';
+const WIDGET_PATHS = ['config', 'session', 'messages', 'contact'] as const;
+
+/** What the widget on site A's page sends: the site key, the page's origin and, here, a new visitor. */
+const widgetHeaders = (w: Pick<World, 'siteA'>): Record<string, string> => ({
+  'X-Cloop-Site-Key': w.siteA.publicKey,
+  Origin: SITE_A_ORIGIN,
+  'X-Cloop-Visitor': randomUUID(),
+});
+/** The caller's bearer token (which the widget API ignores) and the widget's own headers. */
+const asWidget = (w: World, caller: Caller, test: Test): Test => as(w, caller, test).set(widgetHeaders(w));
+const conversationsOfA = (w: World): string => `/api/v1/sites/${w.siteA.id}/conversations`;
+
+/** A new visitor opens a conversation on site A through the widget API and says hello. */
+async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Promise<string> {
+  const visitor = widgetHeaders(w);
+  const session: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/pricing` };
+  const opened = await w.http.post('/api/v1/widget/session').set(visitor).send(session).expect(200);
+  const message: SendMessageRequest = { id: randomUUID(), body: 'Hello' };
+  await w.http.post('/api/v1/widget/messages').set(visitor).send(message).expect(201);
+  return (opened.body as WidgetSessionResponse).conversation.id;
+}
 
 const MATRIX: Record<string, Row> = {
   'GET /api/health': { expected: everyone(200), call: (w, c) => as(w, c, w.http.get('/api/health')) },
@@ -198,6 +231,75 @@ const MATRIX: Record<string, Row> = {
     expected: inOrgA(403, 403, 204),
     call: async (w, c) => as(w, c, w.http.delete(`${orgA(w)}/invitations/${await freshInvitationId(w)}`)),
   },
+  'GET /api/v1/sites/:siteId/conversations': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(conversationsOfA(w))),
+  },
+  'GET /api/v1/sites/:siteId/conversations/:conversationId': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`${conversationsOfA(w)}/${w.conversationId}`)),
+  },
+  'PATCH /api/v1/sites/:siteId/conversations/:conversationId': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => {
+      const body: UpdateConversationRequest = { phase: 'learning' };
+      return as(w, c, w.http.patch(`${conversationsOfA(w)}/${w.conversationId}`)).send(body);
+    },
+  },
+  'DELETE /api/v1/sites/:siteId/conversations/:conversationId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => as(w, c, w.http.delete(`${conversationsOfA(w)}/${await freshConversationId(w)}`)),
+  },
+  'POST /api/v1/sites/:siteId/conversations/:conversationId/messages': {
+    expected: inOrgA(201, 201, 201),
+    call: (w, c) => {
+      const body: SendMessageRequest = { id: randomUUID(), body: `A reply from ${c}` };
+      return as(w, c, w.http.post(`${conversationsOfA(w)}/${w.conversationId}/messages`)).send(body);
+    },
+  },
+  'GET /api/v1/widget/config': {
+    expected: everyone(200),
+    call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/config')),
+  },
+  'POST /api/v1/widget/session': {
+    expected: everyone(200),
+    call: (w, c) => {
+      const body: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/`, locale: 'en' };
+      return asWidget(w, c, w.http.post('/api/v1/widget/session')).send(body);
+    },
+  },
+  'GET /api/v1/widget/messages': {
+    expected: everyone(200),
+    call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/messages').query({ after: 0 })),
+  },
+  'POST /api/v1/widget/messages': {
+    expected: everyone(201),
+    call: (w, c) => {
+      const body: SendMessageRequest = { id: randomUUID(), body: `A question from ${c}'s browser` };
+      return asWidget(w, c, w.http.post('/api/v1/widget/messages')).send(body);
+    },
+  },
+  'PUT /api/v1/widget/contact': {
+    expected: everyone(200),
+    call: (w, c) => {
+      const body: WidgetContactRequest = { email: uniqueEmail('visitor') };
+      return asWidget(w, c, w.http.put('/api/v1/widget/contact')).send(body);
+    },
+  },
+  ...Object.fromEntries(
+    WIDGET_PATHS.map((path): [string, Row] => [
+      `OPTIONS /api/v1/widget/${path}`,
+      {
+        expected: everyone(204),
+        call: (w, c) =>
+          as(w, c, w.http.options(`/api/v1/widget/${path}`)).set({
+            Origin: SITE_A_ORIGIN,
+            'Access-Control-Request-Method': path === 'contact' ? 'PUT' : 'POST',
+            'Access-Control-Request-Headers': 'content-type, x-cloop-site-key, x-cloop-visitor',
+          }),
+      },
+    ]),
+  ),
 };
 
 /** The code a refusal must carry, so that e.g. a mistyped path (404 ROUTE_NOT_FOUND) cannot pass for a 404. */
@@ -241,13 +343,15 @@ describe('authorization matrix', () => {
     const bystander = await signUp(http, { name: 'Bystander' });
     await addMember(http, owner, member, 'member');
     await addMember(http, owner, admin, 'admin');
-    const siteA = await createSite(http, owner, { name: 'Site A' });
+    const siteA = await createSite(http, owner, { name: 'Site A', allowedOrigins: [SITE_A_ORIGIN] });
     await createSite(http, ownerB, { name: 'Site B' });
+    const conversationId = await freshConversationId({ http, siteA });
     w = {
       http,
       users: { owner, member, admin, ownerB },
       passwords: { owner: PASSWORD, member: PASSWORD, admin: PASSWORD, ownerB: PASSWORD },
       siteA,
+      conversationId,
       bystander,
     };
   });

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 
-import type { ErrorResponse, HealthResponse, LoginRequest, SignupRequest } from '@cloop/contracts';
+import type {
+  ErrorResponse,
+  HealthResponse,
+  LoginRequest,
+  SignupRequest,
+  Site,
+  WidgetSessionRequest,
+} from '@cloop/contracts';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
-import { PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
+import { createSite, PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface OpenApiOperation {
@@ -17,18 +24,29 @@ interface OpenApiDocument {
 }
 
 const OVER_64_KIB = 'x'.repeat(64 * 1024 + 1);
+const SHOP_ORIGIN = 'https://shop.example';
+
+type Verb = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
 function expectErrorShape(response: Response, statusCode: number, code: ErrorResponse['code']): void {
   expect(response.status).toBe(statusCode);
   expect(response.body).toEqual({ statusCode, error: expect.any(String), message: expect.any(String), code });
 }
 
-/** `METHOD /api/v1/...` routes of the app, with their params written the OpenAPI way. */
-function apiRoutes(t: TestApp): { method: string; path: string; openApiPath: string }[] {
+/**
+ * `METHOD /api/v1/...` routes of the app, with their params written the OpenAPI way. CORS preflights
+ * (`OPTIONS`) are left out: they are deliberately undocumented.
+ */
+function apiRoutes(t: TestApp): { method: string; verb: Verb; path: string; openApiPath: string }[] {
   return t.routes
     .map((route) => route.split(' ') as [string, string])
-    .filter(([, path]) => path.startsWith('/api/v1/'))
-    .map(([method, path]) => ({ method, path, openApiPath: path.replace(/:(\w+)/g, '{$1}') }));
+    .filter(([method, path]) => path.startsWith('/api/v1/') && method !== 'OPTIONS')
+    .map(([method, path]) => ({
+      method,
+      verb: method.toLowerCase() as Verb,
+      path,
+      openApiPath: path.replace(/:(\w+)/g, '{$1}'),
+    }));
 }
 
 describe('HTTP platform', () => {
@@ -179,6 +197,10 @@ describe('HTTP platform', () => {
         ({ method, openApiPath }) => document.paths[openApiPath]?.[method.toLowerCase()] === undefined,
       );
       expect(undocumented).toEqual([]);
+      const documentedPreflights = Object.entries(document.paths)
+        .filter(([, item]) => item['options'] !== undefined)
+        .map(([path]) => path);
+      expect(documentedPreflights).toEqual([]);
       const withoutResponses = Object.entries(document.paths).flatMap(([path, item]) =>
         Object.entries(item)
           .filter(([, operation]) => Object.keys(operation?.responses ?? {}).length === 0)
@@ -191,10 +213,9 @@ describe('HTTP platform', () => {
       const document = await openApi();
       const guarded: string[] = [];
       const unsecured: string[] = [];
-      for (const { method, path, openApiPath } of apiRoutes(t)) {
+      for (const { method, verb, path, openApiPath } of apiRoutes(t)) {
         // Whether a route is public is read from the app's behaviour, not from the document under test.
         const url = path.replace(/:\w+/g, randomUUID());
-        const verb = method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
         const anonymous = await (verb === 'get' || verb === 'delete'
           ? t.http[verb](url)
           : t.http[verb](url).send({}));
@@ -208,10 +229,107 @@ describe('HTTP platform', () => {
       expect(guarded).not.toContain('POST /api/v1/auth/login');
     });
 
+    it('requires the site key on every widget operation, with the visitor id on visitor routes, and never the bearer token', async () => {
+      const document = await openApi();
+      const site = await createSite(t.http, owner);
+      const widgetRoutes = apiRoutes(t).filter(({ path }) => path.startsWith('/api/v1/widget/'));
+      const visitorRoutes: string[] = [];
+      const wrong: string[] = [];
+      for (const { method, verb, path, openApiPath } of widgetRoutes) {
+        // What a route requires is read from the app's behaviour, not from the document under test.
+        const send = (headers: Record<string, string>) =>
+          verb === 'get' || verb === 'delete'
+            ? t.http[verb](path).set(headers)
+            : t.http[verb](path).set(headers).send({});
+        const withoutKey = (await send({})).body as Partial<ErrorResponse>;
+        const keyOnly = (await send({ 'X-Cloop-Site-Key': site.publicKey })).body as Partial<ErrorResponse>;
+        const required = keyOnly.code === 'VISITOR_ID_INVALID' ? ['siteKey', 'visitor'] : ['siteKey'];
+        if (required.includes('visitor')) visitorRoutes.push(`${method} ${path}`);
+        // Each entry of `security` is an alternative: every one must ask for all the headers needed.
+        const security = document.paths[openApiPath]?.[verb]?.security ?? [];
+        const complete =
+          security.length > 0 &&
+          security.every(
+            (requirement) => required.every((name) => name in requirement) && !('console' in requirement),
+          );
+        if (withoutKey.code !== 'SITE_KEY_INVALID' || !complete) {
+          wrong.push(
+            `${method} ${path}: ${withoutKey.code} without a key, security ${JSON.stringify(security)}`,
+          );
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(visitorRoutes.sort()).toEqual([
+        'GET /api/v1/widget/messages',
+        'POST /api/v1/widget/messages',
+        'POST /api/v1/widget/session',
+        'PUT /api/v1/widget/contact',
+      ]);
+    });
+
     it('serves the interactive docs as HTML', async () => {
       const response = await t.http.get('/api/docs').expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/html/);
       expect(response.text).toMatch(/<html/i);
+    });
+  });
+
+  describe('widget API', () => {
+    let site: Site;
+    beforeAll(async () => {
+      site = await createSite(t.http, owner, { allowedOrigins: [SHOP_ORIGIN] });
+    });
+
+    const visitor = (origin: string): Record<string, string> => ({
+      'X-Cloop-Site-Key': site.publicKey,
+      'X-Cloop-Visitor': randomUUID(),
+      Origin: origin,
+    });
+    const preflight = (origin: string) =>
+      t.http
+        .options('/api/v1/widget/messages')
+        .set({ Origin: origin, 'Access-Control-Request-Method': 'POST' });
+
+    const requests: [string, number, () => Promise<Response>][] = [
+      [
+        'the config for an allowed origin',
+        200,
+        () => t.http.get('/api/v1/widget/config').set(visitor(SHOP_ORIGIN)),
+      ],
+      [
+        'the config for an origin the site does not allow',
+        403,
+        () => t.http.get('/api/v1/widget/config').set(visitor('https://elsewhere.example')),
+      ],
+      [
+        'the config for an unknown site key',
+        401,
+        () =>
+          t.http
+            .get('/api/v1/widget/config')
+            .set({ ...visitor(SHOP_ORIGIN), 'X-Cloop-Site-Key': `pk_${'x'.repeat(24)}` }),
+      ],
+      [
+        'a session',
+        200,
+        () =>
+          t.http
+            .post('/api/v1/widget/session')
+            .set(visitor(SHOP_ORIGIN))
+            .send({ entryUrl: `${SHOP_ORIGIN}/` } satisfies WidgetSessionRequest),
+      ],
+      ['a catch-up', 200, () => t.http.get('/api/v1/widget/messages').set(visitor(SHOP_ORIGIN))],
+      ['a preflight from an allowed origin', 204, () => preflight(SHOP_ORIGIN)],
+      ['a preflight from an unknown origin', 204, () => preflight('https://elsewhere.example')],
+    ];
+
+    it.each(requests)('answers %s with %i and Vary: Origin', async (_, status, send) => {
+      const response = await send();
+      expect(response.status).toBe(status);
+      const vary = String(response.headers['vary'] ?? '')
+        .split(',')
+        .map((value) => value.trim().toLowerCase());
+      expect(vary).toContain('origin');
     });
   });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import type {
   AuthResponse,
@@ -9,9 +9,14 @@ import type {
   InviteMemberResponse,
   LogoutRequest,
   RefreshRequest,
+  SendMessageRequest,
   Site,
+  Transcript,
+  UpdateConversationRequest,
   UpdateMemberRequest,
   UpdateSiteRequest,
+  WidgetSessionRequest,
+  WidgetSessionResponse,
 } from '@cloop/contracts';
 import { JwtService } from '@nestjs/jwt';
 import jwt from 'jsonwebtoken';
@@ -28,6 +33,14 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
 ];
+
+/** The widget API and its CORS preflights: authenticated by site key and visitor id, never a bearer token. */
+const isWidgetRoute = (route: string): boolean => {
+  const [method = '', path = ''] = route.split(' ');
+  return method === 'OPTIONS' || path.startsWith('/api/v1/widget/');
+};
+
+const SITE_ORIGIN = 'https://shop.example';
 
 interface AccessClaims {
   sub: string;
@@ -55,6 +68,8 @@ describe('access tokens and sessions', () => {
   let owner: SignedUpUser;
   let site: Site;
   let invitationId: string;
+  /** A conversation on the owner's site, opened by a visitor through the widget API. */
+  let conversationId: string;
   /** The claims of the owner's real access token: every forgery starts from them. */
   let claims: AccessClaims;
   /** Signs claims with the application's own key, so that only the overridden claim is wrong. */
@@ -73,7 +88,7 @@ describe('access tokens and sessions', () => {
   beforeAll(async () => {
     t = await startTestApp();
     owner = await signUp(t.http);
-    site = await createSite(t.http, owner);
+    site = await createSite(t.http, owner, { allowedOrigins: [SITE_ORIGIN] });
     const invite: InviteMemberRequest = { email: uniqueEmail('invitee'), role: 'member' };
     const invited = await t.http
       .post(`/api/v1/organizations/${owner.organizationId}/members`)
@@ -83,6 +98,22 @@ describe('access tokens and sessions', () => {
     const body = invited.body as InviteMemberResponse;
     if (body.status !== 'invited') throw new Error('an unknown email should get an invitation');
     invitationId = body.invitation.id;
+    const visitor = {
+      'X-Cloop-Site-Key': site.publicKey,
+      Origin: SITE_ORIGIN,
+      'X-Cloop-Visitor': randomUUID(),
+    };
+    const session = await t.http
+      .post('/api/v1/widget/session')
+      .set(visitor)
+      .send({ entryUrl: `${SITE_ORIGIN}/` } satisfies WidgetSessionRequest)
+      .expect(200);
+    conversationId = (session.body as WidgetSessionResponse).conversation.id;
+    await t.http
+      .post('/api/v1/widget/messages')
+      .set(visitor)
+      .send({ id: randomUUID(), body: 'Hello' } satisfies SendMessageRequest)
+      .expect(201);
     claims = decodeClaims(owner.accessToken);
     const jwtService = t.app.get(JwtService);
     const { jwtSecret } = t.app.get<ResolvedConfig>(APP_CONFIG);
@@ -100,6 +131,7 @@ describe('access tokens and sessions', () => {
         orgId: owner.organizationId,
         userId: owner.userId,
         invitationId,
+        conversationId,
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];
@@ -122,6 +154,13 @@ describe('access tokens and sessions', () => {
           name: 'Forged',
         } satisfies CreateSiteRequest,
         'PATCH /api/v1/sites/:siteId': { name: 'Forged' } satisfies UpdateSiteRequest,
+        'PATCH /api/v1/sites/:siteId/conversations/:conversationId': {
+          phase: 'learning',
+        } satisfies UpdateConversationRequest,
+        'POST /api/v1/sites/:siteId/conversations/:conversationId/messages': {
+          id: randomUUID(),
+          body: 'hi',
+        } satisfies SendMessageRequest,
       };
       const verbs: Record<string, (url: string) => Test> = {
         GET: (url) => t.http.get(url),
@@ -181,13 +220,19 @@ describe('access tokens and sessions', () => {
       'answers every signed-in route with 401 UNAUTHENTICATED given %s',
       async (_, forge) => {
         const signedInRoutes = t.routes.filter(
-          (route) => route.split(' ')[1]?.startsWith('/api/v1/') && !PUBLIC_ROUTES.includes(route),
+          (route) =>
+            route.split(' ')[1]?.startsWith('/api/v1/') &&
+            !PUBLIC_ROUTES.includes(route) &&
+            !isWidgetRoute(route),
         );
         expect(signedInRoutes).toEqual(
           expect.arrayContaining([
             'GET /api/v1/auth/me',
             'PATCH /api/v1/sites/:siteId',
             'DELETE /api/v1/organizations/:orgId/members/:userId',
+            'PATCH /api/v1/sites/:siteId/conversations/:conversationId',
+            'DELETE /api/v1/sites/:siteId/conversations/:conversationId',
+            'POST /api/v1/sites/:siteId/conversations/:conversationId/messages',
           ]),
         );
         const wrong: string[] = [];
@@ -198,8 +243,17 @@ describe('access tokens and sessions', () => {
           }
         }
         expect(wrong).toEqual([]);
-        // Nothing the forged calls carried took effect: the genuine session still works.
+        // Nothing the forged calls carried took effect: the genuine session still works, and the
+        // conversation is still there without a reply from anyone on the team.
         await me(owner.accessToken).expect(200);
+        const transcript = await t.http
+          .get(`/api/v1/sites/${site.id}/conversations/${conversationId}`)
+          .set(owner.auth)
+          .expect(200);
+        const agentMessages = (transcript.body as Transcript).messages.filter(
+          (message) => message.author === 'agent',
+        );
+        expect(agentMessages).toEqual([]);
       },
     );
   });

@@ -58,7 +58,6 @@ export const SiteAccess = (minRole: Role) =>
   scoped({ kind: 'site', minRole }, 'siteId', "No such site, or not one of the caller's", minRole);
 
 const widgetHeaders = [
-  ApiSecurity('siteKey'),
   ApiUnauthorizedResponse({ description: 'SITE_KEY_INVALID', type: ErrorResponseDto }),
   ApiForbiddenResponse({
     description: "ORIGIN_NOT_ALLOWED: the page's origin is not allowed",
@@ -68,13 +67,15 @@ const widgetHeaders = [
 ];
 
 /** The widget before anyone is identified: site key and an allowed origin. */
-export const SiteKeyAccess = () => applyDecorators(policy({ kind: 'siteKey' }), ...widgetHeaders);
+export const SiteKeyAccess = () =>
+  applyDecorators(policy({ kind: 'siteKey' }), ApiSecurity('siteKey'), ...widgetHeaders);
 
 /** A widget visitor: site key, allowed origin and the visitor uuid; their own data only. */
 export const VisitorAccess = () =>
   applyDecorators(
     policy({ kind: 'visitor' }),
+    // One requirement naming both headers: OpenAPI reads separate entries as alternatives.
+    ApiSecurity({ siteKey: [], visitor: [] }),
     ...widgetHeaders,
-    ApiSecurity('visitor'),
     ApiBadRequestResponse({ description: 'VISITOR_ID_INVALID or an invalid body', type: ErrorResponseDto }),
   );
