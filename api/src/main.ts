@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const app = await createApp({ config: { ...config, jwtSecret }, database });
   if (config.redisUrl) {
     new Logger('Cloop').warn(
-      'REDIS_URL is set, but this version keeps events and rate-limit counters in-process: run one replica',
+      'Events go through REDIS_URL, but rate-limit counters are still per process: limits multiply with replicas',
     );
   }
   app.enableShutdownHooks();

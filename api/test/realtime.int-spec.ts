@@ -163,6 +163,15 @@ describe('realtime socket', () => {
     expect(await inbox.next((frame) => frame.type === 'typing' && frame.author === 'visitor')).toBeDefined();
   });
 
+  it('handles frames in the order sent, so a subscribe right behind auth works', async () => {
+    const socket = await connect();
+    socket.send({ type: 'auth', accessToken: owner.accessToken });
+    socket.send({ type: 'subscribe', siteId: site.id });
+    socket.send({ type: 'ping' });
+    await socket.next(ofType('pong'));
+    expect(socket.frames.map((frame) => frame.type)).toEqual(['ready', 'subscribed', 'pong']);
+  });
+
   it('answers ping with pong', async () => {
     const socket = await consoleSocket(owner, site.id);
     socket.send({ type: 'ping' });

@@ -43,6 +43,8 @@ interface Client {
   origin: string | null;
   identity: Identity | null;
   alive: boolean;
+  /** Frames are handled one after another, in the order sent: `subscribe` right after `auth` works. */
+  queue: Promise<void>;
 }
 
 /**
@@ -95,13 +97,15 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private accept(socket: WebSocket, origin: string | null): void {
-    const client: Client = { socket, origin, identity: null, alive: true };
+    const client: Client = { socket, origin, identity: null, alive: true, queue: Promise.resolve() };
     this.clients.add(client);
     const authTimer = setTimeout(() => {
       if (!client.identity) socket.close(REALTIME_CLOSE_CODES.authTimeout, 'authenticate first');
     }, AUTH_TIMEOUT_MS);
     socket.on('pong', () => (client.alive = true));
-    socket.on('message', (data: RawData) => void this.onFrame(client, data));
+    socket.on('message', (data: RawData) => {
+      client.queue = client.queue.then(() => this.onFrame(client, data));
+    });
     socket.on('close', () => {
       clearTimeout(authTimer);
       this.clients.delete(client);
