@@ -22,6 +22,8 @@ export interface CreateAppOptions {
   config: ResolvedConfig;
   database: OpenDatabase;
   rateLimits?: RateLimitSettings;
+  /** Realtime heartbeat period; tests shorten it. */
+  heartbeatMs?: number;
   /** Lets a test see every route as Fastify registers it. */
   onRoute?: (route: { method: string | string[]; url: string }) => void;
   /** Where request logs go (standard output by default); lets a test read them. */
@@ -40,6 +42,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       config,
       database: options.database,
       rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+      realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
     }),
     adapter,
     { logger: nestLogger(config.logLevel), bodyParser: true },

@@ -15,7 +15,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { EventBusModule } from './realtime/event-bus.module';
-import { RealtimeModule } from './realtime/realtime.module';
+import { RealtimeModule, type RealtimeOptions } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
 import { SitesModule } from './sites/sites.module';
 import { WidgetModule } from './widget/widget.module';
@@ -24,11 +24,12 @@ export interface AppModuleOptions {
   config: ResolvedConfig;
   database: OpenDatabase;
   rateLimits: RateLimitSettings;
+  realtime: RealtimeOptions;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database, rateLimits }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, database, rateLimits, realtime }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -43,7 +44,7 @@ export class AppModule {
         ConversationsModule,
         AssistantModule,
         WidgetModule,
-        RealtimeModule,
+        RealtimeModule.forRoot(realtime),
       ],
       controllers: [HealthController],
       providers: [

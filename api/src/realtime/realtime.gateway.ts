@@ -11,6 +11,7 @@ import {
 } from '@cloop/contracts';
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -31,8 +32,14 @@ import { type BusMessage, EventBus } from './event-bus';
 import { parseClientFrame } from './frames';
 
 const AUTH_TIMEOUT_MS = 10_000;
-const HEARTBEAT_MS = 30_000;
 const RESUME_LIMIT = 500;
+
+export interface RealtimeOptions {
+  /** How often sockets are pinged and console sessions and subscriptions re-checked. */
+  heartbeatMs: number;
+}
+
+export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
 
 type Identity =
   | { kind: 'user'; accessToken: string; userId: string; sites: Set<string> }
@@ -69,6 +76,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly visitors: VisitorsRepository,
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
+    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -77,7 +85,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       this.upgrade(request, socket, head),
     );
     this.unsubscribe = this.bus.subscribe((message) => this.route(message));
-    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
+    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
   }
 
   /** Closes every socket with 1012 so clients reconnect (to another replica, or after the restart). */
@@ -223,7 +231,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  /** Drops sockets that missed a heartbeat, and console sockets whose session has ended. */
+  /** Drops sockets that missed a heartbeat, and re-checks what console sockets may still see. */
   private beat(): void {
     for (const client of this.clients) {
       if (!client.alive) {
@@ -233,13 +241,34 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       client.alive = false;
       client.socket.ping();
       const identity = client.identity;
-      if (identity?.kind === 'user') {
-        this.auth.authenticate(identity.accessToken).catch(() => {
-          client.socket.close(
-            REALTIME_CLOSE_CODES.unauthenticated,
-            'session ended: reconnect with a fresh token',
-          );
-        });
+      if (identity?.kind === 'user') client.queue = client.queue.then(() => this.recheck(client, identity));
+    }
+  }
+
+  /**
+   * A signed-out or expired session loses its socket (the console reconnects with a fresh token);
+   * a user removed from an organization stops receiving its sites' events.
+   */
+  private async recheck(client: Client, identity: Extract<Identity, { kind: 'user' }>): Promise<void> {
+    try {
+      await this.auth.authenticate(identity.accessToken);
+    } catch {
+      client.socket.close(
+        REALTIME_CLOSE_CODES.unauthenticated,
+        'session ended: reconnect with a fresh token',
+      );
+      return;
+    }
+    for (const siteId of identity.sites) {
+      try {
+        await this.access.requireSiteRole(identity.userId, siteId, 'member');
+      } catch (error) {
+        identity.sites.delete(siteId);
+        this.fail(
+          client,
+          error instanceof DomainError ? error.code : 'FORBIDDEN',
+          `No longer subscribed to ${siteId}`,
+        );
       }
     }
   }

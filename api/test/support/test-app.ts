@@ -33,6 +33,7 @@ export interface TestAppOptions {
   rateLimits?: Partial<RateLimitSettings>;
   env?: Record<string, string>;
   logStream?: { write(line: string): void };
+  heartbeatMs?: number;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -76,6 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     logStream: options.logStream,
+    heartbeatMs: options.heartbeatMs,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
