@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AuthResponse, CreateSiteRequest, MeResponse, Site } from '@cloop/contracts';
+import type {
+  AuthResponse,
+  Conversation,
+  CreateSiteRequest,
+  MeResponse,
+  Message,
+  Page,
+  SendMessageRequest,
+  Site,
+  Transcript,
+  WidgetMessagesResponse,
+  WidgetSessionRequest,
+  WidgetSessionResponse,
+} from '@cloop/contracts';
 import type TestAgent from 'supertest/lib/agent';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -71,4 +84,137 @@ export async function addMember(
     .set(owner.auth)
     .send({ email: member.email, role })
     .expect(201);
+}
+
+export interface VisitorOptions {
+  /** The page's `Origin`; defaults to the site's first allowed origin, `null` sends none. */
+  origin?: string | null;
+  /** The browser's visitor uuid; a new one by default. */
+  visitorId?: string;
+  /** Sent as `X-Forwarded-For`, which the test app trusts as the client IP. */
+  ip?: string;
+}
+
+/** The headers the widget sends for one visitor of a site. */
+export function visitorHeaders(
+  site: Pick<Site, 'publicKey' | 'allowedOrigins'>,
+  options: VisitorOptions = {},
+): Record<string, string> {
+  const origin = options.origin === undefined ? site.allowedOrigins[0] : options.origin;
+  return {
+    'X-Cloop-Site-Key': site.publicKey,
+    'X-Cloop-Visitor': options.visitorId ?? randomUUID(),
+    ...(origin ? { Origin: origin } : {}),
+    ...(options.ip ? { 'X-Forwarded-For': options.ip } : {}),
+  };
+}
+
+export interface VisitorSession extends WidgetSessionResponse {
+  visitorId: string;
+  headers: Record<string, string>;
+}
+
+/** Opens (or resumes) a widget session, as the widget does when it loads. */
+export async function createVisitorSession(
+  http: TestAgent,
+  site: Pick<Site, 'publicKey' | 'allowedOrigins'>,
+  options: VisitorOptions & Partial<WidgetSessionRequest> = {},
+): Promise<VisitorSession> {
+  const headers = visitorHeaders(site, options);
+  const body: WidgetSessionRequest = {
+    entryUrl: options.entryUrl ?? 'https://shop.example/products',
+    ...(options.locale ? { locale: options.locale } : {}),
+  };
+  const response = await http.post('/api/v1/widget/session').set(headers).send(body).expect(200);
+  return {
+    ...(response.body as WidgetSessionResponse),
+    visitorId: headers['X-Cloop-Visitor'] ?? '',
+    headers,
+  };
+}
+
+/** Sends a visitor message and expects it stored (201). */
+export async function sendVisitorMessage(
+  http: TestAgent,
+  headers: Record<string, string>,
+  body: string,
+  id: string = randomUUID(),
+): Promise<Message> {
+  const request: SendMessageRequest = { id, body };
+  const response = await http.post('/api/v1/widget/messages').set(headers).send(request).expect(201);
+  return response.body as Message;
+}
+
+/**
+ * Polls the visitor's catch-up route until a message after `afterSeq` matches, e.g. the answer the
+ * assistant writes in the background; fails after `timeoutMs`.
+ */
+export async function waitForVisitorMessage(
+  http: TestAgent,
+  headers: Record<string, string>,
+  afterSeq: number,
+  matches: (message: Message) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<Message> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await http.get(`/api/v1/widget/messages?after=${afterSeq}`).set(headers).expect(200);
+    const found = (response.body as WidgetMessagesResponse).items.find(matches);
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`no matching message after seq ${afterSeq} in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Sends a visitor message and waits for the assistant's answer to it. */
+export async function sendAndAwaitAnswer(
+  http: TestAgent,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ question: Message; answer: Message }> {
+  const question = await sendVisitorMessage(http, headers, body);
+  const answer = await waitForVisitorMessage(
+    http,
+    headers,
+    question.seq,
+    (message) => message.author === 'assistant',
+  );
+  return { question, answer };
+}
+
+/** Every conversation of a site as the inbox lists it (all pages), newest activity first. */
+export async function listAllConversations(
+  http: TestAgent,
+  user: Pick<SignedUpUser, 'auth'>,
+  siteId: string,
+  filters: Record<string, string> = {},
+): Promise<Conversation[]> {
+  const items: Conversation[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ ...filters, limit: '100', ...(cursor ? { cursor } : {}) });
+    const response = await http
+      .get(`/api/v1/sites/${siteId}/conversations?${query.toString()}`)
+      .set(user.auth)
+      .expect(200);
+    const page = response.body as Page<Conversation>;
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** One conversation with its messages, as the inbox shows it. */
+export async function getTranscript(
+  http: TestAgent,
+  user: Pick<SignedUpUser, 'auth'>,
+  siteId: string,
+  conversationId: string,
+): Promise<Transcript> {
+  const response = await http
+    .get(`/api/v1/sites/${siteId}/conversations/${conversationId}`)
+    .set(user.auth)
+    .expect(200);
+  return response.body as Transcript;
 }
