@@ -242,6 +242,7 @@ describe('inbox', () => {
 
       const response = await patch(first.conversation.id, { status: 'open' });
       expect(response.status).toBe(409);
+      expect((response.body as ErrorResponse).code).toBe('CONVERSATION_ALREADY_OPEN');
       const statusOf = async (id: string) =>
         (await getTranscript(t.http, member, site.id, id)).conversation.status;
       expect([await statusOf(first.conversation.id), await statusOf(second.conversation.id)]).toEqual([

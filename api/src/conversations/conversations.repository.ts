@@ -66,14 +66,15 @@ export class ConversationsRepository {
 
   /** Takes the next sequence number and counts the message; call with the row locked. */
   async nextSeq(tx: Tx, conversationId: string): Promise<number> {
-    const rows = (await tx.query(
+    // A raw UPDATE … RETURNING comes back from TypeORM as [rows, affected count].
+    const [rows] = await tx.query<[{ last_seq: number }[], number]>(
       `UPDATE conversations
           SET last_seq = last_seq + 1, message_count = message_count + 1, last_message_at = now()
         WHERE id = $1
         RETURNING last_seq`,
       [conversationId],
-    )) as [{ last_seq: number }[], number];
-    const row = rows[0][0];
+    );
+    const row = rows[0];
     if (!row) throw new Error('conversation vanished while locked');
     return row.last_seq;
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
+import { isUniqueViolation } from '../database/unique-violation';
 import { EventBus } from '../realtime/event-bus';
 import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';
@@ -47,7 +48,7 @@ export class ConversationsService {
     const outcome = await this.transactions.run(async (tx) => {
       const locked = await this.conversations.lockInSite(tx, input.siteId, input.conversationId);
       if (!locked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
-      const existing = await this.messages.findByClientId(tx, input.conversationId, input.clientMessageId);
+      const existing = await this.messages.findByClientId(input.conversationId, input.clientMessageId, tx);
       if (existing) {
         if (existing.body !== input.body || existing.author !== input.author) {
           throw new DomainError(
@@ -101,7 +102,17 @@ export class ConversationsService {
       Object.entries(changes).filter(([key, value]) => before[key as keyof ConversationChanges] !== value),
     ) as ConversationChanges;
     if (Object.keys(effective).length === 0) return before;
-    await this.transactions.run((tx) => this.conversations.update(tx, siteId, conversationId, effective));
+    try {
+      await this.transactions.run((tx) => this.conversations.update(tx, siteId, conversationId, effective));
+    } catch (error) {
+      if (isUniqueViolation(error, 'conversations_one_open_per_visitor')) {
+        throw new DomainError(
+          'CONVERSATION_ALREADY_OPEN',
+          'The visitor already has another open conversation; close that one first',
+        );
+      }
+      throw error;
+    }
     const after = await this.require(siteId, conversationId);
     await this.publishUpdated(after);
     return after;
@@ -132,6 +143,31 @@ export class ConversationsService {
   async messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
     const rows = await this.messages.listAfter(conversationId, afterSeq, limit);
     return rows.map((row) => mapMessage(row, row.authorName));
+  }
+
+  /** The conversation and its latest messages, read in one snapshot so `lastSeq` matches them. */
+  async transcript(
+    siteId: string,
+    conversationId: string,
+    limit: number,
+  ): Promise<{ conversation: ConversationEntity; messages: Message[] }> {
+    return this.transactions.snapshot(async (tx) => {
+      const conversation = await this.conversations.findInSite(siteId, conversationId, tx);
+      if (!conversation) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+      const rows = await this.messages.listAfter(
+        conversation.id,
+        Math.max(0, conversation.lastSeq - limit),
+        limit,
+        tx,
+      );
+      return { conversation, messages: rows.map((row) => mapMessage(row, row.authorName)) };
+    });
+  }
+
+  /** A message already stored under this client id, if any (a read, no lock). */
+  async findByClientId(conversationId: string, clientMessageId: string): Promise<Message | null> {
+    const message = await this.messages.findByClientId(conversationId, clientMessageId);
+    return message ? mapMessage(message, await this.messages.authorName(message.authorUserId)) : null;
   }
 
   private publishUpdated(conversation: ConversationEntity): Promise<void> {

@@ -45,12 +45,12 @@ export class InboxService {
   }
 
   async transcript(scope: SiteScope, conversationId: string): Promise<Transcript> {
-    const conversation = await this.conversations.require(scope.siteId, conversationId);
-    const afterSeq = Math.max(0, conversation.lastSeq - TRANSCRIPT_LIMIT);
-    return {
-      conversation: mapConversation(conversation),
-      messages: await this.conversations.messagesAfter(conversation.id, afterSeq, TRANSCRIPT_LIMIT),
-    };
+    const { conversation, messages } = await this.conversations.transcript(
+      scope.siteId,
+      conversationId,
+      TRANSCRIPT_LIMIT,
+    );
+    return { conversation: mapConversation(conversation), messages };
   }
 
   async reply(scope: SiteScope, agent: Principal, conversationId: string, request: SendMessageRequest) {

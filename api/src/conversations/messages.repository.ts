@@ -25,8 +25,10 @@ export type NewMessage = Pick<
 export class MessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findByClientId(tx: Tx, conversationId: string, clientMessageId: string): Promise<MessageEntity | null> {
-    return tx.getRepository(MessageEntity).findOneBy({ conversationId, clientMessageId });
+  findByClientId(conversationId: string, clientMessageId: string, tx?: Tx): Promise<MessageEntity | null> {
+    return (tx ?? this.dataSource.manager)
+      .getRepository(MessageEntity)
+      .findOneBy({ conversationId, clientMessageId });
   }
 
   async insert(tx: Tx, message: NewMessage): Promise<MessageEntity> {
@@ -35,12 +37,12 @@ export class MessagesRepository {
   }
 
   /** Messages of one conversation after a sequence number, oldest first. */
-  listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {
-    return this.withAuthorNames()
+  listAfter(conversationId: string, afterSeq: number, limit: number, tx?: Tx): Promise<MessageRow[]> {
+    return this.withAuthorNames(tx ?? this.dataSource.manager)
       .where('m.conversation_id = :conversationId AND m.seq > :afterSeq', { conversationId, afterSeq })
       .orderBy('m.seq')
       .limit(limit)
-      .getRawAndEntities()
+      .getRawAndEntities<{ author_name: string | null }>()
       .then(({ entities, raw }) => attachNames(entities, raw));
   }
 
@@ -52,8 +54,8 @@ export class MessagesRepository {
     return user?.name ?? null;
   }
 
-  private withAuthorNames() {
-    return this.dataSource
+  private withAuthorNames(manager: Tx) {
+    return manager
       .getRepository(MessageEntity)
       .createQueryBuilder('m')
       .leftJoin(UserEntity, 'u', 'u.id = m.author_user_id')

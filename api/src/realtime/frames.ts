@@ -5,14 +5,14 @@ import type { RawData } from 'ws';
 export function parseClientFrame(data: RawData): ClientFrame | null {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    value = JSON.parse(rawText(data));
   } catch {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
   const frame = value as Record<string, unknown>;
   const text = (key: string, max = 4096) =>
-    typeof frame[key] === 'string' && (frame[key] as string).length <= max ? (frame[key] as string) : null;
+    typeof frame[key] === 'string' && frame[key].length <= max ? frame[key] : null;
   switch (frame['type']) {
     case 'auth': {
       const accessToken = text('accessToken');
@@ -41,4 +41,11 @@ export function parseClientFrame(data: RawData): ClientFrame | null {
     default:
       return null;
   }
+}
+
+/** `ws` hands over a Buffer, an ArrayBuffer or a list of Buffer fragments. */
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }

@@ -72,11 +72,15 @@ export class WidgetService {
     ip: string,
     request: SendMessageRequest,
   ): Promise<{ message: Message; created: boolean }> {
+    const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
+    // A retry of a stored message (an offline queue replaying) is answered without spending the limit.
+    const replayed = await this.conversations.findByClientId(conversation.id, request.id);
+    if (replayed?.author === 'visitor' && replayed.body === request.body)
+      return { message: replayed, created: false };
     await this.enforce(
       this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
       this.settings.visitorMessages,
     );
-    const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
     const appended = await this.conversations.append({
       siteId: visitor.siteId,
       conversationId: conversation.id,
