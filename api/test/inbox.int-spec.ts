@@ -21,6 +21,7 @@ import {
   getTranscript,
   listAllConversations,
   sendAndAwaitAnswer,
+  sendVisitorMessage,
   type SignedUpUser,
   signUp,
   type VisitorSession,
@@ -189,6 +190,15 @@ describe('inbox', () => {
         [2, 'assistant', null],
         [3, 'agent', 'Maija Member'],
       ]);
+    });
+
+    it('hands the conversation over: once an agent has replied, the assistant stops answering', async () => {
+      const session = await conversationWith('Can you check my order?');
+      await reply(session.conversation.id, { id: randomUUID(), body: 'Looking into it now.' }).expect(201);
+      const followUp = await sendVisitorMessage(t.http, session.headers, 'Thanks, the number is 1234');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { messages } = await getTranscript(t.http, owner, site.id, session.conversation.id);
+      expect(messages.at(-1)).toMatchObject({ seq: followUp.seq, author: 'visitor' });
     });
 
     it('stores an agent reply once: 201, then 200 with the same message, 409 for another body', async () => {

@@ -164,6 +164,11 @@ export class ConversationsService {
     });
   }
 
+  /** A person from the team has replied: the assistant leaves the conversation to them. */
+  isHandledByAgent(conversationId: string): Promise<boolean> {
+    return this.messages.hasAgentMessage(conversationId);
+  }
+
   /** A message already stored under this client id, if any (a read, no lock). */
   async findByClientId(conversationId: string, clientMessageId: string): Promise<Message | null> {
     const message = await this.messages.findByClientId(conversationId, clientMessageId);

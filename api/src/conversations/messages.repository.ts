@@ -46,6 +46,11 @@ export class MessagesRepository {
       .then(({ entities, raw }) => attachNames(entities, raw));
   }
 
+  /** Whether anyone of the site's team has written in the conversation. */
+  hasAgentMessage(conversationId: string): Promise<boolean> {
+    return this.dataSource.getRepository(MessageEntity).exists({ where: { conversationId, author: 'agent' } });
+  }
+
   async authorName(userId: string | null): Promise<string | null> {
     if (!userId) return null;
     const user = await this.dataSource

@@ -88,7 +88,7 @@ export class WidgetService {
       author: 'visitor',
       body: request.body,
     });
-    if (appended.created) {
+    if (appended.created && !(await this.conversations.isHandledByAgent(conversation.id))) {
       this.assistant.answerInBackground({
         site: { widget: visitor.widget, leadCapture: visitor.leadCapture },
         conversation: appended.conversation,
