@@ -48,7 +48,9 @@ export class MessagesRepository {
 
   /** Whether anyone of the site's team has written in the conversation. */
   hasAgentMessage(conversationId: string): Promise<boolean> {
-    return this.dataSource.getRepository(MessageEntity).exists({ where: { conversationId, author: 'agent' } });
+    return this.dataSource
+      .getRepository(MessageEntity)
+      .exists({ where: { conversationId, author: 'agent' } });
   }
 
   async authorName(userId: string | null): Promise<string | null> {
