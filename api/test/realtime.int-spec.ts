@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect as connectTcp } from 'node:net';
 
 import { REALTIME_CLOSE_CODES, type Message, type ServerFrame, type Site } from '@cloop/contracts';
 
@@ -194,6 +195,33 @@ describe('realtime socket', () => {
     const socket = await connect();
     socket.send(frame);
     expect((await socket.closed).code).toBe(code);
+  });
+
+  it('survives a malformed upgrade request and keeps serving', async () => {
+    const [hostname, port] = host.split(':');
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connectTcp(Number(port), hostname ?? '127.0.0.1', () =>
+        socket.write('GET // HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
+      );
+      let received = '';
+      socket.on('data', (chunk) => (received += String(chunk)));
+      socket.on('close', () => resolve(received));
+      socket.on('error', () => resolve(received));
+    });
+    expect(reply).not.toContain('101 Switching Protocols');
+    await t.http.get('/api/health').expect(200);
+  });
+
+  it('closes a socket that floods frames faster than its budget', async () => {
+    const socket = await consoleSocket(owner, site.id);
+    for (let i = 0; i < 150; i++) socket.send({ type: 'ping' });
+    expect((await socket.closed).code).toBe(1008);
+  });
+
+  it('refuses to resume from a seq beyond what a conversation can hold', async () => {
+    const socket = await consoleSocket(owner, site.id);
+    socket.send({ type: 'resume', conversationId: randomUUID(), afterSeq: 2 ** 31 });
+    expect((await socket.next(ofType('error'))).code).toBe('BAD_FRAME');
   });
 
   it('refuses a visitor socket from an origin the site does not allow', async () => {

@@ -66,8 +66,8 @@ describe('widget API', () => {
   });
 
   describe('session', () => {
-    it('creates the visitor and an open conversation, recording the entry page and locale', async () => {
-      const entryUrl = 'https://shop.example/pricing?plan=pro#faq';
+    it('creates the visitor and an open conversation, recording the entry page (without query or fragment) and locale', async () => {
+      const entryUrl = 'https://shop.example/pricing?email=ada%40example.com&token=secret#access_token=x';
       const session = await createVisitorSession(t.http, site, { entryUrl, locale: 'fi-FI' });
       const expected: WidgetConversation = {
         id: expect.any(String) as string,
@@ -80,7 +80,12 @@ describe('widget API', () => {
       expect(session.messages).toEqual([]);
       expect(session.config).toEqual({ widget: site.widget, leadCapture: true });
       const { conversation } = await transcriptOf(session.conversation.id);
-      expect(conversation).toMatchObject({ entryUrl, locale: 'fi-FI', siteId: site.id, messageCount: 0 });
+      expect(conversation).toMatchObject({
+        entryUrl: 'https://shop.example/pricing',
+        locale: 'fi-FI',
+        siteId: site.id,
+        messageCount: 0,
+      });
     });
 
     it('resumes the same conversation with its history, keeping the first entry page', async () => {
@@ -279,4 +284,16 @@ describe('widget API', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+
+  it.each(['99999999999', '-1', '1.5', 'abc'])(
+    'refuses ?after=%s on the catch-up route with 400',
+    async (after) => {
+      const session = await createVisitorSession(t.http, site);
+      const response = await t.http
+        .get(`/api/v1/widget/messages?after=${after}`)
+        .set(session.headers)
+        .expect(400);
+      expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+    },
+  );
 });

@@ -1,5 +1,5 @@
-import type { Citation, Message, MessageAuthor } from '@cloop/contracts';
-import { Injectable } from '@nestjs/common';
+import type { Citation, Message, MessageAuthor, RealtimeEvent } from '@cloop/contracts';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
@@ -32,6 +32,8 @@ export interface Appended {
 /** Writes to conversations, shared by the widget, the inbox and the assistant; every change is an event. */
 @Injectable()
 export class ConversationsService {
+  private readonly logger = new Logger('Conversations');
+
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
@@ -82,7 +84,7 @@ export class ConversationsService {
     const conversation = await this.require(input.siteId, input.conversationId);
     const message = mapMessage(outcome.message, await this.messages.authorName(outcome.message.authorUserId));
     if (outcome.created) {
-      await this.bus.publish(
+      await this.announce(
         { type: 'message.created', siteId: input.siteId, conversationId: conversation.id, message },
         conversation.visitorId,
       );
@@ -123,12 +125,12 @@ export class ConversationsService {
     if (!(await this.conversations.delete(siteId, conversationId))) {
       throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
     }
-    await this.bus.publish({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
+    await this.announce({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
   }
 
   /** Typing is announced, never stored. */
   async typing(conversation: ConversationEntity, author: MessageAuthor): Promise<void> {
-    await this.bus.publish(
+    await this.announce(
       { type: 'typing', siteId: conversation.siteId, conversationId: conversation.id, author },
       conversation.visitorId,
     );
@@ -175,8 +177,20 @@ export class ConversationsService {
     return message ? mapMessage(message, await this.messages.authorName(message.authorUserId)) : null;
   }
 
+  /**
+   * Publishes after the commit, best effort: the change is stored and acknowledged whatever the bus
+   * does, and clients that missed the event catch up by `seq`.
+   */
+  private async announce(event: RealtimeEvent, visitorId: string): Promise<void> {
+    try {
+      await this.bus.publish(event, visitorId);
+    } catch (error) {
+      this.logger.error(`could not publish ${event.type}: ${error instanceof Error ? error.name : 'error'}`);
+    }
+  }
+
   private publishUpdated(conversation: ConversationEntity): Promise<void> {
-    return this.bus.publish(
+    return this.announce(
       {
         type: 'conversation.updated',
         siteId: conversation.siteId,

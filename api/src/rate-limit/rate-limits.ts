@@ -13,6 +13,8 @@ export type RateLimitSettings = Record<RateLimitGroup, RateLimitRule> & {
   visitorMessages: RateLimitRule;
   /** New widget visitors created from one IP. */
   newVisitors: RateLimitRule;
+  /** New realtime sockets from one IP. */
+  realtimeConnections: RateLimitRule;
 };
 
 const MINUTE = 60_000;
@@ -26,6 +28,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   loginFailures: { limit: 5, windowMs: 15 * MINUTE },
   visitorMessages: { limit: 20, windowMs: MINUTE },
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },
+  realtimeConnections: { limit: 60, windowMs: MINUTE },
 };
 
 export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');

@@ -1,6 +1,9 @@
 import type { ClientFrame } from '@cloop/contracts';
 import type { RawData } from 'ws';
 
+/** `seq` is a PostgreSQL integer. */
+export const MAX_SEQ = 2_147_483_647;
+
 /** The frame a client sent, or `null` if it is not one we know (never throws on hostile input). */
 export function parseClientFrame(data: RawData): ClientFrame | null {
   let value: unknown;
@@ -28,7 +31,10 @@ export function parseClientFrame(data: RawData): ClientFrame | null {
     case 'resume': {
       const conversationId = text('conversationId', 100);
       const afterSeq = frame['afterSeq'];
-      return conversationId && Number.isSafeInteger(afterSeq) && (afterSeq as number) >= 0
+      return conversationId &&
+        Number.isInteger(afterSeq) &&
+        (afterSeq as number) >= 0 &&
+        (afterSeq as number) <= MAX_SEQ
         ? { type: 'resume', conversationId, afterSeq: afterSeq as number }
         : null;
     }

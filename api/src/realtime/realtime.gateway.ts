@@ -28,11 +28,21 @@ import type { ConversationEntity } from '../conversations/conversation.entity';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
+import { RateLimitStore } from '../rate-limit/rate-limit.store';
+import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 import { type BusMessage, EventBus } from './event-bus';
 import { parseClientFrame } from './frames';
 
 const AUTH_TIMEOUT_MS = 10_000;
 const RESUME_LIMIT = 500;
+/** Per socket: frames waiting to be handled, frames per window, and unread output before it is closed. */
+const MAX_PENDING_FRAMES = 32;
+const FRAME_BUDGET = { frames: 100, windowMs: 10_000 };
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Typing is announced at most this often per conversation and socket. */
+const TYPING_INTERVAL_MS = 2_000;
 
 export interface RealtimeOptions {
   /** How often sockets are pinged and console sessions and subscriptions re-checked. */
@@ -52,6 +62,9 @@ interface Client {
   alive: boolean;
   /** Frames are handled one after another, in the order sent: `subscribe` right after `auth` works. */
   queue: Promise<void>;
+  pending: number;
+  budget: { windowStart: number; frames: number };
+  lastTyping: Map<string, number>;
 }
 
 /**
@@ -77,6 +90,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+    private readonly limits: RateLimitStore,
+    private readonly keys: RateLimitKeys,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -97,22 +114,63 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== REALTIME_PATH) {
+    // No URL parsing: this listener runs outside any error handler, and a throw here ends the process.
+    if ((request.url ?? '').split('?')[0] !== REALTIME_PATH) {
       socket.destroy();
       return;
     }
-    this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.headers.origin ?? null));
+    void this.admit(request).then(
+      (retryAfterSeconds) => {
+        if (retryAfterSeconds === null) {
+          this.server.handleUpgrade(request, socket, head, (ws) =>
+            this.accept(ws, request.headers.origin ?? null),
+          );
+          return;
+        }
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${retryAfterSeconds}\r\nConnection: close\r\n\r\n`,
+        );
+      },
+      () => socket.destroy(),
+    );
+  }
+
+  /** New sockets per client address are rate-limited; `null` admits, a number is the wait in seconds. */
+  private async admit(request: IncomingMessage): Promise<number | null> {
+    const ip = clientIp(request, this.config.trustProxyHops);
+    const decision = await this.limits.consume(
+      this.keys.forClient('realtime', ip),
+      this.settings.realtimeConnections,
+    );
+    return decision.allowed ? null : Math.ceil(decision.retryAfterMs / 1000);
   }
 
   private accept(socket: WebSocket, origin: string | null): void {
-    const client: Client = { socket, origin, identity: null, alive: true, queue: Promise.resolve() };
+    const client: Client = {
+      socket,
+      origin,
+      identity: null,
+      alive: true,
+      queue: Promise.resolve(),
+      pending: 0,
+      budget: { windowStart: Date.now(), frames: 0 },
+      lastTyping: new Map(),
+    };
     this.clients.add(client);
     const authTimer = setTimeout(() => {
       if (!client.identity) socket.close(REALTIME_CLOSE_CODES.authTimeout, 'authenticate first');
     }, AUTH_TIMEOUT_MS);
     socket.on('pong', () => (client.alive = true));
     socket.on('message', (data: RawData) => {
-      client.queue = client.queue.then(() => this.onFrame(client, data));
+      if (!withinBudget(client)) {
+        socket.close(1008, 'too many frames');
+        return;
+      }
+      client.pending += 1;
+      client.queue = client.queue.then(async () => {
+        await this.onFrame(client, data);
+        client.pending -= 1;
+      });
     });
     socket.on('close', () => {
       clearTimeout(authTimer);
@@ -203,6 +261,9 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       case 'typing': {
+        const now = Date.now();
+        if (now - (client.lastTyping.get(frame.conversationId) ?? 0) < TYPING_INTERVAL_MS) return;
+        client.lastTyping.set(frame.conversationId, now);
         const conversation = await this.conversationOf(identity, frame.conversationId);
         await this.conversations.typing(conversation, identity.kind === 'user' ? 'agent' : 'visitor');
         return;
@@ -274,12 +335,40 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private send(client: Client, frame: ServerFrame): void {
-    if (client.socket.readyState === WebSocket.OPEN) client.socket.send(JSON.stringify(frame));
+    if (client.socket.readyState !== WebSocket.OPEN) return;
+    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // A client that does not read would otherwise grow the server's memory without bound.
+      client.socket.close(1008, 'not reading');
+      return;
+    }
+    client.socket.send(JSON.stringify(frame));
   }
 
   private fail(client: Client, code: string, message: string): void {
     this.send(client, { type: 'error', code, message });
   }
+}
+
+/** Counts a frame; `false` once a socket sends faster than the budget or queues too much. */
+function withinBudget(client: Client): boolean {
+  const now = Date.now();
+  if (now - client.budget.windowStart >= FRAME_BUDGET.windowMs)
+    client.budget = { windowStart: now, frames: 0 };
+  client.budget.frames += 1;
+  return client.budget.frames <= FRAME_BUDGET.frames && client.pending < MAX_PENDING_FRAMES;
+}
+
+/**
+ * The client's address for the connection limit, trusting `hops` proxies as Fastify does for
+ * HTTP requests (upgrades bypass Fastify's request handling).
+ */
+function clientIp(request: IncomingMessage, hops: number): string {
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, request.socket.remoteAddress ?? ''];
+  return chain[Math.max(0, chain.length - 1 - hops)] ?? '';
 }
 
 /** What of an event a client may receive: console users their sites', visitors their own, trimmed. */

@@ -49,7 +49,7 @@ export class WidgetService {
     request: WidgetSessionRequest,
   ): Promise<WidgetSessionResponse> {
     const conversation = await this.openConversation(visitor, ip, {
-      entryUrl: request.entryUrl,
+      entryUrl: withoutQueryOrFragment(request.entryUrl),
       locale: request.locale ?? null,
     });
     return {
@@ -134,4 +134,13 @@ export class WidgetService {
       });
     }
   }
+}
+
+/**
+ * The page, not what its URL may carry: query strings and fragments of host pages hold reset
+ * tokens, emails and OAuth tokens that the site's team has no business seeing.
+ */
+function withoutQueryOrFragment(entryUrl: string): string {
+  const url = new URL(entryUrl);
+  return `${url.origin}${url.pathname}`;
 }

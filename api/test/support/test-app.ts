@@ -46,6 +46,7 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   chat: GENEROUS,
   visitorMessages: GENEROUS,
   newVisitors: GENEROUS,
+  realtimeConnections: GENEROUS,
 };
 
 /**

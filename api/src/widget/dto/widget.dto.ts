@@ -15,9 +15,10 @@ import {
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsInt, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
+import { IsByteLength, IsEmail, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
+import { MAX_SEQ } from '../../realtime/frames';
 import { MessageDto } from '../../conversations/dto/conversations.dto';
 import { WidgetSettingsDto } from '../../sites/dto/sites.dto';
 
@@ -25,6 +26,9 @@ export class WidgetSessionDto implements WidgetSessionRequest {
   @ApiProperty({ example: 'https://www.example.com/pricing', maxLength: ENTRY_URL_MAX_LENGTH })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(ENTRY_URL_MAX_LENGTH)
+  @IsByteLength(0, ENTRY_URL_MAX_LENGTH, {
+    message: `entryUrl must be at most ${ENTRY_URL_MAX_LENGTH} bytes`,
+  })
   entryUrl: string;
 
   @ApiPropertyOptional({ example: 'fi-FI', description: "The browser's language (BCP 47)" })
@@ -42,6 +46,7 @@ export class WidgetMessagesQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_SEQ)
   after?: number;
 }
 
