@@ -192,6 +192,22 @@ describe('inbox', () => {
       ]);
     });
 
+    it("still delivers an agent's last reply to the widget after the agent closes the conversation", async () => {
+      const session = await conversationWith('Thanks for the help!');
+      const last = (await reply(session.conversation.id, { id: randomUUID(), body: 'Goodbye!' }).expect(201))
+        .body as Message;
+      await t.http
+        .patch(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}`)
+        .set(owner.auth)
+        .send({ status: 'closed' })
+        .expect(200);
+      const seen = await t.http
+        .get(`/api/v1/widget/messages?after=${last.seq - 1}`)
+        .set(session.headers)
+        .expect(200);
+      expect((seen.body as WidgetMessagesResponse).items).toEqual([last]);
+    });
+
     it('hands the conversation over: once an agent has replied, the assistant stops answering', async () => {
       const session = await conversationWith('Can you check my order?');
       await reply(session.conversation.id, { id: randomUUID(), body: 'Looking into it now.' }).expect(201);

@@ -77,6 +77,18 @@ describe('realtime socket', () => {
     );
   });
 
+  it('shows a new conversation in a live inbox as soon as the visitor opens the widget', async () => {
+    const inbox = await consoleSocket(owner, site.id);
+    const visitor = await startVisitor();
+    const opened = await inbox.next(
+      (frame) => frame.type === 'conversation.updated' && frame.conversationId === visitor.conversationId,
+    );
+    expect(opened.type === 'conversation.updated' && opened.conversation).toMatchObject({
+      lastSeq: 0,
+      status: 'open',
+    });
+  });
+
   it("streams the assistant's answer to the visitor as deltas, then the stored message", async () => {
     const visitor = await startVisitor();
     const socket = await visitorSocket(visitor);

@@ -34,8 +34,6 @@ export interface WidgetSiteScope {
   siteId: string;
   widget: WidgetSettings;
   leadCapture: boolean;
-  /** The browser's `Origin`, already checked against the site's allowed origins; `null` off-browser. */
-  origin: string | null;
 }
 
 export interface VisitorScope extends WidgetSiteScope {

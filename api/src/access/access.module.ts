@@ -9,6 +9,6 @@ import { WidgetAccess } from './widget-access';
 @Module({
   imports: [AuthModule],
   providers: [AccessRepository, AccessService, WidgetAccess, AccessGuard],
-  exports: [AccessService, AccessRepository, AccessGuard],
+  exports: [AccessService, AccessRepository, WidgetAccess, AccessGuard],
 })
 export class AccessModule {}

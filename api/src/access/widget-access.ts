@@ -21,20 +21,26 @@ export class WidgetAccess {
   constructor(private readonly access: AccessRepository) {}
 
   async site(request: FastifyRequest, reply: FastifyReply): Promise<WidgetSiteScope> {
-    const key = request.headers[SITE_KEY_HEADER];
-    const site = typeof key === 'string' && SITE_KEY.test(key) ? await this.access.findWidgetSite(key) : null;
-    if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
     const origin = request.headers.origin ?? null;
-    if (origin !== null) {
-      if (!site.allowedOrigins.includes(origin)) {
-        throw new DomainError(
-          'ORIGIN_NOT_ALLOWED',
-          "This page's origin is not among the site's allowed origins",
-        );
-      }
-      allowCors(reply, origin);
+    const site = await this.resolveSite(request.headers[SITE_KEY_HEADER], origin);
+    if (origin !== null) allowCors(reply, origin);
+    return site;
+  }
+
+  /** The site of a key, if the page's origin (`null` outside browsers) may use it; REST and sockets alike. */
+  async resolveSite(siteKey: unknown, origin: string | null): Promise<WidgetSiteScope> {
+    const site =
+      typeof siteKey === 'string' && SITE_KEY.test(siteKey)
+        ? await this.access.findWidgetSite(siteKey)
+        : null;
+    if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
+    if (origin !== null && !site.allowedOrigins.includes(origin)) {
+      throw new DomainError(
+        'ORIGIN_NOT_ALLOWED',
+        "This page's origin is not among the site's allowed origins",
+      );
     }
-    return { siteId: site.id, widget: site.widget, leadCapture: site.leadCapture, origin };
+    return { siteId: site.id, widget: site.widget, leadCapture: site.leadCapture };
   }
 
   async visitor(request: FastifyRequest, reply: FastifyReply): Promise<VisitorScope> {

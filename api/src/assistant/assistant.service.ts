@@ -48,6 +48,7 @@ export class AssistantService implements BeforeApplicationShutdown {
 
   async answer({ site, conversation, message }: AnswerRequest): Promise<Message> {
     const history = await this.conversations.messagesAfter(
+      conversation.siteId,
       conversation.id,
       Math.max(0, message.seq - HISTORY_LENGTH),
       HISTORY_LENGTH,
@@ -82,9 +83,7 @@ export class AssistantService implements BeforeApplicationShutdown {
         citations: chunk.citations,
         confidence: chunk.confidence,
       });
-      if (chunk.fromKnowledge && stored.conversation.phase === 'exploring') {
-        await this.conversations.update(siteId, conversationId, { phase: 'learning' });
-      }
+      if (chunk.fromKnowledge) await this.conversations.markLearning(siteId, conversationId);
       return stored.message;
     }
     throw new Error('responder ended without a done chunk');

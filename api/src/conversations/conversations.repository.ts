@@ -29,26 +29,42 @@ export type ConversationChanges = Partial<
 export class ConversationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findOpenForVisitor(visitorId: string, tx?: Tx): Promise<ConversationEntity | null> {
-    return (tx ?? this.dataSource.manager)
-      .getRepository(ConversationEntity)
-      .findOneBy({ visitorId, status: 'open' });
+  findOpenForVisitor(siteId: string, visitorId: string): Promise<ConversationEntity | null> {
+    return this.dataSource.getRepository(ConversationEntity).findOneBy({ siteId, visitorId, status: 'open' });
   }
 
-  /** The visitor's open conversation, created if there is none; safe under concurrent calls. */
+  /** The visitor's open conversation, or else their most recently active one. */
+  findLatestForVisitor(siteId: string, visitorId: string): Promise<ConversationEntity | null> {
+    return this.dataSource
+      .getRepository(ConversationEntity)
+      .createQueryBuilder('c')
+      .where('c.site_id = :siteId AND c.visitor_id = :visitorId', { siteId, visitorId })
+      .orderBy("c.status = 'open'", 'DESC')
+      .addOrderBy('c.last_message_at', 'DESC')
+      .limit(1)
+      .getOne();
+  }
+
+  /**
+   * The visitor's open conversation, created if there is none; safe under concurrent calls, and
+   * against an agent closing the conversation between the insert and the read.
+   */
   async openForVisitor(
     siteId: string,
     visitorId: string,
     start: { entryUrl: string | null; locale: string | null },
-  ): Promise<ConversationEntity> {
-    await this.dataSource.query(
-      `INSERT INTO conversations (site_id, visitor_id, entry_url, locale) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING`,
-      [siteId, visitorId, start.entryUrl, start.locale],
-    );
-    const open = await this.findOpenForVisitor(visitorId);
-    if (!open) throw new Error('open conversation vanished right after creation');
-    return open;
+  ): Promise<{ conversation: ConversationEntity; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.dataSource.query<{ id: string }[]>(
+        `INSERT INTO conversations (site_id, visitor_id, entry_url, locale) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
+         RETURNING id`,
+        [siteId, visitorId, start.entryUrl, start.locale],
+      );
+      const open = await this.findOpenForVisitor(siteId, visitorId);
+      if (open) return { conversation: open, created: inserted.length > 0 };
+    }
+    throw new Error('could not open a conversation: it was closed three times in a row');
   }
 
   findInSite(siteId: string, conversationId: string, tx?: Tx): Promise<ConversationEntity | null> {
@@ -69,7 +85,8 @@ export class ConversationsRepository {
     // A raw UPDATE … RETURNING comes back from TypeORM as [rows, affected count].
     const [rows] = await tx.query<[{ last_seq: number }[], number]>(
       `UPDATE conversations
-          SET last_seq = last_seq + 1, message_count = message_count + 1, last_message_at = now()
+          SET last_seq = last_seq + 1, message_count = message_count + 1,
+              last_message_at = greatest(last_message_at, clock_timestamp())
         WHERE id = $1
         RETURNING last_seq`,
       [conversationId],
@@ -77,6 +94,14 @@ export class ConversationsRepository {
     const row = rows[0];
     if (!row) throw new Error('conversation vanished while locked');
     return row.last_seq;
+  }
+
+  /** Moves the phase only if it is still `from`: one statement, so a concurrent change wins cleanly. */
+  async advancePhase(siteId: string, conversationId: string, from: Phase, to: Phase): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(ConversationEntity)
+      .update({ id: conversationId, siteId, phase: from }, { phase: to });
+    return (result.affected ?? 0) > 0;
   }
 
   async update(tx: Tx, siteId: string, conversationId: string, changes: ConversationChanges): Promise<void> {

@@ -50,7 +50,12 @@ export class ConversationsService {
     const outcome = await this.transactions.run(async (tx) => {
       const locked = await this.conversations.lockInSite(tx, input.siteId, input.conversationId);
       if (!locked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
-      const existing = await this.messages.findByClientId(input.conversationId, input.clientMessageId, tx);
+      const existing = await this.messages.findByClientId(
+        input.siteId,
+        input.conversationId,
+        input.clientMessageId,
+        tx,
+      );
       if (existing) {
         if (existing.body !== input.body || existing.author !== input.author) {
           throw new DomainError(
@@ -128,6 +133,18 @@ export class ConversationsService {
     await this.announce({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
   }
 
+  /** A new conversation shows up in live inboxes before its first message. */
+  announceOpened(conversation: ConversationEntity): Promise<void> {
+    return this.publishUpdated(conversation);
+  }
+
+  /** `exploring` → `learning` once the assistant has answered from the site's content. */
+  async markLearning(siteId: string, conversationId: string): Promise<void> {
+    if (await this.conversations.advancePhase(siteId, conversationId, 'exploring', 'learning')) {
+      await this.publishUpdated(await this.require(siteId, conversationId));
+    }
+  }
+
   /** Typing is announced, never stored. */
   async typing(conversation: ConversationEntity, author: MessageAuthor): Promise<void> {
     await this.announce(
@@ -142,8 +159,13 @@ export class ConversationsService {
     return conversation;
   }
 
-  async messagesAfter(conversationId: string, afterSeq: number, limit: number): Promise<Message[]> {
-    const rows = await this.messages.listAfter(conversationId, afterSeq, limit);
+  async messagesAfter(
+    siteId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Message[]> {
+    const rows = await this.messages.listAfter(siteId, conversationId, afterSeq, limit);
     return rows.map((row) => mapMessage(row, row.authorName));
   }
 
@@ -157,6 +179,7 @@ export class ConversationsService {
       const conversation = await this.conversations.findInSite(siteId, conversationId, tx);
       if (!conversation) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
       const rows = await this.messages.listAfter(
+        siteId,
         conversation.id,
         Math.max(0, conversation.lastSeq - limit),
         limit,
@@ -167,13 +190,17 @@ export class ConversationsService {
   }
 
   /** A person from the team has replied: the assistant leaves the conversation to them. */
-  isHandledByAgent(conversationId: string): Promise<boolean> {
-    return this.messages.hasAgentMessage(conversationId);
+  isHandledByAgent(siteId: string, conversationId: string): Promise<boolean> {
+    return this.messages.hasAgentMessage(siteId, conversationId);
   }
 
   /** A message already stored under this client id, if any (a read, no lock). */
-  async findByClientId(conversationId: string, clientMessageId: string): Promise<Message | null> {
-    const message = await this.messages.findByClientId(conversationId, clientMessageId);
+  async findByClientId(
+    siteId: string,
+    conversationId: string,
+    clientMessageId: string,
+  ): Promise<Message | null> {
+    const message = await this.messages.findByClientId(siteId, conversationId, clientMessageId);
     return message ? mapMessage(message, await this.messages.authorName(message.authorUserId)) : null;
   }
 

@@ -25,10 +25,15 @@ export type NewMessage = Pick<
 export class MessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findByClientId(conversationId: string, clientMessageId: string, tx?: Tx): Promise<MessageEntity | null> {
+  findByClientId(
+    siteId: string,
+    conversationId: string,
+    clientMessageId: string,
+    tx?: Tx,
+  ): Promise<MessageEntity | null> {
     return (tx ?? this.dataSource.manager)
       .getRepository(MessageEntity)
-      .findOneBy({ conversationId, clientMessageId });
+      .findOneBy({ siteId, conversationId, clientMessageId });
   }
 
   async insert(tx: Tx, message: NewMessage): Promise<MessageEntity> {
@@ -37,9 +42,19 @@ export class MessagesRepository {
   }
 
   /** Messages of one conversation after a sequence number, oldest first. */
-  listAfter(conversationId: string, afterSeq: number, limit: number, tx?: Tx): Promise<MessageRow[]> {
+  listAfter(
+    siteId: string,
+    conversationId: string,
+    afterSeq: number,
+    limit: number,
+    tx?: Tx,
+  ): Promise<MessageRow[]> {
     return this.withAuthorNames(tx ?? this.dataSource.manager)
-      .where('m.conversation_id = :conversationId AND m.seq > :afterSeq', { conversationId, afterSeq })
+      .where('m.site_id = :siteId AND m.conversation_id = :conversationId AND m.seq > :afterSeq', {
+        siteId,
+        conversationId,
+        afterSeq,
+      })
       .orderBy('m.seq')
       .limit(limit)
       .getRawAndEntities<{ author_name: string | null }>()
@@ -47,10 +62,10 @@ export class MessagesRepository {
   }
 
   /** Whether anyone of the site's team has written in the conversation. */
-  hasAgentMessage(conversationId: string): Promise<boolean> {
+  hasAgentMessage(siteId: string, conversationId: string): Promise<boolean> {
     return this.dataSource
       .getRepository(MessageEntity)
-      .exists({ where: { conversationId, author: 'agent' } });
+      .exists({ where: { siteId, conversationId, author: 'agent' } });
   }
 
   async authorName(userId: string | null): Promise<string | null> {

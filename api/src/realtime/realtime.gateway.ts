@@ -20,7 +20,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 
 import { AccessService } from '../access/access.service';
-import { AccessRepository } from '../access/access.repository';
+import { WidgetAccess } from '../access/widget-access';
 import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
@@ -85,7 +85,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly bus: EventBus,
     private readonly auth: AuthService,
     private readonly access: AccessService,
-    private readonly accessRepository: AccessRepository,
+    private readonly widgetAccess: WidgetAccess,
     private readonly visitors: VisitorsRepository,
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
@@ -216,20 +216,13 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       const principal = await this.auth.authenticate(frame.accessToken);
       return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Set() };
     }
-    const site = await this.accessRepository.findWidgetSite(frame.siteKey);
-    if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
-    if (client.origin !== null && !site.allowedOrigins.includes(client.origin)) {
-      throw new DomainError(
-        'ORIGIN_NOT_ALLOWED',
-        "This page's origin is not among the site's allowed origins",
-      );
-    }
+    const site = await this.widgetAccess.resolveSite(frame.siteKey, client.origin);
     const visitor = isUuid(frame.visitorId)
-      ? await this.visitors.find(site.id, frame.visitorId.toLowerCase())
+      ? await this.visitors.find(site.siteId, frame.visitorId.toLowerCase())
       : null;
     if (!visitor)
       throw new DomainError('VISITOR_ID_INVALID', 'Unknown visitor: start a widget session first');
-    return { kind: 'visitor', siteId: site.id, visitorId: visitor.id };
+    return { kind: 'visitor', siteId: site.siteId, visitorId: visitor.id };
   }
 
   private async handle(client: Client, identity: Identity, frame: ClientFrame): Promise<void> {
@@ -249,7 +242,12 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       }
       case 'resume': {
         const conversation = await this.conversationOf(identity, frame.conversationId);
-        const missed = await this.conversations.messagesAfter(conversation.id, frame.afterSeq, RESUME_LIMIT);
+        const missed = await this.conversations.messagesAfter(
+          conversation.siteId,
+          conversation.id,
+          frame.afterSeq,
+          RESUME_LIMIT,
+        );
         for (const message of missed) {
           this.send(client, {
             type: 'message.created',

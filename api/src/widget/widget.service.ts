@@ -61,9 +61,14 @@ export class WidgetService {
 
   async messagesAfter(visitor: VisitorScope, afterSeq: number): Promise<WidgetMessagesResponse> {
     const known = await this.visitors.find(visitor.siteId, visitor.visitorUuid);
-    const conversation = known ? await this.conversationsRepository.findOpenForVisitor(known.id) : null;
+    // The latest conversation, open or just closed: an agent's last reply before closing still arrives.
+    const conversation = known
+      ? await this.conversationsRepository.findLatestForVisitor(visitor.siteId, known.id)
+      : null;
     return {
-      items: conversation ? await this.conversations.messagesAfter(conversation.id, afterSeq, PAGE) : [],
+      items: conversation
+        ? await this.conversations.messagesAfter(visitor.siteId, conversation.id, afterSeq, PAGE)
+        : [],
     };
   }
 
@@ -74,7 +79,7 @@ export class WidgetService {
   ): Promise<{ message: Message; created: boolean }> {
     const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
     // A retry of a stored message (an offline queue replaying) is answered without spending the limit.
-    const replayed = await this.conversations.findByClientId(conversation.id, request.id);
+    const replayed = await this.conversations.findByClientId(visitor.siteId, conversation.id, request.id);
     if (replayed?.author === 'visitor' && replayed.body === request.body)
       return { message: replayed, created: false };
     await this.enforce(
@@ -88,7 +93,7 @@ export class WidgetService {
       author: 'visitor',
       body: request.body,
     });
-    if (appended.created && !(await this.conversations.isHandledByAgent(conversation.id))) {
+    if (appended.created && !(await this.conversations.isHandledByAgent(visitor.siteId, conversation.id))) {
       this.assistant.answerInBackground({
         site: { widget: visitor.widget, leadCapture: visitor.leadCapture },
         conversation: appended.conversation,
@@ -119,11 +124,22 @@ export class WidgetService {
       await this.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
     }
     const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
-    return this.conversationsRepository.openForVisitor(visitor.siteId, known.id, start);
+    const { conversation, created } = await this.conversationsRepository.openForVisitor(
+      visitor.siteId,
+      known.id,
+      start,
+    );
+    if (created) await this.conversations.announceOpened(conversation);
+    return conversation;
   }
 
   private async latestMessages(conversation: ConversationEntity): Promise<Message[]> {
-    return this.conversations.messagesAfter(conversation.id, Math.max(0, conversation.lastSeq - PAGE), PAGE);
+    return this.conversations.messagesAfter(
+      conversation.siteId,
+      conversation.id,
+      Math.max(0, conversation.lastSeq - PAGE),
+      PAGE,
+    );
   }
 
   private async enforce(key: string, rule: RateLimitRule): Promise<void> {

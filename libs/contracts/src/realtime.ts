@@ -21,8 +21,6 @@ export type RealtimeEvent =
   | { type: 'conversation.deleted'; siteId: string; conversationId: string }
   | { type: 'typing'; siteId: string; conversationId: string; author: MessageAuthor };
 
-export type RealtimeEventType = RealtimeEvent['type'];
-
 /** Client → server frames. `auth` must come first. */
 export type ClientFrame =
   | { type: 'auth'; accessToken: string }
@@ -47,6 +45,5 @@ export const REALTIME_PATH = '/api/v1/realtime';
 export const REALTIME_CLOSE_CODES = {
   badFrame: 4400,
   unauthenticated: 4401,
-  forbidden: 4403,
   authTimeout: 4408,
 } as const;

@@ -64,7 +64,8 @@ export class Conversations1764489600000 implements MigrationInterface {
         body text NOT NULL,
         citations jsonb NOT NULL DEFAULT '[]',
         confidence real CHECK (confidence BETWEEN 0 AND 1),
-        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        -- The moment of the insert, not of the transaction's start: follows seq order under load.
+        created_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
         CONSTRAINT messages_conversation_seq_key UNIQUE (conversation_id, seq),
         CONSTRAINT messages_conversation_client_id_key UNIQUE (conversation_id, client_message_id)
       )`);
