@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
+import { AccessRepository } from './access/access.repository';
+import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
 import { DomainError } from './common/domain-error';
 import { containsNulByte } from './common/nul-bytes';
@@ -49,6 +51,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   );
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
+  letWidgetsReadErrors(fastify, app.get(AccessRepository));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
   await app.init();
   return app;
@@ -119,6 +122,25 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
     if (request.url.startsWith('/api/v1/widget/')) void reply.header('Vary', 'Origin');
     if (request.url.startsWith('/api/v1/') && !reply.hasHeader('Cache-Control'))
       void reply.header('Cache-Control', 'no-store');
+  });
+}
+
+/**
+ * A widget error sent before the site is known (a 429 from the per-IP limit, a 404) still carries
+ * the CORS header for an origin some site allows, so the widget can read `Retry-After` and back off.
+ */
+function letWidgetsReadErrors(fastify: FastifyInstance, access: AccessRepository): void {
+  fastify.addHook('onSend', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (
+      origin &&
+      reply.statusCode >= 400 &&
+      request.url.startsWith('/api/v1/widget/') &&
+      !reply.hasHeader('Access-Control-Allow-Origin') &&
+      (await access.isOriginAllowedAnywhere(origin))
+    ) {
+      allowCors(reply, origin);
+    }
   });
 }
 

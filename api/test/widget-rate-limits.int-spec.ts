@@ -98,3 +98,28 @@ describe('widget rate limits', () => {
     expect(elsewhere.conversation.lastSeq).toBe(0);
   });
 });
+
+describe('the per-IP chat limit seen from a browser', () => {
+  let t: TestApp;
+  let site: Site;
+
+  beforeAll(async () => {
+    t = await startTestApp({ rateLimits: { chat: { limit: 2, windowMs: 60_000 } } });
+    site = await createSite(t.http, await signUp(t.http), { allowedOrigins: [ORIGIN] });
+  });
+  afterAll(() => t.close());
+
+  it('lets the widget read the 429 and its Retry-After (CORS headers for the allowed origin)', async () => {
+    const headers = { ...visitorHeaders(site), 'X-Forwarded-For': '198.51.100.200' };
+    const catchUp = () => t.http.get('/api/v1/widget/messages?after=0').set(headers);
+    await catchUp().expect(200);
+    await catchUp().expect(200);
+
+    const refused = await catchUp().expect(429);
+    expect(refused.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(refused.headers['access-control-expose-headers']).toContain('Retry-After');
+
+    const stranger = await catchUp().set('Origin', 'https://evil.example').expect(429);
+    expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
