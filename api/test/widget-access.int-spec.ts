@@ -119,6 +119,16 @@ describe('widget access', () => {
       await sendAndAwaitAnswer(t.http, x.headers, secret);
     });
 
+    it("makes the database refuse a message whose site is not its conversation's site", async () => {
+      const onA = await createVisitorSession(t.http, siteA, { origin: ORIGIN_A });
+      const insert = t.app.get(DataSource).query(
+        `INSERT INTO messages (conversation_id, site_id, seq, client_message_id, author, body)
+           VALUES ($1, $2, 1, gen_random_uuid(), 'visitor', 'smuggled')`,
+        [onA.conversation.id, siteB.id],
+      );
+      await expect(insert).rejects.toThrow(/messages_conversation_fkey/);
+    });
+
     it("gives a visitor of site A using site B's key a fresh, empty conversation of site B", async () => {
       const aBefore = await count(siteA);
       const onB = await createVisitorSession(t.http, siteB, { visitorId: x.visitorId, origin: ORIGIN_B });

@@ -19,14 +19,16 @@ export class Conversations1764489600000 implements MigrationInterface {
         visitor_uuid uuid NOT NULL,
         last_seen_at timestamptz NOT NULL DEFAULT now(),
         created_at timestamptz(3) NOT NULL DEFAULT now(),
-        CONSTRAINT visitors_site_visitor_key UNIQUE (site_id, visitor_uuid)
+        CONSTRAINT visitors_site_visitor_key UNIQUE (site_id, visitor_uuid),
+        -- Target of the composite keys below: a row can only point at a parent of its own site.
+        CONSTRAINT visitors_id_site_key UNIQUE (id, site_id)
       )`);
 
     await db.query(`
       CREATE TABLE conversations (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         site_id uuid NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
-        visitor_id uuid NOT NULL REFERENCES visitors (id) ON DELETE CASCADE,
+        visitor_id uuid NOT NULL,
         phase text NOT NULL DEFAULT 'exploring' CHECK (phase IN ('exploring', 'learning', 'requesting_contact')),
         status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
         email text CHECK (email = lower(email)),
@@ -37,7 +39,11 @@ export class Conversations1764489600000 implements MigrationInterface {
         message_count integer NOT NULL DEFAULT 0,
         last_seq integer NOT NULL DEFAULT 0,
         last_message_at timestamptz(3) NOT NULL DEFAULT now(),
-        created_at timestamptz(3) NOT NULL DEFAULT now()
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        CONSTRAINT conversations_id_site_key UNIQUE (id, site_id),
+        -- The visitor belongs to the same site: no conversation can straddle two tenants.
+        CONSTRAINT conversations_visitor_fkey FOREIGN KEY (visitor_id, site_id)
+          REFERENCES visitors (id, site_id) ON DELETE CASCADE
       )`);
     // The inbox: newest activity first, per site, with keyset pagination.
     await db.query(
@@ -55,7 +61,7 @@ export class Conversations1764489600000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE messages (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        conversation_id uuid NOT NULL,
         site_id uuid NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
         seq integer NOT NULL CHECK (seq > 0),
         client_message_id uuid NOT NULL,
@@ -67,7 +73,10 @@ export class Conversations1764489600000 implements MigrationInterface {
         -- The moment of the insert, not of the transaction's start: follows seq order under load.
         created_at timestamptz(3) NOT NULL DEFAULT clock_timestamp(),
         CONSTRAINT messages_conversation_seq_key UNIQUE (conversation_id, seq),
-        CONSTRAINT messages_conversation_client_id_key UNIQUE (conversation_id, client_message_id)
+        CONSTRAINT messages_conversation_client_id_key UNIQUE (conversation_id, client_message_id),
+        -- The message's site is its conversation's site.
+        CONSTRAINT messages_conversation_fkey FOREIGN KEY (conversation_id, site_id)
+          REFERENCES conversations (id, site_id) ON DELETE CASCADE
       )`);
     // Inbox search over message text, on every PostgreSQL (no extension needed).
     await db.query(
