@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 
-import { DomainError } from '../common/domain-error';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
@@ -22,12 +21,11 @@ export class LoginThrottle {
    * slip in while the first ones are still hashing. A success calls `succeeded` to clear the count.
    */
   async attempt(account: string, ip: string): Promise<void> {
-    const decision = await this.store.consume(this.key(account, ip), this.settings.loginFailures);
-    if (!decision.allowed) {
-      throw new DomainError('RATE_LIMITED', 'Too many failed password attempts; try again later', {
-        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-      });
-    }
+    await this.store.enforce(
+      this.key(account, ip),
+      this.settings.loginFailures,
+      'Too many failed password attempts; try again later',
+    );
   }
 
   succeeded(account: string, ip: string): Promise<void> {

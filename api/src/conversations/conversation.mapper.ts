@@ -21,8 +21,10 @@ export function mapConversation(conversation: ConversationEntity): Conversation 
   };
 }
 
-/** The visitor's own view: no internal ids, no lead pipeline. */
-export function mapWidgetConversation(conversation: ConversationEntity): WidgetConversation {
+/** The visitor's own view: no internal ids, no lead pipeline (from a row or from the team's view). */
+export function mapWidgetConversation(
+  conversation: Pick<ConversationEntity | Conversation, keyof WidgetConversation>,
+): WidgetConversation {
   return {
     id: conversation.id,
     phase: conversation.phase,

@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 
 import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
-import { DomainError } from '../common/domain-error';
 import { RateLimitKeys } from './rate-limit-keys';
 import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
 import { RateLimitStore } from './rate-limit.store';
@@ -22,12 +21,7 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const group = this.groupOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const decision = await this.store.consume(this.keys.forClient(group, request.ip), this.settings[group]);
-    if (!decision.allowed) {
-      throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
-        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-      });
-    }
+    await this.store.enforce(this.keys.forClient(group, request.ip), this.settings[group]);
     return true;
   }
 

@@ -1,3 +1,4 @@
+import { DomainError } from '../common/domain-error';
 import type { RateLimitRule } from './rate-limits';
 
 export interface RateLimitDecision {
@@ -15,6 +16,16 @@ export abstract class RateLimitStore {
   /** Counts a hit regardless of the limit. */
   abstract record(key: string, rule: RateLimitRule, now?: number): Promise<void>;
   abstract reset(key: string): Promise<void>;
+
+  /** Counts a hit, or refuses it with the one 429 every limit answers (with `Retry-After`). */
+  async enforce(key: string, rule: RateLimitRule, message = 'Too many requests; slow down'): Promise<void> {
+    const decision = await this.consume(key, rule);
+    if (!decision.allowed) {
+      throw new DomainError('RATE_LIMITED', message, {
+        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+      });
+    }
+  }
 }
 
 interface Counter {

@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 
 import {
   type ClientFrame,
-  type Conversation,
   REALTIME_CLOSE_CODES,
   REALTIME_PATH,
   type RealtimeEvent,
@@ -25,6 +24,7 @@ import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
 import type { ConversationEntity } from '../conversations/conversation.entity';
+import { mapWidgetConversation } from '../conversations/conversation.mapper';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
@@ -375,8 +375,7 @@ function visibleTo(identity: Identity, event: RealtimeEvent, visitorId: string):
   if (event.siteId !== identity.siteId || visitorId !== identity.visitorId) return null;
   if (event.type === 'typing' && event.author === 'visitor') return null;
   if (event.type === 'conversation.updated') {
-    const { id, phase, status, email, lastSeq } = event.conversation as Conversation;
-    return { ...event, conversation: { id, phase, status, email, lastSeq } };
+    return { ...event, conversation: mapWidgetConversation(event.conversation) };
   }
   return event;
 }

@@ -11,7 +11,6 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
 import { AssistantService } from '../assistant/assistant.service';
-import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import type { ConversationEntity } from '../conversations/conversation.entity';
 import { mapWidgetConversation } from '../conversations/conversation.mapper';
@@ -20,7 +19,7 @@ import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitRule, type RateLimitSettings } from '../rate-limit/rate-limits';
+import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 
 /** How many messages a session or a catch-up returns at most. */
 const PAGE = 200;
@@ -82,7 +81,7 @@ export class WidgetService {
     const replayed = await this.conversations.findByClientId(visitor.siteId, conversation.id, request.id);
     if (replayed?.author === 'visitor' && replayed.body === request.body)
       return { message: replayed, created: false };
-    await this.enforce(
+    await this.limits.enforce(
       this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
       this.settings.visitorMessages,
     );
@@ -121,7 +120,7 @@ export class WidgetService {
   ): Promise<ConversationEntity> {
     if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
       // Only creating visitors costs: a returning visitor is never refused its own history.
-      await this.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
+      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
     }
     const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
     const { conversation, created } = await this.conversationsRepository.openForVisitor(
@@ -140,15 +139,6 @@ export class WidgetService {
       Math.max(0, conversation.lastSeq - PAGE),
       PAGE,
     );
-  }
-
-  private async enforce(key: string, rule: RateLimitRule): Promise<void> {
-    const decision = await this.limits.consume(key, rule);
-    if (!decision.allowed) {
-      throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
-        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-      });
-    }
   }
 }
 
