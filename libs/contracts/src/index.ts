@@ -5,6 +5,7 @@ export * from './errors';
 export * from './health';
 export * from './organizations';
 export * from './pagination';
+export * from './privacy';
 export * from './realtime';
 export * from './sites';
 export * from './storage-keys';

@@ -37,6 +37,11 @@ export type ServerFrame =
   | { type: 'subscribed'; siteId: string }
   | { type: 'pong' }
   | { type: 'error'; code: string; message: string }
+  /**
+   * Sent to a visitor's sockets when their data has been erased, just before the server closes
+   * them: the widget forgets its visitor UUID and starts fresh as a new anonymous visitor.
+   */
+  | { type: 'visitor.erased'; siteId: string }
   | RealtimeEvent;
 
 export const REALTIME_PATH = '/api/v1/realtime';
@@ -46,4 +51,6 @@ export const REALTIME_CLOSE_CODES = {
   badFrame: 4400,
   unauthenticated: 4401,
   authTimeout: 4408,
+  /** The visitor's data was erased; do not reconnect with the old visitor UUID. */
+  erased: 4410,
 } as const;
