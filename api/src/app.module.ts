@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { AssistantModule } from './assistant/assistant.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
@@ -12,6 +13,7 @@ import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { EventBusModule } from './realtime/event-bus.module';
@@ -37,6 +39,7 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         RateLimitModule.forRoot(rateLimits),
         AccessModule,
+        AuditModule,
         AuthModule,
         OrganizationsModule,
         SitesModule,
@@ -44,6 +47,7 @@ export class AppModule {
         ConversationsModule,
         AssistantModule,
         WidgetModule,
+        PrivacyModule,
         RealtimeModule.forRoot(realtime),
       ],
       controllers: [HealthController],
