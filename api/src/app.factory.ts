@@ -17,6 +17,7 @@ import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
+import type { RetentionSchedule } from './retention/retention.scheduler';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -30,6 +31,8 @@ export interface CreateAppOptions {
   onRoute?: (route: { method: string | string[]; url: string }) => void;
   /** Where request logs go (standard output by default); lets a test read them. */
   logStream?: { write(line: string): void };
+  /** Background retention runs; off unless given (`main.ts` gives one). */
+  retentionSchedule?: RetentionSchedule;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -45,6 +48,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       database: options.database,
       rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
       realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
+      retentionSchedule: options.retentionSchedule ?? null,
     }),
     adapter,
     { logger: nestLogger(config.logLevel), bodyParser: true },

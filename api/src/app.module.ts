@@ -19,6 +19,8 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RealtimeModule, type RealtimeOptions } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
+import { RetentionModule } from './retention/retention.module';
+import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
 import { WidgetModule } from './widget/widget.module';
 
@@ -27,11 +29,18 @@ export interface AppModuleOptions {
   database: OpenDatabase;
   rateLimits: RateLimitSettings;
   realtime: RealtimeOptions;
+  retentionSchedule: RetentionSchedule | null;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database, rateLimits, realtime }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    database,
+    rateLimits,
+    realtime,
+    retentionSchedule,
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +57,7 @@ export class AppModule {
         AssistantModule,
         WidgetModule,
         PrivacyModule,
+        RetentionModule.forRoot(retentionSchedule),
         RealtimeModule.forRoot(realtime),
       ],
       controllers: [HealthController],

@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/data-source';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -34,6 +35,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   logStream?: { write(line: string): void };
   heartbeatMs?: number;
+  retentionSchedule?: RetentionSchedule;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -79,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     logStream: options.logStream,
     heartbeatMs: options.heartbeatMs,
+    retentionSchedule: options.retentionSchedule,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
