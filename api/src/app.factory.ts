@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import { UPLOAD_MAX_BYTES } from '@cloop/contracts';
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -113,6 +115,10 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
   });
   // A JSON API: any other body type is a 415, not a string that fails validation in a puzzling way.
   fastify.removeContentTypeParser('text/plain');
+  // Knowledge-base uploads only; the route reads the file itself, within its own size limit.
+  await fastify.register(multipart, {
+    limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 0, parts: 1 },
+  });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const nul = containsNulByte(request.body) || containsNulByte(request.query);
     done(

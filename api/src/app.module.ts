@@ -12,6 +12,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { KnowledgeModule } from './knowledge/knowledge.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -54,6 +55,7 @@ export class AppModule {
         SitesModule,
         EventBusModule,
         ConversationsModule,
+        KnowledgeModule,
         AssistantModule,
         WidgetModule,
         PrivacyModule,

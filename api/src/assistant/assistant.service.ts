@@ -11,7 +11,7 @@ import { Responder } from './responder';
 const HISTORY_LENGTH = 20;
 
 export interface AnswerRequest {
-  site: { widget: WidgetSettings; leadCapture: boolean };
+  site: { id: string; widget: WidgetSettings; leadCapture: boolean };
   conversation: ConversationEntity;
   message: Message;
 }

@@ -1,7 +1,7 @@
 import type { Citation, Message, Phase, WidgetSettings } from '@cloop/contracts';
 
 export interface ResponderInput {
-  site: { widget: WidgetSettings; leadCapture: boolean };
+  site: { id: string; widget: WidgetSettings; leadCapture: boolean };
   conversation: { phase: Phase; locale: string | null; hasEmail: boolean };
   /** Earlier messages, oldest first, ending with the new one. */
   history: Message[];
@@ -13,8 +13,8 @@ export type ResponderChunk =
   | {
       type: 'done';
       citations: Citation[];
-      /** 0–1: how well the answer is supported by the site's content. */
-      confidence: number;
+      /** 0–1: how well the answer is supported by the site's content; `null` when not a question. */
+      confidence: number | null;
       /** The answer came from the site's content (moves the conversation to `learning`). */
       fromKnowledge: boolean;
     };

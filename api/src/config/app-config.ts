@@ -15,6 +15,8 @@ export interface AppConfig {
   /** `null` in embedded mode means "generate one and keep it under DATA_DIR". */
   jwtSecret: string | null;
   allowSignup: boolean;
+  /** The crawler may fetch loopback and private-network addresses (intranet sites, tests). */
+  crawlPrivateNetworks: boolean;
   /** Trust `X-Forwarded-For` from this many proxy hops (0: use the socket address). */
   trustProxyHops: number;
   llm: { baseUrl: string; apiKey: string | null; model: string } | null;
@@ -87,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
 
   const allowSignupRaw = read('ALLOW_SIGNUP') ?? 'true';
   const allowSignup = parseBoolean(allowSignupRaw) ?? fail('ALLOW_SIGNUP must be true or false', true);
+  const crawlPrivateNetworks =
+    parseBoolean(read('CRAWL_ALLOW_PRIVATE_NETWORKS') ?? 'false') ??
+    fail('CRAWL_ALLOW_PRIVATE_NETWORKS must be true or false', false);
 
   const trustProxyRaw = read('TRUST_PROXY') ?? '0';
   const trustProxyHops = parseTrustProxy(trustProxyRaw);
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     redisUrl,
     jwtSecret,
     allowSignup,
+    crawlPrivateNetworks,
     trustProxyHops: validTrustProxy,
     llm,
     logLevel,

@@ -94,7 +94,7 @@ export class WidgetService {
     });
     if (appended.created && !(await this.conversations.isHandledByAgent(visitor.siteId, conversation.id))) {
       this.assistant.answerInBackground({
-        site: { widget: visitor.widget, leadCapture: visitor.leadCapture },
+        site: { id: visitor.siteId, widget: visitor.widget, leadCapture: visitor.leadCapture },
         conversation: appended.conversation,
         message: appended.message,
       });

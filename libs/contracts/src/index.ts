@@ -4,6 +4,7 @@ export * from './auth';
 export * from './conversations';
 export * from './errors';
 export * from './health';
+export * from './knowledge';
 export * from './organizations';
 export * from './pagination';
 export * from './privacy';

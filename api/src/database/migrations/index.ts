@@ -1,10 +1,12 @@
 import { AccountsOrganizationsSites1764403200000 } from './1764403200000-accounts-organizations-sites';
 import { Conversations1764489600000 } from './1764489600000-conversations';
 import { PrivacyAudit1764576000000 } from './1764576000000-privacy-audit';
+import { Knowledge1764662400000 } from './1764662400000-knowledge';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
   AccountsOrganizationsSites1764403200000,
   Conversations1764489600000,
   PrivacyAudit1764576000000,
+  Knowledge1764662400000,
 ];

@@ -1,0 +1,139 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { TransactionRunner } from '../database/transactions';
+import { crawl, type CrawledPage, CRAWLER_NAME } from './crawler';
+import { indexDocument } from './indexer';
+import { KnowledgeRepository, type SourceRow } from './knowledge.repository';
+
+/** Per request: a slow page must not hold a crawl for long. */
+const PAGE_TIMEOUT_MS = 10_000;
+const PAGE_MAX_BYTES = 5 * 1024 * 1024;
+const CONCURRENT_REQUESTS = 2;
+
+export class SourceGoneError extends Error {}
+
+/**
+ * Runs crawls one after another in the background; a crawl interrupted by a restart runs again at
+ * boot. Each page is stored as it arrives, so progress shows while a crawl runs.
+ */
+@Injectable()
+export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Crawler');
+  private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly knowledge: KnowledgeRepository,
+    private readonly transactions: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const source of await this.knowledge.unfinishedCrawls()) this.enqueue(source.site_id, source.id);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.queue;
+  }
+
+  enqueue(siteId: string, sourceId: string): void {
+    this.queue = this.queue.then(() =>
+      this.run(siteId, sourceId).catch((error: unknown) => {
+        this.logger.error(`crawl failed: ${error instanceof Error ? error.name : 'error'}`);
+      }),
+    );
+  }
+
+  /** Settles once every crawl queued so far has finished (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async run(siteId: string, sourceId: string): Promise<void> {
+    const source = await this.knowledge.findSource(siteId, sourceId);
+    if (!source?.url || this.stopping) return;
+    if (!(await this.knowledge.setStatus(sourceId, 'running'))) return;
+    const startedAt = new Date();
+    try {
+      await crawl(
+        {
+          startUrl: source.url,
+          allowedOrigins: await this.knowledge.siteOrigins(siteId),
+          pageLimit: source.page_limit ?? 200,
+          depthLimit: source.depth_limit ?? 3,
+          concurrency: CONCURRENT_REQUESTS,
+          fetch: {
+            timeoutMs: PAGE_TIMEOUT_MS,
+            maxBytes: PAGE_MAX_BYTES,
+            userAgent: `${CRAWLER_NAME}/1.0 (+${this.config.publicUrl})`,
+            allowPrivateNetworks: this.config.crawlPrivateNetworks,
+          },
+        },
+        (page) => this.store(source, page),
+      );
+      await this.knowledge.deleteDocumentsBefore(sourceId, startedAt);
+      await this.knowledge.refreshCounts(null, sourceId);
+      await this.knowledge.setStatus(sourceId, 'ready');
+    } catch (error) {
+      if (error instanceof SourceGoneError) return;
+      await this.knowledge.refreshCounts(null, sourceId);
+      await this.knowledge.setStatus(
+        sourceId,
+        'failed',
+        error instanceof Error ? error.message : 'Crawl failed',
+      );
+    }
+  }
+
+  /** One page, in one transaction; unchanged pages keep their chunks. */
+  private async store(source: SourceRow, page: CrawledPage): Promise<void> {
+    if (this.stopping) throw new SourceGoneError('shutting down');
+    await this.transactions.run(async (tx) => {
+      if (!(await this.knowledge.lockSource(tx, source.site_id, source.id))) throw new SourceGoneError();
+      const previous = await this.knowledge.findDocumentByUrl(tx, source.id, page.url);
+      if (page.outcome !== 'page') {
+        await this.knowledge.replaceDocument(
+          tx,
+          {
+            ...this.documentOf(source, page.url),
+            title: page.title,
+            status: page.outcome,
+            detail: page.detail,
+            contentHash: null,
+          },
+          [],
+        );
+        return;
+      }
+      const indexed = indexDocument(page.document);
+      if (previous?.content_hash === indexed.contentHash) {
+        await this.knowledge.markUnchanged(tx, previous.id);
+        return;
+      }
+      await this.knowledge.replaceDocument(
+        tx,
+        {
+          ...this.documentOf(source, page.url),
+          title: indexed.title,
+          status: indexed.chunks.length > 0 ? 'indexed' : 'skipped',
+          detail: indexed.chunks.length > 0 ? null : 'No text found on the page',
+          contentHash: indexed.contentHash,
+        },
+        indexed.chunks,
+      );
+    });
+    await this.knowledge.refreshCounts(null, source.id);
+  }
+
+  private documentOf(source: SourceRow, url: string) {
+    return { siteId: source.site_id, sourceId: source.id, url };
+  }
+}

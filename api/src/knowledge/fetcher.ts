@@ -1,0 +1,159 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP } from 'node:net';
+
+export interface FetchOptions {
+  timeoutMs: number;
+  maxBytes: number;
+  userAgent: string;
+  /** Loopback and private addresses are refused unless allowed (tests, intranet installs). */
+  allowPrivateNetworks: boolean;
+}
+
+export interface FetchedResource {
+  /** After redirects. */
+  url: string;
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+export class FetchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+const MAX_REDIRECTS = 5;
+
+/** Addresses a crawler must not reach on a server: the host itself, its networks, cloud metadata. */
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['::ffff:0:0', 96],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv6');
+}
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  return family === 0 || PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * GET with a time limit, a size limit and redirects followed by hand. The address check happens
+ * when the socket connects (a lookup hook), so a name that resolves differently on a second
+ * lookup cannot slip a private address past it.
+ */
+export async function fetchResource(
+  url: string,
+  options: FetchOptions,
+  allowed: (url: URL) => boolean,
+): Promise<FetchedResource> {
+  let current = new URL(url);
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    if (!allowed(current))
+      throw new FetchError(`redirected outside the site's allowed origins (${current.origin})`);
+    const response = await get(current, options);
+    const location = response.headers.location;
+    if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
+      response.resume();
+      current = new URL(location, current);
+      continue;
+    }
+    const body = await readLimited(response, options.maxBytes);
+    return {
+      url: current.toString(),
+      status: response.statusCode ?? 0,
+      contentType: String(response.headers['content-type'] ?? ''),
+      body,
+    };
+  }
+  throw new FetchError('too many redirects');
+}
+
+function get(url: URL, options: FetchOptions): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // An address written in the URL is connected to without a lookup: check it here.
+  const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!options.allowPrivateNetworks && isIP(literal) !== 0 && isPrivateAddress(literal)) {
+    return Promise.reject(new FetchError(`${literal} is a private address`));
+  }
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: 'GET',
+        headers: {
+          'user-agent': options.userAgent,
+          accept: 'text/html, application/xml, text/plain;q=0.8, */*;q=0.5',
+        },
+        timeout: options.timeoutMs,
+        lookup: options.allowPrivateNetworks ? undefined : publicOnlyLookup,
+      },
+      resolve,
+    );
+    outgoing.on('timeout', () =>
+      outgoing.destroy(new FetchError(`no response within ${options.timeoutMs} ms`)),
+    );
+    outgoing.on('error', (error) =>
+      reject(error instanceof FetchError ? error : new FetchError(error.message)),
+    );
+    outgoing.end();
+  });
+}
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const refused = addresses.find((address) => isPrivateAddress(address.address));
+    if (refused) {
+      return callback(new FetchError(`${hostname} resolves to a private address (${refused.address})`), []);
+    }
+    const all = (options as { all?: boolean }).all === true;
+    const first = addresses[0];
+    if (all) return callback(null, addresses);
+    return callback(null, first?.address ?? '', first?.family);
+  });
+}
+
+function readLimited(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy(new FetchError(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.on('end', () => resolve(Buffer.concat(chunks)));
+    response.on('error', (error) =>
+      reject(error instanceof FetchError ? error : new FetchError(error.message)),
+    );
+  });
+}

@@ -1,0 +1,262 @@
+import type { KnowledgeDocumentStatus, KnowledgeSourceStatus, KnowledgeSourceType } from '@cloop/contracts';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import type { Keyset } from '../common/pagination';
+import type { Tx } from '../database/transactions';
+import type { Chunk } from './chunker';
+
+export interface SourceRow {
+  id: string;
+  site_id: string;
+  type: KnowledgeSourceType;
+  title: string;
+  url: string | null;
+  status: KnowledgeSourceStatus;
+  error: string | null;
+  page_limit: number | null;
+  depth_limit: number | null;
+  document_count: number;
+  chunk_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DocumentRow {
+  id: string;
+  url: string | null;
+  title: string;
+  status: KnowledgeDocumentStatus;
+  detail: string | null;
+  content_hash: string | null;
+  chunk_count: number;
+  fetched_at: Date;
+}
+
+export interface PassageRow {
+  chunk_id: string;
+  source_id: string;
+  title: string;
+  url: string | null;
+  heading: string;
+  content: string;
+  score: number;
+}
+
+export interface NewDocument {
+  siteId: string;
+  sourceId: string;
+  url: string | null;
+  title: string;
+  status: KnowledgeDocumentStatus;
+  detail: string | null;
+  contentHash: string | null;
+}
+
+const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
+  chunk_count, created_at, updated_at`;
+
+/** Every query names the site: one site's knowledge never answers another's visitors. */
+@Injectable()
+export class KnowledgeRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insertSource(
+    tx: Tx | null,
+    source: Pick<SourceRow, 'site_id' | 'type' | 'title' | 'url' | 'status' | 'page_limit' | 'depth_limit'>,
+  ): Promise<SourceRow> {
+    const [row] = await (tx ?? this.dataSource).query<SourceRow[]>(
+      `INSERT INTO knowledge_sources (site_id, type, title, url, status, page_limit, depth_limit)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${SOURCE_COLUMNS}`,
+      [
+        source.site_id,
+        source.type,
+        source.title,
+        source.url,
+        source.status,
+        source.page_limit,
+        source.depth_limit,
+      ],
+    );
+    if (!row) throw new Error('source insert returned no row');
+    return row;
+  }
+
+  async listSources(siteId: string, after: Keyset | null, limit: number): Promise<SourceRow[]> {
+    return await this.dataSource.query<SourceRow[]>(
+      `SELECT ${SOURCE_COLUMNS} FROM knowledge_sources
+        WHERE site_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
+        ORDER BY created_at, id LIMIT $4`,
+      [siteId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+  }
+
+  async findSource(siteId: string, sourceId: string): Promise<SourceRow | null> {
+    const [row] = await this.dataSource.query<SourceRow[]>(
+      `SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE site_id = $1 AND id = $2`,
+      [siteId, sourceId],
+    );
+    return row ?? null;
+  }
+
+  /** Sources a crash or restart interrupted: they are picked up again at boot. */
+  async unfinishedCrawls(): Promise<{ id: string; site_id: string }[]> {
+    return await this.dataSource.query<{ id: string; site_id: string }[]>(
+      `SELECT id, site_id FROM knowledge_sources WHERE type = 'crawl' AND status IN ('queued', 'running')
+        ORDER BY created_at`,
+    );
+  }
+
+  /** Holds the source while a page of it is stored; `false` when it was deleted meanwhile. */
+  async lockSource(tx: Tx, siteId: string, sourceId: string): Promise<boolean> {
+    const rows = await tx.query<{ id: string }[]>(
+      `SELECT id FROM knowledge_sources WHERE site_id = $1 AND id = $2 FOR SHARE`,
+      [siteId, sourceId],
+    );
+    return rows.length > 0;
+  }
+
+  async siteOrigins(siteId: string): Promise<string[]> {
+    const [row] = await this.dataSource.query<{ allowed_origins: string[] }[]>(
+      `SELECT allowed_origins FROM sites WHERE id = $1`,
+      [siteId],
+    );
+    return row?.allowed_origins ?? [];
+  }
+
+  /** Deletes the source and, by cascade, its documents and chunks. */
+  async deleteSource(siteId: string, sourceId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `DELETE FROM knowledge_sources WHERE site_id = $1 AND id = $2 RETURNING id`,
+      [siteId, sourceId],
+    );
+    return rows.length > 0;
+  }
+
+  /** `false` when the source is gone (deleted while it was being crawled). */
+  async setStatus(
+    sourceId: string,
+    status: KnowledgeSourceStatus,
+    error: string | null = null,
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `UPDATE knowledge_sources SET status = $2, error = $3, updated_at = now() WHERE id = $1 RETURNING id`,
+      [sourceId, status, error],
+    );
+    return rows.length > 0;
+  }
+
+  async refreshCounts(tx: Tx | null, sourceId: string): Promise<void> {
+    await (tx ?? this.dataSource).query(
+      `UPDATE knowledge_sources s SET updated_at = now(),
+         document_count = (SELECT count(*) FROM knowledge_documents d WHERE d.source_id = s.id),
+         chunk_count = (SELECT coalesce(sum(chunk_count), 0) FROM knowledge_documents d WHERE d.source_id = s.id)
+       WHERE id = $1`,
+      [sourceId],
+    );
+  }
+
+  async listDocuments(siteId: string, sourceId: string): Promise<DocumentRow[]> {
+    return await this.dataSource.query<DocumentRow[]>(
+      `SELECT id, url, title, status, detail, content_hash, chunk_count, fetched_at FROM knowledge_documents
+        WHERE site_id = $1 AND source_id = $2 ORDER BY fetched_at, id`,
+      [siteId, sourceId],
+    );
+  }
+
+  async findDocumentByUrl(tx: Tx, sourceId: string, url: string): Promise<DocumentRow | null> {
+    const [row] = await tx.query<DocumentRow[]>(
+      `SELECT id, url, title, status, detail, content_hash, chunk_count, fetched_at FROM knowledge_documents
+        WHERE source_id = $1 AND url = $2 FOR UPDATE`,
+      [sourceId, url],
+    );
+    return row ?? null;
+  }
+
+  /** Records a document (replacing the one at the same URL) with its chunks. */
+  async replaceDocument(tx: Tx, document: NewDocument, chunks: Chunk[]): Promise<void> {
+    if (document.url !== null) {
+      await tx.query(`DELETE FROM knowledge_documents WHERE source_id = $1 AND url = $2`, [
+        document.sourceId,
+        document.url,
+      ]);
+    }
+    const [row] = await tx.query<{ id: string }[]>(
+      `INSERT INTO knowledge_documents (source_id, site_id, url, title, status, detail, content_hash, chunk_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [
+        document.sourceId,
+        document.siteId,
+        document.url,
+        document.title,
+        document.status,
+        document.detail,
+        document.contentHash,
+        chunks.length,
+      ],
+    );
+    if (!row || chunks.length === 0) return;
+    await tx.query(
+      `INSERT INTO knowledge_chunks (document_id, site_id, ordinal, heading, content)
+       SELECT $1, $2, ordinal, heading, content
+         FROM unnest($3::int[], $4::text[], $5::text[]) AS c (ordinal, heading, content)`,
+      [
+        row.id,
+        document.siteId,
+        chunks.map((_, index) => index),
+        chunks.map((chunk) => chunk.heading),
+        chunks.map((chunk) => chunk.content),
+      ],
+    );
+  }
+
+  /** A recrawl found the page as it was: it keeps its chunks. */
+  async markUnchanged(tx: Tx, documentId: string): Promise<void> {
+    await tx.query(
+      `UPDATE knowledge_documents SET status = 'unchanged', detail = NULL, fetched_at = now() WHERE id = $1`,
+      [documentId],
+    );
+  }
+
+  /** Pages a recrawl no longer reached: they are gone from the site, so from the index too. */
+  async deleteDocumentsBefore(sourceId: string, crawlStartedAt: Date): Promise<void> {
+    await this.dataSource.query(`DELETE FROM knowledge_documents WHERE source_id = $1 AND fetched_at < $2`, [
+      sourceId,
+      crawlStartedAt,
+    ]);
+  }
+
+  /**
+   * Full-text search over the site's chunks, English and Finnish stemming both; any word may match,
+   * passages matching more (and rarer, heading) words rank higher. The score is squashed to 0–1.
+   */
+  async search(siteId: string, words: string[], limit: number): Promise<PassageRow[]> {
+    if (words.length === 0) return [];
+    const query = words.join(' | ');
+    return await this.dataSource.query<PassageRow[]>(
+      `WITH q AS (SELECT to_tsquery('english', $2) || to_tsquery('finnish', $2) AS query)
+       SELECT c.id AS chunk_id, d.source_id, d.title, d.url, c.heading, c.content,
+              ts_rank_cd(c.search, q.query, 32)::float8 AS score
+         FROM knowledge_chunks c
+         JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id, q
+        WHERE c.site_id = $1 AND c.search @@ q.query
+        ORDER BY score DESC, c.id LIMIT $3`,
+      [siteId, query, limit],
+    );
+  }
+
+  /** Assistant answers below `threshold`, with the visitor question each one answered. */
+  async unanswered(siteId: string, threshold: number, limit: number) {
+    return await this.dataSource.query<
+      { conversation_id: string; question: string; confidence: number; asked_at: Date }[]
+    >(
+      `SELECT q.conversation_id, q.body AS question, a.confidence::float8 AS confidence, q.created_at AS asked_at
+         FROM messages a
+         JOIN messages q ON q.conversation_id = a.conversation_id AND q.site_id = a.site_id
+                        AND q.seq = a.seq - 1 AND q.author = 'visitor'
+        WHERE a.site_id = $1 AND a.author = 'assistant' AND a.confidence < $2
+        ORDER BY q.created_at DESC LIMIT $3`,
+      [siteId, threshold, limit],
+    );
+  }
+}
