@@ -105,9 +105,16 @@ export function citationsOf(passages: Passage[]): Citation[] {
     const key = url ?? passage.title;
     if (seen.has(key)) continue;
     seen.add(key);
-    citations.push({ title: passage.heading ? `${passage.title} — ${passage.heading}` : passage.title, url });
+    citations.push({ title: citationTitle(passage), url });
   }
   return citations;
+}
+
+/** "Shipping — Delivery times": the document, then the section, without saying the title twice. */
+function citationTitle({ title, heading }: Passage): string {
+  const section =
+    heading === title ? '' : heading.startsWith(`${title} › `) ? heading.slice(title.length + 3) : heading;
+  return section ? `${title} — ${section}` : title;
 }
 
 function languageOf(input: ResponderInput): Language {

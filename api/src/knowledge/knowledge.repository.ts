@@ -227,21 +227,27 @@ export class KnowledgeRepository {
   }
 
   /**
-   * Full-text search over the site's chunks, English and Finnish stemming both; any word may match,
-   * passages matching more (and rarer, heading) words rank higher. The score is squashed to 0–1.
+   * Full-text search over the site's chunks with English and Finnish stemming both. A word counts
+   * only if neither language calls it a stop word ("the" is not a Finnish word, but it is noise);
+   * any remaining word may match, passages matching more (and heading) words rank higher. The score
+   * is squashed to 0–1.
    */
   async search(siteId: string, words: string[], limit: number): Promise<PassageRow[]> {
     if (words.length === 0) return [];
-    const query = words.join(' | ');
     return await this.dataSource.query<PassageRow[]>(
-      `WITH q AS (SELECT to_tsquery('english', $2) || to_tsquery('finnish', $2) AS query)
+      `WITH terms AS (
+         SELECT to_tsquery('english', word) AS en, to_tsquery('finnish', word) AS fi
+           FROM unnest($2::text[]) AS word),
+       q AS (
+         SELECT string_agg(format('(%s | %s)', en::text, fi::text), ' | ')::tsquery AS query
+           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0)
        SELECT c.id AS chunk_id, d.source_id, d.title, d.url, c.heading, c.content,
               ts_rank_cd(c.search, q.query, 32)::float8 AS score
-         FROM knowledge_chunks c
-         JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id, q
-        WHERE c.site_id = $1 AND c.search @@ q.query
+         FROM q, knowledge_chunks c
+         JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id
+        WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
         ORDER BY score DESC, c.id LIMIT $3`,
-      [siteId, query, limit],
+      [siteId, words, limit],
     );
   }
 
