@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import { GENESIS_HASH, hashAuditEvent, type StoredChainRow } from './audit-chain';
 
@@ -75,13 +74,13 @@ export class AuditRepository {
     );
   }
 
-  /** Newest first, `limit + 1` rows after the keyset (created_at is the row's `seq` order too). */
-  async list(organizationId: string, after: Keyset | null, limit: number): Promise<StoredChainRow[]> {
+  /** Newest first in chain order, `limit + 1` rows before `beforeSeq`. */
+  async list(organizationId: string, beforeSeq: number | null, limit: number): Promise<StoredChainRow[]> {
     const rows = await this.dataSource.query<AuditRow[]>(
       `SELECT ${COLUMNS} FROM audit_events
-        WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
-        ORDER BY created_at DESC, id DESC LIMIT $4`,
-      [organizationId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+        WHERE organization_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+        ORDER BY seq DESC LIMIT $3`,
+      [organizationId, beforeSeq, limit + 1],
     );
     return rows.map(toChainRow);
   }

@@ -2,7 +2,8 @@ import type { AuditAction, AuditEvent, Page, PageQuery } from '@cloop/contracts'
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
 import type { OrganizationScope } from '../access/access-policy';
-import { decodeCursor, pageLimit, toPage } from '../common/pagination';
+import { DomainError } from '../common/domain-error';
+import { pageLimit } from '../common/pagination';
 import { TransactionRunner, type Tx } from '../database/transactions';
 import { type ChainBreak, findChainBreak, type StoredChainRow } from './audit-chain';
 import { AuditRepository } from './audit.repository';
@@ -77,10 +78,15 @@ export class AuditService implements BeforeApplicationShutdown {
     this.detached.add(write);
   }
 
+  /** Newest first, in chain order (not clock order: replicas' clocks may disagree). */
   async list(scope: OrganizationScope, query: PageQuery): Promise<Page<AuditEvent>> {
     const limit = pageLimit(query);
-    const rows = await this.audit.list(scope.organizationId, decodeCursor(query.cursor), limit);
-    return toPage(rows, limit, mapAuditEvent, (row) => row);
+    const rows = await this.audit.list(scope.organizationId, decodeSeqCursor(query.cursor), limit);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return {
+      items: rows.slice(0, limit).map(mapAuditEvent),
+      nextCursor: last ? Buffer.from(String(last.seq)).toString('base64url') : null,
+    };
   }
 
   /** Re-computes every chain; reports the first row of each that was altered, removed or inserted. */
@@ -109,6 +115,18 @@ export class AuditService implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.detached]);
   }
+}
+
+function decodeSeqCursor(cursor: string | undefined): number | null {
+  if (cursor === undefined) return null;
+  const seq = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(seq) || seq < 1) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'cursor is not valid; pass the nextCursor of the previous page',
+    );
+  }
+  return seq;
 }
 
 function mapAuditEvent(row: StoredChainRow): AuditEvent {

@@ -13,9 +13,10 @@ import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner } from '../database/transactions';
-import { isUniqueViolation } from '../database/unique-violation';
+import { isUniqueViolation } from '../database/constraint-violations';
 import { InvitationsRepository } from '../organizations/invitations.repository';
 import { MembershipsRepository } from '../organizations/memberships.repository';
+import { defaultOrganizationName } from '../organizations/organization-name';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import type { UserEntity } from '../users/user.entity';
 import { mapUser } from '../users/user.mapper';
@@ -54,7 +55,7 @@ export class AuthService {
       return await this.transactions.run(async (tx) => {
         await this.invitations.lockEmail(tx, email);
         const user = await this.users.insert(tx, { email, passwordHash, name });
-        const organizationId = await this.organizations.insert(tx, `${name}'s organization`);
+        const organizationId = await this.organizations.insert(tx, defaultOrganizationName(name));
         const invited = await this.invitations.takePending(tx, email);
         await this.memberships.insert(tx, [
           { organizationId, userId: user.id, role: 'owner' },

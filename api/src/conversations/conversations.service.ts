@@ -5,7 +5,7 @@ import type { Principal, SiteScope } from '../access/access-policy';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
-import { isUniqueViolation } from '../database/unique-violation';
+import { isUniqueViolation } from '../database/constraint-violations';
 import { type BusEvent, EventBus } from '../realtime/event-bus';
 import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';

@@ -5,6 +5,7 @@ import type { Principal } from '../access/access-policy';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../common/domain-error';
+import { defaultOrganizationName, UNNAMED_ORGANIZATION } from '../organizations/organization-name';
 import { TransactionRunner } from '../database/transactions';
 import { AccountRepository, type MembershipStanding } from './account.repository';
 import { exportDocumentStream } from './export-document';
@@ -53,12 +54,13 @@ export class AccountPrivacyService {
    */
   async deleteAccount(principal: Principal, password: string, ip: string): Promise<ErasureResult> {
     const { userId } = principal;
-    await this.auth.confirmPassword(principal, password, ip);
+    const user = await this.auth.confirmPassword(principal, password, ip);
     return this.transactions.run(async (tx) => {
       const standings = await this.accounts.lockStandings(tx, userId);
       assertHandedOver(standings);
-      const alone = standings.filter((standing) => standing.members === 1);
-      for (const standing of standings.filter((s) => s.members > 1)) {
+      const alone = standings.filter((standing) => standing.members === 1).map((s) => s.organizationId);
+      const staying = standings.filter((standing) => standing.members > 1);
+      for (const standing of staying) {
         await this.audit.record(tx, {
           organizationId: standing.organizationId,
           actor: { kind: 'user', userId },
@@ -67,18 +69,22 @@ export class AccountPrivacyService {
           details: { role: standing.role },
         });
       }
+      await this.accounts.renameOrganizations(
+        tx,
+        staying.map((standing) => standing.organizationId),
+        defaultOrganizationName(user.name),
+        UNNAMED_ORGANIZATION,
+      );
+      // Counted first: the organizations' foreign keys delete these with them.
       const deleted: Record<string, number> = {
-        organizations: await this.accounts.deleteOrganizations(
-          tx,
-          alone.map((standing) => standing.organizationId),
-        ),
+        ...(await this.accounts.contentsOf(tx, alone)),
+        organizations: await this.accounts.deleteOrganizations(tx, alone),
+        // Each organization the user was alone in held exactly one membership: theirs.
+        memberships: alone.length,
       };
       for (const entry of registryFor('user')) {
-        if (entry.erasure.kind !== 'delete') {
-          await this.privacy.erase(tx, entry, [userId]);
-          continue;
-        }
-        deleted[entry.table] = (deleted[entry.table] ?? 0) + (await this.privacy.erase(tx, entry, [userId]));
+        const count = await this.privacy.erase(tx, entry, [userId]);
+        if (entry.erasure.kind === 'delete') deleted[entry.table] = (deleted[entry.table] ?? 0) + count;
       }
       await this.privacy.insertRequest(tx, this.ledgerEntry(userId, 'erase', deleted));
       return { deleted };

@@ -41,6 +41,30 @@ export class AccountRepository {
     return standings;
   }
 
+  /** What deleting these organizations takes with it, counted before the cascade does it. */
+  async contentsOf(tx: Tx, organizationIds: string[]): Promise<Record<string, number>> {
+    const [row] = await tx.query<
+      { sites: number; visitors: number; conversations: number; messages: number }[]
+    >(
+      `WITH s AS (SELECT id FROM sites WHERE organization_id = ANY($1))
+       SELECT (SELECT count(*)::int FROM s) AS sites,
+              (SELECT count(*)::int FROM visitors WHERE site_id IN (SELECT id FROM s)) AS visitors,
+              (SELECT count(*)::int FROM conversations WHERE site_id IN (SELECT id FROM s)) AS conversations,
+              (SELECT count(*)::int FROM messages WHERE site_id IN (SELECT id FROM s)) AS messages`,
+      [organizationIds],
+    );
+    return { ...row };
+  }
+
+  /** Organizations still named after the person deleting their account get a neutral name. */
+  async renameOrganizations(tx: Tx, organizationIds: string[], from: string, to: string): Promise<void> {
+    await tx.query(`UPDATE organizations SET name = $3 WHERE id = ANY($1) AND name = $2`, [
+      organizationIds,
+      from,
+      to,
+    ]);
+  }
+
   /** Deletes organizations with their sites and everything recorded for them. */
   async deleteOrganizations(tx: Tx, organizationIds: string[]): Promise<number> {
     if (organizationIds.length === 0) return 0;

@@ -6,8 +6,10 @@
  *
  * Two kinds of subject:
  * - `visitor`: the visitor records of one site, found by visitor UUID or by the email left in a
- *   conversation. Selectors take `$1` = site id, `$2` = the visitor record ids (uuid[]), `$3` = their
- *   conversation ids (uuid[]; resolved first, so message batches walk the index in order).
+ *   conversation. Selectors take `$1` = site id, `$2` = the visitor record ids (uuid[]), `$3` = the
+ *   conversation ids (uuid[]; resolved first, so message batches walk the index in order): all of
+ *   the visitors' conversations, except in an export by email, which holds only the conversations
+ *   where that email was left (a shared browser must not disclose someone else's chats).
  * - `user`: a console account. Selectors take `$1` = user id.
  */
 export type RegistrySubject = 'visitor' | 'user';
@@ -56,7 +58,7 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     table: 'conversations',
     subject: 'visitor',
     columns: ['visitor_id', 'email', 'entry_url', 'locale'],
-    where: `site_id = $1 AND visitor_id = ANY($2)`,
+    where: `site_id = $1 AND id = ANY($3)`,
     exported: [
       'id',
       'phase',

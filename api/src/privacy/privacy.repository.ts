@@ -70,15 +70,18 @@ export class PrivacyRepository {
     return rows.map((row) => row.id);
   }
 
-  /** The conversations of these visitors, to tell live clients they are gone. */
+  /** The conversations of these visitors; with `email`, only those where it was left. */
   async conversationsOf(
     tx: Tx | null,
     siteId: string,
     visitorIds: string[],
+    email: string | null = null,
   ): Promise<{ id: string; visitor_id: string }[]> {
     return await (tx ?? this.dataSource).query<{ id: string; visitor_id: string }[]>(
-      `SELECT id, visitor_id FROM conversations WHERE site_id = $1 AND visitor_id = ANY($2)`,
-      [siteId, visitorIds],
+      `SELECT id, visitor_id FROM conversations
+        WHERE site_id = $1 AND visitor_id = ANY($2) AND ($3::text IS NULL OR email = $3)
+        ORDER BY id`,
+      [siteId, visitorIds, email],
     );
   }
 

@@ -80,7 +80,12 @@ export class PrivacyService {
   private async export(subject: SiteSubject, actor: AuditActor): Promise<ExportDownload> {
     const site = await this.requireSite(subject.siteId);
     const visitorIds = await this.resolveVisitors(null, subject);
-    const conversations = await this.privacy.conversationsOf(null, subject.siteId, visitorIds);
+    const conversations = await this.privacy.conversationsOf(
+      null,
+      subject.siteId,
+      visitorIds,
+      subject.kind === 'email' ? subject.value : null,
+    );
     const requestId = await this.transactions.run(async (tx) => {
       const id = await this.privacy.insertRequest(tx, this.ledgerEntry(site, subject, 'export', actor, null));
       await this.audit.record(tx, {
@@ -111,8 +116,10 @@ export class PrivacyService {
   }
 
   /**
-   * Deletes every registered row of the subject in one transaction and records the request, then
-   * tells live clients: the team's inboxes drop the conversations, the visitor's widget starts fresh.
+   * Deletes every registered row of the subject in one transaction — by email, everything of every
+   * browser that left it: erasure errs on the side of deleting, export on the side of not
+   * disclosing. The request is recorded in the same transaction; then live clients are told: the
+   * team's inboxes drop the conversations, the visitor's widget starts fresh.
    */
   private async erase(subject: SiteSubject, actor: AuditActor): Promise<ErasureResult> {
     const site = await this.requireSite(subject.siteId);

@@ -17,6 +17,7 @@ import { mapWidgetConversation } from '../conversations/conversation.mapper';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
+import { isForeignKeyViolation } from '../database/constraint-violations';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
@@ -122,14 +123,21 @@ export class WidgetService {
       // Only creating visitors costs: a returning visitor is never refused its own history.
       await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
     }
-    const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
-    const { conversation, created } = await this.conversationsRepository.openForVisitor(
-      visitor.siteId,
-      known.id,
-      start,
-    );
+    const { conversation, created } = await this.openForVisitor(visitor, start).catch((error: unknown) => {
+      // An erasure removed the visitor between the two steps: this browser starts again, afresh.
+      if (!isForeignKeyViolation(error, 'conversations_visitor_fkey')) throw error;
+      return this.openForVisitor(visitor, start);
+    });
     if (created) await this.conversations.announceOpened(conversation);
     return conversation;
+  }
+
+  private async openForVisitor(
+    visitor: VisitorScope,
+    start: { entryUrl: string | null; locale: string | null },
+  ) {
+    const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
+    return this.conversationsRepository.openForVisitor(visitor.siteId, known.id, start);
   }
 
   private async latestMessages(conversation: ConversationEntity): Promise<Message[]> {

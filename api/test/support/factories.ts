@@ -218,3 +218,84 @@ export async function getTranscript(
     .expect(200);
   return response.body as Transcript;
 }
+
+/** The app's database, for raw SQL in tests. */
+export interface SqlRunner {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+export interface CatalogueColumn {
+  table: string;
+  column: string;
+  /** `information_schema.columns.data_type`, e.g. `text`, `jsonb`, `uuid`, `ARRAY`. */
+  dataType: string;
+  /** The underlying type, e.g. `_text` for `text[]`. */
+  udtName: string;
+}
+
+/** Every column of every table of the public schema (TypeORM's own `migrations` table left out). */
+export async function catalogueColumns(db: SqlRunner): Promise<CatalogueColumn[]> {
+  return db.query<CatalogueColumn[]>(
+    `SELECT c.table_name AS "table", c.column_name AS "column", c.data_type AS "dataType", c.udt_name AS "udtName"
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name <> 'migrations'
+      ORDER BY c.table_name, c.ordinal_position`,
+  );
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Where a string occurs (case-insensitively) in any text, varchar, jsonb or text[] column of any
+ * table, as `table.column` → matching rows. Columns come from the catalogue, not from a list.
+ */
+export async function findTextAnywhere(db: SqlRunner, needle: string): Promise<Record<string, number>> {
+  const hits: Record<string, number> = {};
+  for (const column of await catalogueColumns(db)) {
+    const name = quoteIdent(column.column);
+    let asText: string | null = null;
+    if (['text', 'character varying', 'character'].includes(column.dataType)) asText = name;
+    else if (column.dataType === 'jsonb' || column.dataType === 'json') asText = `${name}::text`;
+    else if (column.dataType === 'ARRAY' && ['_text', '_varchar'].includes(column.udtName))
+      asText = `array_to_string(${name}, ' ')`;
+    if (!asText) continue;
+    const [row] = await db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM ${quoteIdent(column.table)} WHERE strpos(lower(${asText}), lower($1)) > 0`,
+      [needle],
+    );
+    if (row && row.count > 0) hits[`${column.table}.${column.column}`] = row.count;
+  }
+  return hits;
+}
+
+/** Where a uuid is stored in any uuid or uuid[] column of any table, as `table.column` → rows. */
+export async function findUuidAnywhere(db: SqlRunner, id: string): Promise<Record<string, number>> {
+  const hits: Record<string, number> = {};
+  for (const column of await catalogueColumns(db)) {
+    const name = quoteIdent(column.column);
+    let condition: string | null = null;
+    if (column.dataType === 'uuid') condition = `${name} = $1::uuid`;
+    else if (column.dataType === 'ARRAY' && column.udtName === '_uuid') condition = `$1::uuid = ANY(${name})`;
+    if (!condition) continue;
+    const [row] = await db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM ${quoteIdent(column.table)} WHERE ${condition}`,
+      [id],
+    );
+    if (row && row.count > 0) hits[`${column.table}.${column.column}`] = row.count;
+  }
+  return hits;
+}
+
+/** Row count of every table of the public schema. */
+export async function countAllRows(db: SqlRunner): Promise<Record<string, number>> {
+  const tables = [...new Set((await catalogueColumns(db)).map((column) => column.table))];
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [row] = await db.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM ${quoteIdent(table)}`,
+    );
+    counts[table] = row?.count ?? 0;
+  }
+  return counts;
+}
