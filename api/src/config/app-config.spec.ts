@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       redisUrl: null,
       jwtSecret: null,
       allowSignup: true,
+      crawlPrivateNetworks: false,
       trustProxyHops: 0,
       llm: null,
       logLevel: 'info',
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '  ', ALLOW_SIGNUP: '', LOG_LEVEL: ' ' }, CWD)).toMatchObject({
       port: 3000,
       allowSignup: true,
+      crawlPrivateNetworks: false,
       logLevel: 'info',
     });
   });
@@ -70,7 +72,13 @@ describe('loadConfig', () => {
       jwtSecret: SECRET,
       allowSignup: false,
       trustProxyHops: 2,
-      llm: { baseUrl: 'https://llm.example.com/v1', apiKey: null, model: 'small' },
+      llm: {
+        baseUrl: 'https://llm.example.com/v1',
+        apiKey: null,
+        model: 'small',
+        monthlyTokenBudget: 500000,
+        timeoutMs: 30000,
+      },
       logLevel: 'warn',
     });
   });
@@ -88,6 +96,21 @@ describe('loadConfig', () => {
     ['LLM_BASE_URL comes without LLM_MODEL', { LLM_BASE_URL: 'https://llm.example.com' }, 'LLM_MODEL'],
     ['LLM_MODEL comes without LLM_BASE_URL', { LLM_MODEL: 'small' }, 'LLM_BASE_URL'],
     ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
+    [
+      'CRAWL_ALLOW_PRIVATE_NETWORKS is not a boolean',
+      { CRAWL_ALLOW_PRIVATE_NETWORKS: 'yes please' },
+      'CRAWL_ALLOW_PRIVATE_NETWORKS',
+    ],
+    [
+      'LLM_MONTHLY_TOKEN_BUDGET is not a number',
+      { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_MONTHLY_TOKEN_BUDGET: 'lots' },
+      'LLM_MONTHLY_TOKEN_BUDGET',
+    ],
+    [
+      'LLM_TIMEOUT_MS is too short',
+      { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_TIMEOUT_MS: '5' },
+      'LLM_TIMEOUT_MS',
+    ],
   ])('refuses to start when %s, naming the variable', (_, env, variable) => {
     const error = configErrorFor(env);
 

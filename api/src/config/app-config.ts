@@ -19,7 +19,15 @@ export interface AppConfig {
   crawlPrivateNetworks: boolean;
   /** Trust `X-Forwarded-For` from this many proxy hops (0: use the socket address). */
   trustProxyHops: number;
-  llm: { baseUrl: string; apiKey: string | null; model: string } | null;
+  llm: {
+    baseUrl: string;
+    apiKey: string | null;
+    model: string;
+    /** Tokens each site may use per calendar month; then answers come from retrieval only. */
+    monthlyTokenBudget: number;
+    /** How long an answer may take before retrieval answers instead. */
+    timeoutMs: number;
+  } | null;
   logLevel: LogLevel;
 }
 
@@ -105,10 +113,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     const model = read('LLM_MODEL');
     if (!isHttpUrl(llmBaseUrl)) problems.push('LLM_BASE_URL must be an http(s) URL');
     if (model === undefined) problems.push('LLM_MODEL is required when LLM_BASE_URL is set');
+    const budget = parseInteger(read('LLM_MONTHLY_TOKEN_BUDGET') ?? '500000');
+    const timeoutMs = parseInteger(read('LLM_TIMEOUT_MS') ?? '30000');
     llm = {
       baseUrl: llmBaseUrl.replace(/\/+$/, ''),
       apiKey: read('LLM_API_KEY') ?? null,
       model: model ?? '',
+      monthlyTokenBudget:
+        budget !== null && budget >= 0
+          ? budget
+          : fail('LLM_MONTHLY_TOKEN_BUDGET must be a whole number of tokens (0 or more)', 0),
+      timeoutMs:
+        timeoutMs !== null && timeoutMs >= 100
+          ? timeoutMs
+          : fail('LLM_TIMEOUT_MS must be a number of milliseconds (100 or more)', 30000),
     };
   } else if (read('LLM_MODEL') !== undefined || read('LLM_API_KEY') !== undefined) {
     problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');

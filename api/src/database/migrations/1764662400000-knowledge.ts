@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The knowledge base: sources (a crawl, an upload, a question and answer), the documents they
- * yielded (one per page or file, each with its own status) and the searchable chunks.
+ * yielded (one per page or file, each with its own status) and the searchable chunks; and the
+ * assistant's model usage.
  */
 export class Knowledge1764662400000 implements MigrationInterface {
   name = 'Knowledge1764662400000';
@@ -64,10 +65,18 @@ export class Knowledge1764662400000 implements MigrationInterface {
     await db.query(`CREATE INDEX knowledge_chunks_search_idx ON knowledge_chunks USING gin (search)`);
     await db.query(`CREATE INDEX knowledge_chunks_site_idx ON knowledge_chunks (site_id)`);
     await db.query(`CREATE INDEX knowledge_chunks_document_idx ON knowledge_chunks (document_id, ordinal)`);
+    // Language-model tokens spent per site and calendar month, against the monthly budget.
+    await db.query(`
+      CREATE TABLE assistant_usage (
+        site_id uuid NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+        month date NOT NULL,
+        tokens bigint NOT NULL DEFAULT 0 CHECK (tokens >= 0),
+        PRIMARY KEY (site_id, month)
+      )`);
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['knowledge_chunks', 'knowledge_documents', 'knowledge_sources']) {
+    for (const table of ['assistant_usage', 'knowledge_chunks', 'knowledge_documents', 'knowledge_sources']) {
       await db.query(`DROP TABLE ${table}`);
     }
   }
