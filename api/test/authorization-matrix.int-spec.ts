@@ -3,10 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type {
   AuthResponse,
   ChangePasswordRequest,
+  CreateKnowledgeSourceRequest,
   CreateSiteRequest,
   DeleteAccountRequest,
   ErrorResponse,
   InviteMemberRequest,
+  KnowledgeSearchRequest,
+  KnowledgeSource,
   InviteMemberResponse,
   LoginRequest,
   LogoutRequest,
@@ -42,6 +45,8 @@ interface World {
   siteA: Site;
   /** A conversation on site A that rows may read and change but not delete. */
   conversationId: string;
+  /** A knowledge source (a Q&A) on site A that rows may read but not delete. */
+  sourceId: string;
   /** An account the public auth routes sign in to, so that callers' own sessions stay untouched. */
   bystander: SignedUpUser;
 }
@@ -119,6 +124,18 @@ const widgetHeaders = (w: Pick<World, 'siteA'>): Record<string, string> => ({
 /** The caller's bearer token (which the widget API ignores) and the widget's own headers. */
 const asWidget = (w: World, caller: Caller, test: Test): Test => as(w, caller, test).set(widgetHeaders(w));
 const conversationsOfA = (w: World): string => `/api/v1/sites/${w.siteA.id}/conversations`;
+const knowledgeOfA = (w: World, path: string): string => `/api/v1/sites/${w.siteA.id}/knowledge/${path}`;
+
+/** A knowledge source on site A that a row may delete. */
+async function freshSourceId(w: World): Promise<string> {
+  const body: CreateKnowledgeSourceRequest = { type: 'qa', question: 'Throwaway?', answer: 'Yes.' };
+  const response = await w.http
+    .post(knowledgeOfA(w, 'sources'))
+    .set(w.users.owner.auth)
+    .send(body)
+    .expect(201);
+  return (response.body as KnowledgeSource).id;
+}
 
 /** A new visitor opens a conversation on site A through the widget API and says hello. */
 async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Promise<string> {
@@ -296,6 +313,49 @@ const MATRIX: Record<string, Row> = {
       return asWidget(w, c, w.http.put('/api/v1/widget/contact')).send(body);
     },
   },
+  'GET /api/v1/sites/:siteId/knowledge/sources': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'sources'))),
+  },
+  'POST /api/v1/sites/:siteId/knowledge/sources': {
+    expected: inOrgA(403, 201, 201),
+    call: (w, c) => {
+      const body: CreateKnowledgeSourceRequest = { type: 'qa', question: `Asked by ${c}?`, answer: 'Yes.' };
+      return as(w, c, w.http.post(knowledgeOfA(w, 'sources'))).send(body);
+    },
+  },
+  'GET /api/v1/sites/:siteId/knowledge/sources/:sourceId': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, `sources/${w.sourceId}`))),
+  },
+  'DELETE /api/v1/sites/:siteId/knowledge/sources/:sourceId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => as(w, c, w.http.delete(knowledgeOfA(w, `sources/${await freshSourceId(w)}`))),
+  },
+  'POST /api/v1/sites/:siteId/knowledge/sources/:sourceId/recrawl': {
+    // A Q&A cannot be crawled: reaching the service at all shows the caller was let through.
+    expected: inOrgA(403, 409, 409),
+    call: (w, c) => as(w, c, w.http.post(knowledgeOfA(w, `sources/${w.sourceId}/recrawl`))),
+  },
+  'POST /api/v1/sites/:siteId/knowledge/uploads': {
+    expected: inOrgA(403, 201, 201),
+    call: (w, c) =>
+      as(w, c, w.http.post(knowledgeOfA(w, 'uploads'))).attach('file', Buffer.from(`Notes by ${c}`), {
+        filename: 'notes.txt',
+        contentType: 'text/plain',
+      }),
+  },
+  'POST /api/v1/sites/:siteId/knowledge/search': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => {
+      const body: KnowledgeSearchRequest = { query: 'opening hours' };
+      return as(w, c, w.http.post(knowledgeOfA(w, 'search'))).send(body);
+    },
+  },
+  'GET /api/v1/sites/:siteId/knowledge/unanswered': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'unanswered'))),
+  },
   'GET /api/v1/widget/privacy/export': {
     expected: everyone(200),
     call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/privacy/export')),
@@ -406,8 +466,10 @@ describe('authorization matrix', () => {
       passwords: { owner: PASSWORD, member: PASSWORD, admin: PASSWORD, ownerB: PASSWORD },
       siteA,
       conversationId,
+      sourceId: '',
       bystander,
     };
+    w.sourceId = await freshSourceId(w);
   });
   afterAll(() => t.close());
 
