@@ -34,6 +34,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   logStream?: { write(line: string): void };
   heartbeatMs?: number;
+  /** The `widget.js` the app serves (by default the built one under `dist/`). */
+  widgetJsPath?: string;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -79,6 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     logStream: options.logStream,
     heartbeatMs: options.heartbeatMs,
+    widgetJsPath: options.widgetJsPath,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

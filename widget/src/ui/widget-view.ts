@@ -188,9 +188,8 @@ export class WidgetView {
       guard((event: KeyboardEvent) => this.onKey(event)),
     );
 
-    const sheet = h('style', { text: STYLES });
     const wrapper = h('div', { class: 'w' }, this.launcher, this.panel);
-    options.root.append(sheet, wrapper);
+    options.root.append(adoptStyles(options.root), wrapper);
     options.store.subscribe(guard(() => this.render(wrapper)));
     this.render(wrapper);
   }
@@ -357,5 +356,20 @@ function noticeText(state: ChatState, texts: Texts): string {
       return texts.actionFailed;
     case null:
       return '';
+  }
+}
+
+/**
+ * A constructed stylesheet where the browser has them: host pages whose Content-Security-Policy
+ * forbids inline styles (no `'unsafe-inline'`) still get a styled widget. Elsewhere, a `<style>`.
+ */
+function adoptStyles(root: ShadowRoot): Node | string {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+    root.adoptedStyleSheets = [sheet];
+    return '';
+  } catch {
+    return h('style', { text: STYLES });
   }
 }
