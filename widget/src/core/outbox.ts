@@ -15,6 +15,9 @@ export class Outbox {
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
+  /** Flush requests so far, and the last one already answered by a failure (its retry is scheduled). */
+  private requests = 0;
+  private failedAt = 0;
 
   constructor(
     private readonly store: ChatStore,
@@ -39,7 +42,11 @@ export class Outbox {
    */
   flush(): Promise<void> {
     clearTimeout(this.timer);
-    this.chain = this.chain.then(() => this.run()).catch(() => undefined);
+    const request = ++this.requests;
+    // A request made before the last failure would only hit the same wall again at once.
+    this.chain = this.chain
+      .then(() => (request > this.failedAt ? this.run() : undefined))
+      .catch(() => undefined);
     return this.chain;
   }
 
@@ -74,6 +81,7 @@ export class Outbox {
       if (message.state === 'sending') this.store.setPending(message.id, 'queued');
     }
     this.reportOffline(true);
+    this.failedAt = this.requests;
     this.attempts += 1;
     const delay = retryAfterMs ?? Math.min(MAX_RETRY_MS, 1000 * 2 ** this.attempts);
     this.timer = setTimeout(() => void this.flush(), delay);

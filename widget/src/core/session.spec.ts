@@ -11,7 +11,7 @@ import {
   SITE_KEY,
 } from '../testing/fakes';
 import { ApiClient } from './api-client';
-import { POLL_INTERVAL_MS, ChatSession } from './session';
+import { ChatSession, POLL_INTERVAL_MS, SOCKET_WAIT_MS } from './session';
 import { createVisitorStorage } from './storage';
 import { ChatStore } from './store';
 
@@ -186,7 +186,10 @@ describe('realtime', () => {
     expect(FakeSocket.all).toHaveLength(1);
     expect(server.sent('GET', '/messages')).toEqual([]);
 
-    await chat.send('a new start');
+    const sending = chat.send('a new start');
+    await settle();
+    FakeSocket.latest().accept();
+    await sending;
     const newId = local.getItem(VISITOR_KEY);
     expect(newId).not.toBeNull();
     expect(newId).not.toBe('v1');
@@ -216,6 +219,7 @@ describe('offline queue', () => {
   it('queues messages typed offline with their ids and sends each once, in order, when the network returns', async () => {
     const { server, store, chat } = setup({ visitorId: 'v1' });
     await chat.start(false);
+    FakeSocket.latest().accept();
     server.offline = true;
     await chat.send('first');
     await chat.send('second');
@@ -242,21 +246,36 @@ describe('offline queue', () => {
   it('resends with the same id when a response was lost, and shows the message once', async () => {
     const { server, store, chat } = setup({ visitorId: 'v1' });
     await chat.start(false);
-    const socket = FakeSocket.latest();
-    socket.accept();
+    FakeSocket.latest().accept();
     server.loseResponses = 1;
 
+    // The server stores the message, but the answer to the POST never arrives.
     await chat.send('hello');
-    // The server stored it and announced it, but the answer to the POST never arrived.
-    const stored = server.messages[0];
-    if (!stored) throw new Error('the server stored nothing');
-    socket.push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: stored });
+    expect(store.state.pending.map((message) => message.state)).toEqual(['queued']);
     await jest.advanceTimersByTimeAsync(2000);
     await settle(20);
 
+    const stored = server.messages[0];
     const posts = server.sent('POST', '/messages').map((call) => (call.body as { id: string }).id);
-    expect(posts).toEqual([stored.clientMessageId, stored.clientMessageId]);
+    expect(posts).toEqual([stored?.clientMessageId, stored?.clientMessageId]);
     expect(server.messages).toHaveLength(1);
+    expect(bodies(store.state.messages)).toEqual(['visitor:hello']);
+    expect(store.state.pending).toEqual([]);
+  });
+
+  it('does not resend a message whose answer was lost once the socket has announced it', async () => {
+    const { server, store, chat } = setup({ visitorId: 'v1' });
+    await chat.start(false);
+    const socket = FakeSocket.latest();
+    socket.accept();
+    server.loseResponses = 1;
+    await chat.send('hello');
+    const stored = server.messages[0];
+    if (!stored) throw new Error('the server stored nothing');
+    socket.push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: stored });
+    await jest.advanceTimersByTimeAsync(30_000);
+
+    expect(server.sent('POST', '/messages')).toHaveLength(1);
     expect(bodies(store.state.messages)).toEqual(['visitor:hello']);
     expect(store.state.pending).toEqual([]);
   });
@@ -264,6 +283,7 @@ describe('offline queue', () => {
   it('retries after the Retry-After of a 429, not sooner', async () => {
     const { server, store, chat } = setup({ visitorId: 'v1' });
     await chat.start(false);
+    FakeSocket.latest().accept();
     server.refuseNextSend = { status: 429, code: 'RATE_LIMITED' };
     server.retryAfter = '5';
     await chat.send('slow down');
@@ -278,6 +298,7 @@ describe('offline queue', () => {
   it('marks a message the server refuses as failed, and sends it again with the same id on retry', async () => {
     const { server, store, chat } = setup({ visitorId: 'v1' });
     await chat.start(false);
+    FakeSocket.latest().accept();
     server.refuseNextSend = { status: 409, code: 'MESSAGE_ID_CONFLICT' };
     await chat.send('refused once');
     const [pending] = store.state.pending;
@@ -290,7 +311,12 @@ describe('offline queue', () => {
 
   it('opens the session first when the first message is sent', async () => {
     const { server, local, store, chat } = setup();
-    await chat.send('hi');
+    const sending = chat.send('hi');
+    await settle();
+    // The first message waits for the socket, so that the events it causes (the answer) arrive.
+    expect(server.sent('POST', '/messages')).toEqual([]);
+    FakeSocket.latest().accept();
+    await sending;
     expect(server.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
       'POST /session',
       'POST /messages',
@@ -309,5 +335,29 @@ describe('contact', () => {
       phase: 'requesting_contact',
       email: 'ada@example.test',
     });
+  });
+});
+
+describe('first message and reconnects', () => {
+  it('sends the first message after at most SOCKET_WAIT_MS when the socket neither opens nor fails', async () => {
+    const { server, chat } = setup();
+    const sending = chat.send('hi');
+    await jest.advanceTimersByTimeAsync(SOCKET_WAIT_MS - 1);
+    expect(server.sent('POST', '/messages')).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    await sending;
+    expect(server.sent('POST', '/messages')).toHaveLength(1);
+  });
+
+  it('refreshes the conversation after a reconnect, so a phase change missed while down still shows', async () => {
+    const { server, store, chat } = setup({ visitorId: 'v1' });
+    await chat.start(false);
+    FakeSocket.latest().accept();
+    FakeSocket.latest().drop();
+    server.conversation = { ...server.conversation, phase: 'requesting_contact' };
+    await jest.advanceTimersByTimeAsync(1000);
+    FakeSocket.latest().accept();
+    await settle();
+    expect(store.state.conversation?.phase).toBe('requesting_contact');
   });
 });

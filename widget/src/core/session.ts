@@ -22,6 +22,8 @@ export interface SessionOptions {
 /** While the socket is down, the conversation is polled this often. */
 export const POLL_INTERVAL_MS = 4000;
 const TYPING_SHOWN_MS = 6000;
+/** How long a first message waits for the socket, so that the events it causes are not missed. */
+export const SOCKET_WAIT_MS = 3000;
 
 /**
  * The headless widget: a visitor's session, its realtime socket with polling as the fallback, the
@@ -33,6 +35,10 @@ export class ChatSession {
   private starting: Promise<void> | null = null;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Resolves once the socket is up or known to be down (or after SOCKET_WAIT_MS). */
+  private socketSettled: Promise<void> = Promise.resolve();
+  private settleSocket: () => void = () => undefined;
+  private connections = 0;
 
   constructor(private readonly options: SessionOptions) {
     const { store, storage } = options;
@@ -42,7 +48,10 @@ export class ChatSession {
       {
         onReady: () => this.onSocketReady(),
         onFrame: (frame) => this.onFrame(frame),
-        onDown: () => this.startPolling(),
+        onDown: () => {
+          this.settleSocket();
+          this.startPolling();
+        },
         onErased: () => this.forget(),
       },
       options.createSocket,
@@ -51,6 +60,7 @@ export class ChatSession {
       store,
       async (message) => {
         await this.start(true);
+        await this.socketSettled;
         return options.api.send(this.visitorId(), { id: message.id, body: message.body });
       },
       (offline) => this.setOffline(offline),
@@ -129,7 +139,20 @@ export class ChatSession {
     }
     store.update({ conversation: session.conversation, config: session.config, active: true, problem: null });
     store.addMessages(session.messages);
+    this.connections = 0;
+    this.socketSettled = new Promise((resolve) => {
+      this.settleSocket = resolve;
+      setTimeout(resolve, SOCKET_WAIT_MS);
+    });
     this.realtime.start();
+  }
+
+  /** After a reconnect: the conversation may have changed (phase, email) while no event could arrive. */
+  private async refresh(): Promise<void> {
+    const { api, store } = this.options;
+    const session = await api.session(this.visitorId(), this.options.entryUrl, this.options.locale);
+    store.update({ conversation: session.conversation, config: session.config });
+    store.addMessages(session.messages);
   }
 
   private visitorId(): string {
@@ -137,8 +160,10 @@ export class ChatSession {
   }
 
   private onSocketReady(): void {
+    this.settleSocket();
     this.stopPolling();
     this.setOffline(false);
+    if (this.connections++ > 0) void this.refresh().catch(() => undefined);
     const conversation = this.options.store.state.conversation;
     if (conversation) {
       this.realtime.send({
