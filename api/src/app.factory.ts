@@ -18,6 +18,7 @@ import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
+import type { RetentionSchedule } from './retention/retention.scheduler';
 import { serveStaticFiles } from './static/static-routes';
 import { defaultWidgetDir } from './static/widget-bundle';
 
@@ -35,6 +36,8 @@ export interface CreateAppOptions {
   logStream?: { write(line: string): void };
   /** The built `widget.js` served at `/widget.js`; tests pass their own. */
   widgetJsPath?: string;
+  /** Background retention runs; off unless given (`main.ts` gives one). */
+  retentionSchedule?: RetentionSchedule;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -50,6 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       database: options.database,
       rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
       realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
+      retentionSchedule: options.retentionSchedule ?? null,
     }),
     adapter,
     { logger: nestLogger(config.logLevel), bodyParser: true },

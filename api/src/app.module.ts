@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { AssistantModule } from './assistant/assistant.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
@@ -12,11 +13,14 @@ import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RealtimeModule, type RealtimeOptions } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
+import { RetentionModule } from './retention/retention.module';
+import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
 import { WidgetModule } from './widget/widget.module';
 
@@ -25,11 +29,18 @@ export interface AppModuleOptions {
   database: OpenDatabase;
   rateLimits: RateLimitSettings;
   realtime: RealtimeOptions;
+  retentionSchedule: RetentionSchedule | null;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, database, rateLimits, realtime }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    database,
+    rateLimits,
+    realtime,
+    retentionSchedule,
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -37,6 +48,7 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         RateLimitModule.forRoot(rateLimits),
         AccessModule,
+        AuditModule,
         AuthModule,
         OrganizationsModule,
         SitesModule,
@@ -44,6 +56,8 @@ export class AppModule {
         ConversationsModule,
         AssistantModule,
         WidgetModule,
+        PrivacyModule,
+        RetentionModule.forRoot(retentionSchedule),
         RealtimeModule.forRoot(realtime),
       ],
       controllers: [HealthController],

@@ -7,6 +7,7 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadOrCreateJwtSecret } from './config/jwt-secret';
 import { openDatabase } from './database/data-source';
+import { DataDirBusyError } from './database/embedded-lock';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -15,7 +16,12 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database).catch(
     config.database.kind === 'embedded' ? dataDirProblem : rethrow,
   );
-  const app = await createApp({ config: { ...config, jwtSecret }, database });
+  const app = await createApp({
+    config: { ...config, jwtSecret },
+    database,
+    // Soon after boot, then hourly: deletions happen within an hour of falling due.
+    retentionSchedule: { firstRunAfterMs: 60_000, everyMs: 60 * 60_000 },
+  });
   if (config.redisUrl) {
     new Logger('Cloop').warn(
       'Events go through REDIS_URL, but rate-limit counters are still per process: limits multiply with replicas',
@@ -56,6 +62,8 @@ function rethrow(error: unknown): never {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\nSee .env.example for every setting.\n`);
+  } else if (error instanceof DataDirBusyError) {
+    process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(
       `Cloop failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

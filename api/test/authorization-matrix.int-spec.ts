@@ -4,12 +4,14 @@ import type {
   AuthResponse,
   ChangePasswordRequest,
   CreateSiteRequest,
+  DeleteAccountRequest,
   ErrorResponse,
   InviteMemberRequest,
   InviteMemberResponse,
   LoginRequest,
   LogoutRequest,
   Page,
+  PrivacySubjectRequest,
   RefreshRequest,
   SendMessageRequest,
   SignupRequest,
@@ -98,7 +100,15 @@ async function freshMemberOfA(w: World): Promise<SignedUpUser> {
 const freshSiteA = (w: World): Promise<Site> => createSite(w.http, w.users.owner, { name: 'Throwaway site' });
 
 const SITE_A_ORIGIN = 'https://shop-a.example';
-const WIDGET_PATHS = ['config', 'session', 'messages', 'contact'] as const;
+const WIDGET_PATHS = ['config', 'session', 'messages', 'contact', 'privacy', 'privacy/export'] as const;
+const PREFLIGHT_METHOD: Record<(typeof WIDGET_PATHS)[number], string> = {
+  config: 'GET',
+  session: 'POST',
+  messages: 'POST',
+  contact: 'PUT',
+  privacy: 'DELETE',
+  'privacy/export': 'GET',
+};
 
 /** What the widget on site A's page sends: the site key, the page's origin and, here, a new visitor. */
 const widgetHeaders = (w: Pick<World, 'siteA'>): Record<string, string> => ({
@@ -286,6 +296,50 @@ const MATRIX: Record<string, Row> = {
       return asWidget(w, c, w.http.put('/api/v1/widget/contact')).send(body);
     },
   },
+  'GET /api/v1/widget/privacy/export': {
+    expected: everyone(200),
+    call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/privacy/export')),
+  },
+  'DELETE /api/v1/widget/privacy': {
+    expected: everyone(200),
+    call: (w, c) => asWidget(w, c, w.http.delete('/api/v1/widget/privacy')),
+  },
+  'POST /api/v1/sites/:siteId/privacy/exports': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => {
+      const body: PrivacySubjectRequest = { visitorId: randomUUID() };
+      return as(w, c, w.http.post(`/api/v1/sites/${w.siteA.id}/privacy/exports`)).send(body);
+    },
+  },
+  'POST /api/v1/sites/:siteId/privacy/erasures': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => {
+      const body: PrivacySubjectRequest = { email: uniqueEmail('subject') };
+      return as(w, c, w.http.post(`/api/v1/sites/${w.siteA.id}/privacy/erasures`)).send(body);
+    },
+  },
+  'GET /api/v1/sites/:siteId/privacy/requests': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/requests`)),
+  },
+  'GET /api/v1/organizations/:orgId/audit-events': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/audit-events`)),
+  },
+  'GET /api/v1/auth/me/export': {
+    expected: signedIn(200),
+    call: (w, c) => as(w, c, w.http.get('/api/v1/auth/me/export')),
+  },
+  // The route acts on the caller's own account only; signed-in callers delete a throwaway account.
+  'DELETE /api/v1/auth/me': {
+    expected: signedIn(200),
+    call: async (w, c) => {
+      const body: DeleteAccountRequest = { password: PASSWORD };
+      if (c === 'anonymous') return w.http.delete('/api/v1/auth/me').send(body);
+      const throwaway = await signUp(w.http, { name: 'Leaving soon' });
+      return w.http.delete('/api/v1/auth/me').set(throwaway.auth).send(body);
+    },
+  },
   ...Object.fromEntries(
     WIDGET_PATHS.map((path): [string, Row] => [
       `OPTIONS /api/v1/widget/${path}`,
@@ -294,7 +348,7 @@ const MATRIX: Record<string, Row> = {
         call: (w, c) =>
           as(w, c, w.http.options(`/api/v1/widget/${path}`)).set({
             Origin: SITE_A_ORIGIN,
-            'Access-Control-Request-Method': path === 'contact' ? 'PUT' : 'POST',
+            'Access-Control-Request-Method': PREFLIGHT_METHOD[path],
             'Access-Control-Request-Headers': 'content-type, x-cloop-site-key, x-cloop-visitor',
           }),
       },

@@ -260,7 +260,9 @@ describe('HTTP platform', () => {
       }
       expect(wrong).toEqual([]);
       expect(visitorRoutes.sort()).toEqual([
+        'DELETE /api/v1/widget/privacy',
         'GET /api/v1/widget/messages',
+        'GET /api/v1/widget/privacy/export',
         'POST /api/v1/widget/messages',
         'POST /api/v1/widget/session',
         'PUT /api/v1/widget/contact',

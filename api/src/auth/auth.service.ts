@@ -8,6 +8,7 @@ import type {
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly loginThrottle: LoginThrottle,
     private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates the user, their own organization (they own it) and joins every organization that invited them. */
@@ -75,6 +77,13 @@ export class AuthService {
     const valid = user
       ? await verifyPassword(user.passwordHash, request.password)
       : await verifyAgainstDecoy(request.password);
+    if (user && !valid) {
+      this.audit.recordForUserDetached(user.id, {
+        actor: { kind: 'anonymous' },
+        action: 'auth.login_failed',
+        target: { type: 'user', id: user.id },
+      });
+    }
     // One message for both cases: the response must not tell whether the account exists.
     if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     await this.loginThrottle.succeeded(email, ip);
@@ -96,13 +105,7 @@ export class AuthService {
     request: ChangePasswordRequest,
     ip: string,
   ): Promise<AuthResponse> {
-    const user = await this.requireUser(principal.userId);
-    // A stolen access token must not become an unthrottled password oracle.
-    await this.loginThrottle.attempt(user.email, ip);
-    if (!(await verifyPassword(user.passwordHash, request.currentPassword))) {
-      throw new DomainError('WRONG_PASSWORD', 'The current password is not correct');
-    }
-    await this.loginThrottle.succeeded(user.email, ip);
+    const user = await this.confirmPassword(principal, request.currentPassword, ip);
     assertAcceptablePassword(request.newPassword, user.email);
     const passwordHash = await hashPassword(request.newPassword);
     const tokens = await this.transactions.run(async (tx) => {
@@ -111,6 +114,18 @@ export class AuthService {
       return this.sessions.start(tx, user.id);
     });
     return mapAuthResponse(tokens, user);
+  }
+
+  /** Re-checks the password before a sensitive change, throttled like sign-in. */
+  async confirmPassword(principal: Principal, password: string, ip: string): Promise<UserEntity> {
+    const user = await this.requireUser(principal.userId);
+    // A stolen access token must not become an unthrottled password oracle.
+    await this.loginThrottle.attempt(user.email, ip);
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      throw new DomainError('WRONG_PASSWORD', 'The current password is not correct');
+    }
+    await this.loginThrottle.succeeded(user.email, ip);
+    return user;
   }
 
   async me(principal: Principal): Promise<MeResponse> {

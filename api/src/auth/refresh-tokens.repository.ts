@@ -39,10 +39,10 @@ export class RefreshTokensRepository {
   async findByHash(
     tx: Tx,
     tokenHash: Buffer,
-  ): Promise<Pick<RefreshTokenEntity, 'familyId' | 'usedAt'> | null> {
+  ): Promise<Pick<RefreshTokenEntity, 'familyId' | 'usedAt' | 'userId'> | null> {
     return tx
       .getRepository(RefreshTokenEntity)
-      .findOne({ select: { familyId: true, usedAt: true }, where: { tokenHash } });
+      .findOne({ select: { familyId: true, usedAt: true, userId: true }, where: { tokenHash } });
   }
 
   async revokeFamily(tx: Tx, familyId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 
+import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import type { Tx } from '../database/transactions';
 import { TransactionRunner } from '../database/transactions';
@@ -26,6 +27,7 @@ export class SessionsService {
     private readonly tokens: TokenService,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   start(tx: Tx, userId: string): Promise<TokenPair> {
@@ -38,7 +40,15 @@ export class SessionsService {
       const claimed = await this.refreshTokens.claim(tx, tokenHash);
       if (claimed) return this.issue(tx, claimed.userId, claimed.familyId);
       const known = await this.refreshTokens.findByHash(tx, tokenHash);
-      if (known?.usedAt) await this.refreshTokens.revokeFamily(tx, known.familyId);
+      if (known?.usedAt) {
+        await this.refreshTokens.revokeFamily(tx, known.familyId);
+        await this.audit.recordForUser(tx, known.userId, {
+          actor: { kind: 'anonymous' },
+          action: 'auth.refresh_reused',
+          target: { type: 'user', id: known.userId },
+          details: { session: known.familyId },
+        });
+      }
       return null;
     });
     // Thrown after the commit: a reused token must revoke its family even though the call fails.

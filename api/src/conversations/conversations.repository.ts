@@ -109,10 +109,8 @@ export class ConversationsRepository {
   }
 
   /** `true` if a conversation of this site was deleted (its messages go with it). */
-  async delete(siteId: string, conversationId: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(ConversationEntity)
-      .delete({ id: conversationId, siteId });
+  async delete(tx: Tx, siteId: string, conversationId: string): Promise<boolean> {
+    const result = await tx.getRepository(ConversationEntity).delete({ id: conversationId, siteId });
     return (result.affected ?? 0) > 0;
   }
 

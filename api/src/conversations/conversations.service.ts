@@ -1,10 +1,12 @@
-import type { Citation, Message, MessageAuthor, RealtimeEvent } from '@cloop/contracts';
+import type { Citation, Message, MessageAuthor } from '@cloop/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 
+import type { Principal, SiteScope } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
-import { EventBus } from '../realtime/event-bus';
+import { type BusEvent, EventBus } from '../realtime/event-bus';
 import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';
 import { mapConversation, mapMessage } from './conversation.mapper';
@@ -39,6 +41,7 @@ export class ConversationsService {
     private readonly messages: MessagesRepository,
     private readonly transactions: TransactionRunner,
     private readonly bus: EventBus,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -125,12 +128,33 @@ export class ConversationsService {
     return after;
   }
 
-  async delete(siteId: string, conversationId: string): Promise<void> {
-    const { visitorId } = await this.require(siteId, conversationId);
-    if (!(await this.conversations.delete(siteId, conversationId))) {
-      throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
-    }
+  /** The team deletes one conversation with its messages; the audit trail keeps that it happened. */
+  async delete(scope: SiteScope, actor: Principal, conversationId: string): Promise<void> {
+    const { siteId } = scope;
+    const { visitorId, messageCount } = await this.require(siteId, conversationId);
+    await this.transactions.run(async (tx) => {
+      if (!(await this.conversations.delete(tx, siteId, conversationId))) {
+        throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+      }
+      await this.audit.record(tx, {
+        organizationId: scope.organizationId,
+        actor: { kind: 'user', userId: actor.userId },
+        action: 'conversation.deleted',
+        target: { type: 'conversation', id: conversationId },
+        details: { siteId, messages: messageCount },
+      });
+    });
     await this.announce({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
+  }
+
+  /** After an erasure: live inboxes drop the conversation. */
+  announceDeleted(siteId: string, conversationId: string, visitorId: string): Promise<void> {
+    return this.announce({ type: 'conversation.deleted', siteId, conversationId }, visitorId);
+  }
+
+  /** After an erasure: the visitor's open widgets forget their visitor id and start fresh. */
+  announceErased(siteId: string, visitorId: string): Promise<void> {
+    return this.announce({ type: 'visitor.erased', siteId }, visitorId);
   }
 
   /** A new conversation shows up in live inboxes before its first message. */
@@ -208,7 +232,7 @@ export class ConversationsService {
    * Publishes after the commit, best effort: the change is stored and acknowledged whatever the bus
    * does, and clients that missed the event catch up by `seq`.
    */
-  private async announce(event: RealtimeEvent, visitorId: string): Promise<void> {
+  private async announce(event: BusEvent, visitorId: string): Promise<void> {
     try {
       await this.bus.publish(event, visitorId);
     } catch (error) {

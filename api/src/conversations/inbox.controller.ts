@@ -86,8 +86,12 @@ export class InboxController {
   @ApiOperation({ summary: 'Delete the conversation and its messages (e.g. one holding sensitive data)' })
   @ApiNoContentResponse()
   @notFound
-  async delete(@CurrentSite() scope: SiteScope, @Param('conversationId', uuidParam) conversationId: string) {
-    await this.inbox.delete(scope, conversationId);
+  async delete(
+    @CurrentSite() scope: SiteScope,
+    @CurrentUser() actor: Principal,
+    @Param('conversationId', uuidParam) conversationId: string,
+  ) {
+    await this.inbox.delete(scope, actor, conversationId);
   }
 
   @Post(':conversationId/messages')

@@ -73,7 +73,7 @@ export class InboxService {
     return mapConversation(await this.conversations.update(scope.siteId, conversationId, request));
   }
 
-  delete(scope: SiteScope, conversationId: string): Promise<void> {
-    return this.conversations.delete(scope.siteId, conversationId);
+  delete(scope: SiteScope, actor: Principal, conversationId: string): Promise<void> {
+    return this.conversations.delete(scope, actor, conversationId);
   }
 }

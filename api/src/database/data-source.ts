@@ -4,6 +4,7 @@ import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'im
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import type { DatabaseConfig } from '../config/app-config';
+import { lockDataDir } from './embedded-lock';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -33,7 +34,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     return { dataSource, close: () => dataSource.destroy() };
   }
 
-  const pglite = await startPglite(config.dataDir);
+  const onDisk = config.dataDir !== EMBEDDED_IN_MEMORY;
+  if (onDisk) await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const unlock = onDisk ? await lockDataDir(config.dataDir) : () => Promise.resolve();
+  const pglite = await startPglite(config.dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   // PGlite's adapter is ESM-only; a native dynamic import keeps this CommonJS build able to load it.
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const options: DataSourceOptions = {
@@ -53,13 +60,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
     close: async () => {
       await dataSource.destroy();
       await pglite.close();
+      await unlock();
     },
   };
 }
 
 async function startPglite(dataDir: string): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir !== EMBEDDED_IN_MEMORY) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   return PGlite.create(dataDir);
 }
 

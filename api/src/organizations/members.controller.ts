@@ -127,8 +127,9 @@ export class MembersController {
   @ApiNoContentResponse()
   async revokeInvitation(
     @CurrentOrganization() scope: OrganizationScope,
+    @CurrentUser() caller: Principal,
     @Param('invitationId', uuidParam) invitationId: string,
   ): Promise<void> {
-    await this.members.revokeInvitation(scope, invitationId);
+    await this.members.revokeInvitation(scope, caller, invitationId);
   }
 }

@@ -10,6 +10,7 @@ import type {
 import { Injectable } from '@nestjs/common';
 
 import type { OrganizationScope, Principal } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
@@ -30,6 +31,7 @@ export class MembersService {
     private readonly invitations: InvitationsRepository,
     private readonly users: UsersRepository,
     private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   async list(scope: OrganizationScope, query: PageQuery): Promise<Page<Member>> {
@@ -63,12 +65,26 @@ export class MembersService {
           invitedBy: inviter.userId,
           expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
         });
+        await this.audit.record(tx, {
+          organizationId,
+          actor: { kind: 'user', userId: inviter.userId },
+          action: 'member.invited',
+          target: { type: 'invitation', id: invitation.id },
+          details: { role: request.role },
+        });
         return { status: 'invited', invitation: mapInvitation(invitation) };
       }
       if (await this.memberships.find(organizationId, user.id, tx)) {
         throw new DomainError('ALREADY_MEMBER', 'This person is already a member');
       }
       await this.memberships.insert(tx, [{ organizationId, userId: user.id, role: request.role }]);
+      await this.audit.record(tx, {
+        organizationId,
+        actor: { kind: 'user', userId: inviter.userId },
+        action: 'member.added',
+        target: { type: 'user', id: user.id },
+        details: { role: request.role },
+      });
       return { status: 'joined', member: mapMember(await this.requireMember(tx, organizationId, user.id)) };
     });
   }
@@ -79,6 +95,13 @@ export class MembersService {
       const member = await this.requireMember(tx, scope.organizationId, userId);
       if (member.role === 'owner' && role !== 'owner') assertAnotherOwner(owners);
       await this.memberships.updateRole(tx, scope.organizationId, userId, role);
+      await this.audit.record(tx, {
+        organizationId: scope.organizationId,
+        actor: { kind: 'user', userId: caller.userId },
+        action: 'member.role_changed',
+        target: { type: 'user', id: userId },
+        details: { from: member.role, to: role },
+      });
       return mapMember({ ...member, role });
     });
   }
@@ -94,14 +117,28 @@ export class MembersService {
       const member = await this.requireMember(tx, scope.organizationId, userId);
       if (member.role === 'owner') assertAnotherOwner(owners);
       await this.memberships.delete(tx, scope.organizationId, userId);
+      await this.audit.record(tx, {
+        organizationId: scope.organizationId,
+        actor: { kind: 'user', userId: caller.userId },
+        action: 'member.removed',
+        target: { type: 'user', id: userId },
+        details: { role: member.role, left: leaving },
+      });
     });
   }
 
-  async revokeInvitation(scope: OrganizationScope, invitationId: string): Promise<void> {
-    const deleted = await this.transactions.run((tx) =>
-      this.invitations.delete(tx, scope.organizationId, invitationId),
-    );
-    if (!deleted) throw new DomainError('INVITATION_NOT_FOUND', 'Invitation not found');
+  async revokeInvitation(scope: OrganizationScope, caller: Principal, invitationId: string): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      if (!(await this.invitations.delete(tx, scope.organizationId, invitationId))) {
+        throw new DomainError('INVITATION_NOT_FOUND', 'Invitation not found');
+      }
+      await this.audit.record(tx, {
+        organizationId: scope.organizationId,
+        actor: { kind: 'user', userId: caller.userId },
+        action: 'invitation.revoked',
+        target: { type: 'invitation', id: invitationId },
+      });
+    });
   }
 
   /**

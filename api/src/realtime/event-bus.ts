@@ -1,9 +1,12 @@
-import type { RealtimeEvent } from '@cloop/contracts';
+import type { RealtimeEvent, ServerFrame } from '@cloop/contracts';
 import { Logger } from '@nestjs/common';
+
+/** What travels between processes: the events, and the notice that a visitor's data was erased. */
+export type BusEvent = RealtimeEvent | Extract<ServerFrame, { type: 'visitor.erased' }>;
 
 /** An event and the visitor it concerns (every event is about one visitor's conversation). */
 export interface BusMessage {
-  event: RealtimeEvent;
+  event: BusEvent;
   /** The visitor's record id, so a visitor's socket gets only its own conversation. */
   visitorId: string;
 }
@@ -18,7 +21,7 @@ export abstract class EventBus {
   protected readonly logger = new Logger('EventBus');
   private readonly listeners = new Set<BusListener>();
 
-  abstract publish(event: RealtimeEvent, visitorId: string): Promise<void>;
+  abstract publish(event: BusEvent, visitorId: string): Promise<void>;
 
   /** Releases connections; the in-process bus has none. */
   close(): Promise<void> {
@@ -46,7 +49,7 @@ export abstract class EventBus {
 }
 
 export class InProcessEventBus extends EventBus {
-  publish(event: RealtimeEvent, visitorId: string): Promise<void> {
+  publish(event: BusEvent, visitorId: string): Promise<void> {
     this.deliver({ event, visitorId });
     return Promise.resolve();
   }

@@ -1,13 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import {
-  type ClientFrame,
-  REALTIME_CLOSE_CODES,
-  REALTIME_PATH,
-  type RealtimeEvent,
-  type ServerFrame,
-} from '@cloop/contracts';
+import { type ClientFrame, REALTIME_CLOSE_CODES, REALTIME_PATH, type ServerFrame } from '@cloop/contracts';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -32,7 +26,7 @@ import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
-import { type BusMessage, EventBus } from './event-bus';
+import { type BusEvent, type BusMessage, EventBus } from './event-bus';
 import { parseClientFrame } from './frames';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -286,7 +280,11 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   private route({ event, visitorId }: BusMessage): void {
     for (const client of this.clients) {
       const frame = client.identity ? visibleTo(client.identity, event, visitorId) : null;
-      if (frame) this.send(client, frame);
+      if (!frame) continue;
+      this.send(client, frame);
+      // The visitor no longer exists: the socket must not go on under the erased id.
+      if (frame.type === 'visitor.erased')
+        client.socket.close(REALTIME_CLOSE_CODES.erased, 'visitor data erased');
     }
   }
 
@@ -370,7 +368,12 @@ function clientIp(request: IncomingMessage, hops: number): string {
 }
 
 /** What of an event a client may receive: console users their sites', visitors their own, trimmed. */
-function visibleTo(identity: Identity, event: RealtimeEvent, visitorId: string): ServerFrame | null {
+function visibleTo(identity: Identity, event: BusEvent, visitorId: string): ServerFrame | null {
+  if (event.type === 'visitor.erased') {
+    return identity.kind === 'visitor' && identity.siteId === event.siteId && identity.visitorId === visitorId
+      ? event
+      : null;
+  }
   if (identity.kind === 'user') return identity.sites.has(event.siteId) ? event : null;
   if (event.siteId !== identity.siteId || visitorId !== identity.visitorId) return null;
   if (event.type === 'typing' && event.author === 'visitor') return null;

@@ -1,7 +1,6 @@
-import type { RealtimeEvent } from '@cloop/contracts';
 import Redis from 'ioredis';
 
-import { type BusMessage, EventBus } from './event-bus';
+import { type BusEvent, type BusMessage, EventBus } from './event-bus';
 
 const CHANNEL = 'cloop:events';
 
@@ -28,7 +27,7 @@ export class RedisEventBus extends EventBus {
     return bus;
   }
 
-  async publish(event: RealtimeEvent, visitorId: string): Promise<void> {
+  async publish(event: BusEvent, visitorId: string): Promise<void> {
     const message: BusMessage = { event, visitorId };
     await this.publisher.publish(CHANNEL, JSON.stringify(message));
   }

@@ -61,8 +61,12 @@ export class SitesController {
   @ApiOperation({ summary: 'Change settings; only the fields sent change, widget settings merge' })
   @ApiOkResponse({ type: SiteDto })
   @invalid
-  update(@CurrentSite() scope: SiteScope, @Body() body: UpdateSiteDto): Promise<Site> {
-    return this.sites.update(scope, body);
+  update(
+    @CurrentSite() scope: SiteScope,
+    @CurrentUser() principal: Principal,
+    @Body() body: UpdateSiteDto,
+  ): Promise<Site> {
+    return this.sites.update(scope, principal, body);
   }
 
   @Delete(':siteId')
@@ -70,8 +74,8 @@ export class SitesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete the site and everything recorded for it' })
   @ApiNoContentResponse()
-  async delete(@CurrentSite() scope: SiteScope): Promise<void> {
-    await this.sites.delete(scope);
+  async delete(@CurrentSite() scope: SiteScope, @CurrentUser() principal: Principal): Promise<void> {
+    await this.sites.delete(scope, principal);
   }
 
   @Post(':siteId/rotate-key')
@@ -79,7 +83,7 @@ export class SitesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the public key; the old one stops working at once' })
   @ApiOkResponse({ type: SiteDto })
-  rotateKey(@CurrentSite() scope: SiteScope): Promise<Site> {
-    return this.sites.rotateKey(scope);
+  rotateKey(@CurrentSite() scope: SiteScope, @CurrentUser() principal: Principal): Promise<Site> {
+    return this.sites.rotateKey(scope, principal);
   }
 }

@@ -19,8 +19,8 @@ export type SiteChanges = Partial<
 export class SitesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(site: NewSite): Promise<SiteEntity> {
-    const result = await this.dataSource.getRepository(SiteEntity).insert(site);
+  async insert(tx: Tx, site: NewSite): Promise<SiteEntity> {
+    const result = await tx.getRepository(SiteEntity).insert(site);
     return { ...site, ...(result.generatedMaps[0] as Pick<SiteEntity, 'id' | 'createdAt' | 'updatedAt'>) };
   }
 
@@ -60,11 +60,12 @@ export class SitesRepository {
     await tx.getRepository(SiteEntity).update({ id: siteId }, changes);
   }
 
-  async setPublicKey(siteId: string, publicKey: string): Promise<void> {
-    await this.dataSource.getRepository(SiteEntity).update({ id: siteId }, { publicKey });
+  async setPublicKey(tx: Tx, siteId: string, publicKey: string): Promise<void> {
+    await tx.getRepository(SiteEntity).update({ id: siteId }, { publicKey });
   }
 
-  async delete(siteId: string): Promise<void> {
-    await this.dataSource.getRepository(SiteEntity).delete({ id: siteId });
+  /** Everything recorded for the site goes with it (foreign keys cascade). */
+  async delete(tx: Tx, siteId: string): Promise<void> {
+    await tx.getRepository(SiteEntity).delete({ id: siteId });
   }
 }

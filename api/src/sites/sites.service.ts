@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  type AuditAction,
   type CreateSiteRequest,
   type ListSitesQuery,
   DEFAULT_RETENTION_DAYS,
@@ -13,6 +14,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { AccessService } from '../access/access.service';
+import { type AuditEntry, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transactions';
@@ -35,6 +37,7 @@ export class SitesService {
     private readonly sites: SitesRepository,
     private readonly access: AccessService,
     private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   async list(principal: Principal, query: ListSitesQuery): Promise<Page<Site>> {
@@ -50,16 +53,24 @@ export class SitesService {
 
   async create(principal: Principal, request: CreateSiteRequest): Promise<Site> {
     await this.access.requireOrganizationRole(principal.userId, request.organizationId, 'admin');
-    const site = await this.sites.insert({
-      organizationId: request.organizationId,
-      name: request.name.trim(),
-      publicKey: newPublicKey(),
-      allowedOrigins: normalizeOrigins(request.allowedOrigins ?? []),
-      widget: { ...DEFAULT_WIDGET_SETTINGS, ...request.widget },
-      leadCapture: request.leadCapture ?? false,
-      retentionDays: request.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    return this.transactions.run(async (tx) => {
+      const site = await this.sites.insert(tx, {
+        organizationId: request.organizationId,
+        name: request.name.trim(),
+        publicKey: newPublicKey(),
+        allowedOrigins: normalizeOrigins(request.allowedOrigins ?? []),
+        widget: { ...DEFAULT_WIDGET_SETTINGS, ...request.widget },
+        leadCapture: request.leadCapture ?? false,
+        retentionDays: request.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      });
+      await this.audit.record(tx, {
+        organizationId: site.organizationId,
+        actor: { kind: 'user', userId: principal.userId },
+        action: 'site.created',
+        target: { type: 'site', id: site.id },
+      });
+      return mapSite(site);
     });
-    return mapSite(site);
   }
 
   async get(scope: SiteScope): Promise<Site> {
@@ -69,7 +80,7 @@ export class SitesService {
   }
 
   /** Changes only the fields named; widget settings merge into the current ones. */
-  async update(scope: SiteScope, request: UpdateSiteRequest): Promise<Site> {
+  async update(scope: SiteScope, principal: Principal, request: UpdateSiteRequest): Promise<Site> {
     return this.transactions.run(async (tx) => {
       const site = await this.sites.findForUpdate(tx, scope.siteId);
       if (!site) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
@@ -80,7 +91,16 @@ export class SitesService {
       if (request.widget !== undefined) changes.widget = { ...site.widget, ...request.widget };
       if (request.leadCapture !== undefined) changes.leadCapture = request.leadCapture;
       if (request.retentionDays !== undefined) changes.retentionDays = request.retentionDays;
-      if (Object.keys(changes).length > 0) await this.sites.update(tx, scope.siteId, changes);
+      if (Object.keys(changes).length > 0) {
+        await this.sites.update(tx, scope.siteId, changes);
+        await this.audit.record(tx, {
+          organizationId: scope.organizationId,
+          actor: { kind: 'user', userId: principal.userId },
+          action: 'site.updated',
+          target: { type: 'site', id: scope.siteId },
+          details: { fields: Object.keys(changes).sort() },
+        });
+      }
       const updated = await this.sites.findById(scope.siteId, tx);
       if (!updated) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
       return mapSite(updated);
@@ -88,13 +108,29 @@ export class SitesService {
   }
 
   /** The old key stops working at once: embeds must be updated with the new snippet. */
-  async rotateKey(scope: SiteScope): Promise<Site> {
-    await this.sites.setPublicKey(scope.siteId, newPublicKey());
+  async rotateKey(scope: SiteScope, principal: Principal): Promise<Site> {
+    await this.transactions.run(async (tx) => {
+      await this.sites.setPublicKey(tx, scope.siteId, newPublicKey());
+      await this.audit.record(tx, this.siteEvent(scope, principal, 'site.key_rotated'));
+    });
     return this.get(scope);
   }
 
-  async delete(scope: SiteScope): Promise<void> {
-    await this.sites.delete(scope.siteId);
+  /** Removes the site and everything recorded for it; the audit trail keeps that it happened. */
+  async delete(scope: SiteScope, principal: Principal): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await this.sites.delete(tx, scope.siteId);
+      await this.audit.record(tx, this.siteEvent(scope, principal, 'site.deleted'));
+    });
+  }
+
+  private siteEvent(scope: SiteScope, principal: Principal, action: AuditAction): AuditEntry {
+    return {
+      organizationId: scope.organizationId,
+      actor: { kind: 'user', userId: principal.userId },
+      action,
+      target: { type: 'site', id: scope.siteId },
+    };
   }
 }
 

@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/data-source';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -36,6 +37,7 @@ export interface TestAppOptions {
   heartbeatMs?: number;
   /** The `widget.js` the app serves (by default the built one under `dist/`). */
   widgetJsPath?: string;
+  retentionSchedule?: RetentionSchedule;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -82,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logStream: options.logStream,
     heartbeatMs: options.heartbeatMs,
     widgetJsPath: options.widgetJsPath,
+    retentionSchedule: options.retentionSchedule,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

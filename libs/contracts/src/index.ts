@@ -1,4 +1,5 @@
 export * from './api-paths';
+export * from './audit';
 export * from './auth';
 export * from './conversations';
 export * from './errors';

@@ -61,3 +61,8 @@ export interface PrivacyRequest {
   /** Rows exported or deleted per table. */
   counts: Record<string, number>;
 }
+
+/** Deleting one's own console account needs the password again. */
+export interface DeleteAccountRequest {
+  password: string;
+}

@@ -1,0 +1,175 @@
+/**
+ * The one registry of personal data: every table that holds data about a person, and how the rows
+ * of one subject are found in it. Export and erasure are driven from here, and a test compares it
+ * with the database catalogue, so a new table with a visitor, email or user column cannot be
+ * forgotten.
+ *
+ * Two kinds of subject:
+ * - `visitor`: the visitor records of one site, found by visitor UUID or by the email left in a
+ *   conversation. Selectors take `$1` = site id, `$2` = the visitor record ids (uuid[]).
+ * - `user`: a console account. Selectors take `$1` = user id.
+ */
+export type RegistrySubject = 'visitor' | 'user';
+
+export type Erasure =
+  | { kind: 'delete' }
+  /** The row belongs to someone else (a visitor's transcript, an organization's ledger): drop the link. */
+  | { kind: 'unlink'; column: string }
+  | { kind: 'retain'; reason: string };
+
+export interface PersonalDataEntry {
+  table: string;
+  subject: RegistrySubject;
+  /** The columns that identify or describe the person, as the catalogue names them. */
+  columns: string[];
+  /** SQL condition selecting the subject's rows. */
+  where: string;
+  /** What the export shows; `null` when these rows are not the subject's data to receive. */
+  exported: string[] | null;
+  /** Export order, also the keyset of its batches: unique, and part of `exported`. */
+  orderBy: string[];
+  erasure: Erasure;
+}
+
+const VISITOR_CONVERSATIONS = `SELECT id FROM conversations WHERE site_id = $1 AND visitor_id = ANY($2)`;
+
+/** Listed in erasure order: rows that point at others go before the rows they point at. */
+export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
+  {
+    table: 'messages',
+    subject: 'visitor',
+    columns: ['body'],
+    where: `site_id = $1 AND conversation_id IN (${VISITOR_CONVERSATIONS})`,
+    exported: ['id', 'conversation_id', 'seq', 'author', 'body', 'citations', 'confidence', 'created_at'],
+    orderBy: ['conversation_id', 'seq'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'conversations',
+    subject: 'visitor',
+    columns: ['visitor_id', 'email', 'entry_url', 'locale'],
+    where: `site_id = $1 AND visitor_id = ANY($2)`,
+    exported: [
+      'id',
+      'phase',
+      'status',
+      'email',
+      'lead_status',
+      'entry_url',
+      'locale',
+      'message_count',
+      'last_message_at',
+      'created_at',
+    ],
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'visitors',
+    subject: 'visitor',
+    columns: ['visitor_uuid'],
+    where: `site_id = $1 AND id = ANY($2)`,
+    exported: ['id', 'visitor_uuid', 'last_seen_at', 'created_at'],
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'messages',
+    subject: 'user',
+    columns: ['author_user_id'],
+    where: `author_user_id = $1`,
+    exported: ['id', 'conversation_id', 'site_id', 'seq', 'body', 'created_at'],
+    orderBy: ['created_at', 'id'],
+    // The reply is part of the visitor's transcript; it stays, no longer naming its author.
+    erasure: { kind: 'unlink', column: 'author_user_id' },
+  },
+  {
+    table: 'invitations',
+    subject: 'user',
+    columns: ['invited_by'],
+    where: `invited_by = $1`,
+    // Invitations the user sent hold other people's emails: not the user's data to receive.
+    exported: null,
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'unlink', column: 'invited_by' },
+  },
+  {
+    table: 'invitations',
+    subject: 'user',
+    columns: ['email'],
+    where: `email = (SELECT email FROM users WHERE id = $1)`,
+    exported: ['id', 'organization_id', 'role', 'expires_at', 'created_at'],
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'privacy_requests',
+    subject: 'user',
+    columns: ['actor_user_id'],
+    where: `actor_user_id = $1`,
+    exported: [
+      'id',
+      'site_id',
+      'kind',
+      'subject_kind',
+      'received_at',
+      'due_at',
+      'completed_at',
+      'created_at',
+    ],
+    orderBy: ['created_at', 'id'],
+    // The organization must keep proof of how it answered requests; the hashes name nobody.
+    erasure: { kind: 'unlink', column: 'actor_user_id' },
+  },
+  {
+    table: 'audit_events',
+    subject: 'user',
+    columns: ['actor_user_id'],
+    where: `actor_user_id = $1 OR (target_type = 'user' AND target_id = $1::text)`,
+    exported: ['id', 'organization_id', 'seq', 'action', 'target_type', 'target_id', 'details', 'created_at'],
+    orderBy: ['organization_id', 'seq'],
+    erasure: {
+      kind: 'retain',
+      reason:
+        'Security and accountability record (GDPR Art. 17(3)(b) and (e)): append-only, holds account ids and counts only',
+    },
+  },
+  {
+    table: 'refresh_tokens',
+    subject: 'user',
+    columns: ['user_id'],
+    where: `user_id = $1`,
+    exported: ['id', 'family_id', 'expires_at', 'used_at', 'revoked_at', 'created_at'],
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'memberships',
+    subject: 'user',
+    columns: ['user_id'],
+    where: `user_id = $1`,
+    exported: ['organization_id', 'role', 'created_at'],
+    orderBy: ['organization_id'],
+    erasure: { kind: 'delete' },
+  },
+  {
+    table: 'users',
+    subject: 'user',
+    columns: ['email', 'name', 'password_hash'],
+    where: `id = $1`,
+    exported: ['id', 'email', 'name', 'created_at', 'updated_at'],
+    orderBy: ['id'],
+    erasure: { kind: 'delete' },
+  },
+];
+
+export function registryFor(subject: RegistrySubject): PersonalDataEntry[] {
+  return PERSONAL_DATA_REGISTRY.filter((entry) => entry.subject === subject);
+}
+
+/** The export's sections for a subject, in document order (each table once). */
+export function exportedEntries(subject: RegistrySubject): PersonalDataEntry[] {
+  return registryFor(subject)
+    .filter((entry) => entry.exported !== null)
+    .reverse();
+}

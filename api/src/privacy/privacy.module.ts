@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+
+import { AccessModule } from '../access/access.module';
+import { AuthModule } from '../auth/auth.module';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { AccountController } from './account.controller';
+import { AccountPrivacyService } from './account-privacy.service';
+import { AccountRepository } from './account.repository';
+import { PrivacyController } from './privacy.controller';
+import { PrivacyRepository } from './privacy.repository';
+import { PrivacyService } from './privacy.service';
+import { SubjectHasher } from './subject-hash';
+import { WidgetPrivacyController } from './widget-privacy.controller';
+
+@Module({
+  imports: [AccessModule, AuthModule, ConversationsModule],
+  controllers: [PrivacyController, WidgetPrivacyController, AccountController],
+  providers: [PrivacyService, AccountPrivacyService, PrivacyRepository, AccountRepository, SubjectHasher],
+})
+export class PrivacyModule {}

@@ -1,0 +1,37 @@
+import { API_PREFIX, type ErasureResult } from '@cloop/contracts';
+import { Controller, Delete, Get, HttpCode, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import type { VisitorScope } from '../access/access-policy';
+import { VisitorAccess } from '../access/policies';
+import { CurrentVisitor } from '../access/scopes.decorator';
+import { ErasureResultDto, PrivacyExportDto } from './dto/privacy.dto';
+import { downloadOf } from './download';
+import { PrivacyService } from './privacy.service';
+
+/** Visitors' own rights, from the widget: a copy of their data, and erasure of it. */
+@ApiTags('widget')
+@Controller(`${API_PREFIX}/widget/privacy`)
+export class WidgetPrivacyController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  @Get('export')
+  @VisitorAccess()
+  @ApiOperation({ summary: "The calling visitor's own data, with the facts of GDPR Art. 15 (JSON download)" })
+  @ApiOkResponse({ type: PrivacyExportDto })
+  async export(@CurrentVisitor() visitor: VisitorScope): Promise<StreamableFile> {
+    return downloadOf(await this.privacy.exportOwnData(visitor));
+  }
+
+  @Delete()
+  @VisitorAccess()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Erase the calling visitor's data; their open widgets receive `visitor.erased` and start fresh with a new visitor id",
+  })
+  @ApiOkResponse({ type: ErasureResultDto })
+  erase(@CurrentVisitor() visitor: VisitorScope): Promise<ErasureResult> {
+    return this.privacy.eraseOwnData(visitor);
+  }
+}

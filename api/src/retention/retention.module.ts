@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import { ConversationsModule } from '../conversations/conversations.module';
+import { RetentionRepository } from './retention.repository';
+import { RETENTION_SCHEDULE, type RetentionSchedule, RetentionScheduler } from './retention.scheduler';
+import { RetentionService } from './retention.service';
+
+@Module({})
+export class RetentionModule {
+  static forRoot(schedule: RetentionSchedule | null): DynamicModule {
+    return {
+      module: RetentionModule,
+      imports: [ConversationsModule],
+      providers: [
+        RetentionRepository,
+        RetentionService,
+        RetentionScheduler,
+        { provide: RETENTION_SCHEDULE, useValue: schedule },
+      ],
+      exports: [RetentionService],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+/** What the audit trail records. Details hold ids and counts, never emails, names or message text. */
+export const AUDIT_ACTIONS = [
+  'auth.login_failed',
+  'auth.refresh_reused',
+  'member.added',
+  'member.invited',
+  'member.role_changed',
+  'member.removed',
+  'invitation.revoked',
+  'site.created',
+  'site.updated',
+  'site.key_rotated',
+  'site.deleted',
+  'conversation.deleted',
+  'privacy.exported',
+  'privacy.erased',
+  'account.deleted',
+  'retention.deleted',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_ACTOR_KINDS = ['user', 'visitor', 'system', 'anonymous'] as const;
+export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
+
+export interface AuditEvent {
+  id: string;
+  organizationId: string;
+  /** Position in the organization's hash chain. */
+  seq: number;
+  actor: { kind: AuditActorKind; userId: string | null };
+  action: AuditAction;
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown>;
+  createdAt: string;
+  prevHash: string;
+  hash: string;
+}
