@@ -94,9 +94,25 @@ describe('the widget in Chromium, on a customer page of another origin', () => {
     expect(await focusedInWidget(page)).toBe('textarea');
     await waitForText(page, '.panel', 'AI assistant');
 
+    // Record whether the answer was ever on screen while still streaming (a draft bubble).
+    await page.evaluate(() => {
+      const drafts = document.querySelector('cloop-widget')?.shadowRoot?.querySelector('.drafts');
+      const seen = ((window as { __streamed?: string[] }).__streamed = [] as string[]);
+      if (drafts) {
+        new MutationObserver(() => seen.push(drafts.textContent ?? '')).observe(drafts, {
+          childList: true,
+          subtree: true,
+          characterData: true,
+        });
+      }
+    });
     await say(page, 'Do you ship to Finland?');
     await waitForText(page, '.log .visitor', 'Do you ship to Finland?');
     await waitForText(page, '.log .assistant', REPLY);
+    const streamed = await page.evaluate(() => (window as { __streamed?: string[] }).__streamed ?? []);
+    expect(streamed.some((text) => text.includes('Thanks for') && !text.includes('conversation.'))).toBe(
+      true,
+    );
 
     const stored = await pageStorage(page);
     expect(Object.keys(stored.local)).toEqual([`cloop:visitor:${site.publicKey}`]);
