@@ -1,4 +1,5 @@
-import { guard, startWidget } from './widget';
+import { guard } from './guard';
+import { startWidget } from './widget';
 
 /**
  * The embed: `<script src="https://HOST/widget.js" data-site-key="pk_…" async></script>`. The API

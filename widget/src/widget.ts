@@ -3,6 +3,7 @@ import { ChatSession } from './core/session';
 import { createVisitorStorage } from './core/storage';
 import { ChatStore } from './core/store';
 import { newUuid } from './core/uuid';
+import { guard } from './guard';
 import { chooseLanguage, textsFor } from './ui/i18n';
 import { WidgetView } from './ui/widget-view';
 
@@ -11,18 +12,6 @@ export interface CloopApi {
   open(): void;
   close(): void;
   destroy(): void;
-}
-
-/** Runs a handler so that nothing it throws or rejects ever reaches the host page. */
-export function guard<A extends unknown[]>(handler: (...args: A) => unknown): (...args: A) => void {
-  return (...args) => {
-    try {
-      const result = handler(...args);
-      if (result instanceof Promise) result.catch(() => undefined);
-    } catch {
-      // The host page must never see the widget's errors.
-    }
-  };
 }
 
 /**

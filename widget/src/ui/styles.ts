@@ -1,3 +1,5 @@
+import { h } from './dom';
+
 /**
  * The widget's whole stylesheet, scoped by the Shadow DOM: nothing leaks out, and the host page's
  * rules cannot reach in. `--a` / `--on` are the site's colour and its readable text colour.
@@ -52,3 +54,18 @@ textarea{flex:1;resize:none;height:42px;max-height:120px}
 @media (max-width:480px){.panel,.left .panel{inset:0;width:100%;height:100%;border-radius:0}}
 @media (prefers-reduced-motion:no-preference){.panel{animation:in .16s ease-out}@keyframes in{from{opacity:0;transform:translateY(8px)}}}
 `;
+
+/**
+ * A constructed stylesheet where the browser has them: host pages whose Content-Security-Policy
+ * forbids inline styles (no `'unsafe-inline'`) still get a styled widget. Elsewhere, a `<style>`.
+ */
+export function adoptStyles(root: ShadowRoot): Node | string {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLES);
+    root.adoptedStyleSheets = [sheet];
+    return '';
+  } catch {
+    return h('style', { text: STYLES });
+  }
+}

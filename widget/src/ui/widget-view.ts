@@ -1,13 +1,16 @@
 import { MESSAGE_MAX_LENGTH } from '../core/contract-constants';
 import type { ChatSession } from '../core/session';
 import type { ChatState, ChatStore } from '../core/store';
+import type { Guard } from '../guard';
 import { accentColors } from './colors';
+import { ContactForm } from './contact-form';
+import { h, icon, ICONS } from './dom';
 import { downloadJson } from './download';
-import { externalLink, h, icon, ICONS, safeHttpUrl } from './dom';
 import { trapTab } from './focus';
 import { fill, type Texts } from './i18n';
 import { type Bubble, MessageList, renderDraft } from './message-list';
-import { STYLES } from './styles';
+import { PrivacyMenu } from './privacy-menu';
+import { adoptStyles } from './styles';
 
 export interface ViewOptions {
   root: ShadowRoot;
@@ -17,7 +20,7 @@ export interface ViewOptions {
   /** Called whenever the visitor opens or closes the panel (remembered for the tab). */
   onToggle: (open: boolean) => void;
   /** Errors of UI handlers end here, never in the host page. */
-  guard: <A extends unknown[]>(handler: (...args: A) => unknown) => (...args: A) => void;
+  guard: Guard;
 }
 
 /** Launcher and panel inside the shadow root, redrawn from the store. */
@@ -26,108 +29,56 @@ export class WidgetView {
   private readonly o: ViewOptions;
   private readonly launcher: HTMLButtonElement;
   private readonly panel: HTMLElement;
-  private readonly menuButton: HTMLButtonElement;
-  private readonly menu: HTMLElement;
+  private readonly privacy: PrivacyMenu;
+  private readonly contact: ContactForm;
   private readonly list: MessageList;
   private readonly drafts = h('div', { class: 'drafts' });
   private readonly scroller: HTMLElement;
   private readonly typing = h('div', { class: 'typing', 'aria-live': 'polite' });
   private readonly banner: HTMLElement;
   private readonly notice = h('div', { class: 'notice', role: 'status' });
-  private readonly confirm: HTMLElement;
-  private readonly contact: HTMLFormElement;
-  private readonly thanks = h('div', { class: 'notice', role: 'status', hidden: true });
   private readonly input: HTMLTextAreaElement;
   private readonly name = h('h2', { class: 'name', id: 'cloop-title' });
 
   constructor(options: ViewOptions) {
     this.o = options;
-    const { texts, guard } = options;
-    const button = (props: Record<string, string>, ...children: (Node | null)[]) =>
-      h('button', { type: 'button', ...props }, ...children);
+    const { texts, guard, session, store } = options;
+    const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => unknown) =>
+      target.addEventListener(type, guard(handler as (event: Event) => unknown));
+    const button = (props: Record<string, string>) => h('button', { type: 'button', ...props });
 
     this.launcher = button({ class: 'launcher', 'aria-label': texts.open, 'aria-expanded': 'false' });
     this.launcher.append(icon(ICONS.chat));
-    this.launcher.addEventListener(
-      'click',
-      guard(() => this.open()),
-    );
+    on(this.launcher, 'click', () => this.open());
 
-    this.menuButton = button({ class: 'icon', 'aria-label': texts.menu, 'aria-haspopup': 'true' });
-    this.menuButton.append(icon(ICONS.more));
-    this.menuButton.addEventListener(
-      'click',
-      guard(() => this.toggleMenu(this.menu.hidden)),
-    );
+    this.privacy = new PrivacyMenu({
+      texts,
+      guard,
+      privacyUrl: () => store.state.config.widget.privacyUrl,
+      download: () => void this.act(() => this.download()),
+      erase: () => void this.act(() => this.erase()),
+      done: () => this.isOpen && this.input.focus(),
+    });
     const close = button({ class: 'icon', 'aria-label': texts.close });
     close.append(icon(ICONS.close));
-    close.addEventListener(
-      'click',
-      guard(() => this.close()),
-    );
-
-    this.menu = h('div', { class: 'menu', hidden: true });
+    on(close, 'click', () => this.close());
     const header = h(
       'header',
       {},
       h('div', { class: 'title' }, this.name, h('div', { class: 'ai', text: texts.aiNotice })),
-      this.menuButton,
+      this.privacy.button,
       close,
     );
 
     const retry = button({ text: texts.retry });
-    retry.addEventListener(
-      'click',
-      guard(() => options.session.retry()),
-    );
+    on(retry, 'click', () => session.retry());
     this.banner = h('div', { class: 'banner', role: 'alert', hidden: true }, h('span'), retry);
 
-    const yes = button({ class: 'danger', text: texts.confirm });
-    const no = button({ class: 'plain', text: texts.cancel });
-    yes.addEventListener(
-      'click',
-      guard(() => this.erase()),
-    );
-    no.addEventListener(
-      'click',
-      guard(() => this.showConfirm(false)),
-    );
-    this.confirm = h(
-      'div',
-      { class: 'confirm', role: 'alertdialog', 'aria-label': texts.erase, hidden: true },
-      h('span', { text: texts.confirmErase }),
-      h('div', { class: 'row' }, yes, no),
-    );
-
-    const email = h('input', {
-      type: 'email',
-      required: true,
-      autocomplete: 'email',
-      id: 'cloop-email',
-      maxlength: 254,
-    });
-    this.contact = h(
-      'form',
-      { class: 'contact', hidden: true },
-      h('label', { for: 'cloop-email', text: texts.emailPrompt }),
-      h(
-        'div',
-        { class: 'row' },
-        email,
-        h('button', { class: 'primary', type: 'submit', text: texts.emailSave }),
-      ),
-    );
-    this.contact.addEventListener(
-      'submit',
-      guard(async (event: Event) => {
-        event.preventDefault();
-        await this.act(() => options.session.leaveContact(email.value.trim()));
-      }),
-    );
+    this.contact = new ContactForm(texts, guard, (email) => void this.act(() => session.leaveContact(email)));
 
     this.list = new MessageList(
       h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': texts.messages }),
-      { texts, assistantName: '', retry: (id) => void options.session.outbox.retry(id) },
+      { texts, assistantName: '', retry: (id) => void session.outbox.retry(id) },
     );
     this.scroller = h('div', { class: 'scroll' }, this.list.element, this.drafts);
 
@@ -144,20 +95,11 @@ export class WidgetView {
       this.input,
       h('button', { class: 'primary', type: 'submit', text: texts.send }),
     );
-    compose.addEventListener(
-      'submit',
-      guard((event: Event) => this.submit(event)),
-    );
-    this.input.addEventListener(
-      'keydown',
-      guard((event: KeyboardEvent) => {
-        if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submit(event);
-      }),
-    );
-    this.input.addEventListener(
-      'input',
-      guard(() => options.session.typing()),
-    );
+    on(compose, 'submit', (event) => this.submit(event));
+    on<KeyboardEvent>(this.input, 'keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submit(event);
+    });
+    on(this.input, 'input', () => session.typing());
 
     this.panel = h(
       'div',
@@ -172,25 +114,22 @@ export class WidgetView {
       h(
         'div',
         { class: 'body' },
-        this.menu,
+        this.privacy.menu,
         this.scroller,
         this.typing,
         this.banner,
         this.notice,
-        this.confirm,
-        this.contact,
-        this.thanks,
+        this.privacy.confirm,
+        this.contact.form,
+        this.contact.thanks,
         compose,
       ),
     );
-    this.panel.addEventListener(
-      'keydown',
-      guard((event: KeyboardEvent) => this.onKey(event)),
-    );
+    on<KeyboardEvent>(this.panel, 'keydown', (event) => this.onKey(event));
 
     const wrapper = h('div', { class: 'w' }, this.launcher, this.panel);
     options.root.append(adoptStyles(options.root), wrapper);
-    options.store.subscribe(guard(() => this.render(wrapper)));
+    store.subscribe(guard(() => this.render(wrapper)));
     this.render(wrapper);
   }
 
@@ -210,8 +149,7 @@ export class WidgetView {
     if (!this.isOpen) return;
     this.isOpen = false;
     this.o.onToggle(false);
-    this.toggleMenu(false);
-    this.showConfirm(false);
+    this.privacy.reset();
     this.panel.hidden = true;
     this.launcher.hidden = false;
     this.launcher.setAttribute('aria-expanded', 'false');
@@ -231,69 +169,27 @@ export class WidgetView {
     if (event.key === 'Tab') trapTab(event, this.panel, this.o.root);
     if (event.key !== 'Escape') return;
     event.stopPropagation();
-    if (!this.menu.hidden) {
-      this.toggleMenu(false);
-      this.menuButton.focus();
-    } else if (!this.confirm.hidden) {
-      this.showConfirm(false);
-    } else {
-      this.close();
-    }
-  }
-
-  private toggleMenu(show: boolean): void {
-    this.menu.hidden = !show;
-    this.menuButton.setAttribute('aria-expanded', String(show));
-    if (!show) return;
-    const { texts, store, guard } = this.o;
-    const download = h('button', { type: 'button', text: texts.download });
-    download.addEventListener(
-      'click',
-      guard(() => this.download()),
-    );
-    const erase = h('button', { type: 'button', text: texts.erase });
-    erase.addEventListener(
-      'click',
-      guard(() => this.showConfirm(true)),
-    );
-    const privacy = safeHttpUrl(store.state.config.widget.privacyUrl);
-    this.menu.replaceChildren(download, erase, privacy ? externalLink(privacy, texts.privacyNotice) : '');
-    download.focus();
-  }
-
-  private showConfirm(show: boolean): void {
-    this.toggleMenu(false);
-    this.confirm.hidden = !show;
-    if (show) this.confirm.querySelector<HTMLButtonElement>('.plain')?.focus();
-    else if (this.isOpen) this.input.focus();
+    if (!this.privacy.escape()) this.close();
   }
 
   private async download(): Promise<void> {
-    this.toggleMenu(false);
-    await this.act(async () => {
-      const data = await this.o.session.exportData();
-      if (data) downloadJson(this.o.root, data, 'cloop-my-data.json');
-      this.o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
-    });
-    this.input.focus();
+    const data = await this.o.session.exportData();
+    if (data) downloadJson(this.o.root, data, 'cloop-my-data.json');
+    this.o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
   }
 
   private async erase(): Promise<void> {
-    this.confirm.hidden = true;
-    await this.act(async () => {
-      const erased = await this.o.session.erase();
-      if (!erased) this.o.store.update({ notice: 'nothing-stored' });
-    });
-    this.input.focus();
+    if (!(await this.o.session.erase())) this.o.store.update({ notice: 'nothing-stored' });
   }
 
-  /** Runs a visitor action; a failure becomes a notice instead of an error in the host page. */
+  /** Runs a visitor action; a failure becomes a notice, and the focus returns to the message box. */
   private async act(action: () => Promise<void>): Promise<void> {
     try {
       await action();
     } catch {
       this.o.store.update({ notice: 'action-failed' });
     }
+    if (this.isOpen) this.input.focus();
   }
 
   private render(wrapper: HTMLElement): void {
@@ -324,19 +220,8 @@ export class WidgetView {
       state.problem === 'offline' ? texts.offline : texts.unavailable;
     this.notice.hidden = state.notice === null;
     this.notice.textContent = noticeText(state, texts);
-    this.renderContact(state);
+    this.contact.render(state);
     if (atEnd) this.scrollToEnd();
-  }
-
-  private renderContact(state: ChatState): void {
-    const conversation = state.conversation;
-    const wanted =
-      conversation?.phase === 'requesting_contact' ||
-      (state.config.leadCapture && state.messages.some((message) => message.author !== 'visitor'));
-    const email = conversation?.email ?? null;
-    this.contact.hidden = email !== null || !wanted;
-    this.thanks.hidden = email === null;
-    this.thanks.textContent = email === null ? '' : fill(this.o.texts.emailSaved, { email });
   }
 
   private scrollToEnd(): void {
@@ -356,20 +241,5 @@ function noticeText(state: ChatState, texts: Texts): string {
       return texts.actionFailed;
     case null:
       return '';
-  }
-}
-
-/**
- * A constructed stylesheet where the browser has them: host pages whose Content-Security-Policy
- * forbids inline styles (no `'unsafe-inline'`) still get a styled widget. Elsewhere, a `<style>`.
- */
-function adoptStyles(root: ShadowRoot): Node | string {
-  try {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(STYLES);
-    root.adoptedStyleSheets = [sheet];
-    return '';
-  } catch {
-    return h('style', { text: STYLES });
   }
 }
