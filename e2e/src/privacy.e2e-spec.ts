@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { PrivacyExport, Site } from '@cloop/contracts';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +8,8 @@ import { launchChromium, pageStorage, waitForText, widget } from './support/brow
 import { type CloopProcess, startCloop } from './support/cloop-process';
 import { TeamApi } from './support/console-api';
 import { embedPage, type HostSite, startHostSite } from './support/host-site';
+
+const SCREENSHOTS = join(__dirname, '..', 'screenshots');
 
 let cloop: CloopProcess;
 let host: HostSite;
@@ -19,6 +22,7 @@ beforeAll(async () => {
   team = await TeamApi.signUp(cloop.url);
   site = await team.createSite([host.origin]);
   host.page('/', embedPage(cloop.url, site.publicKey));
+  mkdirSync(SCREENSHOTS, { recursive: true });
   host.page('/other', embedPage(cloop.url, site.publicKey, { body: '<h1>Another page</h1>' }));
 }, 90_000);
 
@@ -92,8 +96,12 @@ describe('privacy self-service in the widget', () => {
     await other.waitForTimeout(500);
     expect(otherSockets).toEqual([oldId]);
 
-    await menu(page, 'Delete my data');
+    await page.locator(widget('header [aria-label="Privacy options"]')).click();
+    await page.locator(widget('.menu')).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'privacy-menu.png') });
+    await page.locator(widget('.menu button')).filter({ hasText: 'Delete my data' }).click();
     await page.locator(widget('.confirm')).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'privacy-confirm.png') });
     // Cancelling keeps everything.
     await page.locator(widget('.confirm .plain')).click();
     expect((await pageStorage(page)).local[visitorKey()]).toBe(oldId);

@@ -130,6 +130,25 @@ describe('the widget in Chromium, on a customer page of another origin', () => {
     await other.goto(`${host.origin}/other`);
     await other.locator(widget('.launcher')).click();
     await waitForText(other, '.log .visitor', 'Do you ship to Finland?');
+
+    // Clearing storage: the next visit is a new anonymous visitor with a new conversation.
+    const oldId = stored.local[`cloop:visitor:${site.publicKey}`];
+    await other.evaluate(() => {
+      localStorage.clear();
+      sessionStorage.clear();
+    });
+    await other.reload();
+    await openWidget(other);
+    await other.waitForTimeout(500);
+    expect(await other.locator(widget('.log .visitor')).count()).toBe(0);
+    await say(other, 'A new visitor here');
+    await waitForText(other, '.log .assistant', REPLY);
+    const newId = (await pageStorage(other)).local[`cloop:visitor:${site.publicKey}`];
+    expect(newId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(newId).not.toBe(oldId);
+    expect(await other.locator(widget('.log .visitor')).allTextContents()).toEqual([
+      expect.stringContaining('A new visitor here'),
+    ]);
     await context.close();
   });
 

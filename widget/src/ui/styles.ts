@@ -23,7 +23,7 @@ header{display:flex;align-items:center;gap:8px;padding:12px 8px 12px 16px;backgr
 .icon{width:36px;height:36px;border:0;border-radius:8px;background:transparent;color:inherit;display:flex;align-items:center;justify-content:center}
 .icon:hover{background:rgba(127,127,127,.25)}
 .icon svg{width:20px;height:20px;fill:currentColor}
-.menu{position:absolute;top:56px;right:8px;z-index:1;min-width:200px;background:#fff;border:1px solid #d6d6de;border-radius:10px;box-shadow:0 6px 20px rgba(0,0,0,.18);display:flex;flex-direction:column;padding:4px}
+.menu{position:absolute;top:4px;right:8px;z-index:1;min-width:200px;background:#fff;border:1px solid #d6d6de;border-radius:10px;box-shadow:0 6px 20px rgba(0,0,0,.18);display:flex;flex-direction:column;padding:4px}
 .menu button,.menu a{padding:10px 12px;border:0;border-radius:6px;background:none;text-align:left;color:#1b1b1f;text-decoration:none}
 .menu button:hover,.menu a:hover{background:#f0f0f4}
 .body{position:relative;flex:1;display:flex;flex-direction:column;min-height:0}
