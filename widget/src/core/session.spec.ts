@@ -360,4 +360,23 @@ describe('first message and reconnects', () => {
     await settle();
     expect(store.state.conversation?.phase).toBe('requesting_contact');
   });
+
+  it('after the team deletes the conversation, starts a new one and sends at once on the live socket', async () => {
+    const { server, store, chat } = setup({ visitorId: 'v1' });
+    server.reply('visitor', 'old question');
+    await chat.start(false);
+    const socket = FakeSocket.latest();
+    socket.accept();
+    socket.push({ type: 'conversation.deleted', siteId: 's', conversationId: 'c1' });
+    expect(store.state.messages).toEqual([]);
+
+    server.messages.length = 0;
+    server.conversation = { id: 'c2', phase: 'exploring', status: 'open', email: null, lastSeq: 0 };
+    await chat.send('new question');
+
+    expect(server.sent('POST', '/session')).toHaveLength(2);
+    expect(store.state.conversation?.id).toBe('c2');
+    expect(bodies(store.state.messages)).toEqual(['visitor:new question']);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
 });

@@ -139,6 +139,8 @@ export class ChatSession {
     }
     store.update({ conversation: session.conversation, config: session.config, active: true, problem: null });
     store.addMessages(session.messages);
+    // Still connected (the team deleted the old conversation): nothing to wait for.
+    if (this.realtime.ready) return;
     this.connections = 0;
     this.socketSettled = new Promise((resolve) => {
       this.settleSocket = resolve;
