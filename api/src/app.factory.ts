@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -20,6 +21,8 @@ import type { OpenDatabase } from './database/data-source';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
+import { serveStaticFiles } from './static/static-routes';
+import { defaultWidgetDir } from './static/widget-bundle';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -33,6 +36,8 @@ export interface CreateAppOptions {
   onRoute?: (route: { method: string | string[]; url: string }) => void;
   /** Where request logs go (standard output by default); lets a test read them. */
   logStream?: { write(line: string): void };
+  /** The built `widget.js` served at `/widget.js`; tests pass their own. */
+  widgetJsPath?: string;
   /** Background retention runs; off unless given (`main.ts` gives one). */
   retentionSchedule?: RetentionSchedule;
 }
@@ -58,6 +63,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
   letWidgetsReadErrors(fastify, app.get(AccessRepository));
+  serveStaticFiles(fastify, options.widgetJsPath ?? join(defaultWidgetDir(), 'widget.js'));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
   await app.init();
   return app;
