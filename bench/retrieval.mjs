@@ -85,12 +85,19 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
 const db = app.get(DataSource);
 
-async function api(path, { method = 'GET', body, headers = {} } = {}) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body && JSON.stringify(body),
-  });
+async function api(path, { method = 'GET', body, headers = {} } = {}, retried = false) {
+  let response;
+  try {
+    response = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body && JSON.stringify(body),
+    });
+  } catch (error) {
+    // A kept-alive connection the server closed while the bench was seeding: once more, afresh.
+    if (retried) throw error;
+    return api(path, { method, body, headers }, true);
+  }
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
