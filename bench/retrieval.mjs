@@ -40,7 +40,7 @@ const TOPICS = [
   'espresso',
   'discount',
 ];
-const WORDS = [
+const COMMON = [
   'order',
   'mug',
   'delivery',
@@ -51,17 +51,9 @@ const WORDS = [
   'days',
   'euro',
   'ceramic',
-  'handmade',
-  'colour',
-  'size',
-  'package',
-  'service',
-  'email',
-  'week',
-  'member',
-  'points',
-  'Finland',
 ];
+// A site's vocabulary: a few common words and many rarer ones, as real pages have.
+const WORDS = [...COMMON, ...Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`)];
 const pick = (list, i) => list[i % list.length];
 
 let scratch = null;
@@ -127,8 +119,11 @@ try {
     const contents = Array.from(
       { length: PER_DOCUMENT },
       (_, i) =>
-        Array.from({ length: 60 }, (_, w) => pick(WORDS, document * 7 + i * 3 + w * 11)).join(' ') +
-        ` about ${pick(TOPICS, document + i)} number ${document}-${i}.`,
+        Array.from({ length: 60 }, (_, w) =>
+          w % 6 === 0
+            ? pick(COMMON, document + w)
+            : pick(WORDS, (document * 131 + i * 17 + w * 7919) % WORDS.length),
+        ).join(' ') + ` about ${pick(TOPICS, document + i)} number ${document}-${i}.`,
     );
     await db.query(
       `INSERT INTO knowledge_chunks (document_id, site_id, ordinal, heading, content)
@@ -147,7 +142,7 @@ try {
 
   const timings = [];
   for (let i = 0; i < QUERIES; i += 1) {
-    const query = `How does ${pick(TOPICS, i)} work for my ${pick(WORDS, i * 5)} ${pick(WORDS, i * 3 + 1)}?`;
+    const query = `How does ${pick(TOPICS, i)} work for my ${pick(COMMON, i)} and ${pick(WORDS, i * 97 + 13)}?`;
     const started = process.hrtime.bigint();
     const result = await api(`/api/v1/sites/${site.id}/knowledge/search`, {
       method: 'POST',
