@@ -174,7 +174,7 @@ describe('widget API', () => {
       const { headers } = await createVisitorSession(t.http, site, { locale: 'en-GB' });
       const { question, answer } = await sendAndAwaitAnswer(t.http, headers, 'What are your opening hours?');
       expect(answer).toMatchObject({ seq: question.seq + 1, author: 'assistant', authorName: null });
-      expect(answer.body).toContain('Thanks for your message!');
+      expect(answer.body).toContain("I couldn't find an answer to that in this site's content");
       expect(answer.body).toContain('Leave your email address'); // the site has lead capture on
     });
 

@@ -10,7 +10,8 @@ import { TeamApi } from './support/console-api';
 import { embedPage, type HostSite, startHostSite } from './support/host-site';
 
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');
-const REPLY = "Thanks for your message! I can't answer from this site's content yet";
+// What the assistant says with an empty knowledge base.
+const REPLY = "I couldn't find an answer to that in this site's content";
 
 let cloop: CloopProcess;
 let host: HostSite;
