@@ -3,9 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   AuthResponse,
   ChangePasswordRequest,
+  CreateKnowledgeSourceRequest,
   CreateSiteRequest,
   ErrorResponse,
   InviteMemberRequest,
+  KnowledgeSource,
   InviteMemberResponse,
   LogoutRequest,
   RefreshRequest,
@@ -70,6 +72,7 @@ describe('access tokens and sessions', () => {
   let invitationId: string;
   /** A conversation on the owner's site, opened by a visitor through the widget API. */
   let conversationId: string;
+  let sourceId: string;
   /** The claims of the owner's real access token: every forgery starts from them. */
   let claims: AccessClaims;
   /** Signs claims with the application's own key, so that only the overridden claim is wrong. */
@@ -109,6 +112,16 @@ describe('access tokens and sessions', () => {
       .send({ entryUrl: `${SITE_ORIGIN}/` } satisfies WidgetSessionRequest)
       .expect(200);
     conversationId = (session.body as WidgetSessionResponse).conversation.id;
+    const source = await t.http
+      .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+      .set(owner.auth)
+      .send({
+        type: 'qa',
+        question: 'Open on Sundays?',
+        answer: 'No.',
+      } satisfies CreateKnowledgeSourceRequest)
+      .expect(201);
+    sourceId = (source.body as KnowledgeSource).id;
     await t.http
       .post('/api/v1/widget/messages')
       .set(visitor)
@@ -132,6 +145,7 @@ describe('access tokens and sessions', () => {
         userId: owner.userId,
         invitationId,
         conversationId,
+        sourceId,
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];

@@ -181,7 +181,7 @@ describe('widget API', () => {
     it('answers in Finnish to a visitor whose browser speaks Finnish', async () => {
       const { headers } = await createVisitorSession(t.http, site, { locale: 'fi-FI' });
       const { answer } = await sendAndAwaitAnswer(t.http, headers, 'Mitkä ovat aukioloajat?');
-      expect(answer.body).toContain('Kiitos viestistäsi!');
+      expect(answer.body).toContain('Valitettavasti en löytänyt tähän vastausta');
     });
 
     it('moves the conversation to requesting_contact when the visitor asks for a human', async () => {
