@@ -5,19 +5,9 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/privacy.mjs
 //                                               a scratch database on that server, dropped afterwards
 // Sizes: BENCH_TOTAL_MESSAGES, BENCH_EXPORT_MESSAGES, BENCH_ERASE_MESSAGES.
-import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
 
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const dist = join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src');
-const { createApp } = require(join(dist, 'app.factory.js'));
-const { loadConfig } = require(join(dist, 'config', 'app-config.js'));
-const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'database', 'data-source.js'));
-const { Client } = require('pg');
-const { DataSource } = require('typeorm');
+import { startInProcessApp } from './support/in-process-app.mjs';
 
 const TOTAL = Number(process.env.BENCH_TOTAL_MESSAGES ?? 1_000_000);
 const EXPORTED = Number(process.env.BENCH_EXPORT_MESSAGES ?? 100_000);
@@ -26,36 +16,8 @@ const PER_BACKGROUND_VISITOR = 100;
 const ORIGIN = 'https://bench.example';
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 
-let scratch = null;
-if (process.env.DATABASE_URL) {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  const name = `cloop_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  scratch = { admin, name, url: url.toString() };
-}
-const config = loadConfig({
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: 'warn',
-  ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-});
-const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
-const app = await createApp({ config: { ...config, jwtSecret: config.jwtSecret }, database });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
-const db = app.get(DataSource);
-
-async function api(path, { method = 'GET', body, headers = {} } = {}) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body && JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const app = await startInProcessApp();
+const { api, base, db, ownerWithSite } = app;
 
 /** `visitors` visitors with one conversation of `messages` messages each. */
 async function seed(siteId, visitors, messages, visitorUuid = null) {
@@ -97,17 +59,9 @@ async function exportAndMeasure(visitorId, messages) {
 let siteId;
 let auth;
 try {
-  const owner = await api('/api/v1/auth/signup', {
-    method: 'POST',
-    body: { email: `bench-${randomUUID()}@example.com`, password: 'a bench passphrase', name: 'Bench' },
-  });
-  auth = { authorization: `Bearer ${owner.accessToken}` };
-  const me = await api('/api/v1/auth/me', { headers: auth });
-  const site = await api('/api/v1/sites', {
-    method: 'POST',
-    headers: auth,
-    body: { organizationId: me.organizations[0].id, name: 'Bench', allowedOrigins: [ORIGIN] },
-  });
+  const owner = await ownerWithSite({ allowedOrigins: [ORIGIN] });
+  auth = owner.auth;
+  const site = owner.site;
   siteId = site.id;
 
   const seeding = Date.now();
@@ -139,8 +93,4 @@ try {
   );
 } finally {
   await app.close();
-  if (scratch) {
-    await scratch.admin.query(`DROP DATABASE ${scratch.name} WITH (FORCE)`);
-    await scratch.admin.end();
-  }
 }

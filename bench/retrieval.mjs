@@ -3,19 +3,7 @@
 //   node bench/retrieval.mjs                    embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/retrieval.mjs
 // Size: BENCH_CHUNKS (default 10000), BENCH_QUERIES (default 300).
-import 'reflect-metadata';
-
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
-const require = createRequire(import.meta.url);
-const dist = join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src');
-const { createApp } = require(join(dist, 'app.factory.js'));
-const { loadConfig } = require(join(dist, 'config', 'app-config.js'));
-const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'database', 'data-source.js'));
-const { Client } = require('pg');
-const { DataSource } = require('typeorm');
+import { startInProcessApp } from './support/in-process-app.mjs';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 10_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -56,56 +44,11 @@ const COMMON = [
 const WORDS = [...COMMON, ...Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`)];
 const pick = (list, i) => list[i % list.length];
 
-let scratch = null;
-if (process.env.DATABASE_URL) {
-  const admin = new Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  const name = `cloop_bench_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  scratch = { admin, name, url: url.toString() };
-}
-const config = loadConfig({
-  JWT_SECRET: randomBytes(32).toString('base64url'),
-  LOG_LEVEL: 'warn',
-  ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-});
-const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
-const app = await createApp({ config: { ...config, jwtSecret: config.jwtSecret }, database });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
-const db = app.get(DataSource);
-
-async function api(path, { method = 'GET', body, headers = {} } = {}, retried = false) {
-  let response;
-  try {
-    response = await fetch(base + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: body && JSON.stringify(body),
-    });
-  } catch (error) {
-    // A kept-alive connection the server closed while the bench was seeding: once more, afresh.
-    if (retried) throw error;
-    return api(path, { method, body, headers }, true);
-  }
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
+const app = await startInProcessApp();
+const { api, db, ownerWithSite } = app;
 
 try {
-  const owner = await api('/api/v1/auth/signup', {
-    method: 'POST',
-    body: { email: `bench-${randomUUID()}@example.com`, password: 'a bench passphrase', name: 'Bench' },
-  });
-  const auth = { authorization: `Bearer ${owner.accessToken}` };
-  const me = await api('/api/v1/auth/me', { headers: auth });
-  const site = await api('/api/v1/sites', {
-    method: 'POST',
-    headers: auth,
-    body: { organizationId: me.organizations[0].id, name: 'Bench' },
-  });
+  const { auth, site } = await ownerWithSite();
   const [source] = await db.query(
     `INSERT INTO knowledge_sources (site_id, type, title, status) VALUES ($1, 'upload', 'bench', 'ready') RETURNING id`,
     [site.id],
@@ -136,9 +79,7 @@ try {
     'SELECT count(*)::int AS count FROM knowledge_chunks WHERE site_id = $1',
     [site.id],
   );
-  console.log(
-    `${scratch ? 'PostgreSQL' : 'PGlite'}: ${count} chunks (seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s)`,
-  );
+  console.log(`${app.kind}: ${count} chunks (seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s)`);
 
   const timings = [];
   for (let i = 0; i < QUERIES; i += 1) {
@@ -160,8 +101,4 @@ try {
   );
 } finally {
   await app.close();
-  if (scratch) {
-    await scratch.admin.query(`DROP DATABASE ${scratch.name} WITH (FORCE)`);
-    await scratch.admin.end();
-  }
 }

@@ -18,7 +18,7 @@ import { TransactionRunner } from '../database/transactions';
 import { normalizeOrigin } from '../sites/allowed-origin';
 import { markdownDocument } from './blocks';
 import { CrawlRunner } from './crawl-runner';
-import { indexDocument } from './indexer';
+import { type IndexedContent, indexDocument } from './indexer';
 import { mapDocument, mapPassage, mapSource } from './knowledge.mapper';
 import { KnowledgeRepository, type SourceRow } from './knowledge.repository';
 import { queryWords } from './query-words';
@@ -68,33 +68,7 @@ export class KnowledgeService {
 
   async upload(scope: SiteScope, file: UploadedFile): Promise<KnowledgeSource> {
     const indexed = indexDocument(await extractUpload(file));
-    const source = await this.transactions.run(async (tx) => {
-      const created = await this.knowledge.insertSource(tx, {
-        site_id: scope.siteId,
-        type: 'upload',
-        title: file.filename,
-        url: null,
-        status: 'ready',
-        page_limit: null,
-        depth_limit: null,
-      });
-      await this.knowledge.replaceDocument(
-        tx,
-        {
-          siteId: scope.siteId,
-          sourceId: created.id,
-          url: null,
-          title: indexed.title,
-          status: indexed.chunks.length > 0 ? 'indexed' : 'skipped',
-          detail: indexed.chunks.length > 0 ? null : 'No text found in the file',
-          contentHash: indexed.contentHash,
-        },
-        indexed.chunks,
-      );
-      await this.knowledge.refreshCounts(tx, created.id);
-      return created;
-    });
-    return mapSource(await this.require(scope, source.id));
+    return this.addIndexedSource(scope, 'upload', file.filename, indexed);
   }
 
   async delete(scope: SiteScope, sourceId: string): Promise<void> {
@@ -117,18 +91,25 @@ export class KnowledgeService {
     }));
   }
 
-  private async addQuestionAndAnswer(
-    scope: SiteScope,
-    question: string,
-    answer: string,
-  ): Promise<KnowledgeSource> {
+  private addQuestionAndAnswer(scope: SiteScope, question: string, answer: string): Promise<KnowledgeSource> {
     // The question is the heading of its answer: a visitor asking it in other words still finds it.
     const indexed = indexDocument(markdownDocument(question, `# ${question}\n\n${answer}`));
+    return this.addIndexedSource(scope, 'qa', question, indexed);
+  }
+
+  /** A source of one document, indexed at once (an upload, a question and answer). */
+  private async addIndexedSource(
+    scope: SiteScope,
+    type: 'upload' | 'qa',
+    title: string,
+    indexed: IndexedContent,
+  ): Promise<KnowledgeSource> {
+    const hasText = indexed.chunks.length > 0;
     const source = await this.transactions.run(async (tx) => {
       const created = await this.knowledge.insertSource(tx, {
         site_id: scope.siteId,
-        type: 'qa',
-        title: question,
+        type,
+        title,
         url: null,
         status: 'ready',
         page_limit: null,
@@ -140,9 +121,9 @@ export class KnowledgeService {
           siteId: scope.siteId,
           sourceId: created.id,
           url: null,
-          title: question,
-          status: 'indexed',
-          detail: null,
+          title: indexed.title,
+          status: hasText ? 'indexed' : 'skipped',
+          detail: hasText ? null : 'No text found in the file',
           contentHash: indexed.contentHash,
         },
         indexed.chunks,
