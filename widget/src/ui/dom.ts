@@ -1,8 +1,8 @@
 type Props = Record<string, string | boolean | number | undefined>;
 
 /**
- * Creates an element. Text goes in as `text` (textContent) and never as HTML: the widget has no
- * innerHTML anywhere. Keys starting with `aria-`, `data-` or `role` become attributes.
+ * Creates an element. Text goes in as `text` (textContent) and never as HTML: the widget parses no
+ * markup anywhere. Keys starting with `aria-`, `data-` or `role` become attributes.
  */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
