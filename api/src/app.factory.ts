@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 
 import helmet from '@fastify/helmet';
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
@@ -9,6 +10,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { AccessRepository } from './access/access.repository';
 import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
+import { serveConsole } from './console-app/console-app';
 import { DomainError } from './common/domain-error';
 import { containsNulByte } from './common/nul-bytes';
 import { createValidationPipe } from './common/validation';
@@ -33,6 +35,8 @@ export interface CreateAppOptions {
   logStream?: { write(line: string): void };
   /** Background retention runs; off unless given (`main.ts` gives one). */
   retentionSchedule?: RetentionSchedule;
+  /** The built console (`dist/console/browser` beside `dist/api` by default); tests point elsewhere. */
+  consoleDir?: string;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -57,6 +61,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   await registerHttpHardening(fastify);
   letWidgetsReadErrors(fastify, app.get(AccessRepository));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
+  serveConsole(fastify, {
+    dir: options.consoleDir ?? resolve(__dirname, '../../../console/browser'),
+    publicUrl: config.publicUrl,
+  });
   await app.init();
   return app;
 }
