@@ -14,6 +14,7 @@ import { InboxStore } from './inbox.store';
   imports: [ConfirmDialogComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-detail.component.html',
+  host: { class: 'detail' },
 })
 export class ConversationDetailComponent {
   readonly transcript = input.required<Transcript>();

@@ -19,7 +19,12 @@ import type { WidgetSettings } from '@cloop/contracts';
         [class.right]="!left()"
         [style.background]="settings().color"
       >
-        💬
+        <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+          <path
+            fill="currentColor"
+            d="M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
+          />
+        </svg>
       </div>
     </div>
   `,

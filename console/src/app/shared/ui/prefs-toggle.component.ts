@@ -12,11 +12,14 @@ import { ThemeStore } from '../../core/prefs/theme';
       type="button"
       class="ghost"
       data-testid="theme-toggle"
-      [attr.aria-label]="t('nav.theme')"
+      [attr.aria-label]="
+        t('nav.theme') + ': ' + (theme.theme() === 'dark' ? t('nav.themeDark') : t('nav.themeLight'))
+      "
+      [attr.title]="theme.theme() === 'dark' ? t('nav.themeDark') : t('nav.themeLight')"
       [attr.aria-pressed]="theme.theme() === 'dark'"
       (click)="theme.toggle()"
     >
-      {{ theme.theme() === 'dark' ? '☾ ' + t('nav.themeDark') : '☀ ' + t('nav.themeLight') }}
+      {{ theme.theme() === 'dark' ? '☾' : '☀' }}
     </button>
     <select
       data-testid="locale-select"
