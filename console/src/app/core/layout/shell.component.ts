@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  untracked,
+} from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
@@ -66,6 +74,8 @@ export class ShellComponent {
       const siteId = this.auth.signedIn() ? this.sites.siteId() : null;
       untracked(() => this.realtime.watch(siteId));
     });
+    // Leaving the shell (sign-out, a failed refresh, account deletion) closes the socket too.
+    inject(DestroyRef).onDestroy(() => this.realtime.disconnect());
   }
 
   protected selectSite(event: Event): void {
