@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 import { CONSOLE_STORAGE_KEYS, type PrivacyExport } from '@cloop/contracts';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 import { createAccount, createSiteFor, PASSWORD, signIn } from './support/accounts';
 import { launchChromium, openPage, screenshot, storageKeys, type WatchedPage } from './support/browser';
@@ -35,6 +36,27 @@ function forgive(pattern: RegExp): void {
     watched.problems.splice(0, watched.problems.length, ...watched.problems.filter((p) => !pattern.test(p)));
 }
 
+/** Signs up through the form and creates a site in the console; returns the site's public key. */
+async function signUpAndCreateSite(page: Page, siteName: string): Promise<string> {
+  await page.goto(`${app.origin}/console/`);
+  await page.waitForURL(/\/console\/sign-in$/);
+  await page.click('a[href="/console/sign-up"]');
+  await page.fill('input[name=name]', 'Ada Agent');
+  await page.fill('input[name=email]', `ada-${randomUUID().slice(0, 8)}@example.test`);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/console\/sites\/new$/);
+  // The live preview follows the form as it is typed.
+  await page.fill('[data-testid=site-form] input[name=name]', siteName);
+  await page.fill('[data-testid=site-form] input[name=assistantName]', 'Shop helper');
+  await expect(page.textContent('[data-testid=widget-preview]')).resolves.toContain('Shop helper');
+  await page.click('[data-testid=save-site]');
+  await page.waitForURL(/\/console\/sites\/[0-9a-f-]{36}$/);
+  const publicKey = (await page.textContent('[data-testid=public-key]'))?.trim() ?? '';
+  expect(publicKey).not.toBe('');
+  return publicKey;
+}
+
 async function newPage(): Promise<WatchedPage> {
   const watched = await openPage(browser, app.origin);
   pages.push(watched);
@@ -63,25 +85,7 @@ afterEach(async () => {
 describe('the console in Chromium', () => {
   it('takes a new team from sign-up to a live conversation, a reply, and an export and erasure of the visitor', async () => {
     const { page } = await newPage();
-    await page.goto(`${app.origin}/console/`);
-    await page.waitForURL(/\/console\/sign-in$/);
-
-    // Sign up → the new-site form.
-    await page.click('a[href="/console/sign-up"]');
-    await page.fill('input[name=name]', 'Ada Agent');
-    await page.fill('input[name=email]', `ada-${Date.now()}@example.test`);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/console\/sites\/new$/);
-
-    // Create a site; the live preview follows the form; the snippet and "Try it" appear.
-    await page.fill('[data-testid=site-form] input[name=name]', 'Example shop');
-    await page.fill('[data-testid=site-form] input[name=assistantName]', 'Shop helper');
-    await expect(page.textContent('[data-testid=widget-preview]')).resolves.toContain('Shop helper');
-    await page.click('[data-testid=save-site]');
-    await page.waitForURL(/\/console\/sites\/[0-9a-f-]{36}$/);
-    const publicKey = (await page.textContent('[data-testid=public-key]'))?.trim() ?? '';
-    expect(publicKey).not.toBe('');
+    const publicKey = await signUpAndCreateSite(page, 'Example shop');
     await expect(page.textContent('[data-testid=embed-snippet]')).resolves.toBe(
       `<script src="${app.origin}/widget.js" data-site-key="${publicKey}" async></script>`,
     );
