@@ -43,6 +43,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // Browser tests drive the built app from outside: contracts (types) only, like an app.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts'] },
           ],
         },
       ],

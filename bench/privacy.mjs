@@ -74,18 +74,41 @@ async function seed(siteId, visitors, messages, visitorUuid = null) {
   );
 }
 
+async function exportAndMeasure(visitorId, messages) {
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = Date.now();
+  const response = await fetch(`${base}/api/v1/sites/${siteId}/privacy/exports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
+    body: JSON.stringify({ visitorId }),
+  });
+  let bytes = 0;
+  for await (const chunk of response.body) bytes += chunk.length;
+  clearInterval(sampler);
+  console.log(
+    `export of ${messages} messages: ${mb(bytes)} of JSON in ${Date.now() - started} ms; ` +
+      `process RSS ${mb(rssBefore)} before, peak ${mb(peak)} (+${mb(peak - rssBefore)}; server and client share the process)`,
+  );
+}
+
+let siteId;
+let auth;
 try {
   const owner = await api('/api/v1/auth/signup', {
     method: 'POST',
     body: { email: `bench-${randomUUID()}@example.com`, password: 'a bench passphrase', name: 'Bench' },
   });
-  const auth = { authorization: `Bearer ${owner.accessToken}` };
+  auth = { authorization: `Bearer ${owner.accessToken}` };
   const me = await api('/api/v1/auth/me', { headers: auth });
   const site = await api('/api/v1/sites', {
     method: 'POST',
     headers: auth,
     body: { organizationId: me.organizations[0].id, name: 'Bench', allowedOrigins: [ORIGIN] },
   });
+  siteId = site.id;
 
   const seeding = Date.now();
   const exportedVisitor = randomUUID();
@@ -101,23 +124,9 @@ try {
   const [{ count }] = await db.query('SELECT count(*)::int AS count FROM messages');
   console.log(`database: ${count} messages (seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s)`);
 
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  let peak = rssBefore;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const exportStarted = Date.now();
-  const response = await fetch(`${base}/api/v1/sites/${site.id}/privacy/exports`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...auth },
-    body: JSON.stringify({ visitorId: exportedVisitor }),
-  });
-  let bytes = 0;
-  for await (const chunk of response.body) bytes += chunk.length;
-  clearInterval(sampler);
-  console.log(
-    `export of ${EXPORTED} messages: ${mb(bytes)} of JSON in ${Date.now() - exportStarted} ms; ` +
-      `process RSS ${mb(rssBefore)} before, peak ${mb(peak)} (+${mb(peak - rssBefore)}; server and client share the process)`,
-  );
+  // Exports of 10x different sizes: with streaming, the memory they need does not grow with size.
+  await exportAndMeasure(erasedVisitor, ERASED);
+  await exportAndMeasure(exportedVisitor, EXPORTED);
 
   const erasing = Date.now();
   const erased = await api(`/api/v1/sites/${site.id}/privacy/erasures`, {

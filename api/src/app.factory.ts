@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import helmet from '@fastify/helmet';
 import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
@@ -20,6 +20,8 @@ import type { OpenDatabase } from './database/data-source';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
+import { serveStaticFiles } from './static/static-routes';
+import { defaultWidgetDir } from './static/widget-bundle';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -33,6 +35,8 @@ export interface CreateAppOptions {
   onRoute?: (route: { method: string | string[]; url: string }) => void;
   /** Where request logs go (standard output by default); lets a test read them. */
   logStream?: { write(line: string): void };
+  /** The built `widget.js` served at `/widget.js`; tests pass their own. */
+  widgetJsPath?: string;
   /** Background retention runs; off unless given (`main.ts` gives one). */
   retentionSchedule?: RetentionSchedule;
   /** The built console (`dist/console/browser` beside `dist/api` by default); tests point elsewhere. */
@@ -60,6 +64,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
   letWidgetsReadErrors(fastify, app.get(AccessRepository));
+  serveStaticFiles(fastify, options.widgetJsPath ?? join(defaultWidgetDir(), 'widget.js'));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
   serveConsole(fastify, {
     dir: options.consoleDir ?? resolve(__dirname, '../../../console/browser'),

@@ -156,6 +156,51 @@ describe('the console in Chromium', () => {
     expect(left).not.toContain(CONSOLE_STORAGE_KEYS.siteId);
   });
 
+  it('runs the whole journey with the real widget: the demo page asks, the inbox shows it live, the reply reaches the widget live', async () => {
+    const { page } = await newPage();
+    const publicKey = await signUpAndCreateSite(page, 'Widget shop');
+    const tryIt = (await page.getAttribute('[data-testid=try-it]', 'href')) ?? '';
+    await page.click('nav a[href="/console/inbox"]');
+    await page.waitForSelector('[data-testid=live-status].on');
+
+    // The visitor: the demo page with this site's widget, in a browser profile of its own.
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const demo = await visitorContext.newPage();
+    await demo.goto(`${app.origin}${tryIt}`);
+    await demo.locator('cloop-widget .launcher').click();
+    await demo.locator('cloop-widget textarea').fill('Can I return boots after 60 days?');
+    await demo.keyboard.press('Enter');
+
+    await page.waitForSelector('[data-testid=conversation-item]', { timeout: 15_000 });
+    await page.click('[data-testid=conversation-item]');
+    await page.waitForSelector('[data-testid=message-body]:has-text("Can I return boots after 60 days?")');
+
+    await page.fill('[data-testid=reply-input]', 'Yes: 90 days, free of charge.');
+    await page.click('[data-testid=reply-send]');
+    await demo
+      .locator('cloop-widget .log .agent')
+      .filter({ hasText: 'Yes: 90 days, free of charge.' })
+      .waitFor({ timeout: 15_000 });
+
+    // Export and erase this visitor by the widget's visitor id; the conversation leaves the inbox.
+    const visitorId = await demo.evaluate((key) => localStorage.getItem(key), `cloop:visitor:${publicKey}`);
+    expect(visitorId).toMatch(/^[0-9a-f-]{36}$/);
+    await page.click('nav a[href="/console/privacy"]');
+    await page.fill('[data-testid=privacy-subject]', visitorId ?? '');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=privacy-export]'),
+    ]);
+    const exported = JSON.parse(await readFile((await download.path()) ?? '', 'utf8')) as PrivacyExport;
+    expect(JSON.stringify(exported.data)).toContain('Can I return boots after 60 days?');
+    await page.click('[data-testid=privacy-erase]');
+    await page.click('[data-testid=confirm-dialog][open] [data-testid=confirm]');
+    await page.waitForSelector('[data-testid=privacy-erased]');
+    await page.click('nav a[href="/console/inbox"]');
+    await page.waitForSelector('[data-testid=inbox-empty]');
+    await visitorContext.close();
+  });
+
   it('remembers theme and language across a reload and applies them before the app starts', async () => {
     const account = await createAccount(app.origin);
     await createSiteFor(app.origin, account, 'Theme shop');

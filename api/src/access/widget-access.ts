@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { VisitorScope, WidgetSiteScope } from './access-policy';
 import { AccessRepository } from './access.repository';
 
@@ -15,10 +16,20 @@ export const VISITOR_HEADER = 'x-cloop-visitor';
  * origins (matched exactly), and for visitor routes a well-formed visitor uuid. Requests without
  * an `Origin` come from outside a browser and are accepted: the origin rule protects visitors'
  * browsers, it is not a secret.
+ *
+ * Cloop's own origin (`PUBLIC_URL`) may use every site's widget: it serves only the demo page,
+ * which is Cloop itself showing a site its widget ("Try it"), not a third party embedding it.
  */
 @Injectable()
 export class WidgetAccess {
-  constructor(private readonly access: AccessRepository) {}
+  private readonly ownOrigin: string;
+
+  constructor(
+    private readonly access: AccessRepository,
+    @Inject(APP_CONFIG) config: ResolvedConfig,
+  ) {
+    this.ownOrigin = new URL(config.publicUrl).origin;
+  }
 
   async site(request: FastifyRequest, reply: FastifyReply): Promise<WidgetSiteScope> {
     const origin = request.headers.origin ?? null;
@@ -34,7 +45,7 @@ export class WidgetAccess {
         ? await this.access.findWidgetSite(siteKey)
         : null;
     if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
-    if (origin !== null && !site.allowedOrigins.includes(origin)) {
+    if (origin !== null && origin !== this.ownOrigin && !site.allowedOrigins.includes(origin)) {
       throw new DomainError(
         'ORIGIN_NOT_ALLOWED',
         "This page's origin is not among the site's allowed origins",

@@ -6,10 +6,20 @@
  *
  * Two kinds of subject:
  * - `visitor`: the visitor records of one site, found by visitor UUID or by the email left in a
- *   conversation. Selectors take `$1` = site id, `$2` = the visitor record ids (uuid[]).
+ *   conversation. Selectors take `$1` = site id, `$2` = the visitor record ids (uuid[]), `$3` = their
+ *   conversation ids (uuid[]; resolved first, so message batches walk the index in order).
  * - `user`: a console account. Selectors take `$1` = user id.
  */
 export type RegistrySubject = 'visitor' | 'user';
+
+/**
+ * The selectors' parameters with their types. Every query names them all, so a selector that
+ * uses only some of them still gets typed parameters.
+ */
+export const SUBJECT_PARAMETERS: Record<RegistrySubject, string> = {
+  visitor: '$1::uuid AS site_id, $2::uuid[] AS visitor_ids, $3::uuid[] AS conversation_ids',
+  user: '$1::uuid AS user_id',
+};
 
 export type Erasure =
   | { kind: 'delete' }
@@ -31,15 +41,13 @@ export interface PersonalDataEntry {
   erasure: Erasure;
 }
 
-const VISITOR_CONVERSATIONS = `SELECT id FROM conversations WHERE site_id = $1 AND visitor_id = ANY($2)`;
-
 /** Listed in erasure order: rows that point at others go before the rows they point at. */
 export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
   {
     table: 'messages',
     subject: 'visitor',
     columns: ['body'],
-    where: `site_id = $1 AND conversation_id IN (${VISITOR_CONVERSATIONS})`,
+    where: `site_id = $1 AND conversation_id = ANY($3)`,
     exported: ['id', 'conversation_id', 'seq', 'author', 'body', 'citations', 'confidence', 'created_at'],
     orderBy: ['conversation_id', 'seq'],
     erasure: { kind: 'delete' },

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 
 import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
-import type { PersonalDataEntry } from './personal-data-registry';
+import { type PersonalDataEntry, SUBJECT_PARAMETERS } from './personal-data-registry';
 
 export type ExportRow = Record<string, unknown>;
 
@@ -72,11 +72,11 @@ export class PrivacyRepository {
 
   /** The conversations of these visitors, to tell live clients they are gone. */
   async conversationsOf(
-    tx: Tx,
+    tx: Tx | null,
     siteId: string,
     visitorIds: string[],
   ): Promise<{ id: string; visitor_id: string }[]> {
-    return await tx.query<{ id: string; visitor_id: string }[]>(
+    return await (tx ?? this.dataSource).query<{ id: string; visitor_id: string }[]>(
       `SELECT id, visitor_id FROM conversations WHERE site_id = $1 AND visitor_id = ANY($2)`,
       [siteId, visitorIds],
     );
@@ -99,7 +99,8 @@ export class PrivacyRepository {
     const placeholders = afterValues.map((_, index) => `$${params.length + index + 1}`).join(', ');
     const afterClause = after ? `AND (${keyset}) > (${placeholders})` : '';
     return await this.dataSource.query<ExportRow[]>(
-      `SELECT ${columns.join(', ')} FROM ${entry.table}
+      `WITH subject AS (SELECT ${SUBJECT_PARAMETERS[entry.subject]})
+       SELECT ${columns.join(', ')} FROM ${entry.table}
         WHERE (${entry.where}) ${afterClause}
         ORDER BY ${keyset} LIMIT ${limit}`,
       [...params, ...afterValues],
@@ -133,7 +134,11 @@ export class PrivacyRepository {
       {
         count: number;
       }[]
-    >(`WITH changed AS (${change}) SELECT count(*)::int AS count FROM changed`, params);
+    >(
+      `WITH subject AS (SELECT ${SUBJECT_PARAMETERS[entry.subject]}), changed AS (${change})
+       SELECT count(*)::int AS count FROM changed`,
+      params,
+    );
     return row?.count ?? 0;
   }
 

@@ -80,6 +80,7 @@ export class PrivacyService {
   private async export(subject: SiteSubject, actor: AuditActor): Promise<ExportDownload> {
     const site = await this.requireSite(subject.siteId);
     const visitorIds = await this.resolveVisitors(null, subject);
+    const conversations = await this.privacy.conversationsOf(null, subject.siteId, visitorIds);
     const requestId = await this.transactions.run(async (tx) => {
       const id = await this.privacy.insertRequest(tx, this.ledgerEntry(site, subject, 'export', actor, null));
       await this.audit.record(tx, {
@@ -91,7 +92,7 @@ export class PrivacyService {
       });
       return id;
     });
-    const params = [subject.siteId, visitorIds];
+    const params = [subject.siteId, visitorIds, conversations.map((conversation) => conversation.id)];
     const sections: ExportSection[] = exportedEntries('visitor').map((entry) => ({
       name: entry.table,
       batches: this.privacy.exportBatches(entry, params, EXPORT_BATCH),
@@ -120,7 +121,11 @@ export class PrivacyService {
       const conversations = await this.privacy.conversationsOf(tx, subject.siteId, visitorIds);
       const deleted: Record<string, number> = {};
       for (const entry of registryFor('visitor')) {
-        deleted[entry.table] = await this.privacy.erase(tx, entry, [subject.siteId, visitorIds]);
+        deleted[entry.table] = await this.privacy.erase(tx, entry, [
+          subject.siteId,
+          visitorIds,
+          conversations.map((conversation) => conversation.id),
+        ]);
       }
       const requestId = await this.privacy.insertRequest(
         tx,

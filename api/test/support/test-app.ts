@@ -35,6 +35,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   logStream?: { write(line: string): void };
   heartbeatMs?: number;
+  /** The `widget.js` the app serves (by default the built one under `dist/`). */
+  widgetJsPath?: string;
   retentionSchedule?: RetentionSchedule;
 }
 
@@ -81,6 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     logStream: options.logStream,
     heartbeatMs: options.heartbeatMs,
+    widgetJsPath: options.widgetJsPath,
     retentionSchedule: options.retentionSchedule,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+
+import type { AuthResponse, Conversation, MeResponse, Page, Site, Transcript } from '@cloop/contracts';
+
+/** The site's team, through the real API: what the console will do. */
+export class TeamApi {
+  private constructor(
+    private readonly url: string,
+    private readonly token: string,
+    readonly organizationId: string,
+  ) {}
+
+  static async signUp(url: string): Promise<TeamApi> {
+    const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
+    const auth = await call<AuthResponse>(url, 'POST', '/api/v1/auth/signup', null, {
+      email,
+      password: 'correct horse battery staple',
+      name: 'Owner',
+    });
+    const me = await call<MeResponse>(url, 'GET', '/api/v1/auth/me', auth.accessToken);
+    const own = me.organizations.find((organization) => organization.role === 'owner');
+    if (!own) throw new Error('no organization');
+    return new TeamApi(url, auth.accessToken, own.id);
+  }
+
+  createSite(allowedOrigins: string[], widget: Record<string, unknown> = {}): Promise<Site> {
+    return call(this.url, 'POST', '/api/v1/sites', this.token, {
+      organizationId: this.organizationId,
+      name: 'Shop',
+      allowedOrigins,
+      widget: { assistantName: 'Ada', greeting: 'Hi! How can I help?', ...widget },
+    });
+  }
+
+  async conversations(siteId: string): Promise<Conversation[]> {
+    return (
+      await call<Page<Conversation>>(this.url, 'GET', `/api/v1/sites/${siteId}/conversations`, this.token)
+    ).items;
+  }
+
+  transcript(siteId: string, conversationId: string): Promise<Transcript> {
+    return call(this.url, 'GET', `/api/v1/sites/${siteId}/conversations/${conversationId}`, this.token);
+  }
+
+  reply(siteId: string, conversationId: string, body: string): Promise<unknown> {
+    return call(
+      this.url,
+      'POST',
+      `/api/v1/sites/${siteId}/conversations/${conversationId}/messages`,
+      this.token,
+      {
+        id: randomUUID(),
+        body,
+      },
+    );
+  }
+}
+
+async function call<T>(
+  url: string,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}

@@ -1,0 +1,114 @@
+import type { Message, MessageAuthor, WidgetConfig, WidgetConversation } from '@cloop/contracts';
+
+export interface PendingMessage {
+  /** The client id: the idempotency key the server stores as `clientMessageId`. */
+  id: string;
+  body: string;
+  /** `queued`: waiting for the network; `failed`: refused, the visitor may retry. */
+  state: 'sending' | 'queued' | 'failed';
+}
+
+/** What the visitor should be told about the connection, if anything. */
+export type Problem = 'offline' | 'failed' | null;
+
+/** A one-off notice after an action: the UI shows it until the next one. */
+export type Notice = 'erased' | 'nothing-stored' | 'exported' | 'action-failed' | null;
+
+export interface ChatState {
+  config: WidgetConfig;
+  conversation: WidgetConversation | null;
+  /** Stored messages, in conversation order then seq. */
+  messages: Message[];
+  pending: PendingMessage[];
+  /** Answers being streamed, by `streamId`. */
+  drafts: Map<string, string>;
+  typing: MessageAuthor | null;
+  problem: Problem;
+  notice: Notice;
+  /** The visitor has a session (history loaded) in this page. */
+  active: boolean;
+}
+
+/** The widget's state and its listeners; the only place that orders and de-duplicates messages. */
+export class ChatStore {
+  state: ChatState;
+  private readonly listeners = new Set<() => void>();
+  /** Each conversation seen gets a rank, so a new one (after a close) sorts after the old one. */
+  private readonly ranks = new Map<string, number>();
+
+  constructor(config: WidgetConfig) {
+    this.state = pristine(config);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  update(change: Partial<ChatState>): void {
+    this.state = { ...this.state, ...change };
+    for (const listener of this.listeners) listener();
+  }
+
+  reset(notice: Notice): void {
+    this.ranks.clear();
+    this.update({ ...pristine(this.state.config), notice });
+  }
+
+  /** Adds or replaces stored messages; their pending copies and finished drafts disappear. */
+  addMessages(incoming: Message[]): void {
+    if (incoming.length === 0) return;
+    const byId = new Map(this.state.messages.map((message) => [message.id, message]));
+    const done = new Set<string>();
+    let typing = this.state.typing;
+    for (const message of incoming) {
+      if (!this.ranks.has(message.conversationId)) this.ranks.set(message.conversationId, this.ranks.size);
+      byId.set(message.id, message);
+      done.add(message.clientMessageId);
+      if (message.author === typing) typing = null;
+    }
+    const rank = (message: Message) => this.ranks.get(message.conversationId) ?? 0;
+    const drafts = new Map([...this.state.drafts].filter(([streamId]) => !done.has(streamId)));
+    this.update({
+      messages: [...byId.values()].sort((a, b) => rank(a) - rank(b) || a.seq - b.seq),
+      pending: this.state.pending.filter((message) => !done.has(message.id)),
+      drafts,
+      typing,
+    });
+  }
+
+  /** The last seq seen in the current conversation: where a resume or a poll continues. */
+  lastSeq(): number {
+    const id = this.state.conversation?.id;
+    return this.state.messages.reduce(
+      (last, message) => (message.conversationId === id ? Math.max(last, message.seq) : last),
+      0,
+    );
+  }
+
+  appendDelta(streamId: string, delta: string): void {
+    const drafts = new Map(this.state.drafts);
+    drafts.set(streamId, (drafts.get(streamId) ?? '') + delta);
+    this.update({ drafts, typing: null });
+  }
+
+  setPending(id: string, state: PendingMessage['state']): void {
+    this.update({
+      pending: this.state.pending.map((message) => (message.id === id ? { ...message, state } : message)),
+    });
+  }
+}
+
+function pristine(config: WidgetConfig): ChatState {
+  return {
+    config,
+    conversation: null,
+    messages: [],
+    pending: [],
+    drafts: new Map(),
+    typing: null,
+    problem: null,
+    notice: null,
+    active: false,
+  };
+}

@@ -1,0 +1,245 @@
+import { MESSAGE_MAX_LENGTH } from '../core/contract-constants';
+import type { ChatSession } from '../core/session';
+import type { ChatState, ChatStore } from '../core/store';
+import type { Guard } from '../guard';
+import { accentColors } from './colors';
+import { ContactForm } from './contact-form';
+import { h, icon, ICONS } from './dom';
+import { downloadJson } from './download';
+import { trapTab } from './focus';
+import { fill, type Texts } from './i18n';
+import { type Bubble, MessageList, renderDraft } from './message-list';
+import { PrivacyMenu } from './privacy-menu';
+import { adoptStyles } from './styles';
+
+export interface ViewOptions {
+  root: ShadowRoot;
+  store: ChatStore;
+  session: ChatSession;
+  texts: Texts;
+  /** Called whenever the visitor opens or closes the panel (remembered for the tab). */
+  onToggle: (open: boolean) => void;
+  /** Errors of UI handlers end here, never in the host page. */
+  guard: Guard;
+}
+
+/** Launcher and panel inside the shadow root, redrawn from the store. */
+export class WidgetView {
+  private isOpen = false;
+  private readonly o: ViewOptions;
+  private readonly launcher: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly privacy: PrivacyMenu;
+  private readonly contact: ContactForm;
+  private readonly list: MessageList;
+  private readonly drafts = h('div', { class: 'drafts' });
+  private readonly scroller: HTMLElement;
+  private readonly typing = h('div', { class: 'typing', 'aria-live': 'polite' });
+  private readonly banner: HTMLElement;
+  private readonly notice = h('div', { class: 'notice', role: 'status' });
+  private readonly input: HTMLTextAreaElement;
+  private readonly name = h('h2', { class: 'name', id: 'cloop-title' });
+
+  constructor(options: ViewOptions) {
+    this.o = options;
+    const { texts, guard, session, store } = options;
+    const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => unknown) =>
+      target.addEventListener(type, guard(handler as (event: Event) => unknown));
+    const button = (props: Record<string, string>) => h('button', { type: 'button', ...props });
+
+    this.launcher = button({ class: 'launcher', 'aria-label': texts.open, 'aria-expanded': 'false' });
+    this.launcher.append(icon(ICONS.chat));
+    on(this.launcher, 'click', () => this.open());
+
+    this.privacy = new PrivacyMenu({
+      texts,
+      guard,
+      privacyUrl: () => store.state.config.widget.privacyUrl,
+      download: () => void this.act(() => this.download()),
+      erase: () => void this.act(() => this.erase()),
+      done: () => this.isOpen && this.input.focus(),
+    });
+    const close = button({ class: 'icon', 'aria-label': texts.close });
+    close.append(icon(ICONS.close));
+    on(close, 'click', () => this.close());
+    const header = h(
+      'header',
+      {},
+      h('div', { class: 'title' }, this.name, h('div', { class: 'ai', text: texts.aiNotice })),
+      this.privacy.button,
+      close,
+    );
+
+    const retry = button({ text: texts.retry });
+    on(retry, 'click', () => session.retry());
+    this.banner = h('div', { class: 'banner', role: 'alert', hidden: true }, h('span'), retry);
+
+    this.contact = new ContactForm(texts, guard, (email) => void this.act(() => session.leaveContact(email)));
+
+    this.list = new MessageList(
+      h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': texts.messages }),
+      { texts, assistantName: '', retry: (id) => void session.outbox.retry(id) },
+    );
+    this.scroller = h('div', { class: 'scroll' }, this.list.element, this.drafts);
+
+    this.input = h('textarea', {
+      id: 'cloop-input',
+      rows: 1,
+      maxlength: MESSAGE_MAX_LENGTH,
+      placeholder: texts.placeholder,
+    });
+    const compose = h(
+      'form',
+      { class: 'compose' },
+      h('label', { class: 'sr', for: 'cloop-input', text: texts.messageLabel }),
+      this.input,
+      h('button', { class: 'primary', type: 'submit', text: texts.send }),
+    );
+    on(compose, 'submit', (event) => this.submit(event));
+    on<KeyboardEvent>(this.input, 'keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submit(event);
+    });
+    on(this.input, 'input', () => session.typing());
+
+    this.panel = h(
+      'div',
+      {
+        class: 'panel',
+        role: 'dialog',
+        'aria-modal': 'true',
+        'aria-labelledby': 'cloop-title',
+        hidden: true,
+      },
+      header,
+      h(
+        'div',
+        { class: 'body' },
+        this.privacy.menu,
+        this.scroller,
+        this.typing,
+        this.banner,
+        this.notice,
+        this.privacy.confirm,
+        this.contact.form,
+        this.contact.thanks,
+        compose,
+      ),
+    );
+    on<KeyboardEvent>(this.panel, 'keydown', (event) => this.onKey(event));
+
+    const wrapper = h('div', { class: 'w' }, this.launcher, this.panel);
+    options.root.append(adoptStyles(options.root), wrapper);
+    store.subscribe(guard(() => this.render(wrapper)));
+    this.render(wrapper);
+  }
+
+  /** `focus` is false when the panel is restored on page load: the page keeps its own focus. */
+  open(focus = true): void {
+    if (this.isOpen) return;
+    this.isOpen = true;
+    this.o.onToggle(true);
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute('aria-expanded', 'true');
+    if (focus) this.input.focus();
+    this.scrollToEnd();
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    this.o.onToggle(false);
+    this.privacy.reset();
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.focus();
+  }
+
+  private submit(event: Event): void {
+    event.preventDefault();
+    const body = this.input.value.trim();
+    if (!body) return;
+    this.input.value = '';
+    this.o.store.update({ notice: null });
+    void this.o.session.send(body).catch(() => undefined);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (event.key === 'Tab') trapTab(event, this.panel, this.o.root);
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    if (!this.privacy.escape()) this.close();
+  }
+
+  private async download(): Promise<void> {
+    const data = await this.o.session.exportData();
+    if (data) downloadJson(this.o.root, data, 'cloop-my-data.json');
+    this.o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
+  }
+
+  private async erase(): Promise<void> {
+    if (!(await this.o.session.erase())) this.o.store.update({ notice: 'nothing-stored' });
+  }
+
+  /** Runs a visitor action; a failure becomes a notice, and the focus returns to the message box. */
+  private async act(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch {
+      this.o.store.update({ notice: 'action-failed' });
+    }
+    if (this.isOpen) this.input.focus();
+  }
+
+  private render(wrapper: HTMLElement): void {
+    const state = this.o.store.state;
+    const { texts } = this.o;
+    const { widget } = state.config;
+    const colors = accentColors(widget.color);
+    wrapper.className = widget.position === 'bottom-left' ? 'w left' : 'w';
+    wrapper.style.setProperty('--a', colors.accent);
+    wrapper.style.setProperty('--on', colors.onAccent);
+    this.name.textContent = widget.assistantName;
+
+    const bubbles: Bubble[] = widget.greeting ? [{ kind: 'greeting', text: widget.greeting }] : [];
+    for (const message of state.messages) bubbles.push({ kind: 'message', message });
+    for (const pending of state.pending) bubbles.push({ kind: 'pending', pending });
+    this.list.context.assistantName = widget.assistantName;
+    const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 40;
+    this.list.render(bubbles);
+    this.drafts.replaceChildren(
+      ...[...state.drafts.values()].map((text) => renderDraft(widget.assistantName, text)),
+    );
+    this.typing.textContent = state.typing
+      ? fill(texts.typing, { name: state.typing === 'agent' ? texts.agent : widget.assistantName })
+      : '';
+
+    this.banner.hidden = state.problem === null;
+    (this.banner.firstChild as HTMLElement).textContent =
+      state.problem === 'offline' ? texts.offline : texts.unavailable;
+    this.notice.hidden = state.notice === null;
+    this.notice.textContent = noticeText(state, texts);
+    this.contact.render(state);
+    if (atEnd) this.scrollToEnd();
+  }
+
+  private scrollToEnd(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+}
+
+function noticeText(state: ChatState, texts: Texts): string {
+  switch (state.notice) {
+    case 'erased':
+      return texts.erased;
+    case 'nothing-stored':
+      return texts.nothingStored;
+    case 'exported':
+      return texts.exported;
+    case 'action-failed':
+      return texts.actionFailed;
+    case null:
+      return '';
+  }
+}
