@@ -164,6 +164,7 @@ export const EN = {
   'audit.actor.anonymous': 'Anonymous',
   'team.title': 'Team',
   'team.members': 'Members',
+  'team.name': 'Name',
   'team.role': 'Role',
   'team.joined': 'Joined',
   'team.invite': 'Invite',

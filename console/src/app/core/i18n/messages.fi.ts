@@ -169,6 +169,7 @@ export const FI: Record<MessageKey, string> = {
   'audit.actor.anonymous': 'Tuntematon',
   'team.title': 'Tiimi',
   'team.members': 'Jäsenet',
+  'team.name': 'Nimi',
   'team.role': 'Rooli',
   'team.joined': 'Liittynyt',
   'team.invite': 'Kutsu',
