@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { AccessRepository } from './access/access.repository';
 import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
+import { serveConsole } from './console-app/console-app';
 import { DomainError } from './common/domain-error';
 import { containsNulByte } from './common/nul-bytes';
 import { createValidationPipe } from './common/validation';
@@ -40,6 +41,8 @@ export interface CreateAppOptions {
   widgetJsPath?: string;
   /** Background retention runs; off unless given (`main.ts` gives one). */
   retentionSchedule?: RetentionSchedule;
+  /** The built console (`dist/console/browser` beside `dist/api` by default); tests point elsewhere. */
+  consoleDir?: string;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -65,6 +68,10 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   letWidgetsReadErrors(fastify, app.get(AccessRepository));
   serveStaticFiles(fastify, options.widgetJsPath ?? join(defaultWidgetDir(), 'widget.js'));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
+  serveConsole(fastify, {
+    dir: options.consoleDir ?? resolve(__dirname, '../../../console/browser'),
+    publicUrl: config.publicUrl,
+  });
   await app.init();
   return app;
 }

@@ -1,0 +1,89 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  untracked,
+} from '@angular/core';
+import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+
+import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
+import { AuthStore } from '../auth/auth.store';
+import { I18n } from '../i18n/i18n';
+import { Realtime } from '../realtime/realtime';
+import { SiteContext } from '../site/site-context';
+
+/** The signed-in frame: navigation, the site switcher, theme and language, sign-out. */
+@Component({
+  selector: 'cl-shell',
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, PrefsToggleComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <header class="topbar">
+      <a class="brand" routerLink="/inbox">{{ t('app.name') }}</a>
+      <label class="switcher">
+        <span class="visually-hidden">{{ t('nav.site') }}</span>
+        <select data-testid="site-switcher" [value]="sites.siteId() ?? ''" (change)="selectSite($event)">
+          @for (site of sites.sites(); track site.id) {
+            <option [value]="site.id" [selected]="site.id === sites.siteId()">{{ site.name }}</option>
+          } @empty {
+            <option value="" disabled selected>{{ t('nav.noSites') }}</option>
+          }
+        </select>
+      </label>
+      <nav [attr.aria-label]="t('nav.main')">
+        <a routerLink="/inbox" routerLinkActive="active">{{ t('nav.inbox') }}</a>
+        <a routerLink="/sites" routerLinkActive="active">{{ t('nav.sites') }}</a>
+        <a routerLink="/privacy" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">{{
+          t('nav.privacy')
+        }}</a>
+        <a routerLink="/privacy/audit" routerLinkActive="active">{{ t('nav.audit') }}</a>
+        <a routerLink="/team" routerLinkActive="active">{{ t('nav.team') }}</a>
+      </nav>
+      <div class="topbar-end">
+        <cl-prefs-toggle />
+        <a class="account-link" routerLink="/account" routerLinkActive="active">{{ userName() }}</a>
+        <button type="button" class="ghost" data-testid="sign-out" (click)="signOut()">
+          {{ t('nav.signOut') }}
+        </button>
+      </div>
+    </header>
+    <main class="content">
+      @if (sites.loaded()) {
+        <router-outlet />
+      } @else {
+        <p class="muted page">{{ t('app.loading') }}</p>
+      }
+    </main>
+  `,
+  host: { class: 'shell' },
+})
+export class ShellComponent {
+  protected readonly auth = inject(AuthStore);
+  protected readonly sites = inject(SiteContext);
+  private readonly realtime = inject(Realtime);
+  protected readonly t = inject(I18n).t;
+  protected readonly userName = computed(() => this.auth.me()?.user.name ?? this.t('nav.account'));
+
+  constructor() {
+    void this.auth.loadMe().catch(() => undefined);
+    void this.sites.load().catch(() => this.sites.loaded.set(true));
+    effect(() => {
+      const siteId = this.auth.signedIn() ? this.sites.siteId() : null;
+      untracked(() => this.realtime.watch(siteId));
+    });
+    // Leaving the shell (sign-out, a failed refresh, account deletion) closes the socket too.
+    inject(DestroyRef).onDestroy(() => this.realtime.disconnect());
+  }
+
+  protected selectSite(event: Event): void {
+    this.sites.select((event.target as HTMLSelectElement).value);
+  }
+
+  protected async signOut(): Promise<void> {
+    this.realtime.disconnect();
+    await this.auth.signOut();
+  }
+}

@@ -1,0 +1,108 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
+
+import { AuthStore } from '../../core/auth/auth.store';
+import { I18n } from '../../core/i18n/i18n';
+import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { formValues } from '../../shared/ui/form-values';
+import { AccountStore } from './account.store';
+
+@Component({
+  selector: 'cl-account-page',
+  imports: [ConfirmDialogComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="page stack">
+      <h1>{{ t('account.title') }}</h1>
+      @if (store.message(); as message) {
+        <p [class.error]="message.error" [class.ok]="!message.error" role="status">{{ t(message.key) }}</p>
+      }
+      <div class="grid-2">
+        <div class="card stack">
+          <h2>{{ t('account.profile') }}</h2>
+          @if (auth.me(); as me) {
+            <div>
+              <strong>{{ me.user.name }}</strong>
+            </div>
+            <div class="muted">{{ me.user.email }}</div>
+            <div class="muted">{{ i18n.date(me.user.createdAt) }}</div>
+          }
+          <h2>{{ t('account.export') }}</h2>
+          <small>{{ t('account.exportHint') }}</small>
+          <div>
+            <button type="button" [disabled]="store.busy()" (click)="store.exportMyData()">
+              {{ t('account.export') }}
+            </button>
+          </div>
+        </div>
+        <form class="card stack" (submit)="changePassword($event)">
+          <h2>{{ t('account.changePassword') }}</h2>
+          <label
+            >{{ t('account.currentPassword') }}
+            <input name="current" type="password" autocomplete="current-password" required />
+          </label>
+          <label
+            >{{ t('account.newPassword') }}
+            <input
+              name="next"
+              type="password"
+              autocomplete="new-password"
+              required
+              [attr.minlength]="minLength"
+            />
+            <small>{{ t('auth.passwordHint') }}</small>
+          </label>
+          <div>
+            <button type="submit" class="primary" [disabled]="store.busy()">
+              {{ t('account.changePassword') }}
+            </button>
+          </div>
+        </form>
+      </div>
+      <form class="card stack" (submit)="askDelete($event, confirmDelete)">
+        <h2>{{ t('account.delete') }}</h2>
+        <small>{{ t('account.deleteHint') }}</small>
+        <label
+          >{{ t('auth.password') }}
+          <input name="password" type="password" autocomplete="current-password" required />
+        </label>
+        <div>
+          <button type="submit" class="danger" [disabled]="store.busy()">{{ t('account.delete') }}</button>
+        </div>
+      </form>
+      <cl-confirm-dialog
+        #confirmDelete
+        [message]="t('account.deleteConfirm')"
+        [confirmLabel]="t('account.delete')"
+        (confirmed)="deleteAccount()"
+      />
+    </section>
+  `,
+})
+export class AccountPage {
+  protected readonly store = inject(AccountStore);
+  protected readonly auth = inject(AuthStore);
+  protected readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  protected readonly minLength = PASSWORD_MIN_LENGTH;
+  private deletePassword = '';
+
+  constructor() {
+    void this.auth.loadMe().catch(() => undefined);
+  }
+
+  protected async changePassword(event: Event): Promise<void> {
+    const { current = '', next = '' } = formValues(event);
+    if (await this.store.changePassword(current, next)) (event.target as HTMLFormElement).reset();
+  }
+
+  protected askDelete(event: Event, dialog: ConfirmDialogComponent): void {
+    this.deletePassword = formValues(event)['password'] ?? '';
+    dialog.open();
+  }
+
+  protected async deleteAccount(): Promise<void> {
+    await this.store.deleteAccount(this.deletePassword);
+    this.deletePassword = '';
+  }
+}

@@ -1,0 +1,88 @@
+import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
+import { LEAD_STATUSES, MESSAGE_BODY_MAX_LENGTH, PHASES, type Transcript } from '@cloop/contracts';
+
+import { AuthStore } from '../../core/auth/auth.store';
+import { I18n } from '../../core/i18n/i18n';
+import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
+import { SiteContext } from '../../core/site/site-context';
+import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { InboxStore } from './inbox.store';
+
+/** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
+@Component({
+  selector: 'cl-conversation-detail',
+  imports: [ConfirmDialogComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  templateUrl: './conversation-detail.component.html',
+  host: { class: 'detail' },
+})
+export class ConversationDetailComponent {
+  readonly transcript = input.required<Transcript>();
+  readonly deleted = output<void>();
+  private readonly store = inject(InboxStore);
+  private readonly auth = inject(AuthStore);
+  private readonly sites = inject(SiteContext);
+  protected readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  protected readonly phases = PHASES;
+  protected readonly leads = LEAD_STATUSES;
+  protected readonly maxLength = MESSAGE_BODY_MAX_LENGTH;
+  protected readonly phaseKey = phaseKey;
+  protected readonly leadKey = leadKey;
+  protected readonly authorKey = authorKey;
+  protected readonly draft = signal('');
+  protected readonly sending = signal(false);
+  protected readonly failed = signal(false);
+  protected readonly visitorTyping = computed(
+    () => this.store.typingIn() === this.transcript().conversation.id,
+  );
+  /** Deleting conversations is for admins and owners of the site's organization. */
+  protected readonly canDelete = computed(() => {
+    const organizationId = this.sites.site()?.organizationId;
+    const role = this.auth.me()?.organizations.find((o) => o.id === organizationId)?.role;
+    return role === 'admin' || role === 'owner';
+  });
+
+  protected input(event: Event): void {
+    this.draft.set((event.target as HTMLTextAreaElement).value);
+  }
+
+  protected keydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey) void this.send(event);
+  }
+
+  protected async send(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.sending() || !this.draft().trim()) return;
+    this.sending.set(true);
+    this.failed.set(false);
+    try {
+      if (await this.store.reply(this.draft())) this.draft.set('');
+    } catch {
+      this.failed.set(true);
+    } finally {
+      this.sending.set(false);
+    }
+  }
+
+  protected setPhase(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    const phase = this.phases.find((p) => p === value);
+    if (phase) void this.store.update({ phase }).catch(() => this.failed.set(true));
+  }
+
+  protected setLead(event: Event): void {
+    const value = (event.target as HTMLSelectElement).value;
+    const leadStatus = this.leads.find((l) => l === value);
+    if (leadStatus) void this.store.update({ leadStatus }).catch(() => this.failed.set(true));
+  }
+
+  protected async remove(): Promise<void> {
+    try {
+      await this.store.remove();
+      this.deleted.emit();
+    } catch {
+      this.failed.set(true);
+    }
+  }
+}

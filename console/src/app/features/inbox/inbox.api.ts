@@ -1,0 +1,44 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type {
+  Conversation,
+  ConversationListQuery,
+  Message,
+  Page,
+  Transcript,
+  UpdateConversationRequest,
+} from '@cloop/contracts';
+import { firstValueFrom } from 'rxjs';
+
+const base = (siteId: string) => `/api/v1/sites/${siteId}/conversations`;
+
+@Injectable({ providedIn: 'root' })
+export class InboxApi {
+  private readonly http = inject(HttpClient);
+
+  list(siteId: string, query: ConversationListQuery): Promise<Page<Conversation>> {
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(query) as [string, string | number | boolean | undefined][]) {
+      if (value !== undefined && value !== '') params[key] = String(value);
+    }
+    return firstValueFrom(this.http.get<Page<Conversation>>(base(siteId), { params }));
+  }
+
+  get(siteId: string, conversationId: string): Promise<Transcript> {
+    return firstValueFrom(this.http.get<Transcript>(`${base(siteId)}/${conversationId}`));
+  }
+
+  update(siteId: string, conversationId: string, body: UpdateConversationRequest): Promise<Conversation> {
+    return firstValueFrom(this.http.patch<Conversation>(`${base(siteId)}/${conversationId}`, body));
+  }
+
+  remove(siteId: string, conversationId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`${base(siteId)}/${conversationId}`));
+  }
+
+  reply(siteId: string, conversationId: string, id: string, body: string): Promise<Message> {
+    return firstValueFrom(
+      this.http.post<Message>(`${base(siteId)}/${conversationId}/messages`, { id, body }),
+    );
+  }
+}

@@ -1,0 +1,164 @@
+import { TestBed } from '@angular/core/testing';
+import type { Conversation, ConversationListQuery, Page, RealtimeEvent, Transcript } from '@cloop/contracts';
+
+import { Realtime } from '../../core/realtime/realtime';
+import { createConversation, createMessage } from '../../testing/factories';
+import { InboxApi } from './inbox.api';
+import { InboxStore } from './inbox.store';
+
+class FakeRealtime {
+  listeners: ((event: RealtimeEvent) => void)[] = [];
+  resubscribed: (() => void)[] = [];
+  on(listener: (event: RealtimeEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => undefined;
+  }
+  onResubscribed(listener: () => void): () => void {
+    this.resubscribed.push(listener);
+    return () => undefined;
+  }
+  emit(event: RealtimeEvent): void {
+    this.listeners.forEach((listener) => listener(event));
+  }
+}
+
+function setUp(pages: Page<Conversation>[], transcripts: Record<string, Transcript> = {}) {
+  const queries: ConversationListQuery[] = [];
+  const api = {
+    list: jest.fn((_siteId: string, query: ConversationListQuery) => {
+      queries.push(query);
+      return Promise.resolve(pages.shift() ?? { items: [], nextCursor: null });
+    }),
+    get: jest.fn((_siteId: string, id: string) => {
+      const transcript = transcripts[id];
+      return transcript ? Promise.resolve(transcript) : Promise.reject(new Error('404'));
+    }),
+    reply: jest.fn(),
+    update: jest.fn(),
+    remove: jest.fn(),
+  };
+  const realtime = new FakeRealtime();
+  TestBed.configureTestingModule({
+    providers: [InboxStore, { provide: InboxApi, useValue: api }, { provide: Realtime, useValue: realtime }],
+  });
+  return { store: TestBed.inject(InboxStore), api, realtime, queries };
+}
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 29, 10, minute)).toISOString();
+
+describe('InboxStore', () => {
+  it('loads the first page of the selected site with the filters as query', async () => {
+    const conversation = createConversation({ siteId: 'site-1' });
+    const { store, queries } = setUp([{ items: [conversation], nextCursor: 'c2' }]);
+    await store.useSite('site-1');
+    await store.setFilters({ phase: 'learning', lead: true, q: ' refund ' });
+    expect(queries.at(-1)).toEqual({
+      limit: 50,
+      cursor: undefined,
+      phase: 'learning',
+      lead: true,
+      q: 'refund',
+    });
+  });
+
+  it('appends the next page on scroll and skips duplicates', async () => {
+    const [a, b, c] = [1, 2, 3].map((n) =>
+      createConversation({ siteId: 'site-1', lastMessageAt: at(60 - n) }),
+    );
+    const { store, queries } = setUp([
+      { items: [a, b], nextCursor: 'next' },
+      { items: [b, c], nextCursor: null },
+    ]);
+    await store.useSite('site-1');
+    await store.loadMore();
+    expect(queries.at(-1)?.cursor).toBe('next');
+    expect(store.items().map((x) => x.id)).toEqual([a.id, b.id, c.id]);
+    expect(store.nextCursor()).toBeNull();
+  });
+
+  it('moves a conversation to the top when a message arrives live, and appends it to the open transcript', async () => {
+    const older = createConversation({ siteId: 'site-1', lastMessageAt: at(1), lastSeq: 1, messageCount: 1 });
+    const newer = createConversation({ siteId: 'site-1', lastMessageAt: at(5) });
+    const first = createMessage({ conversationId: older.id, seq: 1 });
+    const { store, realtime } = setUp([{ items: [newer, older], nextCursor: null }], {
+      [older.id]: { conversation: older, messages: [first] },
+    });
+    await store.useSite('site-1');
+    await store.open(older.id);
+
+    const message = createMessage({ conversationId: older.id, seq: 2, createdAt: at(9), body: 'Hello?' });
+    realtime.emit({ type: 'message.created', siteId: 'site-1', conversationId: older.id, message });
+    realtime.emit({ type: 'message.created', siteId: 'site-1', conversationId: older.id, message });
+
+    expect(store.items().map((x) => x.id)).toEqual([older.id, newer.id]);
+    expect(store.items()[0]).toMatchObject({ lastSeq: 2, messageCount: 2, lastMessageAt: at(9) });
+    expect(store.transcript()?.messages.map((m) => m.body)).toEqual([first.body, 'Hello?']);
+  });
+
+  it('fetches and shows a new conversation that appears live', async () => {
+    const fresh = createConversation({ siteId: 'site-1', lastMessageAt: at(30) });
+    const { store, realtime, api } = setUp([{ items: [], nextCursor: null }], {
+      [fresh.id]: { conversation: fresh, messages: [] },
+    });
+    await store.useSite('site-1');
+    realtime.emit({
+      type: 'message.created',
+      siteId: 'site-1',
+      conversationId: fresh.id,
+      message: createMessage({ conversationId: fresh.id, seq: 1 }),
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(api.get).toHaveBeenCalledWith('site-1', fresh.id);
+    expect(store.items().map((x) => x.id)).toEqual([fresh.id]);
+  });
+
+  it('ignores events of other sites', async () => {
+    const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
+    await store.useSite('site-1');
+    realtime.emit({
+      type: 'message.created',
+      siteId: 'site-2',
+      conversationId: 'elsewhere',
+      message: createMessage(),
+    });
+    expect(api.get).not.toHaveBeenCalled();
+    expect(store.items()).toEqual([]);
+  });
+
+  it('drops a conversation that no longer matches the phase filter, and one that was deleted', async () => {
+    const a = createConversation({ siteId: 'site-1', phase: 'learning', lastMessageAt: at(2) });
+    const b = createConversation({ siteId: 'site-1', phase: 'learning', lastMessageAt: at(1) });
+    const { store, realtime } = setUp(
+      [
+        { items: [], nextCursor: null },
+        { items: [a, b], nextCursor: null },
+      ],
+      {
+        [b.id]: { conversation: b, messages: [] },
+      },
+    );
+    await store.useSite('site-1');
+    await store.setFilters({ phase: 'learning' });
+    await store.open(b.id);
+
+    realtime.emit({
+      type: 'conversation.updated',
+      siteId: 'site-1',
+      conversationId: a.id,
+      conversation: { ...a, phase: 'requesting_contact' },
+    });
+    realtime.emit({ type: 'conversation.deleted', siteId: 'site-1', conversationId: b.id });
+
+    expect(store.items()).toEqual([]);
+    expect(store.transcript()).toBeNull();
+    expect(store.transcriptMissing()).toBe(true);
+  });
+
+  it('reloads the first page after the socket subscribes again', async () => {
+    const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
+    await store.useSite('site-1');
+    realtime.resubscribed.forEach((listener) => listener());
+    expect(api.list).toHaveBeenCalledTimes(2);
+  });
+});

@@ -1,0 +1,246 @@
+import { DestroyRef, inject, Injectable, signal } from '@angular/core';
+import type {
+  Conversation,
+  ConversationListQuery,
+  Message,
+  Phase,
+  RealtimeEvent,
+  Transcript,
+  UpdateConversationRequest,
+} from '@cloop/contracts';
+
+import { Realtime } from '../../core/realtime/realtime';
+import { InboxApi } from './inbox.api';
+
+export interface InboxFilters {
+  phase: Phase | null;
+  lead: boolean;
+  q: string;
+}
+
+const PAGE_SIZE = 50;
+const TYPING_SHOWN_MS = 4000;
+
+const newestFirst = (a: Conversation, b: Conversation): number =>
+  b.lastMessageAt.localeCompare(a.lastMessageAt);
+
+/**
+ * The selected site's inbox: a filtered, paged list kept current by realtime events, and the open
+ * conversation's transcript. Events for other sites are ignored; after a reconnect the first page
+ * and the open transcript are reloaded, since events may have been missed.
+ */
+@Injectable()
+export class InboxStore {
+  private readonly api = inject(InboxApi);
+  private readonly realtime = inject(Realtime);
+
+  readonly siteId = signal<string | null>(null);
+  readonly filters = signal<InboxFilters>({ phase: null, lead: false, q: '' });
+  readonly items = signal<Conversation[]>([]);
+  readonly nextCursor = signal<string | null>(null);
+  readonly loading = signal(false);
+  readonly error = signal(false);
+  readonly transcript = signal<Transcript | null>(null);
+  readonly transcriptMissing = signal(false);
+  readonly typingIn = signal<string | null>(null);
+  private generation = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    const stopEvents = this.realtime.on((event) => this.apply(event));
+    const stopResubscribed = this.realtime.onResubscribed(() => void this.reload());
+    inject(DestroyRef).onDestroy(() => {
+      stopEvents();
+      stopResubscribed();
+      if (this.typingTimer) clearTimeout(this.typingTimer);
+    });
+  }
+
+  /** Shows a site's inbox; does nothing when it is already shown. */
+  async useSite(siteId: string | null): Promise<void> {
+    if (siteId === this.siteId()) return;
+    this.siteId.set(siteId);
+    this.transcript.set(null);
+    await this.reload();
+  }
+
+  async setFilters(change: Partial<InboxFilters>): Promise<void> {
+    this.filters.update((filters) => ({ ...filters, ...change }));
+    await this.reload();
+  }
+
+  /** The first page again (new site, new filters, or back from offline). */
+  async reload(): Promise<void> {
+    const siteId = this.siteId();
+    const generation = ++this.generation;
+    this.items.set([]);
+    this.nextCursor.set(null);
+    this.error.set(false);
+    if (!siteId) return;
+    await this.fetchPage(siteId, generation, undefined);
+    const open = this.transcript();
+    if (open) await this.open(open.conversation.id);
+  }
+
+  async loadMore(): Promise<void> {
+    const siteId = this.siteId();
+    const cursor = this.nextCursor();
+    if (!siteId || !cursor || this.loading()) return;
+    await this.fetchPage(siteId, this.generation, cursor);
+  }
+
+  async open(conversationId: string): Promise<void> {
+    const siteId = this.siteId();
+    if (!siteId) return;
+    this.transcriptMissing.set(false);
+    try {
+      const transcript = await this.api.get(siteId, conversationId);
+      if (siteId === this.siteId()) this.transcript.set(transcript);
+    } catch {
+      this.transcript.set(null);
+      this.transcriptMissing.set(true);
+    }
+  }
+
+  close(): void {
+    this.transcript.set(null);
+    this.transcriptMissing.set(false);
+  }
+
+  async reply(body: string): Promise<boolean> {
+    const open = this.transcript();
+    const siteId = this.siteId();
+    if (!open || !siteId || !body.trim()) return false;
+    const message = await this.api.reply(siteId, open.conversation.id, crypto.randomUUID(), body.trim());
+    this.addMessage(open.conversation.id, message);
+    return true;
+  }
+
+  async update(change: UpdateConversationRequest): Promise<void> {
+    const open = this.transcript();
+    const siteId = this.siteId();
+    if (!open || !siteId) return;
+    this.upsert(await this.api.update(siteId, open.conversation.id, change));
+  }
+
+  async remove(): Promise<void> {
+    const open = this.transcript();
+    const siteId = this.siteId();
+    if (!open || !siteId) return;
+    await this.api.remove(siteId, open.conversation.id);
+    this.forget(open.conversation.id);
+  }
+
+  /** One realtime event; public for tests. */
+  apply(event: RealtimeEvent): void {
+    if (event.siteId !== this.siteId()) return;
+    switch (event.type) {
+      case 'message.created':
+        this.addMessage(event.conversationId, event.message);
+        return;
+      case 'conversation.updated':
+        // The team's sockets receive the full conversation (`siteId` is only in the team's view).
+        if ('siteId' in event.conversation) this.upsert(event.conversation);
+        return;
+      case 'conversation.deleted':
+        this.forget(event.conversationId);
+        return;
+      case 'typing':
+        if (event.author === 'visitor') this.showTyping(event.conversationId);
+        return;
+      case 'message.delta':
+        return;
+    }
+  }
+
+  private async fetchPage(siteId: string, generation: number, cursor: string | undefined): Promise<void> {
+    const { phase, lead, q } = this.filters();
+    const query: ConversationListQuery = { limit: PAGE_SIZE, cursor };
+    if (phase) query.phase = phase;
+    if (lead) query.lead = true;
+    if (q.trim()) query.q = q.trim();
+    this.loading.set(true);
+    try {
+      const page = await this.api.list(siteId, query);
+      if (generation !== this.generation) return; // a newer reload won
+      const known = new Set(this.items().map((c) => c.id));
+      this.items.update((items) => [...items, ...page.items.filter((c) => !known.has(c.id))]);
+      this.nextCursor.set(page.nextCursor);
+    } catch {
+      if (generation === this.generation) this.error.set(true);
+    } finally {
+      if (generation === this.generation) this.loading.set(false);
+    }
+  }
+
+  private addMessage(conversationId: string, message: Message): void {
+    this.transcript.update((open) => {
+      if (!open || open.conversation.id !== conversationId) return open;
+      if (open.messages.some((m) => m.id === message.id)) return open;
+      const messages = [...open.messages, message].sort((a, b) => a.seq - b.seq);
+      return { ...open, messages };
+    });
+    const listed = this.items().find((c) => c.id === conversationId);
+    if (listed) {
+      if (message.seq <= listed.lastSeq) return;
+      this.upsert({
+        ...listed,
+        lastSeq: message.seq,
+        messageCount: listed.messageCount + 1,
+        lastMessageAt: message.createdAt,
+      });
+      return;
+    }
+    void this.fetchAndInsert(conversationId);
+  }
+
+  /** A conversation the list has not seen (new, or beyond the loaded pages). */
+  private async fetchAndInsert(conversationId: string): Promise<void> {
+    const siteId = this.siteId();
+    if (!siteId || this.filters().q.trim()) return; // a text search cannot be judged here
+    try {
+      const { conversation } = await this.api.get(siteId, conversationId);
+      if (siteId === this.siteId()) this.upsert(conversation);
+    } catch {
+      // Deleted meanwhile: nothing to show.
+    }
+  }
+
+  private upsert(conversation: Conversation): void {
+    this.transcript.update((open) =>
+      open && open.conversation.id === conversation.id ? { ...open, conversation } : open,
+    );
+    const rest = this.items().filter((c) => c.id !== conversation.id);
+    if (!this.matches(conversation)) {
+      this.items.set(rest);
+      return;
+    }
+    const wasListed = rest.length !== this.items().length;
+    // Beyond the loaded pages it would appear out of order; it comes with a later page instead.
+    const last = rest.at(-1);
+    if (!wasListed && this.nextCursor() && last && newestFirst(conversation, last) > 0) return;
+    this.items.set([...rest, conversation].sort(newestFirst));
+  }
+
+  private forget(conversationId: string): void {
+    this.items.update((items) => items.filter((c) => c.id !== conversationId));
+    const open = this.transcript();
+    if (open && open.conversation.id === conversationId) {
+      this.transcript.set(null);
+      this.transcriptMissing.set(true);
+    }
+  }
+
+  private matches(conversation: Conversation): boolean {
+    const { phase, lead } = this.filters();
+    if (phase && conversation.phase !== phase) return false;
+    if (lead && !conversation.email) return false;
+    return true;
+  }
+
+  private showTyping(conversationId: string): void {
+    this.typingIn.set(conversationId);
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.typingIn.set(null), TYPING_SHOWN_MS);
+  }
+}

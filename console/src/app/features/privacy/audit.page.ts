@@ -1,0 +1,82 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import type { AuditEvent } from '@cloop/contracts';
+
+import { I18n } from '../../core/i18n/i18n';
+import { auditActionKey, auditActorKey } from '../../core/i18n/labels';
+import { SiteContext } from '../../core/site/site-context';
+import { AuthStore } from '../../core/auth/auth.store';
+import { PrivacyStore } from './privacy.store';
+
+/** The organization's append-only audit trail (the organization of the selected site). */
+@Component({
+  selector: 'cl-audit-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="page stack">
+      <h1>{{ t('audit.title') }}</h1>
+      @if (store.forbidden()) {
+        <p class="notice">{{ t('privacy.adminOnly') }}</p>
+      } @else {
+        <table data-testid="audit-trail">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{{ t('audit.when') }}</th>
+              <th>{{ t('audit.actor') }}</th>
+              <th>{{ t('audit.action') }}</th>
+              <th>{{ t('audit.target') }}</th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (event of store.events(); track event.id) {
+              <tr>
+                <td>{{ event.seq }}</td>
+                <td>{{ i18n.date(event.createdAt) }}</td>
+                <td>{{ actor(event) }}</td>
+                <td>{{ t(auditActionKey(event.action)) }}</td>
+                <td>
+                  <small class="muted">{{
+                    event.target ? event.target.type + ' ' + event.target.id.slice(0, 8) : ''
+                  }}</small>
+                </td>
+              </tr>
+            } @empty {
+              <tr>
+                <td colspan="5" class="muted">{{ t('audit.empty') }}</td>
+              </tr>
+            }
+          </tbody>
+        </table>
+        @if (store.eventsCursor() && organizationId(); as organizationId) {
+          <button type="button" (click)="store.loadAudit(organizationId, true)">
+            {{ t('inbox.loadMore') }}
+          </button>
+        }
+      }
+    </section>
+  `,
+})
+export class AuditPage {
+  protected readonly store = inject(PrivacyStore);
+  private readonly sites = inject(SiteContext);
+  private readonly auth = inject(AuthStore);
+  protected readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  protected readonly auditActionKey = auditActionKey;
+  protected readonly organizationId = computed(
+    () => this.sites.site()?.organizationId ?? this.auth.me()?.organizations.at(0)?.id ?? null,
+  );
+
+  constructor() {
+    effect(() => {
+      const organizationId = this.organizationId();
+      untracked(() => organizationId && void this.store.loadAudit(organizationId));
+    });
+  }
+
+  protected actor(event: AuditEvent): string {
+    const kind = this.t(auditActorKey(event.actor.kind));
+    const me = this.auth.me()?.user;
+    return event.actor.userId && me && event.actor.userId === me.id ? `${kind} (${me.name})` : kind;
+  }
+}

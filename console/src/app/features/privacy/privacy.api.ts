@@ -1,0 +1,44 @@
+import { HttpClient, type HttpResponse } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type {
+  AuditEvent,
+  ErasureResult,
+  Page,
+  PrivacyRequest,
+  PrivacySubjectRequest,
+} from '@cloop/contracts';
+import { firstValueFrom } from 'rxjs';
+
+@Injectable({ providedIn: 'root' })
+export class PrivacyApi {
+  private readonly http = inject(HttpClient);
+
+  export(siteId: string, subject: PrivacySubjectRequest): Promise<HttpResponse<Blob>> {
+    return firstValueFrom(
+      this.http.post(`/api/v1/sites/${siteId}/privacy/exports`, subject, {
+        responseType: 'blob',
+        observe: 'response',
+      }),
+    );
+  }
+
+  erase(siteId: string, subject: PrivacySubjectRequest): Promise<ErasureResult> {
+    return firstValueFrom(this.http.post<ErasureResult>(`/api/v1/sites/${siteId}/privacy/erasures`, subject));
+  }
+
+  requests(siteId: string, cursor?: string): Promise<Page<PrivacyRequest>> {
+    const params: Record<string, string> = { limit: '100' };
+    if (cursor) params['cursor'] = cursor;
+    return firstValueFrom(
+      this.http.get<Page<PrivacyRequest>>(`/api/v1/sites/${siteId}/privacy/requests`, { params }),
+    );
+  }
+
+  auditEvents(organizationId: string, cursor?: string): Promise<Page<AuditEvent>> {
+    const params: Record<string, string> = { limit: '100' };
+    if (cursor) params['cursor'] = cursor;
+    return firstValueFrom(
+      this.http.get<Page<AuditEvent>>(`/api/v1/organizations/${organizationId}/audit-events`, { params }),
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { inject, Injectable, signal } from '@angular/core';
+import type { Invitation, Member, Role } from '@cloop/contracts';
+
+import type { MessageKey } from '../../core/i18n/messages.en';
+import { errorCode } from '../../core/http/errors';
+import { TeamApi } from './team.api';
+
+/** One organization's members and pending invitations. */
+@Injectable()
+export class TeamStore {
+  private readonly api = inject(TeamApi);
+  readonly members = signal<Member[]>([]);
+  readonly invitations = signal<Invitation[]>([]);
+  readonly message = signal<{ key: MessageKey; error: boolean } | null>(null);
+  readonly busy = signal(false);
+
+  async load(organizationId: string): Promise<void> {
+    const [members, invitations] = await Promise.all([
+      this.api.members(organizationId),
+      this.api.invitations(organizationId).catch(() => ({ items: [], nextCursor: null })),
+    ]);
+    this.members.set(members.items);
+    this.invitations.set(invitations.items);
+  }
+
+  invite(organizationId: string, email: string, role: Role): Promise<void> {
+    return this.run(organizationId, async () => {
+      const result = await this.api.invite(organizationId, email, role);
+      return result.status === 'joined' ? 'team.joinedNow' : 'team.invited';
+    });
+  }
+
+  changeRole(organizationId: string, userId: string, role: Role): Promise<void> {
+    return this.run(organizationId, async () => {
+      await this.api.changeRole(organizationId, userId, role);
+      return 'app.saved';
+    });
+  }
+
+  remove(organizationId: string, userId: string): Promise<void> {
+    return this.run(organizationId, async () => {
+      await this.api.remove(organizationId, userId);
+      return 'app.saved';
+    });
+  }
+
+  revoke(organizationId: string, invitationId: string): Promise<void> {
+    return this.run(organizationId, async () => {
+      await this.api.revoke(organizationId, invitationId);
+      return 'app.saved';
+    });
+  }
+
+  private async run(organizationId: string, work: () => Promise<MessageKey>): Promise<void> {
+    this.busy.set(true);
+    this.message.set(null);
+    try {
+      this.message.set({ key: await work(), error: false });
+    } catch (error) {
+      const code = errorCode(error);
+      const key: MessageKey =
+        code === 'LAST_OWNER' ? 'team.lastOwner' : code === 'FORBIDDEN' ? 'team.ownerOnly' : 'app.error';
+      this.message.set({ key, error: true });
+    } finally {
+      this.busy.set(false);
+    }
+    await this.load(organizationId).catch(() => undefined);
+  }
+}
