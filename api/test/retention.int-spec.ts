@@ -5,14 +5,17 @@ import { RETENTION_BATCH, RetentionService } from '../src/retention/retention.se
 import {
   createSite,
   createVisitorSession,
-  sendVisitorMessage,
+  sendAndAwaitAnswer,
   type SignedUpUser,
   signUp,
 } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** Moves a site's whole history `days` into the past, as if nobody had written since. */
+/**
+ * Moves a site's whole history `days` into the past, as if nobody had written since. Callers wait
+ * for the assistant's answer first: an answer landing afterwards would make the conversation recent.
+ */
 async function age(db: DataSource, siteId: string, days: number, conversationIds?: string[]): Promise<void> {
   const only = conversationIds ? 'AND id = ANY($3)' : '';
   const params = conversationIds ? [siteId, days, conversationIds] : [siteId, days];
@@ -83,12 +86,12 @@ describe('retention', () => {
 
   it("deletes only what is older than each site's own retention period, and records what it deleted", async () => {
     const stale = await createVisitorSession(t.http, shortSite);
-    await sendVisitorMessage(t.http, stale.headers, 'an old question');
+    await sendAndAwaitAnswer(t.http, stale.headers, 'an old question');
     await age(db, shortSite.id, 31);
     const fresh = await createVisitorSession(t.http, shortSite);
-    await sendVisitorMessage(t.http, fresh.headers, 'a new question');
+    await sendAndAwaitAnswer(t.http, fresh.headers, 'a new question');
     const keptByLongerPeriod = await createVisitorSession(t.http, longSite);
-    await sendVisitorMessage(t.http, keptByLongerPeriod.headers, 'a question within a year');
+    await sendAndAwaitAnswer(t.http, keptByLongerPeriod.headers, 'a question within a year');
     await age(db, longSite.id, 31);
     const before = await counts(db, shortSite.id);
     const longBefore = await counts(db, longSite.id);
@@ -156,7 +159,7 @@ describe('retention', () => {
 
   it('tells live inboxes which conversations it deleted', async () => {
     const visitor = await createVisitorSession(t.http, shortSite);
-    await sendVisitorMessage(t.http, visitor.headers, 'soon forgotten');
+    await sendAndAwaitAnswer(t.http, visitor.headers, 'soon forgotten');
     await age(db, shortSite.id, 60);
     const inbox = await RealtimeClient.connect(await t.listen());
     try {
