@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     [
       '',
       `Cloop is running (${where}; ready in ${Date.now() - started} ms)`,
+      `  Console:   ${config.publicUrl}/console/  (sign up, create a site, then "Try it")`,
       `  API docs:  ${config.publicUrl}${API_DOCS_PATH}`,
       `  OpenAPI:   ${config.publicUrl}${OPENAPI_JSON_PATH}`,
       `  Health:    ${config.publicUrl}${HEALTH_PATH}`,
