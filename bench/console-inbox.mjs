@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
+import { launchChromium } from './support/chromium.mjs';
+
 const require = createRequire(import.meta.url);
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist', 'api', 'api', 'src');
@@ -19,7 +21,6 @@ const { createApp } = require(join(dist, 'app.factory.js'));
 const { loadConfig } = require(join(dist, 'config', 'app-config.js'));
 const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'database', 'data-source.js'));
 const { DataSource } = require('typeorm');
-const { chromium } = require('playwright-core');
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -61,19 +62,7 @@ async function api(path, { method = 'GET', body, headers = {} } = {}) {
   return response.json();
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 try {
   const auth = await api('/api/v1/auth/signup', {
     method: 'POST',

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/chromium.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10);
 const main = join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src', 'main.js');
@@ -63,19 +63,7 @@ try {
   host = createServer((_, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end(page));
   await new Promise((resolve) => host.listen(hostPort, '127.0.0.1', resolve));
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   const fromScript = [];
   const fromNavigation = [];
   const configRequest = [];
