@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       crawlPrivateNetworks: false,
       trustProxyHops: 0,
       llm: null,
+      embeddings: null,
       logLevel: 'info',
     });
     expect(config.database.kind).toBe('embedded');
@@ -106,6 +107,13 @@ describe('loadConfig', () => {
       { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_MONTHLY_TOKEN_BUDGET: 'lots' },
       'LLM_MONTHLY_TOKEN_BUDGET',
     ],
+    ['EMBEDDING_MODEL comes without a base URL', { EMBEDDING_MODEL: 'embed' }, 'EMBEDDING_BASE_URL'],
+    [
+      'EMBEDDING_BASE_URL is not http(s)',
+      { EMBEDDING_MODEL: 'embed', EMBEDDING_BASE_URL: 'ftp://x' },
+      'EMBEDDING_BASE_URL',
+    ],
+    ['EMBEDDING_API_KEY comes without EMBEDDING_MODEL', { EMBEDDING_API_KEY: 'k' }, 'EMBEDDING_MODEL'],
     [
       'LLM_TIMEOUT_MS is too short',
       { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_TIMEOUT_MS: '5' },
@@ -117,6 +125,40 @@ describe('loadConfig', () => {
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toContain(variable);
     expect(error.message).toContain(variable);
+  });
+
+  it('takes the embedding provider from the model provider unless told otherwise', () => {
+    const shared = loadConfig(
+      {
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_MODEL: 'chat',
+        LLM_API_KEY: 'k1',
+        EMBEDDING_MODEL: 'embed',
+      },
+      CWD,
+    );
+    expect(shared.embeddings).toEqual({
+      baseUrl: 'https://llm.example.com/v1',
+      apiKey: 'k1',
+      model: 'embed',
+    });
+
+    // Another provider never receives the model provider's key.
+    const separate = loadConfig(
+      {
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_MODEL: 'chat',
+        LLM_API_KEY: 'k1',
+        EMBEDDING_MODEL: 'embed',
+        EMBEDDING_BASE_URL: 'https://embed.example.com/v1/',
+      },
+      CWD,
+    );
+    expect(separate.embeddings).toEqual({
+      baseUrl: 'https://embed.example.com/v1',
+      apiKey: null,
+      model: 'embed',
+    });
   });
 
   it('reports every bad variable at once', () => {

@@ -28,6 +28,12 @@ export interface AppConfig {
     /** How long an answer may take before retrieval answers instead. */
     timeoutMs: number;
   } | null;
+  /** OpenAI-compatible embeddings: vector search beside full-text search where pgvector is present. */
+  embeddings: {
+    baseUrl: string;
+    apiKey: string | null;
+    model: string;
+  } | null;
   logLevel: LogLevel;
 }
 
@@ -132,6 +138,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
   }
 
+  // Embeddings usually come from the same provider as the model: its URL and key are the defaults.
+  const embeddingModel = read('EMBEDDING_MODEL');
+  const embeddingBaseUrl = read('EMBEDDING_BASE_URL');
+  let embeddings: AppConfig['embeddings'] = null;
+  if (embeddingModel !== undefined) {
+    const baseUrl = embeddingBaseUrl ?? llmBaseUrl;
+    if (baseUrl === undefined) {
+      problems.push('EMBEDDING_BASE_URL (or LLM_BASE_URL) is required when EMBEDDING_MODEL is set');
+    } else if (!isHttpUrl(baseUrl)) {
+      problems.push('EMBEDDING_BASE_URL must be an http(s) URL');
+    } else {
+      embeddings = {
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        apiKey:
+          read('EMBEDDING_API_KEY') ??
+          (embeddingBaseUrl === undefined ? (read('LLM_API_KEY') ?? null) : null),
+        model: embeddingModel,
+      };
+    }
+  } else if (embeddingBaseUrl !== undefined || read('EMBEDDING_API_KEY') !== undefined) {
+    problems.push('EMBEDDING_MODEL is required when EMBEDDING_BASE_URL or EMBEDDING_API_KEY is set');
+  }
+
   const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   const logLevel = LOG_LEVELS.includes(logLevelRaw as LogLevel)
     ? (logLevelRaw as LogLevel)
@@ -149,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     crawlPrivateNetworks,
     trustProxyHops: validTrustProxy,
     llm,
+    embeddings,
     logLevel,
   };
 }

@@ -9,6 +9,7 @@ import {
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner } from '../database/transactions';
 import { crawl, type CrawledPage, CRAWLER_NAME } from './crawler';
+import { EmbeddingBackfill } from './embedding-backfill';
 import { indexDocument } from './indexer';
 import { KnowledgeRepository, type SourceRow } from './knowledge.repository';
 
@@ -32,6 +33,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly knowledge: KnowledgeRepository,
     private readonly transactions: TransactionRunner,
+    private readonly embeddingBackfill: EmbeddingBackfill,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
@@ -131,6 +133,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
       );
     });
     await this.knowledge.refreshCounts(null, source.id);
+    this.embeddingBackfill.kick();
   }
 
   private documentOf(source: SourceRow, url: string) {

@@ -53,6 +53,16 @@ export interface NewDocument {
   contentHash: string | null;
 }
 
+export interface QueryVector {
+  /** pgvector text form of the question's embedding. */
+  literal: string;
+  /** Only vectors of the same model are comparable. */
+  model: string;
+}
+
+/** Per kind of match: ranking more than this costs time and never changes the top few. */
+const SEARCH_CANDIDATES = 50;
+
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
   chunk_count, created_at, updated_at`;
 
@@ -229,25 +239,66 @@ export class KnowledgeRepository {
   /**
    * Full-text search over the site's chunks with English and Finnish stemming both. A word counts
    * only if neither language calls it a stop word ("the" is not a Finnish word, but it is noise);
-   * any remaining word may match, passages matching more (and heading) words rank higher. The score
-   * is squashed to 0–1.
+   * any remaining word may match, passages matching more (and heading) words rank higher. The text
+   * score is squashed to 0–1.
+   *
+   * With a query vector (pgvector and an embedding model), the nearest chunks by cosine similarity
+   * join the candidates. A passage scores the better of its text score and the mean of text score
+   * and similarity: meaning can lift a passage the words missed ("money back" for "refund"), and a
+   * passage that matches the words well keeps its score while its vector is still being computed.
    */
-  async search(siteId: string, words: string[], limit: number): Promise<PassageRow[]> {
-    if (words.length === 0) return [];
+  async search(siteId: string, words: string[], limit: number, vector?: QueryVector): Promise<PassageRow[]> {
+    if (words.length === 0 && !vector) return [];
+    const textHits = `SELECT c.id, ts_rank_cd(c.search, q.query, 32)::float8 AS text_score
+         FROM q, knowledge_chunks c
+        WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
+        ORDER BY text_score DESC, c.id LIMIT ${SEARCH_CANDIDATES}`;
+    const vectorHits = vector
+      ? `SELECT c.id, greatest(1 - (c.embedding <=> $4::vector), 0)::float8 AS similarity
+           FROM knowledge_chunks c
+          WHERE c.site_id = $1 AND c.embedding_model = $5
+          ORDER BY c.embedding <=> $4::vector LIMIT ${SEARCH_CANDIDATES}`
+      : `SELECT NULL::uuid AS id, 0::float8 AS similarity WHERE false`;
     return await this.dataSource.query<PassageRow[]>(
       `WITH terms AS (
          SELECT to_tsquery('english', word) AS en, to_tsquery('finnish', word) AS fi
            FROM unnest($2::text[]) AS word),
        q AS (
          SELECT string_agg(format('(%s | %s)', en::text, fi::text), ' | ')::tsquery AS query
-           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0)
+           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0),
+       text_hits AS (${textHits}),
+       vector_hits AS (${vectorHits}),
+       hits AS (
+         SELECT coalesce(t.id, v.id) AS id, coalesce(t.text_score, 0) AS text_score,
+                coalesce(v.similarity, 0) AS similarity
+           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)
        SELECT c.id AS chunk_id, d.source_id, d.title, d.url, c.heading, c.content,
-              ts_rank_cd(c.search, q.query, 32)::float8 AS score
-         FROM q, knowledge_chunks c
+              greatest(h.text_score, (h.text_score + h.similarity) / 2)::float8 AS score
+         FROM hits h
+         JOIN knowledge_chunks c ON c.id = h.id
          JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id
-        WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
         ORDER BY score DESC, c.id LIMIT $3`,
-      [siteId, words, limit],
+      vector ? [siteId, words, limit, vector.literal, vector.model] : [siteId, words, limit],
+    );
+  }
+
+  /** Chunks (of any site) without a vector from `model`: new ones, or embedded by another model. */
+  async chunksToEmbed(
+    model: string,
+    limit: number,
+  ): Promise<{ id: string; heading: string; content: string }[]> {
+    return await this.dataSource.query(
+      `SELECT id, heading, content FROM knowledge_chunks
+        WHERE embedding_model IS DISTINCT FROM $1 ORDER BY id LIMIT $2`,
+      [model, limit],
+    );
+  }
+
+  async storeEmbeddings(model: string, ids: string[], literals: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_chunks c SET embedding = e.literal::vector, embedding_model = $1
+         FROM unnest($2::uuid[], $3::text[]) AS e (id, literal) WHERE c.id = e.id`,
+      [model, ids, literals],
     );
   }
 
