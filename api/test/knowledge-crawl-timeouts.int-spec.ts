@@ -60,8 +60,9 @@ describe('crawler time limits', () => {
         concurrency: 2,
         fetch: FETCH,
       },
-      async (page) => {
+      (page) => {
         pages.push(page);
+        return Promise.resolve();
       },
     );
     const byPath = new Map(pages.map((page) => [new URL(page.url).pathname, page]));
