@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       jwtSecret: null,
       allowSignup: true,
       crawlPrivateNetworks: false,
+      crawlRecrawlDays: 7,
       trustProxyHops: 0,
       llm: null,
       embeddings: null,
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
     ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
     ['LLM_BASE_URL comes without LLM_MODEL', { LLM_BASE_URL: 'https://llm.example.com' }, 'LLM_MODEL'],
     ['LLM_MODEL comes without LLM_BASE_URL', { LLM_MODEL: 'small' }, 'LLM_BASE_URL'],
+    ['CRAWL_RECRAWL_DAYS is not a number of days', { CRAWL_RECRAWL_DAYS: 'weekly' }, 'CRAWL_RECRAWL_DAYS'],
     ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
     [
       'CRAWL_ALLOW_PRIVATE_NETWORKS is not a boolean',

@@ -17,6 +17,8 @@ export interface AppConfig {
   allowSignup: boolean;
   /** The crawler may fetch loopback and private-network addresses (intranet sites, tests). */
   crawlPrivateNetworks: boolean;
+  /** Crawled sources are crawled again this many days after their last crawl (0: only on demand). */
+  crawlRecrawlDays: number;
   /** Trust `X-Forwarded-For` from this many proxy hops (0: use the socket address). */
   trustProxyHops: number;
   llm: {
@@ -107,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     parseBoolean(read('CRAWL_ALLOW_PRIVATE_NETWORKS') ?? 'false') ??
     fail('CRAWL_ALLOW_PRIVATE_NETWORKS must be true or false', false);
 
+  const recrawlDays = parseInteger(read('CRAWL_RECRAWL_DAYS') ?? '7');
+  const crawlRecrawlDays =
+    recrawlDays !== null && recrawlDays <= 365
+      ? recrawlDays
+      : fail('CRAWL_RECRAWL_DAYS must be a whole number of days from 0 (never) to 365', 7);
+
   const trustProxyRaw = read('TRUST_PROXY') ?? '0';
   const trustProxyHops = parseTrustProxy(trustProxyRaw);
   const validTrustProxy =
@@ -176,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     jwtSecret,
     allowSignup,
     crawlPrivateNetworks,
+    crawlRecrawlDays,
     trustProxyHops: validTrustProxy,
     llm,
     embeddings,

@@ -112,7 +112,9 @@ function get(url: URL, options: FetchOptions, deadline: AbortSignal): Promise<In
       },
       resolve,
     );
-    const timedOut = (): void => outgoing.destroy(new FetchError(tooSlow(options)));
+    const timedOut = (): void => {
+      outgoing.destroy(new FetchError(tooSlow(options)));
+    };
     if (deadline.aborted) timedOut();
     deadline.addEventListener('abort', timedOut, { once: true });
     outgoing.on('response', () => deadline.removeEventListener('abort', timedOut));

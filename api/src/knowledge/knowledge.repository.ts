@@ -68,7 +68,12 @@ const TEXT_PRESELECTED = 200;
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
   chunk_count, created_at, updated_at`;
 
-/** Every query names the site: one site's knowledge never answers another's visitors. */
+/**
+ * Every query names the site: one site's knowledge never answers another's visitors.
+ *
+ * A raw UPDATE or DELETE … RETURNING comes back from TypeORM as `[rows, count]`, so statements whose
+ * rows are read select them from a CTE instead.
+ */
 @Injectable()
 export class KnowledgeRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -111,11 +116,77 @@ export class KnowledgeRepository {
     return row ?? null;
   }
 
-  /** Sources a crash or restart interrupted: they are picked up again at boot. */
-  async unfinishedCrawls(): Promise<{ id: string; site_id: string }[]> {
+  /**
+   * Crawls waiting for a crawler: queued ones, and running ones whose crawler stopped renewing its
+   * claim (a replica that crashed or was killed).
+   */
+  async claimableCrawls(): Promise<{ id: string; site_id: string }[]> {
     return await this.dataSource.query<{ id: string; site_id: string }[]>(
-      `SELECT id, site_id FROM knowledge_sources WHERE type = 'crawl' AND status IN ('queued', 'running')
+      `SELECT id, site_id FROM knowledge_sources
+        WHERE type = 'crawl'
+          AND (status = 'queued' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < now())))
         ORDER BY created_at`,
+    );
+  }
+
+  /**
+   * Queues crawls last finished more than `days` ago. The update is the decision: with several
+   * replicas sweeping at once, each source is queued by one of them.
+   */
+  async queueDueRecrawls(days: number): Promise<{ id: string; site_id: string }[]> {
+    return await this.dataSource.query<{ id: string; site_id: string }[]>(
+      `WITH queued AS (
+         UPDATE knowledge_sources SET status = 'queued', updated_at = now()
+          WHERE type = 'crawl' AND status IN ('ready', 'failed')
+            AND crawled_at < now() - make_interval(days => $1)
+          RETURNING id, site_id)
+       SELECT id, site_id FROM queued`,
+      [days],
+    );
+  }
+
+  /**
+   * Takes a crawl for this process until `leaseMs` from now: `false` when it is gone, finished, or
+   * another crawler holds it. Only one replica ever runs a crawl at a time.
+   */
+  async claimCrawl(sourceId: string, leaseMs: number): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH claimed AS (
+         UPDATE knowledge_sources
+            SET status = 'running', error = NULL, updated_at = now(),
+                claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+          WHERE id = $1 AND type = 'crawl'
+            AND (status = 'queued' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < now())))
+          RETURNING id)
+       SELECT id FROM claimed`,
+      [sourceId, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  async renewClaim(sourceId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+        WHERE id = $1 AND status = 'running'`,
+      [sourceId, leaseMs],
+    );
+  }
+
+  /** Hands an interrupted crawl back (shutdown): another replica, or this one at boot, resumes it. */
+  async releaseClaim(sourceId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET status = 'queued', claimed_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'running'`,
+      [sourceId],
+    );
+  }
+
+  async finishCrawl(sourceId: string, status: 'ready' | 'failed', error: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources
+          SET status = $2, error = $3, claimed_until = NULL, crawled_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [sourceId, status, error],
     );
   }
 
@@ -139,23 +210,18 @@ export class KnowledgeRepository {
   /** Deletes the source and, by cascade, its documents and chunks. */
   async deleteSource(siteId: string, sourceId: string): Promise<boolean> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `DELETE FROM knowledge_sources WHERE site_id = $1 AND id = $2 RETURNING id`,
+      `WITH deleted AS (DELETE FROM knowledge_sources WHERE site_id = $1 AND id = $2 RETURNING id)
+       SELECT id FROM deleted`,
       [siteId, sourceId],
     );
     return rows.length > 0;
   }
 
-  /** `false` when the source is gone (deleted while it was being crawled). */
-  async setStatus(
-    sourceId: string,
-    status: KnowledgeSourceStatus,
-    error: string | null = null,
-  ): Promise<boolean> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `UPDATE knowledge_sources SET status = $2, error = $3, updated_at = now() WHERE id = $1 RETURNING id`,
-      [sourceId, status, error],
+  async setStatus(sourceId: string, status: KnowledgeSourceStatus): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET status = $2, error = NULL, updated_at = now() WHERE id = $1`,
+      [sourceId, status],
     );
-    return rows.length > 0;
   }
 
   async refreshCounts(tx: Tx | null, sourceId: string): Promise<void> {

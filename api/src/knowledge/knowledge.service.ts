@@ -72,8 +72,8 @@ export class KnowledgeService {
       throw new DomainError('NOT_A_CRAWL', 'Only crawled sources can be crawled again');
     if (source.status !== 'queued' && source.status !== 'running') {
       await this.knowledge.setStatus(sourceId, 'queued');
-      this.crawls.enqueue(scope.siteId, sourceId);
     }
+    this.crawls.enqueue(scope.siteId, sourceId);
     return mapSource(await this.require(scope, sourceId));
   }
 
