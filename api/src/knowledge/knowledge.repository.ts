@@ -20,6 +20,7 @@ export interface SourceRow {
   chunk_count: number;
   created_at: Date;
   updated_at: Date;
+  crawled_at: Date | null;
 }
 
 export interface DocumentRow {
@@ -66,7 +67,7 @@ const SEARCH_CANDIDATES = 50;
 const TEXT_PRESELECTED = 200;
 
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
-  chunk_count, created_at, updated_at`;
+  chunk_count, created_at, updated_at, crawled_at`;
 
 /**
  * Every query names the site: one site's knowledge never answers another's visitors.
