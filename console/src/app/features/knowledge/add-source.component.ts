@@ -71,11 +71,11 @@ import { KnowledgeStore } from './knowledge.store';
             <div class="row">
               <label
                 >{{ t('knowledge.pageLimit') }}
-                <input name="pageLimit" type="number" min="1" [max]="pageMax" [value]="pageDefault" />
+                <input name="pageLimit" type="number" min="1" [max]="pageMax" [attr.value]="pageDefault" />
               </label>
               <label
                 >{{ t('knowledge.depthLimit') }}
-                <input name="depthLimit" type="number" min="0" [max]="depthMax" [value]="depthDefault" />
+                <input name="depthLimit" type="number" min="0" [max]="depthMax" [attr.value]="depthDefault" />
               </label>
             </div>
             <ng-container

@@ -39,26 +39,18 @@ export function crawlUrlProblem(value: string, allowedOrigins: readonly string[]
 export const inProgress = (source: Pick<KnowledgeSource, 'status'>): boolean =>
   source.status === 'queued' || source.status === 'running';
 
-/** The message for an API error code of the knowledge routes. */
+const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
+  CRAWL_URL_NOT_ALLOWED: 'knowledge.error.notAllowed',
+  UNSUPPORTED_FILE_TYPE: 'knowledge.error.unsupportedType',
+  FILE_UNREADABLE: 'knowledge.error.unreadable',
+  PAYLOAD_TOO_LARGE: 'knowledge.error.tooLarge',
+  VALIDATION_FAILED: 'knowledge.error.invalid',
+  FORBIDDEN: 'knowledge.adminOnly',
+  SOURCE_NOT_FOUND: 'knowledge.notFound',
+  RATE_LIMITED: 'auth.rateLimited',
+};
+
+/** The message for an API error code of the knowledge routes; anything else is a generic failure. */
 export function knowledgeErrorKey(code: ErrorCode | null): MessageKey {
-  switch (code) {
-    case 'CRAWL_URL_NOT_ALLOWED':
-      return 'knowledge.error.notAllowed';
-    case 'UNSUPPORTED_FILE_TYPE':
-      return 'knowledge.error.unsupportedType';
-    case 'FILE_UNREADABLE':
-      return 'knowledge.error.unreadable';
-    case 'PAYLOAD_TOO_LARGE':
-      return 'knowledge.error.tooLarge';
-    case 'VALIDATION_FAILED':
-      return 'knowledge.error.invalid';
-    case 'FORBIDDEN':
-      return 'knowledge.adminOnly';
-    case 'SOURCE_NOT_FOUND':
-      return 'knowledge.notFound';
-    case 'RATE_LIMITED':
-      return 'auth.rateLimited';
-    default:
-      return 'app.error';
-  }
+  return (code && ERROR_KEYS[code]) ?? 'app.error';
 }

@@ -5,6 +5,7 @@ import {
   type KnowledgeSource,
   type KnowledgeSourceDetail,
   type RealtimeEvent,
+  type UnansweredQuestion,
   UPLOAD_MAX_BYTES,
 } from '@cloop/contracts';
 
@@ -58,9 +59,9 @@ function setUp(listings: KnowledgeSource[][] = []) {
     create: jest.fn(),
     upload: jest.fn(),
     recrawl: jest.fn(),
-    remove: jest.fn(() => Promise.resolve(null)),
+    remove: jest.fn((): Promise<unknown> => Promise.resolve(null)),
     search: jest.fn(),
-    unanswered: jest.fn(() => Promise.resolve([])),
+    unanswered: jest.fn((): Promise<UnansweredQuestion[]> => Promise.resolve([])),
   };
   const realtime = new FakeRealtime();
   TestBed.configureTestingModule({

@@ -27,36 +27,28 @@ import { KnowledgeStore } from './knowledge.store';
       @if (store.detail(); as source) {
         <h1 class="msg-body">{{ source.title }}</h1>
         <div class="card detail-facts" data-testid="source-detail">
+          <span>{{ t('knowledge.type') }}: {{ t(sourceTypeKey(source.type)) }}</span>
           <span
-            ><span class="muted">{{ t('knowledge.type') }}:</span> {{ t(sourceTypeKey(source.type)) }}</span
-          >
-          <span
-            ><span class="muted">{{ t('knowledge.status') }}:</span>
+            >{{ t('knowledge.status') }}:
             <span class="badge" [class.warn]="source.status === 'failed'" [class.accent]="busy()">{{
               t(sourceStatusKey(source.status))
             }}</span></span
           >
           <span
-            ><span class="muted">{{ t('knowledge.pages') }}:</span>
+            >{{ t('knowledge.pages') }}:
             <span data-testid="detail-pages">{{ source.documentCount }}</span></span
           >
-          <span
-            ><span class="muted">{{ t('knowledge.chunks') }}:</span> {{ source.chunkCount }}</span
-          >
+          <span>{{ t('knowledge.chunks') }}: {{ source.chunkCount }}</span>
           @if (source.pageLimit !== null) {
             <span class="muted">{{
               t('knowledge.limits', { pages: source.pageLimit, depth: source.depthLimit ?? 0 })
             }}</span>
           }
-          <span
-            ><span class="muted">{{ t('knowledge.updated') }}:</span> {{ i18n.date(source.updatedAt) }}</span
-          >
+          <span>{{ t('knowledge.updated') }}: {{ i18n.date(source.updatedAt) }}</span>
+          <span class="muted" role="status" aria-live="polite">{{
+            busy() ? t('knowledge.progress', { count: 1, pages: source.documentCount }) : ''
+          }}</span>
         </div>
-        <p class="muted" role="status" aria-live="polite">
-          @if (busy()) {
-            {{ t('knowledge.progress', { count: 1, pages: source.documentCount }) }}
-          }
-        </p>
         @if (source.error) {
           <p class="error" role="alert">{{ source.error }}</p>
         }
