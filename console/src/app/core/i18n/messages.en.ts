@@ -268,7 +268,7 @@ export const EN = {
   'knowledge.error.url': 'Enter a full web address starting with http:// or https://.',
   'knowledge.error.notAllowed':
     'A crawl can only start on one of this site’s allowed origins. Add the origin to the site first.',
-  'knowledge.error.limits': 'Pages must be 1–2000 and link depth 0–10.',
+  'knowledge.error.limits': 'Pages must be 1–{pages} and link depth 0–{depth}.',
   'knowledge.error.unsupportedType': 'Upload a plain text, Markdown, HTML or PDF file.',
   'knowledge.error.tooLarge': 'The file is over {mb} MB.',
   'knowledge.error.emptyFile': 'The file is empty.',

@@ -273,7 +273,7 @@ export const FI: Record<MessageKey, string> = {
   'knowledge.error.url': 'Anna koko verkko-osoite, joka alkaa http:// tai https://.',
   'knowledge.error.notAllowed':
     'Luku voi alkaa vain sivuston sallituista alkuperistä. Lisää alkuperä ensin sivustolle.',
-  'knowledge.error.limits': 'Sivuja saa olla 1–2000 ja linkkisyvyys 0–10.',
+  'knowledge.error.limits': 'Sivuja saa olla 1–{pages} ja linkkisyvyys 0–{depth}.',
   'knowledge.error.unsupportedType': 'Lähetä teksti-, Markdown-, HTML- tai PDF-tiedosto.',
   'knowledge.error.tooLarge': 'Tiedosto on yli {mb} Mt.',
   'knowledge.error.emptyFile': 'Tiedosto on tyhjä.',

@@ -140,7 +140,7 @@ import { KnowledgeStore } from './knowledge.store';
     <ng-template #submit let-label="label" let-testid="testid">
       @if (store.addError(); as error) {
         <p class="error" role="alert" id="add-error" data-testid="add-error">
-          {{ t(error, { mb: maxMb }) }}
+          {{ t(error, limits) }}
           @if (error === 'knowledge.error.notAllowed' && siteId()) {
             <a [routerLink]="['/sites', siteId()]">{{ t('knowledge.siteSettings') }}</a>
           }
@@ -172,6 +172,12 @@ export class AddSourceComponent {
   protected readonly depthMax = CRAWL_DEPTH_LIMIT_MAX;
   protected readonly questionMax = QA_QUESTION_MAX_LENGTH;
   protected readonly answerMax = QA_ANSWER_MAX_LENGTH;
+  /** The numbers the error messages name. */
+  protected readonly limits = {
+    mb: UPLOAD_MAX_MB,
+    pages: CRAWL_PAGE_LIMIT_MAX,
+    depth: CRAWL_DEPTH_LIMIT_MAX,
+  };
   protected readonly kind = signal<KnowledgeSourceType>('crawl');
   protected readonly question = signal('');
   protected readonly done = signal<'knowledge.crawlStarted' | 'knowledge.added' | null>(null);
