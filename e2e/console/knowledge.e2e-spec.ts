@@ -180,6 +180,24 @@ describe('the knowledge page in Chromium', () => {
     await page.click('a[href="/console/knowledge"]:has-text("All sources")');
     await page.waitForSelector(row('crawl'));
 
+    // Crawl again, then leave the page while it runs: the polling stops with the page.
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      if (/\/knowledge\/sources\?/.test(request.url())) polls.push(request.url());
+    });
+    await page.click(`${row('crawl')} [data-testid=recrawl]`);
+    await page.waitForSelector(`${row('crawl')}:is([data-status=queued], [data-status=running])`);
+    await page.click('nav a[href="/console/inbox"]');
+    await page.waitForURL(/\/console\/inbox$/);
+    const pollsWhenLeft = polls.length;
+    await new Promise((done) => setTimeout(done, 5000));
+    expect(polls.length).toBe(pollsWhenLeft);
+    await page.click('nav a[href="/console/knowledge"]');
+    await eventually(async () => {
+      await expect(page.getAttribute(row('crawl'), 'data-status')).resolves.toBe('ready');
+      await expect(page.textContent(`${row('crawl')} [data-testid=source-pages]`)).resolves.toBe('4');
+    });
+
     // Test a question: the passage from the crawled page, with its source and score.
     await page.fill('[data-testid=test-query]', 'Is the mug dishwasher safe?');
     await page.click('[data-testid=test-submit]');
