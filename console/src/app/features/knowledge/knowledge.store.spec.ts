@@ -32,6 +32,7 @@ function createSource(overrides: Partial<KnowledgeSource> = {}): KnowledgeSource
     chunkCount: 7,
     createdAt: new Date(Date.UTC(2026, 10, 29, 10, sequence)).toISOString(),
     updatedAt: new Date(Date.UTC(2026, 10, 29, 10, sequence)).toISOString(),
+    crawledAt: null,
     ...overrides,
   };
 }
