@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * several replicas never crawl one source at once and a crashed replica's crawl is taken over; and
  * they remember when they last finished, for the scheduled recrawl.
  */
-export class CrawlClaims1764748800000 implements MigrationInterface {
-  name = 'CrawlClaims1764748800000';
+export class CrawlClaims1764756000000 implements MigrationInterface {
+  name = 'CrawlClaims1764756000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE knowledge_sources ADD COLUMN claimed_until timestamptz(3),
