@@ -11,7 +11,7 @@ import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -47,6 +47,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        HealthModule,
         RateLimitModule.forRoot(rateLimits),
         AccessModule,
         AuditModule,
@@ -62,7 +63,6 @@ export class AppModule {
         RetentionModule.forRoot(retentionSchedule),
         RealtimeModule.forRoot(realtime),
       ],
-      controllers: [HealthController],
       providers: [
         // Order matters: rate limits first, so floods never reach token checks or password hashing.
         { provide: APP_GUARD, useExisting: RateLimitGuard },

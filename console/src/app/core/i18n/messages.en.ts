@@ -145,6 +145,7 @@ export const EN = {
   'audit.empty': 'Nothing recorded yet.',
   'audit.action.auth.login_failed': 'Failed sign-in',
   'audit.action.auth.refresh_reused': 'Reused session token (session revoked)',
+  'audit.action.auth.password_reset': 'Password reset by the server operator',
   'audit.action.member.added': 'Member added',
   'audit.action.member.invited': 'Member invited',
   'audit.action.member.role_changed': 'Role changed',

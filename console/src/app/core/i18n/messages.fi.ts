@@ -150,6 +150,7 @@ export const FI: Record<MessageKey, string> = {
   'audit.empty': 'Ei vielä kirjauksia.',
   'audit.action.auth.login_failed': 'Epäonnistunut kirjautuminen',
   'audit.action.auth.refresh_reused': 'Istuntotunnusta käytettiin uudelleen (istunto mitätöity)',
+  'audit.action.auth.password_reset': 'Palvelimen ylläpitäjä vaihtoi salasanan',
   'audit.action.member.added': 'Jäsen lisätty',
   'audit.action.member.invited': 'Jäsen kutsuttu',
   'audit.action.member.role_changed': 'Rooli vaihdettu',
