@@ -11,6 +11,7 @@ import { loadOrCreateJwtSecret } from './config/jwt-secret';
 import { type OpenDatabase, openDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
+import { exportOpenApiDocument } from './openapi/generate';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
@@ -20,6 +21,8 @@ const USAGE = `Usage: cloop <command>
 Commands:
   retention      delete conversations older than each site's retention period, now
   audit:verify   re-compute every organization's audit chain; exit code 1 if a row was altered
+  openapi [--out FILE]
+                 print the OpenAPI document (or write it to FILE); needs no database
 `;
 
 /** The services the commands need, without the HTTP server. */
@@ -59,7 +62,22 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Commands that need no database: they run without opening (or locking) the data directory. */
+const OFFLINE_COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  openapi: async (args) => {
+    const out = args[0] === '--out' ? args[1] : undefined;
+    if (args.length > 0 && (out === undefined || args.length > 2)) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    await exportOpenApiDocument(out ?? null);
+    return 0;
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
+  const offline = OFFLINE_COMMANDS[argv[0] ?? ''];
+  if (offline) return offline(argv.slice(1));
   const command = COMMANDS[argv[0] ?? ''];
   if (!command) {
     process.stderr.write(USAGE);

@@ -13,10 +13,10 @@ import { Public } from '../access/policies';
 import { DatabaseHealth } from '../database/database-health';
 
 class HealthResponseDto implements HealthResponse {
-  @ApiProperty({ enum: ['ok', 'error'] })
+  @ApiProperty({ enum: ['ok', 'error'], example: 'ok' })
   status: 'ok' | 'error';
 
-  @ApiProperty({ enum: ['up', 'down'] })
+  @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   database: 'up' | 'down';
 }
 
@@ -27,9 +27,16 @@ export class HealthController {
 
   @Get(HEALTH_PATH)
   @Public()
-  @ApiOperation({ summary: 'Liveness and database readiness, for load balancers and orchestrators' })
-  @ApiOkResponse({ type: HealthResponseDto })
-  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'The database is unreachable' })
+  @ApiOperation({
+    summary: 'Liveness and database readiness, for load balancers and orchestrators',
+    description: 'Public and never cached. 200 while the database answers, 503 when it does not.',
+  })
+  @ApiOkResponse({ type: HealthResponseDto, description: 'Up' })
+  @ApiServiceUnavailableResponse({
+    type: HealthResponseDto,
+    description: 'The database is unreachable',
+    example: { status: 'error', database: 'down' },
+  })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
     const up = await this.database.isUp();
     void reply.status(up ? 200 : 503).header('Cache-Control', 'no-store');
