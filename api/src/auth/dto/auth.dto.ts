@@ -58,7 +58,10 @@ export class LoginDto implements LoginRequest {
 }
 
 export class RefreshDto implements RefreshRequest, LogoutRequest {
-  @ApiProperty({ description: 'The refresh token from the last sign-in or refresh', example: 'q2v6…' })
+  @ApiProperty({
+    description: 'The refresh token from the last sign-in or refresh',
+    example: 'q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w',
+  })
   @IsString()
   @Matches(REFRESH_TOKEN, { message: 'refreshToken is not a Cloop refresh token' })
   refreshToken: string;
