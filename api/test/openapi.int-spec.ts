@@ -59,7 +59,7 @@ describe('the OpenAPI document the server serves', () => {
       await readFile(join(__dirname, '../..', OPENAPI_DOCUMENT_FILE), 'utf8'),
     ) as Document;
     expect(served.servers).toEqual([{ url: PUBLIC_URL }]);
-    const withoutServers = ({ servers: _servers, ...rest }: Document) => rest;
+    const withoutServers = (document: Document) => ({ ...document, servers: [] });
     // On a difference: run the command below and commit the file.
     expect({ regenerate: OPENAPI_REGENERATE_COMMAND, document: withoutServers(served) }).toEqual({
       regenerate: OPENAPI_REGENERATE_COMMAND,
