@@ -1,8 +1,9 @@
 import type { Role } from '@cloop/contracts';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiParam, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 
 import { ApiErrors } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy';
 
 const policy = (value: AccessPolicy) => SetMetadata(ACCESS_POLICY, value);
@@ -24,7 +25,7 @@ export const Authenticated = () => applyDecorators(policy({ kind: 'user' }), ...
 /** A policy on a tenant named by a path parameter: outsiders get 404, members below `minRole` 403. */
 const scoped = (
   policyValue: AccessPolicy,
-  param: string,
+  param: 'orgId' | 'siteId',
   notFound: 'ORGANIZATION_NOT_FOUND' | 'SITE_NOT_FOUND',
   notFoundWhen: string,
   minRole: Role,
@@ -32,17 +33,12 @@ const scoped = (
   applyDecorators(
     policy(policyValue),
     ...signedIn,
-    ApiParam({ name: param, format: 'uuid', example: PARAM_EXAMPLES[param] }),
+    ApiUuidParam(param),
     ApiErrors({
       FORBIDDEN: `The caller's role is below ${minRole}`,
       [notFound]: notFoundWhen,
     }),
   );
-
-const PARAM_EXAMPLES: Record<string, string> = {
-  orgId: '3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f',
-  siteId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-};
 
 /** A member of the organization in `:orgId` with at least `minRole`. */
 export const OrganizationAccess = (minRole: Role) =>

@@ -14,6 +14,7 @@ import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   ConversationDto,
   ConversationListQueryDto,
@@ -60,6 +61,7 @@ export class InboxController {
   @ApiOkResponse({ type: TranscriptDto, description: 'The conversation and its messages' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   transcript(
     @CurrentSite() scope: SiteScope,
     @Param('conversationId', uuidParam) conversationId: string,
@@ -78,6 +80,7 @@ export class InboxController {
   @ApiErrors({ CONVERSATION_ALREADY_OPEN: 'Reopening it, while the visitor has another open conversation' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   update(
     @CurrentSite() scope: SiteScope,
     @Param('conversationId', uuidParam) conversationId: string,
@@ -97,6 +100,7 @@ export class InboxController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   async delete(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -118,6 +122,7 @@ export class InboxController {
   @ApiErrors({ MESSAGE_ID_CONFLICT: 'The id was used for another message' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   async reply(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() agent: Principal,

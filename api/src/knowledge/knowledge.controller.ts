@@ -26,6 +26,7 @@ import { DomainError } from '../common/domain-error';
 import { PageQueryDto } from '../common/pagination';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   CreateKnowledgeSourceDto,
   KnowledgeSearchDto,
@@ -88,6 +89,7 @@ export class KnowledgeController {
   @ApiOkResponse({ type: KnowledgeSourceDetailDto, description: 'The source and its documents' })
   @noSource
   @invalid
+  @ApiUuidParam('sourceId')
   get(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,
@@ -105,6 +107,7 @@ export class KnowledgeController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @noSource
   @invalid
+  @ApiUuidParam('sourceId')
   async delete(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,
@@ -124,6 +127,7 @@ export class KnowledgeController {
   @ApiErrors({ NOT_A_CRAWL: 'The source is an upload or a question and answer' })
   @noSource
   @invalid
+  @ApiUuidParam('sourceId')
   recrawl(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,

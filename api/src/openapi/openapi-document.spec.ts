@@ -5,9 +5,11 @@ import { ERROR_CODES, type ErrorCode } from '@cloop/contracts';
 import type {
   MediaTypeObject,
   OpenAPIObject,
+  ParameterObject,
   ReferenceObject,
   RequestBodyObject,
   ResponseObject,
+  SchemaObject,
 } from '@nestjs/swagger';
 
 import { STATUS_BY_CODE } from '../common/error-status';
@@ -68,6 +70,19 @@ function problemsOf(document: OpenAPIObject): string[] {
           if (!code || !ERROR_CODES.includes(code) || STATUS_BY_CODE[code] !== Number(status)) {
             report(`response ${status}: example ${key} does not carry a code answered with ${status}`);
           }
+        }
+      }
+
+      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+        const schema = parameter.schema as SchemaObject | undefined;
+        if (
+          parameter.example === undefined &&
+          schema?.example === undefined &&
+          schema?.default === undefined
+        ) {
+          report(
+            `parameter ${parameter.name} has no example (\`@ApiUuidParam\`, \`@ApiProperty({ example })\`)`,
+          );
         }
       }
 
@@ -163,6 +178,7 @@ describe('the OpenAPI document', () => {
       paths: {
         '/api/v1/things': {
           post: {
+            parameters: [{ name: 'thingId', in: 'query', schema: { type: 'string' } }],
             responses: {
               '201': { description: '', content: { 'application/json': { schema: { type: 'object' } } } },
             },
@@ -185,6 +201,7 @@ describe('the OpenAPI document', () => {
       'POST /api/v1/things: no description (`@ApiOperation({ description })`)',
       'POST /api/v1/things: response 201 has no example (add `@ApiProperty({ example })` to body)',
       'POST /api/v1/things: no 4xx response',
+      'POST /api/v1/things: parameter thingId has no example (`@ApiUuidParam`, `@ApiProperty({ example })`)',
       'POST /api/v1/things: request body has no example (add `@ApiProperty({ example })` to NoExamplesDto.name)',
       'POST /api/v1/things: no security requirement (use an access policy decorator: `@Public()`, `@Authenticated()` …)',
     ]);

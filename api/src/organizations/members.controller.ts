@@ -22,6 +22,7 @@ import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
 import { PageQueryDto } from '../common/pagination';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   InvitationPageDto,
   InviteMemberDto,
@@ -91,6 +92,7 @@ export class MembersController {
   @noMember
   @lastOwner
   @invalid
+  @ApiUuidParam('userId')
   changeRole(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() principal: Principal,
@@ -112,6 +114,7 @@ export class MembersController {
   @noMember
   @lastOwner
   @invalid
+  @ApiUuidParam('userId')
   async remove(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() principal: Principal,
@@ -146,6 +149,7 @@ export class MembersController {
   @ApiNoContentResponse({ description: 'Withdrawn' })
   @ApiErrors({ INVITATION_NOT_FOUND: 'No such pending invitation in this organization' })
   @invalid
+  @ApiUuidParam('invitationId')
   async revokeInvitation(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() caller: Principal,
