@@ -35,7 +35,8 @@ const scoped = (
     ...signedIn,
     ApiUuidParam(param),
     ApiErrors({
-      FORBIDDEN: `The caller's role is below ${minRole}`,
+      // Every member has at least the member role: only higher requirements can answer 403.
+      ...(minRole === 'member' ? {} : { FORBIDDEN: `The caller's role is below ${minRole}` }),
       [notFound]: notFoundWhen,
     }),
   );

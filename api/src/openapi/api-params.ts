@@ -13,4 +13,4 @@ const UUID_PARAMS = {
 
 /** Documents a UUID path parameter with its example (the same ids across the document). */
 export const ApiUuidParam = (name: keyof typeof UUID_PARAMS) =>
-  ApiParam({ name, format: 'uuid', ...UUID_PARAMS[name] });
+  ApiParam({ name, type: String, format: 'uuid', ...UUID_PARAMS[name] });
