@@ -662,3 +662,63 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
     });
   });
 });
+
+const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL']);
+
+(sharedServers ? describe : describe.skip)('webhooks with two replicas sharing PostgreSQL and Redis', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let receiver: WebhookReceiver;
+  const settings = { pollMs: 20, retryDelaysMs: RETRY_DELAYS_MS, timeoutMs: 2000 };
+
+  beforeAll(async () => {
+    a = await startTestApp({ env: { CRAWL_ALLOW_PRIVATE_NETWORKS: 'true' }, webhookDelivery: settings });
+    b = await startTestApp({
+      env: { ...a.sharedEnv, CRAWL_ALLOW_PRIVATE_NETWORKS: 'true' },
+      webhookDelivery: settings,
+    });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await receiver.stop();
+  });
+
+  it('delivers each event once, although both replicas run a worker and see every event over Redis', async () => {
+    const owner = await signUp(a.http);
+    const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
+    const created = await a.http
+      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .set(owner.auth)
+      .send({
+        url: receiver.url,
+        events: ['conversation.created', 'message.created'],
+      } satisfies CreateWebhookRequest)
+      .expect(201);
+    const { secret } = created.body as WebhookEndpointWithSecret;
+    const visitors = 6;
+    for (let i = 0; i < visitors; i++) {
+      const replica = i % 2 === 0 ? a : b;
+      const visitor = await createVisitorSession(replica.http, site);
+      await sendVisitorMessage(replica.http, visitor.headers, `Question ${i}`);
+    }
+    await receiver.waitFor(
+      (all) => all.filter((r) => r.event.type === 'conversation.created').length >= visitors,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ids = receiver.received.map((request) => request.event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(receiver.ofType('conversation.created')).toHaveLength(visitors);
+    expect(
+      receiver
+        .ofType('message.created')
+        .filter((r) => (r.event.data as MessageCreatedData).message.author === 'visitor'),
+    ).toHaveLength(visitors);
+    expect(
+      receiver.received.every((request) =>
+        verifySignature(secret, request.headers['cloop-signature'] as string, request.raw),
+      ),
+    ).toBe(true);
+  });
+});
