@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type {
   CreateWebhookRequest,
@@ -660,6 +662,44 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
       status: 400,
       code: 'VALIDATION_FAILED',
     });
+  });
+});
+
+describe('webhook deliveries at shutdown', () => {
+  it('cuts an attempt in flight short instead of waiting for the receiver', async () => {
+    const t = await startTestApp({
+      env: { CRAWL_ALLOW_PRIVATE_NETWORKS: 'true' },
+      webhookDelivery: { pollMs: 20, timeoutMs: 60_000 },
+    });
+    // A receiver that takes the request and never answers.
+    const hanging = createServer(() => undefined);
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    let arrived = false;
+    hanging.on('request', () => (arrived = true));
+    try {
+      const owner = await signUp(t.http);
+      const site = await createSite(t.http, owner);
+      const created = await t.http
+        .post(`/api/v1/sites/${site.id}/webhooks`)
+        .set(owner.auth)
+        .send({
+          url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hooks`,
+          events: ['lead.captured'],
+        } satisfies CreateWebhookRequest)
+        .expect(201);
+      const { webhook } = created.body as WebhookEndpointWithSecret;
+      await t.http.post(`/api/v1/sites/${site.id}/webhooks/${webhook.id}/test`).set(owner.auth).expect(202);
+      const deadline = Date.now() + 10_000;
+      while (!arrived && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(arrived).toBe(true);
+
+      const started = Date.now();
+      await t.close();
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+    }
   });
 });
 
