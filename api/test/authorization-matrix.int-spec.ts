@@ -421,6 +421,12 @@ const MATRIX: Record<string, Row> = {
     expected: inOrgA(403, 409, 409),
     call: (w, c) => as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/test`))),
   },
+  'POST /api/v1/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver': {
+    // The endpoint is disabled: a 409 WEBHOOK_DISABLED shows the caller was let through.
+    expected: inOrgA(403, 409, 409),
+    call: (w, c) =>
+      as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/deliveries/${randomUUID()}/redeliver`))),
+  },
   'GET /api/v1/widget/privacy/export': {
     expected: everyone(200),
     call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/privacy/export')),

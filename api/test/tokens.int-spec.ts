@@ -162,6 +162,7 @@ describe('access tokens and sessions', () => {
         conversationId,
         sourceId,
         webhookId,
+        deliveryId: randomUUID(),
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];

@@ -375,7 +375,7 @@ describe('webhooks', () => {
       }
     });
 
-    it('gives up after the last attempt of the schedule and says so in the log', async () => {
+    it('gives up after the last attempt of the schedule, says so in the log, and redelivers on request', async () => {
       const own = await WebhookReceiver.start();
       own.respond = () => 503;
       try {
@@ -389,6 +389,29 @@ describe('webhooks', () => {
         });
         await new Promise((resolve) => setTimeout(resolve, 300));
         expect(own.received).toHaveLength(RETRY_DELAYS_MS.length + 1);
+
+        // The receiver is fixed: a redelivery starts a fresh schedule and keeps the earlier log.
+        own.respond = () => 200;
+        const redeliver = (id: string) =>
+          t.http.post(`${webhooksOf(site.id)}/${webhook.id}/deliveries/${id}/redeliver`).set(owner.auth);
+        const queued = await redeliver(failed?.id ?? '').expect(202);
+        expect(queued.body).toMatchObject({ status: 'pending', attempts: 0 });
+        const [redelivered] = await waitForDeliveries(
+          webhook.id,
+          (items) => items[0]?.status === 'succeeded',
+        );
+        expect(redelivered).toMatchObject({ attempts: 1, lastStatusCode: 200 });
+        expect(redelivered?.attemptLog.map((attempt) => attempt.statusCode)).toEqual([
+          ...RETRY_DELAYS_MS.map(() => 503),
+          503,
+          200,
+        ]);
+        expect(new Set(own.received.map((r) => r.event.id)).size).toBe(1);
+        const unknown = await redeliver(randomUUID());
+        expect({ status: unknown.status, code: codeOf(unknown) }).toEqual({
+          status: 404,
+          code: 'WEBHOOK_DELIVERY_NOT_FOUND',
+        });
         await t.http
           .delete(`${webhooksOf(site.id)}/${webhook.id}`)
           .set(owner.auth)

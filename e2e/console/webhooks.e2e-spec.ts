@@ -121,6 +121,14 @@ describe('the webhooks page in Chromium', () => {
     expect(row).toContain('204');
     await screenshot(page, 'webhooks-log');
 
+    // Sending it again delivers the same event once more.
+    await page.click('[data-testid=delivery-redeliver]');
+    await eventually(() =>
+      received.filter((r) => r.headers['cloop-event-id'] === test.headers['cloop-event-id']).length === 2
+        ? true
+        : undefined,
+    );
+
     // Rotation asks first, then shows a new secret that signs from now on.
     await page.click('[data-testid=webhook-rotate]');
     await page.click('[data-testid=confirm-dialog][open] [data-testid=confirm]');

@@ -23,6 +23,7 @@ import { uuidParam } from '../common/uuid-param.pipe';
 import {
   CreateWebhookDto,
   UpdateWebhookDto,
+  WebhookDeliveryDto,
   WebhookDeliveryPageDto,
   WebhookDto,
   WebhookPageDto,
@@ -149,6 +150,28 @@ export class WebhooksController {
     @Query() query: PageQueryDto,
   ): Promise<Page<WebhookDelivery>> {
     return this.webhooks.deliveries(scope, webhookId, query);
+  }
+
+  @Post(':webhookId/deliveries/:deliveryId/redeliver')
+  @SiteAccess('admin')
+  @webhookParam
+  @ApiParam({ name: 'deliveryId', format: 'uuid' })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a delivery again with a fresh retry schedule (one still pending stays as it is)',
+  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
+  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED: enable the endpoint first', type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    description: 'SITE_NOT_FOUND, WEBHOOK_NOT_FOUND or WEBHOOK_DELIVERY_NOT_FOUND',
+    type: ErrorResponseDto,
+  })
+  redeliver(
+    @CurrentSite() scope: SiteScope,
+    @Param('webhookId', uuidParam) webhookId: string,
+    @Param('deliveryId', uuidParam) deliveryId: string,
+  ): Promise<WebhookDelivery> {
+    return this.webhooks.redeliver(scope, webhookId, deliveryId);
   }
 
   @Post(':webhookId/test')

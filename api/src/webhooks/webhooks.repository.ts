@@ -259,6 +259,24 @@ export class WebhooksRepository {
     );
   }
 
+  /**
+   * Sends a delivery again with a fresh schedule (the log of earlier attempts stays); one still
+   * pending is left as it is. `null` if the endpoint has no such delivery.
+   */
+  async redeliver(siteId: string, endpointId: string, deliveryId: string): Promise<DeliveryRow | null> {
+    const [rows] = await this.dataSource.query<[DeliveryRow[], number]>(
+      `UPDATE webhook_deliveries
+          SET status = 'pending',
+              attempts = CASE WHEN status = 'pending' THEN attempts ELSE 0 END,
+              next_attempt_at = CASE WHEN status = 'pending' THEN next_attempt_at ELSE now() END,
+              updated_at = CASE WHEN status = 'pending' THEN updated_at ELSE clock_timestamp() END
+        WHERE site_id = $1 AND endpoint_id = $2 AND id = $3
+        RETURNING ${DELIVERY_COLUMNS}`,
+      [siteId, endpointId, deliveryId],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The delivery log is for debugging, not an archive: rows older than `cutoff` go. */
   async deleteDeliveriesBefore(cutoff: Date): Promise<number> {
     const [, affected] = await this.dataSource.query<[unknown[], number]>(

@@ -152,6 +152,17 @@ export class WebhooksService {
     });
   }
 
+  /** Sends a delivery again (after a fix on the receiver's side), with a fresh retry schedule. */
+  async redeliver(scope: SiteScope, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    const endpoint = await this.require(scope.siteId, webhookId);
+    if (!endpoint.enabled) {
+      throw new DomainError('WEBHOOK_DISABLED', 'The endpoint is disabled; enable it to redeliver');
+    }
+    const row = await this.webhooks.redeliver(scope.siteId, webhookId, deliveryId);
+    if (!row) throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', 'No such delivery of this endpoint');
+    return mapDelivery(row);
+  }
+
   private async require(siteId: string, webhookId: string, tx?: Tx): Promise<EndpointRow> {
     const row = await this.webhooks.findEndpoint(siteId, webhookId, tx);
     if (!row) throw notFound();

@@ -178,6 +178,7 @@ export const EN = {
   'webhooks.response': 'Last response',
   'webhooks.nextAttempt': 'Next attempt',
   'webhooks.noDeliveries': 'Nothing sent yet.',
+  'webhooks.redeliver': 'Send again',
   'webhooks.status.pending': 'Pending',
   'webhooks.status.succeeded': 'Delivered',
   'webhooks.status.failed': 'Failed',

@@ -185,6 +185,7 @@ export const FI: Record<MessageKey, string> = {
   'webhooks.response': 'Viimeisin vastaus',
   'webhooks.nextAttempt': 'Seuraava yritys',
   'webhooks.noDeliveries': 'Mitään ei ole vielä lähetetty.',
+  'webhooks.redeliver': 'Lähetä uudelleen',
   'webhooks.status.pending': 'Odottaa',
   'webhooks.status.succeeded': 'Toimitettu',
   'webhooks.status.failed': 'Epäonnistui',

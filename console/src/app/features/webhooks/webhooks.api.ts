@@ -50,6 +50,15 @@ export class WebhooksApi {
     );
   }
 
+  redeliver(siteId: string, webhookId: string, deliveryId: string): Promise<WebhookDelivery> {
+    return firstValueFrom(
+      this.http.post<WebhookDelivery>(
+        `${this.base(siteId)}/${webhookId}/deliveries/${deliveryId}/redeliver`,
+        null,
+      ),
+    );
+  }
+
   deliveries(siteId: string, webhookId: string, cursor?: string): Promise<Page<WebhookDelivery>> {
     const params: Record<string, string> = { limit: '50' };
     if (cursor) params['cursor'] = cursor;

@@ -120,6 +120,12 @@ export class WebhooksPage {
     if (siteId && webhookId) void this.store.loadDeliveries(siteId, webhookId, more);
   }
 
+  protected redeliver(deliveryId: string): void {
+    const siteId = this.sites.siteId();
+    const webhookId = this.store.openLog();
+    if (siteId && webhookId) void this.store.redeliver(siteId, webhookId, deliveryId);
+  }
+
   protected urlOf(webhookId: string): string {
     return this.store.endpoints().find((endpoint) => endpoint.id === webhookId)?.url ?? '';
   }

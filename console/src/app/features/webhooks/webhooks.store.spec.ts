@@ -45,6 +45,7 @@ function setUp() {
     rotateSecret: jest.fn(),
     test: jest.fn(),
     deliveries: jest.fn(),
+    redeliver: jest.fn(),
   };
   TestBed.configureTestingModule({ providers: [WebhooksStore, { provide: WebhooksApi, useValue: api }] });
   return { store: TestBed.inject(WebhooksStore), api };
@@ -139,6 +140,21 @@ describe('WebhooksStore', () => {
     expect(api.deliveries).toHaveBeenLastCalledWith('s1', 'w1', 'c1');
     expect(store.deliveries().map((item) => item.id)).toEqual(['d1', 'd2']);
     expect(store.deliveriesCursor()).toBeNull();
+  });
+
+  it('shows a redelivered delivery as pending again in the open log', async () => {
+    const { store, api } = setUp();
+    api.deliveries.mockResolvedValue({
+      items: [delivery({ id: 'd1', status: 'failed', attempts: 7, nextAttemptAt: null })],
+      nextCursor: null,
+    });
+    await store.loadDeliveries('s1', 'w1');
+    api.redeliver.mockResolvedValue(delivery({ id: 'd1', status: 'pending', attempts: 0 }));
+
+    await expect(store.redeliver('s1', 'w1', 'd1')).resolves.toBe(true);
+
+    expect(api.redeliver).toHaveBeenCalledWith('s1', 'w1', 'd1');
+    expect(store.deliveries()[0]).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
   it('shows the last response code, else the error, else nothing', () => {

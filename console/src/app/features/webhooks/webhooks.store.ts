@@ -87,6 +87,14 @@ export class WebhooksStore {
     });
   }
 
+  /** Sends a delivery again; the log shows it pending with a fresh schedule. */
+  async redeliver(siteId: string, webhookId: string, deliveryId: string): Promise<boolean> {
+    return this.change(async () => {
+      const queued = await this.api.redeliver(siteId, webhookId, deliveryId);
+      this.deliveries.update((items) => items.map((item) => (item.id === queued.id ? queued : item)));
+    });
+  }
+
   /** Opens (or refreshes, or pages through) one endpoint's delivery log. */
   async loadDeliveries(siteId: string, webhookId: string, more = false): Promise<void> {
     const cursor = more && this.openLog() === webhookId ? (this.deliveriesCursor() ?? undefined) : undefined;
