@@ -19,6 +19,8 @@ import type {
 import { MAX_WEBHOOKS_PER_SITE, WEBHOOK_EVENT_TYPES } from '@cloop/contracts';
 import { DataSource } from 'typeorm';
 
+import { RetentionService } from '../src/retention/retention.service';
+
 import {
   addMember,
   createSite,
@@ -490,6 +492,35 @@ describe('webhooks', () => {
       } finally {
         await own.stop();
       }
+    });
+  });
+
+  describe('retention', () => {
+    it('drops delivery log rows older than 30 days when retention runs, and keeps newer ones', async () => {
+      const { webhook } = await subscribe(receiver.url, ['conversation.created']);
+      await t.http
+        .post(`${webhooksOf(site.id)}/${webhook.id}/test`)
+        .set(owner.auth)
+        .expect(202);
+      await t.http
+        .post(`${webhooksOf(site.id)}/${webhook.id}/test`)
+        .set(owner.auth)
+        .expect(202);
+      const db = t.app.get(DataSource);
+      const [old] = await deliveries(webhook.id);
+      await db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE id = $1`, [
+        old?.id,
+      ]);
+
+      await t.app.get(RetentionService).run();
+
+      const left = await deliveries(webhook.id);
+      expect(left).toHaveLength(1);
+      expect(left[0]?.id).not.toBe(old?.id);
+      await t.http
+        .delete(`${webhooksOf(site.id)}/${webhook.id}`)
+        .set(owner.auth)
+        .expect(204);
     });
   });
 
