@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type {
+  ConversationPhaseChangedData,
   CreateWebhookRequest,
   ErasureResult,
   ErrorResponse,
@@ -26,6 +27,7 @@ import {
   createSite,
   createVisitorSession,
   findTextAnywhere,
+  sendAndAwaitAnswer,
   sendVisitorMessage,
   type SignedUpUser,
   signUp,
@@ -294,6 +296,34 @@ describe('webhooks', () => {
           },
         ]);
         expect(Object.keys(log[0] ?? {})).not.toContain('payload');
+      } finally {
+        await own.stop();
+      }
+    });
+
+    it('reports the assistant moving a conversation from exploring to learning', async () => {
+      const own = await WebhookReceiver.start();
+      try {
+        const shop = await createSite(t.http, owner, {
+          name: 'Knowledgeable shop',
+          allowedOrigins: [ORIGIN],
+        });
+        await subscribe(own.url, ['conversation.phase_changed'], shop);
+        await t.http
+          .post(`/api/v1/sites/${shop.id}/knowledge/sources`)
+          .set(owner.auth)
+          .send({ type: 'qa', question: 'Do you ship to Finland?', answer: 'Yes, to Finland in three days.' })
+          .expect(201);
+        const visitor = await createVisitorSession(t.http, shop);
+        await sendAndAwaitAnswer(t.http, visitor.headers, 'Do you ship to Finland?');
+        const changed = await own.waitFor((all) =>
+          all.find((r) => r.event.type === 'conversation.phase_changed'),
+        );
+        expect(changed.event.data).toEqual({
+          conversationId: visitor.conversation.id,
+          from: 'exploring',
+          to: 'learning',
+        } satisfies ConversationPhaseChangedData);
       } finally {
         await own.stop();
       }
