@@ -23,6 +23,8 @@ import type { RateLimitSettings } from './rate-limit/rate-limits';
 import { RetentionModule } from './retention/retention.module';
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
+import type { WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
 export interface AppModuleOptions {
@@ -31,6 +33,7 @@ export interface AppModuleOptions {
   rateLimits: RateLimitSettings;
   realtime: RealtimeOptions;
   retentionSchedule: RetentionSchedule | null;
+  webhookDelivery: WebhookDeliverySettings | null;
 }
 
 @Module({})
@@ -41,6 +44,7 @@ export class AppModule {
     rateLimits,
     realtime,
     retentionSchedule,
+    webhookDelivery,
   }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
@@ -61,6 +65,7 @@ export class AppModule {
         WidgetModule,
         PrivacyModule,
         RetentionModule.forRoot(retentionSchedule),
+        WebhooksModule.forRoot(webhookDelivery),
         RealtimeModule.forRoot(realtime),
       ],
       providers: [

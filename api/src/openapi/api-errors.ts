@@ -44,6 +44,10 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   NOT_A_CRAWL: 'Only crawled sources can be crawled again',
   UNSUPPORTED_FILE_TYPE: 'Upload plain text, Markdown, HTML or PDF files',
   FILE_UNREADABLE: 'The PDF holds no text (a scan needs OCR first)',
+  WEBHOOK_NOT_FOUND: 'Webhook endpoint not found',
+  WEBHOOK_LIMIT_REACHED: 'A site can have at most 10 webhook endpoints',
+  WEBHOOK_DISABLED: 'The endpoint is disabled; enable it to send a test',
+  WEBHOOK_DELIVERY_NOT_FOUND: 'No such delivery of this endpoint',
   INTERNAL_ERROR: 'Internal server error',
   SERVICE_UNAVAILABLE: 'Busy; retry shortly',
 };

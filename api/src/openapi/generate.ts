@@ -47,6 +47,7 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
       rateLimits: DEFAULT_RATE_LIMITS,
       realtime: { heartbeatMs: 30_000 },
       retentionSchedule: null,
+      webhookDelivery: null,
     }),
     new FastifyAdapter(),
     { logger: false, abortOnError: false },

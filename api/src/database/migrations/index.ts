@@ -2,6 +2,7 @@ import { AccountsOrganizationsSites1764403200000 } from './1764403200000-account
 import { Conversations1764489600000 } from './1764489600000-conversations';
 import { PrivacyAudit1764576000000 } from './1764576000000-privacy-audit';
 import { Knowledge1764662400000 } from './1764662400000-knowledge';
+import { Webhooks1764748800000 } from './1764748800000-webhooks';
 import { CrawlClaims1764756000000 } from './1764756000000-crawl-claims';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Conversations1764489600000,
   PrivacyAudit1764576000000,
   Knowledge1764662400000,
+  Webhooks1764748800000,
   CrawlClaims1764756000000,
 ];
