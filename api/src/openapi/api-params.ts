@@ -9,6 +9,8 @@ const UUID_PARAMS = {
   sourceId: { example: EXAMPLE.sourceId, description: 'The knowledge source' },
   userId: { example: EXAMPLE.userId, description: "The member's user id" },
   invitationId: { example: EXAMPLE.invitationId, description: 'The invitation' },
+  webhookId: { example: EXAMPLE.webhookId, description: 'The webhook endpoint' },
+  deliveryId: { example: EXAMPLE.deliveryId, description: 'One delivery of the endpoint' },
 } as const;
 
 /** Documents a UUID path parameter with its example (the same ids across the document). */

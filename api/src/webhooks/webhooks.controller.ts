@@ -3,23 +3,20 @@ import type { WebhookEndpointWithSecret, WebhookTestResponse } from '@cloop/cont
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   CreateWebhookDto,
   UpdateWebhookDto,
@@ -32,15 +29,13 @@ import {
 } from './dto/webhooks.dto';
 import { WebhooksService } from './webhooks.service';
 
-const invalid = ApiBadRequestResponse({
-  description: 'VALIDATION_FAILED: a bad URL (scheme, length, credentials, private address) or event list',
-  type: ErrorResponseDto,
-});
-const webhookParam = ApiParam({ name: 'webhookId', format: 'uuid' });
-const webhookNotFound = ApiNotFoundResponse({
-  description: 'SITE_NOT_FOUND, or WEBHOOK_NOT_FOUND: no such endpoint on this site',
-  type: ErrorResponseDto,
-});
+const invalid = ApiInvalidInput(
+  'A bad URL (scheme, length, credentials, private address), event list, query or path parameter',
+);
+const invalidQuery = ApiInvalidInput('The query or a path parameter is not valid');
+const webhookParam = ApiUuidParam('webhookId');
+const webhookNotFound = ApiErrors({ WEBHOOK_NOT_FOUND: 'No such endpoint on this site' });
+const disabled = ApiErrors({ WEBHOOK_DISABLED: 'The endpoint is disabled: enable it first' });
 
 /** Webhook endpoints of a site; admins and owners only, since they hold signing secrets. */
 @ApiTags('webhooks')
@@ -50,21 +45,27 @@ export class WebhooksController {
 
   @Get()
   @SiteAccess('admin')
-  @ApiOperation({ summary: 'The site’s endpoints, oldest first (never their secrets)' })
-  @ApiOkResponse({ type: WebhookPageDto })
-  @ApiBadRequestResponse({ description: 'Invalid query', type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'The site’s endpoints, oldest first (never their secrets)',
+    description:
+      'Keyset-paginated: pass `nextCursor` back as `cursor`. Secrets are shown only on create and rotate.',
+  })
+  @ApiOkResponse({ type: WebhookPageDto, description: 'A page of endpoints' })
+  @invalidQuery
   list(@CurrentSite() scope: SiteScope, @Query() query: PageQueryDto): Promise<Page<WebhookEndpoint>> {
     return this.webhooks.list(scope, query);
   }
 
   @Post()
   @SiteAccess('admin')
-  @ApiOperation({ summary: 'Subscribe a URL to events; the answer holds the signing secret, shown only now' })
-  @ApiCreatedResponse({ type: WebhookWithSecretDto })
-  @ApiConflictResponse({
-    description: 'WEBHOOK_LIMIT_REACHED: 10 endpoints per site',
-    type: ErrorResponseDto,
+  @ApiOperation({
+    summary: 'Subscribe a URL to events; the answer holds the signing secret, shown only now',
+    description:
+      'Each event is POSTed as JSON with `Cloop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`; ' +
+      'see docs/webhooks.md for verification, the 5-minute replay window and the retry schedule.',
   })
+  @ApiCreatedResponse({ type: WebhookWithSecretDto, description: 'The endpoint and its secret' })
+  @ApiErrors({ WEBHOOK_LIMIT_REACHED: 'The site already has 10 endpoints' })
   @invalid
   create(
     @CurrentSite() scope: SiteScope,
@@ -77,9 +78,13 @@ export class WebhooksController {
   @Get(':webhookId')
   @SiteAccess('admin')
   @webhookParam
-  @ApiOperation({ summary: 'One endpoint (never its secret)' })
-  @ApiOkResponse({ type: WebhookDto })
+  @ApiOperation({
+    summary: 'One endpoint (never its secret)',
+    description: 'URL, events and whether it is enabled.',
+  })
+  @ApiOkResponse({ type: WebhookDto, description: 'The endpoint' })
   @webhookNotFound
+  @invalidQuery
   get(
     @CurrentSite() scope: SiteScope,
     @Param('webhookId', uuidParam) webhookId: string,
@@ -92,8 +97,10 @@ export class WebhooksController {
   @webhookParam
   @ApiOperation({
     summary: 'Change the URL, the events or whether it is enabled; only the fields sent change',
+    description:
+      'A disabled endpoint gets no new events; deliveries already queued wait until it is enabled.',
   })
-  @ApiOkResponse({ type: WebhookDto })
+  @ApiOkResponse({ type: WebhookDto, description: 'The endpoint as it is now' })
   @webhookNotFound
   @invalid
   update(
@@ -109,9 +116,13 @@ export class WebhooksController {
   @SiteAccess('admin')
   @webhookParam
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the endpoint with its delivery log; queued deliveries are dropped' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Delete the endpoint with its delivery log; queued deliveries are dropped',
+    description: 'Recorded in the audit trail.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @webhookNotFound
+  @invalidQuery
   async delete(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -126,9 +137,11 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the signing secret; the old one stops at once. The new one is shown only now',
+    description: 'Deliveries that fail meanwhile are retried, and are signed with the new secret.',
   })
-  @ApiOkResponse({ type: WebhookWithSecretDto })
+  @ApiOkResponse({ type: WebhookWithSecretDto, description: 'The endpoint and its new secret' })
   @webhookNotFound
+  @invalidQuery
   rotateSecret(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -140,10 +153,14 @@ export class WebhooksController {
   @Get(':webhookId/deliveries')
   @SiteAccess('admin')
   @webhookParam
-  @ApiOperation({ summary: 'The delivery log, newest first: status, attempts, response codes, next retry' })
-  @ApiOkResponse({ type: WebhookDeliveryPageDto })
+  @ApiOperation({
+    summary: 'The delivery log, newest first: status, attempts, response codes, next retry',
+    description:
+      'Kept for 30 days. Keyset-paginated: pass `nextCursor` back as `cursor`. Response bodies are never stored.',
+  })
+  @ApiOkResponse({ type: WebhookDeliveryPageDto, description: 'A page of deliveries' })
   @webhookNotFound
-  @ApiBadRequestResponse({ description: 'Invalid query', type: ErrorResponseDto })
+  @invalidQuery
   deliveries(
     @CurrentSite() scope: SiteScope,
     @Param('webhookId', uuidParam) webhookId: string,
@@ -155,17 +172,17 @@ export class WebhooksController {
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
   @SiteAccess('admin')
   @webhookParam
-  @ApiParam({ name: 'deliveryId', format: 'uuid' })
+  @ApiUuidParam('deliveryId')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send a delivery again with a fresh retry schedule (one still pending stays as it is)',
+    description: 'The same event id and payload: receivers that deduplicate by `Cloop-Event-Id` see it once.',
   })
-  @ApiAcceptedResponse({ type: WebhookDeliveryDto })
-  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED: enable the endpoint first', type: ErrorResponseDto })
-  @ApiNotFoundResponse({
-    description: 'SITE_NOT_FOUND, WEBHOOK_NOT_FOUND or WEBHOOK_DELIVERY_NOT_FOUND',
-    type: ErrorResponseDto,
-  })
+  @ApiAcceptedResponse({ type: WebhookDeliveryDto, description: 'The delivery, queued again' })
+  @disabled
+  @webhookNotFound
+  @ApiErrors({ WEBHOOK_DELIVERY_NOT_FOUND: 'No such delivery of this endpoint' })
+  @invalidQuery
   redeliver(
     @CurrentSite() scope: SiteScope,
     @Param('webhookId', uuidParam) webhookId: string,
@@ -178,10 +195,14 @@ export class WebhooksController {
   @SiteAccess('admin')
   @webhookParam
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a `webhook.test` event for this endpoint' })
-  @ApiAcceptedResponse({ type: WebhookTestResponseDto })
-  @ApiConflictResponse({ description: 'WEBHOOK_DISABLED: enable the endpoint first', type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Queue a `webhook.test` event for this endpoint',
+    description: 'Signed and retried like every event; watch it arrive in the delivery log.',
+  })
+  @ApiAcceptedResponse({ type: WebhookTestResponseDto, description: 'The test event’s id' })
+  @disabled
   @webhookNotFound
+  @invalidQuery
   test(
     @CurrentSite() scope: SiteScope,
     @Param('webhookId', uuidParam) webhookId: string,

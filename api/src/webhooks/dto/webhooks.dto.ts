@@ -28,6 +28,7 @@ import {
 } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
+import { EXAMPLE } from '../../openapi/example-values';
 
 const URL_EXAMPLE = 'https://crm.example.com/hooks/cloop';
 const EVENTS_EXAMPLE: WebhookEventType[] = ['lead.captured', 'privacy.erased'];
@@ -75,6 +76,7 @@ export class CreateWebhookDto implements CreateWebhookRequest {
 
   @ApiPropertyOptional({
     default: true,
+    example: true,
     description: 'Disabled endpoints get no new events; queued ones wait',
   })
   @IsOptionalNotNull()
@@ -94,17 +96,20 @@ export class UpdateWebhookDto implements UpdateWebhookRequest {
   @AreWebhookEvents()
   events?: WebhookEventType[];
 
-  @ApiPropertyOptional({ description: 'Disabled endpoints get no new events; queued ones wait' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Disabled endpoints get no new events; queued ones wait',
+  })
   @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class WebhookDto implements WebhookEndpoint {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.webhookId })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.siteId })
   siteId: string;
 
   @ApiProperty({ example: URL_EXAMPLE })
@@ -113,16 +118,20 @@ export class WebhookDto implements WebhookEndpoint {
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['lead.captured', 'privacy.erased'] })
   events: WebhookEventType[];
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   enabled: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.updatedAt })
   updatedAt: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When the current signing secret was issued' })
+  @ApiProperty({
+    format: 'date-time',
+    example: EXAMPLE.createdAt,
+    description: 'When the current signing secret was issued',
+  })
   secretCreatedAt: string;
 }
 
@@ -141,12 +150,12 @@ export class WebhookPageDto implements Page<WebhookEndpoint> {
   @ApiProperty({ type: [WebhookDto] })
   items: WebhookDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: null })
   nextCursor: string | null;
 }
 
 class WebhookAttemptDto implements WebhookAttempt {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.at })
   at: string;
 
   @ApiProperty({ type: Number, nullable: true, example: 500 })
@@ -160,25 +169,29 @@ class WebhookAttemptDto implements WebhookAttempt {
 }
 
 export class WebhookDeliveryDto implements WebhookDelivery {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.deliveryId })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.webhookId })
   webhookId: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The `Cloop-Event-Id` header and the body’s `id`' })
+  @ApiProperty({
+    format: 'uuid',
+    example: EXAMPLE.eventId,
+    description: 'The `Cloop-Event-Id` header and the body’s `id`',
+  })
   eventId: string;
 
   @ApiProperty({ enum: [...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT], example: 'lead.captured' })
   eventType: WebhookDelivery['eventType'];
 
-  @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES })
+  @ApiProperty({ enum: WEBHOOK_DELIVERY_STATUSES, example: 'pending' })
   status: WebhookDeliveryStatus;
 
   @ApiProperty({ example: 2 })
   attempts: number;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EXAMPLE.at })
   nextAttemptAt: string | null;
 
   @ApiProperty({ type: Number, nullable: true, example: 500 })
@@ -190,10 +203,10 @@ export class WebhookDeliveryDto implements WebhookDelivery {
   @ApiProperty({ type: [WebhookAttemptDto] })
   attemptLog: WebhookAttemptDto[];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.updatedAt })
   updatedAt: string;
 }
 
@@ -201,11 +214,11 @@ export class WebhookDeliveryPageDto implements Page<WebhookDelivery> {
   @ApiProperty({ type: [WebhookDeliveryDto] })
   items: WebhookDeliveryDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: EXAMPLE.cursor })
   nextCursor: string | null;
 }
 
 export class WebhookTestResponseDto implements WebhookTestResponse {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.eventId })
   eventId: string;
 }
