@@ -2,6 +2,7 @@ import { AccountsOrganizationsSites1764403200000 } from './1764403200000-account
 import { Conversations1764489600000 } from './1764489600000-conversations';
 import { PrivacyAudit1764576000000 } from './1764576000000-privacy-audit';
 import { Knowledge1764662400000 } from './1764662400000-knowledge';
+import { ScheduledJobs1764752400000 } from './1764752400000-scheduled-jobs';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Conversations1764489600000,
   PrivacyAudit1764576000000,
   Knowledge1764662400000,
+  ScheduledJobs1764752400000,
 ];
