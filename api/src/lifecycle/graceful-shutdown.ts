@@ -13,13 +13,13 @@ export interface ShutdownOptions {
 
 /**
  * Drains and closes the application, in this order:
- * 1. draining starts: readiness answers 503, schedulers stop planning and ask running jobs to stop
- *    at their next safe point, realtime sockets close with 1012 (clients reconnect elsewhere);
- * 2. the listener closes: no new connection is accepted, requests already received finish, idle
- *    keep-alive connections close, a request arriving on a busy one gets a 503;
- * 3. after `graceMs`, whatever is still open is cut;
- * 4. Nest's shutdown hooks run: background work, then Redis and the database close.
- * Resolves once everything is closed; never rejects (problems are logged).
+ * 1. the listener closes: no new connection is accepted, idle keep-alive connections close;
+ * 2. draining starts: readiness answers 503, answers carry `Connection: close`, schedulers stop
+ *    planning and ask running jobs to stop at their next safe point, realtime sockets close with
+ *    1012 (clients reconnect, through the load balancer, to another replica);
+ * 3. requests already received finish; after `graceMs`, whatever is still open is cut;
+ * 4. Nest's shutdown hooks run: background work ends, then Redis and the database close.
+ * Resolves once everything is closed, `clean: false` when a hook failed; never rejects.
  */
 export async function shutDownGracefully(
   app: NestFastifyApplication,
@@ -27,24 +27,24 @@ export async function shutDownGracefully(
 ): Promise<{ clean: boolean }> {
   const logger = new Logger('Shutdown');
   const started = Date.now();
-  app.get(ShutdownState).beginDraining();
   const http = app.getHttpServer() as Server;
-
-  let cut = false;
-  const graceOver = new Promise<'grace-over'>((resolve) => {
-    setTimeout(() => resolve('grace-over'), graceMs).unref();
+  // Settles once every connection has ended; Fastify's own close (in `app.close`) then finds it done.
+  const drained = new Promise<'drained'>((resolve) => {
+    if (!http.listening) resolve('drained');
+    else http.close(() => resolve('drained'));
   });
-  const closed = app
-    .getHttpAdapter()
-    .getInstance()
-    .close()
-    .then(() => 'closed' as const);
-  if ((await Promise.race([closed, graceOver])) === 'grace-over') {
-    cut = true;
+  app.get(ShutdownState).beginDraining();
+
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'grace-over'>((resolve) => {
+    timer = setTimeout(() => resolve('grace-over'), graceMs);
+  });
+  const cut = (await Promise.race([drained, graceOver])) === 'grace-over';
+  clearTimeout(timer);
+  if (cut) {
     logger.warn(`grace period of ${graceMs} ms over: cutting the connections still open`);
     app.get(RealtimeGateway).terminateAll();
     http.closeAllConnections();
-    await closed;
   }
 
   let clean = true;
