@@ -25,7 +25,8 @@ async function main(): Promise<void> {
       everyMs: config.retentionIntervalMs,
     },
   });
-  // Not Nest's enableShutdownHooks: it closes sockets before draining and exits with the signal.
+  // Not Nest's enableShutdownHooks: it tells sockets to reconnect while still listening, never
+  // bounds the wait for requests in flight, and exits with the signal's code instead of 0.
   exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs });
   await app.listen({ port: config.port, host: '0.0.0.0' });
 
