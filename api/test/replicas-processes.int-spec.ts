@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 
-import { REALTIME_CLOSE_CODES, type Message, type ServerFrame } from '@cloop/contracts';
+import { REALTIME_CLOSE_CODES, type ServerFrame } from '@cloop/contracts';
 import { Client } from 'pg';
 import request from 'supertest';
 
@@ -132,7 +132,7 @@ function connectionRefused(host: string): Promise<boolean> {
           frame.type === 'message.created' && frame.message.id === sent.id,
         15_000,
       );
-      expect((received.message as Message).body).toBe('Hello from A');
+      expect(received.message.body).toBe('Hello from A');
     } finally {
       inbox.close();
     }

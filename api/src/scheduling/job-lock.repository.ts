@@ -76,12 +76,13 @@ export class JobLockRepository {
 
   /** Extends the lease; `false` when it is no longer this holder's (it ran out and was taken). */
   async renew(job: string, holder: string, leaseMs: number): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    // A raw UPDATE … RETURNING comes back from TypeORM as [rows, affected count].
+    const [, affected] = await this.dataSource.query<[unknown[], number]>(
       `UPDATE scheduled_jobs SET lease_until = now() + $3 * interval '1 millisecond'
         WHERE name = $1 AND holder = $2 RETURNING name`,
       [job, holder, leaseMs],
-    )) as [unknown[], number];
-    return rows[1] > 0;
+    );
+    return affected > 0;
   }
 
   /** Ends the holder's lease at once, and records how the period's run ended. */

@@ -57,7 +57,7 @@ export class Scheduler implements BeforeApplicationShutdown {
   async stop(): Promise<void> {
     this.stopping.abort(new Error('shutting down'));
     for (const entry of this.entries) if (entry.timer) clearTimeout(entry.timer);
-    await Promise.all([...this.entries].map((entry) => entry.running));
+    await Promise.all([...this.entries].map((entry) => entry.running ?? Promise.resolve()));
   }
 
   beforeApplicationShutdown(): Promise<void> {
