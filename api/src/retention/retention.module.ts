@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ConversationsModule } from '../conversations/conversations.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { RetentionRepository } from './retention.repository';
 import { RETENTION_SCHEDULE, type RetentionSchedule, RetentionScheduler } from './retention.scheduler';
 import { RetentionService } from './retention.service';
@@ -10,7 +11,7 @@ export class RetentionModule {
   static forRoot(schedule: RetentionSchedule | null): DynamicModule {
     return {
       module: RetentionModule,
-      imports: [ConversationsModule],
+      imports: [ConversationsModule, SchedulingModule],
       providers: [
         RetentionRepository,
         RetentionService,
