@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
 
 import { REALTIME_CLOSE_CODES, type ServerFrame } from '@cloop/contracts';
 import { Client } from 'pg';
@@ -13,6 +12,7 @@ import {
   type OutputLine,
   startCloopProcess,
 } from './support/cloop-process';
+import { connectionRefused, requestInFlight } from './support/http-in-flight';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { createScratchDatabase } from './support/test-app';
 
@@ -36,53 +36,6 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
   const message = line.json?.['context'] === 'Scheduler' ? String(line.json['message']) : '';
   const match = /^retention: (ran|skipped).* the period from (\S+)/.exec(message);
   return match?.[1] && match[2] ? { ran: match[1] === 'ran', period: match[2] } : null;
-}
-
-/**
- * An HTTP request left in flight on purpose: headers sent with `Expect: 100-continue`, the body
- * held back until `finish()`. The server's `100 Continue` proves it has read the headers.
- */
-async function requestInFlight(
-  host: string,
-  path: string,
-  body: unknown,
-): Promise<{ finish(): Promise<{ status: number; head: string }> }> {
-  const [hostname = '', port = ''] = host.split(':');
-  const socket: Socket = connect(Number(port), hostname);
-  let received = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-  const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  const payload = Buffer.from(JSON.stringify(body));
-  socket.write(
-    `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${payload.length}\r\nExpect: 100-continue\r\n\r\n`,
-  );
-  for (let i = 0; i < 300 && !received.includes('100 Continue'); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (!received.includes('100 Continue')) throw new Error('the server did not read the headers');
-  return {
-    finish: async () => {
-      received = '';
-      socket.write(payload);
-      await ended;
-      const head = received.split('\r\n\r\n')[0] ?? '';
-      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head };
-    },
-  };
-}
-
-function connectionRefused(host: string): Promise<boolean> {
-  const [hostname = '', port = ''] = host.split(':');
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 }
 
 // Two real processes of the built app (node dist/api/api/src/main.js) on one PostgreSQL database
