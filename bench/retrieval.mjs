@@ -3,6 +3,11 @@
 //   node bench/retrieval.mjs                    embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/retrieval.mjs
 // Size: BENCH_CHUNKS (default 10000), BENCH_QUERIES (default 300).
+// BENCH_VECTORS=1536: also vector search (pgvector; embedded PGlite has it), with a loopback
+// embedding server whose pseudo-random vectors have that many dimensions.
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+
 import { startInProcessApp } from './support/in-process-app.mjs';
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 10_000);
@@ -44,7 +49,11 @@ const COMMON = [
 const WORDS = [...COMMON, ...Array.from({ length: 3000 }, (_, i) => `term${i.toString(36)}`)];
 const pick = (list, i) => list[i % list.length];
 
-const app = await startInProcessApp();
+const DIMENSIONS = Number(process.env.BENCH_VECTORS ?? 0);
+const embeddings = DIMENSIONS > 0 ? await startEmbeddingServer(DIMENSIONS) : null;
+const app = await startInProcessApp(
+  embeddings ? { EMBEDDING_MODEL: 'bench-embed', EMBEDDING_BASE_URL: embeddings.baseUrl } : {},
+);
 const { api, db, ownerWithSite } = app;
 
 try {
@@ -74,6 +83,15 @@ try {
       [row.id, site.id, pick(TOPICS, document), contents],
     );
   }
+  if (embeddings) {
+    const embedding = Date.now();
+    const backfill = app.service('knowledge/embedding-backfill.js', 'EmbeddingBackfill');
+    backfill.kick();
+    await backfill.idle();
+    console.log(
+      `embedded ${DIMENSIONS}-dimension vectors in ${((Date.now() - embedding) / 1000).toFixed(0)} s`,
+    );
+  }
   await db.query('ANALYZE');
   const [{ count }] = await db.query(
     'SELECT count(*)::int AS count FROM knowledge_chunks WHERE site_id = $1',
@@ -97,8 +115,39 @@ try {
   timings.sort((a, b) => a - b);
   const at = (p) => timings[Math.min(timings.length - 1, Math.floor((p / 100) * timings.length))].toFixed(1);
   console.log(
-    `search over ${count} chunks, ${QUERIES} queries: p50 ${at(50)} ms, p95 ${at(95)} ms, p99 ${at(99)} ms`,
+    `${embeddings ? 'words + vectors' : 'words'}: search over ${count} chunks, ${QUERIES} queries: p50 ${at(50)} ms, p95 ${at(95)} ms, p99 ${at(99)} ms`,
   );
 } finally {
   await app.close();
+  embeddings?.server.close();
+}
+
+/** OpenAI-compatible `/embeddings`: a unit vector per text, derived from its hash. */
+async function startEmbeddingServer(dimensions) {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const { input } = JSON.parse(body);
+      const data = input.map((text, index) => ({
+        index,
+        embedding: pseudoRandomUnitVector(text, dimensions),
+      }));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, baseUrl: `http://127.0.0.1:${server.address().port}/v1` };
+}
+
+function pseudoRandomUnitVector(text, dimensions) {
+  let state = createHash('sha256').update(text).digest().readUInt32LE(0) || 1;
+  const vector = Array.from({ length: dimensions }, () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32 - 0.5;
+  });
+  const length = Math.hypot(...vector);
+  return vector.map((value) => value / length);
 }

@@ -11,7 +11,7 @@ import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -51,6 +51,7 @@ export class AppModule {
         DatabaseModule.forRoot(database),
         LifecycleModule,
         SchedulingModule,
+        HealthModule,
         RateLimitModule.forRoot(rateLimits),
         AccessModule,
         AuditModule,
@@ -66,7 +67,6 @@ export class AppModule {
         RetentionModule.forRoot(retentionSchedule),
         RealtimeModule.forRoot(realtime),
       ],
-      controllers: [HealthController],
       providers: [
         // Order matters: rate limits first, so floods never reach token checks or password hashing.
         { provide: APP_GUARD, useExisting: RateLimitGuard },

@@ -5,12 +5,18 @@ import { NestFactory } from '@nestjs/core';
 
 import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
+import { AuthModule } from './auth/auth.module';
+import { type CliIo, CliUsageError } from './cli/password-input';
+import { createUserCommand, resetPasswordCommand } from './cli/user-commands';
+import { DomainError } from './common/domain-error';
 import { ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { loadOrCreateJwtSecret } from './config/jwt-secret';
 import { type OpenDatabase, openDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { DEFAULT_RATE_LIMITS } from './rate-limit/rate-limits';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
@@ -20,6 +26,11 @@ const USAGE = `Usage: cloop <command>
 Commands:
   retention      delete conversations older than each site's retention period, now
   audit:verify   re-compute every organization's audit chain; exit code 1 if a row was altered
+  user:create --email <email> --name <name> [--password <password>]
+                 create an account and its organization (even when ALLOW_SIGNUP=false)
+  user:password --email <email> [--password <password>]
+                 set a new password and sign the user out everywhere
+                 (passwords: typed at a terminal, or the first line of standard input)
 `;
 
 /** The services the commands need, without the HTTP server. */
@@ -34,12 +45,21 @@ class CliModule {
         EventBusModule,
         AuditModule,
         RetentionModule.forRoot(null),
+        // The user commands go through the same service as sign-up, which needs the login limits.
+        RateLimitModule.forRoot(DEFAULT_RATE_LIMITS),
+        AuthModule,
       ],
     };
   }
 }
 
-type Command = (app: { get<T>(type: new (...args: never[]) => T): T }) => Promise<number>;
+type Command = (
+  app: { get<T>(type: new (...args: never[]) => T): T },
+  args: string[],
+  io: CliIo,
+) => Promise<number>;
+
+const STANDARD_IO: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 const COMMANDS: Record<string, Command> = {
   retention: async (app) => {
@@ -57,6 +77,8 @@ const COMMANDS: Record<string, Command> = {
     }
     return verification.breaks.length === 0 ? 0 : 1;
   },
+  'user:create': createUserCommand,
+  'user:password': resetPasswordCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -73,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     { logger: ['error', 'warn'] },
   );
   try {
-    return await command(app);
+    return await command(app, argv.slice(1), STANDARD_IO);
   } finally {
     await app.close();
   }
@@ -82,7 +104,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof DataDirBusyError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof DataDirBusyError ||
+      error instanceof CliUsageError ||
+      error instanceof DomainError;
     process.stderr.write(`${known ? (error as Error).message : String((error as Error).stack ?? error)}\n`);
     process.exit(1);
   },

@@ -149,6 +149,7 @@ async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Promise<st
 
 const MATRIX: Record<string, Row> = {
   'GET /api/health': { expected: everyone(200), call: (w, c) => as(w, c, w.http.get('/api/health')) },
+  'GET /api/ready': { expected: everyone(200), call: (w, c) => as(w, c, w.http.get('/api/ready')) },
   'POST /api/v1/auth/signup': {
     expected: everyone(201),
     call: (w, c) => {

@@ -162,6 +162,12 @@ describe('knowledge: uploads, search and answers', () => {
       .set(owner.auth)
       .expect(204);
     expect((await search('Iceland')).passages).toEqual([]);
+    // Gone is gone: a second delete finds nothing to delete.
+    const again = await t.http
+      .delete(knowledge(`sources/${source.id}`))
+      .set(owner.auth)
+      .expect(404);
+    expect(again.body).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
   });
 
   it('keeps each site to its own knowledge', async () => {

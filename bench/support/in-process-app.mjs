@@ -14,7 +14,8 @@ const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'databa
 const { Client } = require('pg');
 const { DataSource } = require('typeorm');
 
-export async function startInProcessApp() {
+/** `env`: more settings, e.g. an embedding model. */
+export async function startInProcessApp(env = {}) {
   let scratch = null;
   if (process.env.DATABASE_URL) {
     const admin = new Client({ connectionString: process.env.DATABASE_URL });
@@ -29,6 +30,7 @@ export async function startInProcessApp() {
     JWT_SECRET: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    ...env,
   });
   const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
   const app = await createApp({ config: { ...config, jwtSecret: config.jwtSecret }, database });
@@ -71,6 +73,8 @@ export async function startInProcessApp() {
   return {
     base,
     db: app.get(DataSource),
+    /** The compiled class's instance in the app, by its file under dist/api/api/src. */
+    service: (file, name) => app.get(require(join(dist, file))[name]),
     kind: scratch ? 'PostgreSQL' : 'PGlite',
     api,
     ownerWithSite,

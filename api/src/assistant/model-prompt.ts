@@ -1,15 +1,10 @@
 import type { Message, Passage } from '@cloop/contracts';
 
+import { withoutEmails } from '../common/without-emails';
+
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
-}
-
-const EMAIL = /[^\s@<>()[\]]+@[^\s@<>()[\]]+\.[^\s@<>()[\]]+/g;
-
-/** Emails typed into the chat stay in Cloop: the model sees a placeholder. */
-export function withoutEmails(text: string): string {
-  return text.replace(EMAIL, '[email]');
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   LoginRequest,
   MeResponse,
   SignupRequest,
+  User,
 } from '@cloop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -12,7 +13,7 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
-import { TransactionRunner } from '../database/transactions';
+import { TransactionRunner, type Tx } from '../database/transactions';
 import { isUniqueViolation } from '../database/constraint-violations';
 import { InvitationsRepository } from '../organizations/invitations.repository';
 import { MembershipsRepository } from '../organizations/memberships.repository';
@@ -26,6 +27,12 @@ import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
+
+/** An account the operator created, with the organization it owns. */
+export interface CreatedUser {
+  user: User;
+  organizationId: string;
+}
 
 const NOT_SIGNED_IN = 'Access token is invalid or expired; refresh it or sign in';
 
@@ -44,31 +51,43 @@ export class AuthService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Creates the user, their own organization (they own it) and joins every organization that invited them. */
+  /** A new account (see {@link createAccount}) and its first session, when sign-up is open to them. */
   async signup(request: SignupRequest): Promise<AuthResponse> {
-    const email = normalizeEmail(request.email);
-    await this.assertMaySignUp(email);
-    assertAcceptablePassword(request.password, email);
-    const passwordHash = await hashPassword(request.password);
-    const name = request.name.trim();
-    try {
-      return await this.transactions.run(async (tx) => {
-        await this.invitations.lockEmail(tx, email);
-        const user = await this.users.insert(tx, { email, passwordHash, name });
-        const organizationId = await this.organizations.insert(tx, defaultOrganizationName(name));
-        const invited = await this.invitations.takePending(tx, email);
-        await this.memberships.insert(tx, [
-          { organizationId, userId: user.id, role: 'owner' },
-          ...invited.map((invitation) => ({ ...invitation, userId: user.id })),
-        ]);
-        return mapAuthResponse(await this.sessions.start(tx, user.id), user);
+    await this.assertMaySignUp(normalizeEmail(request.email));
+    return this.createAccount(request, async (tx, user) =>
+      mapAuthResponse(await this.sessions.start(tx, user.id), user),
+    );
+  }
+
+  /**
+   * The server operator's `cloop user:create`: the account sign-up makes, whether or not sign-up
+   * is open (that is how an invitation-only server gets its first owner), and no session.
+   */
+  createUser(request: SignupRequest): Promise<CreatedUser> {
+    return this.createAccount(request, (_tx, user, organizationId) =>
+      Promise.resolve({ user: mapUser(user), organizationId }),
+    );
+  }
+
+  /**
+   * The server operator's `cloop user:password`, for someone locked out: a new password, and every
+   * session and access token of theirs ends. `null` when no account has the email.
+   */
+  async resetPassword(email: string, newPassword: string): Promise<User | null> {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    if (!user) return null;
+    assertAcceptablePassword(newPassword, user.email);
+    const passwordHash = await hashPassword(newPassword);
+    await this.transactions.run(async (tx) => {
+      await this.users.updatePassword(tx, user.id, passwordHash, wholeSecondsNow());
+      await this.sessions.endAllOfUser(tx, user.id);
+      await this.audit.recordForUser(tx, user.id, {
+        actor: { kind: 'system' },
+        action: 'auth.password_reset',
+        target: { type: 'user', id: user.id },
       });
-    } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) {
-        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists; sign in instead');
-      }
-      throw error;
-    }
+    });
+    return mapUser(user);
   }
 
   async login(request: LoginRequest, ip: string): Promise<AuthResponse> {
@@ -153,6 +172,38 @@ export class AuthService {
     if (this.config.allowSignup || (await this.invitations.hasPending(email)) || !(await this.users.any()))
       return;
     throw new DomainError('SIGNUP_DISABLED', 'Sign-up is by invitation only on this server');
+  }
+
+  /**
+   * The user, their own organization (they own it) and membership of every organization that
+   * invited them, in one transaction that `then` finishes.
+   */
+  private async createAccount<T>(
+    request: SignupRequest,
+    then: (tx: Tx, user: UserEntity, organizationId: string) => Promise<T>,
+  ): Promise<T> {
+    const email = normalizeEmail(request.email);
+    assertAcceptablePassword(request.password, email);
+    const passwordHash = await hashPassword(request.password);
+    const name = request.name.trim();
+    try {
+      return await this.transactions.run(async (tx) => {
+        await this.invitations.lockEmail(tx, email);
+        const user = await this.users.insert(tx, { email, passwordHash, name });
+        const organizationId = await this.organizations.insert(tx, defaultOrganizationName(name));
+        const invited = await this.invitations.takePending(tx, email);
+        await this.memberships.insert(tx, [
+          { organizationId, userId: user.id, role: 'owner' },
+          ...invited.map((invitation) => ({ ...invitation, userId: user.id })),
+        ]);
+        return then(tx, user, organizationId);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key')) {
+        throw new DomainError('EMAIL_TAKEN', 'An account with this email already exists; sign in instead');
+      }
+      throw error;
+    }
   }
 
   private async requireUser(userId: string): Promise<UserEntity> {

@@ -28,8 +28,10 @@ describe('loadConfig', () => {
       jwtSecret: null,
       allowSignup: true,
       crawlPrivateNetworks: false,
+      crawlRecrawlDays: 7,
       trustProxyHops: 0,
       llm: null,
+      embeddings: null,
       logLevel: 'info',
       shutdownGraceMs: 10_000,
       retentionIntervalMs: 3_600_000,
@@ -101,6 +103,7 @@ describe('loadConfig', () => {
     ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
     ['LLM_BASE_URL comes without LLM_MODEL', { LLM_BASE_URL: 'https://llm.example.com' }, 'LLM_MODEL'],
     ['LLM_MODEL comes without LLM_BASE_URL', { LLM_MODEL: 'small' }, 'LLM_BASE_URL'],
+    ['CRAWL_RECRAWL_DAYS is not a number of days', { CRAWL_RECRAWL_DAYS: 'weekly' }, 'CRAWL_RECRAWL_DAYS'],
     ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
     ['SHUTDOWN_GRACE_MS is not a number', { SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS'],
     ['SHUTDOWN_GRACE_MS is over ten minutes', { SHUTDOWN_GRACE_MS: '600001' }, 'SHUTDOWN_GRACE_MS'],
@@ -116,6 +119,13 @@ describe('loadConfig', () => {
       { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_MONTHLY_TOKEN_BUDGET: 'lots' },
       'LLM_MONTHLY_TOKEN_BUDGET',
     ],
+    ['EMBEDDING_MODEL comes without a base URL', { EMBEDDING_MODEL: 'embed' }, 'EMBEDDING_BASE_URL'],
+    [
+      'EMBEDDING_BASE_URL is not http(s)',
+      { EMBEDDING_MODEL: 'embed', EMBEDDING_BASE_URL: 'ftp://x' },
+      'EMBEDDING_BASE_URL',
+    ],
+    ['EMBEDDING_API_KEY comes without EMBEDDING_MODEL', { EMBEDDING_API_KEY: 'k' }, 'EMBEDDING_MODEL'],
     [
       'LLM_TIMEOUT_MS is too short',
       { LLM_BASE_URL: 'https://llm.example.com', LLM_MODEL: 'small', LLM_TIMEOUT_MS: '5' },
@@ -127,6 +137,40 @@ describe('loadConfig', () => {
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toContain(variable);
     expect(error.message).toContain(variable);
+  });
+
+  it('takes the embedding provider from the model provider unless told otherwise', () => {
+    const shared = loadConfig(
+      {
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_MODEL: 'chat',
+        LLM_API_KEY: 'k1',
+        EMBEDDING_MODEL: 'embed',
+      },
+      CWD,
+    );
+    expect(shared.embeddings).toEqual({
+      baseUrl: 'https://llm.example.com/v1',
+      apiKey: 'k1',
+      model: 'embed',
+    });
+
+    // Another provider never receives the model provider's key.
+    const separate = loadConfig(
+      {
+        LLM_BASE_URL: 'https://llm.example.com/v1',
+        LLM_MODEL: 'chat',
+        LLM_API_KEY: 'k1',
+        EMBEDDING_MODEL: 'embed',
+        EMBEDDING_BASE_URL: 'https://embed.example.com/v1/',
+      },
+      CWD,
+    );
+    expect(separate.embeddings).toEqual({
+      baseUrl: 'https://embed.example.com/v1',
+      apiKey: null,
+      model: 'embed',
+    });
   });
 
   it('reports every bad variable at once', () => {

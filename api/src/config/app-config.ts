@@ -17,6 +17,8 @@ export interface AppConfig {
   allowSignup: boolean;
   /** The crawler may fetch loopback and private-network addresses (intranet sites, tests). */
   crawlPrivateNetworks: boolean;
+  /** Crawled sources are crawled again this many days after their last crawl (0: only on demand). */
+  crawlRecrawlDays: number;
   /** Trust `X-Forwarded-For` from this many proxy hops (0: use the socket address). */
   trustProxyHops: number;
   llm: {
@@ -27,6 +29,12 @@ export interface AppConfig {
     monthlyTokenBudget: number;
     /** How long an answer may take before retrieval answers instead. */
     timeoutMs: number;
+  } | null;
+  /** OpenAI-compatible embeddings: vector search beside full-text search where pgvector is present. */
+  embeddings: {
+    baseUrl: string;
+    apiKey: string | null;
+    model: string;
   } | null;
   logLevel: LogLevel;
   /** On SIGTERM/SIGINT, how long requests in flight and open sockets get before they are cut. */
@@ -105,6 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     parseBoolean(read('CRAWL_ALLOW_PRIVATE_NETWORKS') ?? 'false') ??
     fail('CRAWL_ALLOW_PRIVATE_NETWORKS must be true or false', false);
 
+  const recrawlDays = parseInteger(read('CRAWL_RECRAWL_DAYS') ?? '7');
+  const crawlRecrawlDays =
+    recrawlDays !== null && recrawlDays <= 365
+      ? recrawlDays
+      : fail('CRAWL_RECRAWL_DAYS must be a whole number of days from 0 (never) to 365', 7);
+
   const trustProxyRaw = read('TRUST_PROXY') ?? '0';
   const trustProxyHops = parseTrustProxy(trustProxyRaw);
   const validTrustProxy =
@@ -136,6 +150,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
   }
 
+  // Embeddings usually come from the same provider as the model: its URL and key are the defaults.
+  const embeddingModel = read('EMBEDDING_MODEL');
+  const embeddingBaseUrl = read('EMBEDDING_BASE_URL');
+  let embeddings: AppConfig['embeddings'] = null;
+  if (embeddingModel !== undefined) {
+    const baseUrl = embeddingBaseUrl ?? llmBaseUrl;
+    if (baseUrl === undefined) {
+      problems.push('EMBEDDING_BASE_URL (or LLM_BASE_URL) is required when EMBEDDING_MODEL is set');
+    } else if (!isHttpUrl(baseUrl)) {
+      problems.push('EMBEDDING_BASE_URL must be an http(s) URL');
+    } else {
+      embeddings = {
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        apiKey:
+          read('EMBEDDING_API_KEY') ??
+          (embeddingBaseUrl === undefined ? (read('LLM_API_KEY') ?? null) : null),
+        model: embeddingModel,
+      };
+    }
+  } else if (embeddingBaseUrl !== undefined || read('EMBEDDING_API_KEY') !== undefined) {
+    problems.push('EMBEDDING_MODEL is required when EMBEDDING_BASE_URL or EMBEDDING_API_KEY is set');
+  }
+
   const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   const logLevel = LOG_LEVELS.includes(logLevelRaw as LogLevel)
     ? (logLevelRaw as LogLevel)
@@ -163,8 +200,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     jwtSecret,
     allowSignup,
     crawlPrivateNetworks,
+    crawlRecrawlDays,
     trustProxyHops: validTrustProxy,
     llm,
+    embeddings,
     logLevel,
     shutdownGraceMs: validShutdownGraceMs,
     retentionIntervalMs: validRetentionIntervalMs,

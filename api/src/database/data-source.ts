@@ -65,9 +65,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   };
 }
 
+/** With pgvector loaded: it costs nothing until `CREATE EXTENSION`, which happens only with embeddings. */
 async function startPglite(dataDir: string): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
-  return PGlite.create(dataDir);
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  return PGlite.create(dataDir, { extensions: { vector } });
 }
 
 async function migrateWithLock(dataSource: DataSource): Promise<void> {

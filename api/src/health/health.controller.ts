@@ -1,38 +1,46 @@
-import { HEALTH_PATH, type HealthResponse } from '@cloop/contracts';
+import { HEALTH_PATH, READY_PATH, type HealthResponse, type ReadyResponse } from '@cloop/contracts';
 import { Controller, Get, Res } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Public } from '../access/policies';
-import { DatabaseHealth } from '../database/database-health';
-
-class HealthResponseDto implements HealthResponse {
-  @ApiProperty({ enum: ['ok', 'error'] })
-  status: 'ok' | 'error';
-
-  @ApiProperty({ enum: ['up', 'down'] })
-  database: 'up' | 'down';
-}
+import { HealthResponseDto, ReadyResponseDto } from './dto/health.dto';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  constructor(private readonly database: DatabaseHealth) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get(HEALTH_PATH)
   @Public()
-  @ApiOperation({ summary: 'Liveness and database readiness, for load balancers and orchestrators' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description:
+      'Checks no dependency, so an orchestrator restarts Cloop only when the process itself is stuck; ' +
+      `use \`${READY_PATH}\` to decide whether to send it traffic.`,
+  })
   @ApiOkResponse({ type: HealthResponseDto })
-  @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'The database is unreachable' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthResponse> {
-    const up = await this.database.isUp();
-    void reply.status(up ? 200 : 503).header('Cache-Control', 'no-store');
-    return { status: up ? 'ok' : 'error', database: up ? 'up' : 'down' };
+  health(@Res({ passthrough: true }) reply: FastifyReply): HealthResponse {
+    void reply.header('Cache-Control', 'no-store');
+    return { status: 'ok' };
+  }
+
+  @Get(READY_PATH)
+  @Public()
+  @ApiOperation({
+    summary: 'Readiness: the database and Redis (when `REDIS_URL` is set) answer',
+    description: 'For load balancers: 503 names the dependency that is down.',
+  })
+  @ApiOkResponse({ type: ReadyResponseDto })
+  @ApiServiceUnavailableResponse({
+    type: ReadyResponseDto,
+    description: 'The database or Redis is unreachable',
+    example: { status: 'error', database: 'up', redis: 'down' },
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse> {
+    const readiness = await this.readiness.check();
+    void reply.status(readiness.status === 'ok' ? 200 : 503).header('Cache-Control', 'no-store');
+    return readiness;
   }
 }

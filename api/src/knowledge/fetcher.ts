@@ -66,18 +66,21 @@ export async function fetchResource(
   options: FetchOptions,
   allowed: (url: URL) => boolean,
 ): Promise<FetchedResource> {
+  // One deadline for the whole page, redirects and body included: a server that trickles a byte
+  // at a time never trips the socket's idle timeout, but cannot outlast this.
+  const deadline = AbortSignal.timeout(options.timeoutMs);
   let current = new URL(url);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
     if (!allowed(current))
       throw new FetchError(`redirected outside the site's allowed origins (${current.origin})`);
-    const response = await get(current, options);
+    const response = await get(current, options, deadline);
     const location = response.headers.location;
     if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
       response.resume();
       current = new URL(location, current);
       continue;
     }
-    const body = await readLimited(response, options.maxBytes);
+    const body = await readLimited(response, options, deadline);
     return {
       url: current.toString(),
       status: response.statusCode ?? 0,
@@ -88,7 +91,7 @@ export async function fetchResource(
   throw new FetchError('too many redirects');
 }
 
-function get(url: URL, options: FetchOptions): Promise<IncomingMessage> {
+function get(url: URL, options: FetchOptions, deadline: AbortSignal): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   // An address written in the URL is connected to without a lookup: check it here.
   const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -109,9 +112,13 @@ function get(url: URL, options: FetchOptions): Promise<IncomingMessage> {
       },
       resolve,
     );
-    outgoing.on('timeout', () =>
-      outgoing.destroy(new FetchError(`no response within ${options.timeoutMs} ms`)),
-    );
+    const timedOut = (): void => {
+      outgoing.destroy(new FetchError(tooSlow(options)));
+    };
+    if (deadline.aborted) timedOut();
+    deadline.addEventListener('abort', timedOut, { once: true });
+    outgoing.on('response', () => deadline.removeEventListener('abort', timedOut));
+    outgoing.on('timeout', timedOut);
     outgoing.on('error', (error) =>
       reject(error instanceof FetchError ? error : new FetchError(error.message)),
     );
@@ -139,21 +146,35 @@ function publicOnlyLookup(hostname: string, options: object, callback: LookupCal
   });
 }
 
-function readLimited(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readLimited(
+  response: IncomingMessage,
+  options: FetchOptions,
+  deadline: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timedOut = (): void => {
+      response.destroy(new FetchError(tooSlow(options)));
+    };
+    if (deadline.aborted) timedOut();
+    deadline.addEventListener('abort', timedOut, { once: true });
     response.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        response.destroy(new FetchError(`larger than ${Math.round(maxBytes / 1024 / 1024)} MB`));
+      if (size > options.maxBytes) {
+        response.destroy(new FetchError(`larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB`));
         return;
       }
       chunks.push(chunk);
     });
+    response.on('close', () => deadline.removeEventListener('abort', timedOut));
     response.on('end', () => resolve(Buffer.concat(chunks)));
     response.on('error', (error) =>
       reject(error instanceof FetchError ? error : new FetchError(error.message)),
     );
   });
+}
+
+function tooSlow(options: FetchOptions): string {
+  return `no complete response within ${options.timeoutMs} ms`;
 }

@@ -17,6 +17,7 @@ export function mapSource(row: SourceRow): KnowledgeSource {
     chunkCount: row.chunk_count,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    crawledAt: row.crawled_at?.toISOString() ?? null,
   };
 }
 

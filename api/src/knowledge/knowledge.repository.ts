@@ -20,6 +20,7 @@ export interface SourceRow {
   chunk_count: number;
   created_at: Date;
   updated_at: Date;
+  crawled_at: Date | null;
 }
 
 export interface DocumentRow {
@@ -53,10 +54,27 @@ export interface NewDocument {
   contentHash: string | null;
 }
 
-const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
-  chunk_count, created_at, updated_at`;
+export interface QueryVector {
+  /** pgvector text form of the question's embedding. */
+  literal: string;
+  /** Only vectors of the same model are comparable. */
+  model: string;
+}
 
-/** Every query names the site: one site's knowledge never answers another's visitors. */
+/** Per kind of match: ranking more than this costs time and never changes the top few. */
+const SEARCH_CANDIDATES = 50;
+/** Chunks ranked precisely: plenty for the top few, measured in bench/retrieval.mjs. */
+const TEXT_PRESELECTED = 200;
+
+const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
+  chunk_count, created_at, updated_at, crawled_at`;
+
+/**
+ * Every query names the site: one site's knowledge never answers another's visitors.
+ *
+ * A raw UPDATE or DELETE … RETURNING comes back from TypeORM as `[rows, count]`, so statements whose
+ * rows are read select them from a CTE instead.
+ */
 @Injectable()
 export class KnowledgeRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -99,11 +117,77 @@ export class KnowledgeRepository {
     return row ?? null;
   }
 
-  /** Sources a crash or restart interrupted: they are picked up again at boot. */
-  async unfinishedCrawls(): Promise<{ id: string; site_id: string }[]> {
+  /**
+   * Crawls waiting for a crawler: queued ones, and running ones whose crawler stopped renewing its
+   * claim (a replica that crashed or was killed).
+   */
+  async claimableCrawls(): Promise<{ id: string; site_id: string }[]> {
     return await this.dataSource.query<{ id: string; site_id: string }[]>(
-      `SELECT id, site_id FROM knowledge_sources WHERE type = 'crawl' AND status IN ('queued', 'running')
+      `SELECT id, site_id FROM knowledge_sources
+        WHERE type = 'crawl'
+          AND (status = 'queued' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < now())))
         ORDER BY created_at`,
+    );
+  }
+
+  /**
+   * Queues crawls last finished more than `days` ago. The update is the decision: with several
+   * replicas sweeping at once, each source is queued by one of them.
+   */
+  async queueDueRecrawls(days: number): Promise<{ id: string; site_id: string }[]> {
+    return await this.dataSource.query<{ id: string; site_id: string }[]>(
+      `WITH queued AS (
+         UPDATE knowledge_sources SET status = 'queued', updated_at = now()
+          WHERE type = 'crawl' AND status IN ('ready', 'failed')
+            AND crawled_at < now() - make_interval(days => $1)
+          RETURNING id, site_id)
+       SELECT id, site_id FROM queued`,
+      [days],
+    );
+  }
+
+  /**
+   * Takes a crawl for this process until `leaseMs` from now: `false` when it is gone, finished, or
+   * another crawler holds it. Only one replica ever runs a crawl at a time.
+   */
+  async claimCrawl(sourceId: string, leaseMs: number): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH claimed AS (
+         UPDATE knowledge_sources
+            SET status = 'running', error = NULL, updated_at = now(),
+                claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+          WHERE id = $1 AND type = 'crawl'
+            AND (status = 'queued' OR (status = 'running' AND (claimed_until IS NULL OR claimed_until < now())))
+          RETURNING id)
+       SELECT id FROM claimed`,
+      [sourceId, leaseMs],
+    );
+    return rows.length > 0;
+  }
+
+  async renewClaim(sourceId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET claimed_until = now() + make_interval(secs => $2::float8 / 1000)
+        WHERE id = $1 AND status = 'running'`,
+      [sourceId, leaseMs],
+    );
+  }
+
+  /** Hands an interrupted crawl back (shutdown): another replica, or this one at boot, resumes it. */
+  async releaseClaim(sourceId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET status = 'queued', claimed_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'running'`,
+      [sourceId],
+    );
+  }
+
+  async finishCrawl(sourceId: string, status: 'ready' | 'failed', error: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources
+          SET status = $2, error = $3, claimed_until = NULL, crawled_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [sourceId, status, error],
     );
   }
 
@@ -127,23 +211,18 @@ export class KnowledgeRepository {
   /** Deletes the source and, by cascade, its documents and chunks. */
   async deleteSource(siteId: string, sourceId: string): Promise<boolean> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `DELETE FROM knowledge_sources WHERE site_id = $1 AND id = $2 RETURNING id`,
+      `WITH deleted AS (DELETE FROM knowledge_sources WHERE site_id = $1 AND id = $2 RETURNING id)
+       SELECT id FROM deleted`,
       [siteId, sourceId],
     );
     return rows.length > 0;
   }
 
-  /** `false` when the source is gone (deleted while it was being crawled). */
-  async setStatus(
-    sourceId: string,
-    status: KnowledgeSourceStatus,
-    error: string | null = null,
-  ): Promise<boolean> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `UPDATE knowledge_sources SET status = $2, error = $3, updated_at = now() WHERE id = $1 RETURNING id`,
-      [sourceId, status, error],
+  async setStatus(sourceId: string, status: KnowledgeSourceStatus): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_sources SET status = $2, error = NULL, updated_at = now() WHERE id = $1`,
+      [sourceId, status],
     );
-    return rows.length > 0;
   }
 
   async refreshCounts(tx: Tx | null, sourceId: string): Promise<void> {
@@ -229,25 +308,69 @@ export class KnowledgeRepository {
   /**
    * Full-text search over the site's chunks with English and Finnish stemming both. A word counts
    * only if neither language calls it a stop word ("the" is not a Finnish word, but it is noise);
-   * any remaining word may match, passages matching more (and heading) words rank higher. The score
-   * is squashed to 0–1.
+   * any remaining word may match, passages matching more (and heading) words rank higher. The text
+   * score is squashed to 0–1.
+   *
+   * With a query vector (pgvector and an embedding model), the nearest chunks by cosine similarity
+   * join the candidates. A passage scores the better of its text score and the mean of text score
+   * and similarity: meaning can lift a passage the words missed ("money back" for "refund"), and a
+   * passage that matches the words well keeps its score while its vector is still being computed.
    */
-  async search(siteId: string, words: string[], limit: number): Promise<PassageRow[]> {
-    if (words.length === 0) return [];
+  async search(siteId: string, words: string[], limit: number, vector?: QueryVector): Promise<PassageRow[]> {
+    if (words.length === 0 && !vector) return [];
+    // Cover density (ts_rank_cd) ranks best but costs ~5× ts_rank per row, and a common word
+    // ("order" on a shop) matches most chunks: ts_rank picks the likely few, cover density orders them.
+    const textHits = `SELECT likely.id, ts_rank_cd(likely.search, q.query, 32)::float8 AS text_score
+         FROM q, (SELECT c.id, c.search FROM q, knowledge_chunks c
+                   WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
+                   ORDER BY ts_rank(c.search, q.query) DESC LIMIT ${TEXT_PRESELECTED}) AS likely
+        ORDER BY text_score DESC, likely.id LIMIT ${SEARCH_CANDIDATES}`;
+    const vectorHits = vector
+      ? `SELECT c.id, greatest(1 - (c.embedding <=> $4::vector), 0)::float8 AS similarity
+           FROM knowledge_chunks c
+          WHERE c.site_id = $1 AND c.embedding_model = $5
+          ORDER BY c.embedding <=> $4::vector LIMIT ${SEARCH_CANDIDATES}`
+      : `SELECT NULL::uuid AS id, 0::float8 AS similarity WHERE false`;
     return await this.dataSource.query<PassageRow[]>(
       `WITH terms AS (
          SELECT to_tsquery('english', word) AS en, to_tsquery('finnish', word) AS fi
            FROM unnest($2::text[]) AS word),
        q AS (
          SELECT string_agg(format('(%s | %s)', en::text, fi::text), ' | ')::tsquery AS query
-           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0)
+           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0),
+       text_hits AS (${textHits}),
+       vector_hits AS (${vectorHits}),
+       hits AS (
+         SELECT coalesce(t.id, v.id) AS id, coalesce(t.text_score, 0) AS text_score,
+                coalesce(v.similarity, 0) AS similarity
+           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)
        SELECT c.id AS chunk_id, d.source_id, d.title, d.url, c.heading, c.content,
-              ts_rank_cd(c.search, q.query, 32)::float8 AS score
-         FROM q, knowledge_chunks c
+              greatest(h.text_score, (h.text_score + h.similarity) / 2)::float8 AS score
+         FROM hits h
+         JOIN knowledge_chunks c ON c.id = h.id
          JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id
-        WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
         ORDER BY score DESC, c.id LIMIT $3`,
-      [siteId, words, limit],
+      vector ? [siteId, words, limit, vector.literal, vector.model] : [siteId, words, limit],
+    );
+  }
+
+  /** Chunks (of any site) without a vector from `model`: new ones, or embedded by another model. */
+  async chunksToEmbed(
+    model: string,
+    limit: number,
+  ): Promise<{ id: string; heading: string; content: string }[]> {
+    return await this.dataSource.query(
+      `SELECT id, heading, content FROM knowledge_chunks
+        WHERE embedding_model IS DISTINCT FROM $1 ORDER BY id LIMIT $2`,
+      [model, limit],
+    );
+  }
+
+  async storeEmbeddings(model: string, ids: string[], literals: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE knowledge_chunks c SET embedding = e.literal::vector, embedding_model = $1
+         FROM unnest($2::uuid[], $3::text[]) AS e (id, literal) WHERE c.id = e.id`,
+      [model, ids, literals],
     );
   }
 

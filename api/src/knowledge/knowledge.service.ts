@@ -9,10 +9,11 @@ import {
   type Passage,
   type UnansweredQuestion,
 } from '@cloop/contracts';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import type { SiteScope } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
+import { withoutEmails } from '../common/without-emails';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transactions';
 import { normalizeOrigin } from '../sites/allowed-origin';
@@ -20,9 +21,15 @@ import { markdownDocument } from './blocks';
 import { CrawlRunner } from './crawl-runner';
 import { type IndexedContent, indexDocument } from './indexer';
 import { mapDocument, mapPassage, mapSource } from './knowledge.mapper';
-import { KnowledgeRepository, type SourceRow } from './knowledge.repository';
+import { EmbeddingBackfill } from './embedding-backfill';
+import { toVectorLiteral } from './embedding-client';
+import { KnowledgeRepository, type QueryVector, type SourceRow } from './knowledge.repository';
 import { queryWords } from './query-words';
 import { extractUpload, type UploadedFile } from './upload-extractor';
+import { VectorSupport } from './vector-support';
+
+/** A visitor waits for the answer: a slow provider must not hold it for long. */
+const QUERY_EMBEDDING_TIMEOUT_MS = 5_000;
 
 /** Below this, an answer is not supported by the site's content: the team should add some. */
 export const CONFIDENT_SCORE = 0.2;
@@ -30,10 +37,14 @@ const UNANSWERED_LIMIT = 100;
 
 @Injectable()
 export class KnowledgeService {
+  private readonly logger = new Logger('Knowledge');
+
   constructor(
     private readonly knowledge: KnowledgeRepository,
     private readonly crawls: CrawlRunner,
     private readonly transactions: TransactionRunner,
+    private readonly vectors: VectorSupport,
+    private readonly embeddingBackfill: EmbeddingBackfill,
   ) {}
 
   async list(scope: SiteScope, query: PageQuery): Promise<Page<KnowledgeSource>> {
@@ -61,8 +72,8 @@ export class KnowledgeService {
       throw new DomainError('NOT_A_CRAWL', 'Only crawled sources can be crawled again');
     if (source.status !== 'queued' && source.status !== 'running') {
       await this.knowledge.setStatus(sourceId, 'queued');
-      this.crawls.enqueue(scope.siteId, sourceId);
     }
+    this.crawls.enqueue(scope.siteId, sourceId);
     return mapSource(await this.require(scope, sourceId));
   }
 
@@ -78,7 +89,34 @@ export class KnowledgeService {
   }
 
   async search(siteId: string, query: string, limit: number): Promise<Passage[]> {
-    return (await this.knowledge.search(siteId, queryWords(query), limit)).map(mapPassage);
+    const words = queryWords(query);
+    const vector = await this.queryVector(query);
+    if (vector) {
+      try {
+        return (await this.knowledge.search(siteId, words, limit, vector)).map(mapPassage);
+      } catch (error) {
+        // e.g. the provider now returns vectors of another length than the stored ones.
+        this.logger.warn(
+          `vector search failed (${(error as { code?: string }).code ?? 'error'}): words only`,
+        );
+      }
+    }
+    return (await this.knowledge.search(siteId, words, limit)).map(mapPassage);
+  }
+
+  /** The question's embedding, or `null` (no vectors here, or the provider is slow or down). */
+  private async queryVector(query: string): Promise<QueryVector | null> {
+    const client = this.vectors.embeddings;
+    if (!client || query.trim() === '') return null;
+    try {
+      const [vector] = await client.embed([withoutEmails(query)], QUERY_EMBEDDING_TIMEOUT_MS);
+      return vector ? { literal: toVectorLiteral(vector), model: client.model } : null;
+    } catch (error) {
+      this.logger.warn(
+        `embedding provider unavailable (${error instanceof Error ? error.name : 'error'}): words only`,
+      );
+      return null;
+    }
   }
 
   async unanswered(scope: SiteScope): Promise<UnansweredQuestion[]> {
@@ -131,6 +169,7 @@ export class KnowledgeService {
       await this.knowledge.refreshCounts(tx, created.id);
       return created;
     });
+    this.embeddingBackfill.kick();
     return mapSource(await this.require(scope, source.id));
   }
 

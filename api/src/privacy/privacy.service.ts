@@ -107,7 +107,7 @@ export class PrivacyService {
         format: 'cloop.privacy-export.v1',
         generatedAt: new Date().toISOString(),
         subject: { kind: subject.kind, value: subject.value },
-        processing: visitorProcessingFacts(site, this.config.llm),
+        processing: visitorProcessingFacts(site, this.config),
       },
       sections,
       (counts) => this.privacy.completeRequest(requestId, counts),

@@ -12,7 +12,10 @@ const RIGHTS = [
 ];
 
 /** What GDPR Art. 15(1) asks to accompany a visitor's data, from the site's own settings. */
-export function visitorProcessingFacts(site: SiteFacts, llm: AppConfig['llm']): PrivacyProcessingFacts {
+export function visitorProcessingFacts(
+  site: SiteFacts,
+  { llm, embeddings }: Pick<AppConfig, 'llm' | 'embeddings'>,
+): PrivacyProcessingFacts {
   const origins = site.allowedOrigins.length > 0 ? site.allowedOrigins.join(', ') : 'the site';
   return {
     controller: { organization: site.organizationName, site: site.siteName },
@@ -31,6 +34,15 @@ export function visitorProcessingFacts(site: SiteFacts, llm: AppConfig['llm']): 
               name: `Language-model provider at ${new URL(llm.baseUrl).host}`,
               purpose:
                 'Writing the assistant’s answers: receives the conversation text, never your email or visitor id',
+            },
+          ]
+        : []),
+      ...(embeddings && embeddings.baseUrl !== llm?.baseUrl
+        ? [
+            {
+              name: `Embedding provider at ${new URL(embeddings.baseUrl).host}`,
+              purpose:
+                'Finding the passages that answer your question: receives the question text, never your email or visitor id',
             },
           ]
         : []),

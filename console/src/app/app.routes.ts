@@ -17,6 +17,10 @@ export const routes: Routes = [
         loadChildren: () => import('./features/inbox/inbox.routes').then((m) => m.INBOX_ROUTES),
       },
       {
+        path: 'knowledge',
+        loadChildren: () => import('./features/knowledge/knowledge.routes').then((m) => m.KNOWLEDGE_ROUTES),
+      },
+      {
         path: 'sites',
         loadChildren: () => import('./features/sites/sites.routes').then((m) => m.SITES_ROUTES),
       },

@@ -27,8 +27,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The built app as production runs it, on a fresh data directory and a free port. */
-export async function startApp(): Promise<RunningApp> {
+/**
+ * The built app as production runs it, on a fresh data directory and a free port; `env` adds
+ * settings (e.g. `CRAWL_ALLOW_PRIVATE_NETWORKS` so the crawler may read a fixture on loopback).
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   if (!existsSync(MAIN) || !existsSync(CONSOLE_INDEX)) {
     throw new Error('Build first: npx nx run-many -t build --projects=api,console');
   }
@@ -44,6 +47,7 @@ export async function startApp(): Promise<RunningApp> {
       PUBLIC_URL: origin,
       JWT_SECRET: randomBytes(32).toString('base64url'),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -25,12 +25,12 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The built app as an operator runs it (`node dist/api/api/src/main.js`), on a fresh embedded
- * database in a temporary DATA_DIR and a free port.
+ * The built app as an operator runs it (`node dist/api/api/src/main.js`), on a free port and a
+ * fresh embedded database in a temporary DATA_DIR, or on `options.dataDir` (kept when it stops).
  */
-export async function startCloop(): Promise<CloopProcess> {
+export async function startCloop(options: { dataDir?: string } = {}): Promise<CloopProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cloop-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cloop-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' },
@@ -58,7 +58,7 @@ export async function startCloop(): Promise<CloopProcess> {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,6 +2,7 @@
 export const AUDIT_ACTIONS = [
   'auth.login_failed',
   'auth.refresh_reused',
+  'auth.password_reset',
   'member.added',
   'member.invited',
   'member.role_changed',

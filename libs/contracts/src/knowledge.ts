@@ -37,6 +37,8 @@ export interface KnowledgeSource {
   chunkCount: number;
   createdAt: string;
   updatedAt: string;
+  /** When the last crawl finished (crawls only); the next scheduled one follows CRAWL_RECRAWL_DAYS later. */
+  crawledAt: string | null;
 }
 
 export interface KnowledgeDocument {

@@ -103,6 +103,7 @@ export class KnowledgeSourceDto implements KnowledgeSource {
   @ApiProperty() chunkCount: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) crawledAt: string | null;
 }
 
 export class KnowledgeDocumentDto implements KnowledgeDocument {

@@ -1,6 +1,9 @@
 import type {
   AuditAction,
   AuditActorKind,
+  KnowledgeDocumentStatus,
+  KnowledgeSourceStatus,
+  KnowledgeSourceType,
   LeadStatus,
   MessageAuthor,
   Phase,
@@ -18,3 +21,8 @@ export const requestKindKey = (kind: PrivacyRequestKind): MessageKey => `privacy
 export const authorKey = (author: MessageAuthor): MessageKey => `inbox.${author}` as const;
 export const auditActionKey = (action: AuditAction): MessageKey => `audit.action.${action}` as const;
 export const auditActorKey = (kind: AuditActorKind): MessageKey => `audit.actor.${kind}` as const;
+export const sourceTypeKey = (type: KnowledgeSourceType): MessageKey => `knowledge.type.${type}` as const;
+export const sourceStatusKey = (status: KnowledgeSourceStatus): MessageKey =>
+  `knowledge.status.${status}` as const;
+export const documentStatusKey = (status: KnowledgeDocumentStatus): MessageKey =>
+  `knowledge.doc.${status}` as const;

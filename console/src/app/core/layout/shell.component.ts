@@ -35,6 +35,7 @@ import { SiteContext } from '../site/site-context';
       </label>
       <nav [attr.aria-label]="t('nav.main')">
         <a routerLink="/inbox" routerLinkActive="active">{{ t('nav.inbox') }}</a>
+        <a routerLink="/knowledge" routerLinkActive="active">{{ t('nav.knowledge') }}</a>
         <a routerLink="/sites" routerLinkActive="active">{{ t('nav.sites') }}</a>
         <a routerLink="/privacy" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">{{
           t('nav.privacy')

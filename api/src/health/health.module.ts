@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+
+import { HealthController } from './health.controller';
+import { ReadinessService } from './readiness.service';
+import { RedisHealth } from './redis-health';
+
+/** `/api/health` (liveness) and `/api/ready` (readiness) for orchestrators and load balancers. */
+@Module({
+  controllers: [HealthController],
+  providers: [ReadinessService, RedisHealth],
+})
+export class HealthModule {}

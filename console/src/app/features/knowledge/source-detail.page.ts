@@ -1,0 +1,143 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  untracked,
+} from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+
+import { I18n } from '../../core/i18n/i18n';
+import { documentStatusKey, sourceStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import { SiteContext } from '../../core/site/site-context';
+import { inProgress } from './knowledge-input';
+import { KnowledgeStore } from './knowledge.store';
+
+/** One source with every page or file it read and what became of each (polled while crawling). */
+@Component({
+  selector: 'cl-source-detail-page',
+  imports: [RouterLink],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="page stack">
+      <a routerLink="/knowledge">← {{ t('knowledge.back') }}</a>
+      @if (store.detail(); as source) {
+        <h1 class="msg-body">{{ source.title }}</h1>
+        <div class="card detail-facts" data-testid="source-detail">
+          <span>{{ t('knowledge.type') }}: {{ t(sourceTypeKey(source.type)) }}</span>
+          <span
+            >{{ t('knowledge.status') }}:
+            <span class="badge" [class.warn]="source.status === 'failed'" [class.accent]="busy()">{{
+              t(sourceStatusKey(source.status))
+            }}</span></span
+          >
+          <span
+            >{{ t('knowledge.pages') }}:
+            <span data-testid="detail-pages">{{ source.documentCount }}</span></span
+          >
+          <span>{{ t('knowledge.chunks') }}: {{ source.chunkCount }}</span>
+          @if (source.pageLimit !== null) {
+            <span class="muted">{{
+              t('knowledge.limits', { pages: source.pageLimit, depth: source.depthLimit ?? 0 })
+            }}</span>
+          }
+          <span>{{ t('knowledge.updated') }}: {{ i18n.date(source.updatedAt) }}</span>
+          <span class="muted" role="status" aria-live="polite">{{
+            busy() ? t('knowledge.progress', { count: 1, pages: source.documentCount }) : ''
+          }}</span>
+        </div>
+        @if (source.error) {
+          <p class="error" role="alert">{{ source.error }}</p>
+        }
+        <h2>{{ t('knowledge.documents') }}</h2>
+        <table data-testid="documents">
+          <thead>
+            <tr>
+              <th scope="col">{{ t('knowledge.page') }}</th>
+              <th scope="col">{{ t('knowledge.status') }}</th>
+              <th scope="col">{{ t('knowledge.note') }}</th>
+              <th scope="col">{{ t('knowledge.chunks') }}</th>
+              <th scope="col">{{ t('knowledge.fetched') }}</th>
+            </tr>
+          </thead>
+          <tbody>
+            @for (document of source.documents; track document.id) {
+              <tr data-testid="document-row" [attr.data-status]="document.status">
+                <td class="msg-body">
+                  @if (document.url) {
+                    <a [href]="document.url" target="_blank" rel="noopener noreferrer">{{
+                      document.title
+                    }}</a>
+                    @if (document.url !== document.title) {
+                      <br /><small>{{ document.url }}</small>
+                    }
+                  } @else {
+                    {{ document.title }}
+                  }
+                </td>
+                <td>
+                  <span class="badge" [class.warn]="document.status === 'failed'">{{
+                    t(documentStatusKey(document.status))
+                  }}</span>
+                </td>
+                <td>
+                  <small>{{ document.detail ?? '' }}</small>
+                </td>
+                <td>{{ document.chunkCount }}</td>
+                <td>
+                  <small>{{ i18n.date(document.fetchedAt) }}</small>
+                </td>
+              </tr>
+            } @empty {
+              <tr>
+                <td colspan="5" class="muted">{{ t('knowledge.noDocuments') }}</td>
+              </tr>
+            }
+          </tbody>
+        </table>
+      } @else if (store.detailMissing()) {
+        <p class="card empty" data-testid="source-missing">{{ t('knowledge.notFound') }}</p>
+      } @else if (store.loadFailed()) {
+        <p class="error" role="alert">
+          {{ t('app.error') }} <button type="button" (click)="store.refresh()">{{ t('app.retry') }}</button>
+        </p>
+      } @else {
+        <p class="muted">{{ t('app.loading') }}</p>
+      }
+    </section>
+  `,
+})
+export class SourceDetailPage {
+  /** From the route. */
+  readonly sourceId = input.required<string>();
+  protected readonly store = inject(KnowledgeStore);
+  private readonly sites = inject(SiteContext);
+  private readonly router = inject(Router);
+  protected readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  protected readonly sourceTypeKey = sourceTypeKey;
+  protected readonly sourceStatusKey = sourceStatusKey;
+  protected readonly documentStatusKey = documentStatusKey;
+  protected readonly busy = computed(() => {
+    const source = this.store.detail();
+    return source !== null && inProgress(source);
+  });
+
+  constructor() {
+    let shownSite: string | null | undefined;
+    effect(() => {
+      const siteId = this.sites.siteId();
+      const sourceId = this.sourceId();
+      untracked(() => {
+        // Another site in the switcher: this source is not one of its sources.
+        if (shownSite !== undefined && siteId !== shownSite) void this.router.navigateByUrl('/knowledge');
+        else void this.store.showSource(siteId, sourceId);
+        shownSite = siteId;
+      });
+    });
+    inject(DestroyRef).onDestroy(() => this.store.leave('source'));
+  }
+}

@@ -1,0 +1,100 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { type Passage, SEARCH_QUERY_MAX_LENGTH } from '@cloop/contracts';
+
+import { I18n } from '../../core/i18n/i18n';
+import { formValues } from '../../shared/ui/form-values';
+import { KnowledgeStore } from './knowledge.store';
+
+const SNIPPET_LENGTH = 280;
+
+/** "Test a question": the passages the assistant would answer from, best first. */
+@Component({
+  selector: 'cl-test-question',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="card stack" data-testid="test-question">
+      <h2>{{ t('knowledge.test') }}</h2>
+      <form class="stack" role="search" (submit)="ask($event)">
+        <label
+          >{{ t('knowledge.testQuery') }}
+          <input
+            name="query"
+            type="search"
+            required
+            autocomplete="off"
+            data-testid="test-query"
+            [maxLength]="queryMax"
+            aria-describedby="test-hint"
+          />
+          <small id="test-hint">{{ t('knowledge.testHint') }}</small>
+        </label>
+        <div class="row">
+          <button type="submit" class="primary" data-testid="test-submit" [disabled]="store.searching()">
+            {{ t('knowledge.ask') }}
+          </button>
+        </div>
+      </form>
+      @if (store.searchError(); as error) {
+        <p class="error" role="alert">{{ t(error) }}</p>
+      }
+      <div aria-live="polite" class="stack">
+        @if (store.passages(); as passages) {
+          @if (passages.length === 0) {
+            <p class="notice" data-testid="no-passages">{{ t('knowledge.noPassages') }}</p>
+          } @else {
+            <p class="visually-hidden">{{ t('knowledge.passagesFound', { count: passages.length }) }}</p>
+            <ol class="stack passages" data-testid="passages">
+              @for (passage of passages; track passage.chunkId) {
+                <li data-testid="passage">
+                  <div class="row">
+                    @if (passage.url) {
+                      <a [href]="passage.url" target="_blank" rel="noopener noreferrer">{{
+                        passage.title
+                      }}</a>
+                    } @else {
+                      <strong>{{ passage.title }}</strong>
+                    }
+                    <span class="spacer"></span>
+                    <span class="badge" [class.accent]="passage.score >= 0.5">{{
+                      t('knowledge.score', { score: score(passage) })
+                    }}</span>
+                  </div>
+                  @if (passage.heading && passage.heading !== passage.title) {
+                    <small>{{ passage.heading }}</small>
+                  }
+                  <p class="msg-body">{{ snippet(passage) }}</p>
+                  @if (passage.url) {
+                    <small class="msg-body">{{ passage.url }}</small>
+                  }
+                </li>
+              }
+            </ol>
+          }
+        }
+      </div>
+    </div>
+  `,
+})
+export class TestQuestionComponent {
+  protected readonly store = inject(KnowledgeStore);
+  private readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
+  protected readonly queryMax = SEARCH_QUERY_MAX_LENGTH;
+
+  protected ask(event: Event): void {
+    const { query = '' } = formValues(event);
+    void this.store.search(query);
+  }
+
+  protected score(passage: Passage): string {
+    return passage.score.toLocaleString(this.i18n.locale(), {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+  }
+
+  protected snippet(passage: Passage): string {
+    const text = passage.content.replace(/\s+/g, ' ').trim();
+    return text.length <= SNIPPET_LENGTH ? text : `${text.slice(0, SNIPPET_LENGTH).trimEnd()}…`;
+  }
+}
