@@ -49,7 +49,7 @@ type Mode = 'consume' | 'check' | 'record';
 type ScriptReply = [allowed: number, current: number, previous: number, now: number];
 
 interface RedisWithRateLimit extends Redis {
-  cloopRateLimit(key: string, mode: Mode, limit: number, windowMs: number, now: string): Promise<ScriptReply>;
+  cloopRateLimit(key: string, mode: Mode, limit: number, windowMs: number, now: string): Promise<unknown>;
 }
 
 /** How often a Redis outage is logged while it lasts. */
@@ -136,7 +136,7 @@ export class RedisRateLimitStore extends RateLimitStore {
     now: number | undefined,
     fallback: () => Promise<RateLimitDecision>,
   ): Promise<RateLimitDecision> {
-    let reply: ScriptReply;
+    let reply: unknown;
     try {
       reply = await this.redis.cloopRateLimit(
         RATE_LIMIT_KEY_PREFIX + key,
@@ -145,6 +145,7 @@ export class RedisRateLimitStore extends RateLimitStore {
         rule.windowMs,
         now === undefined ? '' : String(now),
       );
+      if (!isScriptReply(reply)) throw new Error('unexpected reply to the rate-limit script');
     } catch (error) {
       this.warn(error);
       return fallback();
@@ -164,4 +165,9 @@ export class RedisRateLimitStore extends RateLimitStore {
       `Redis unavailable for rate limits (${error instanceof Error ? error.message : 'error'}): counting per process until it is back`,
     );
   }
+}
+
+/** What the script returns; anything else (a proxy, a Redis-compatible server without Lua) is a failure. */
+function isScriptReply(reply: unknown): reply is ScriptReply {
+  return Array.isArray(reply) && reply.length === 4 && reply.every((value) => typeof value === 'number');
 }
