@@ -25,6 +25,7 @@ import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-l
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { serveStaticFiles } from './static/static-routes';
 import { defaultWidgetDir } from './static/widget-bundle';
+import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -44,6 +45,8 @@ export interface CreateAppOptions {
   retentionSchedule?: RetentionSchedule;
   /** The built console (`dist/console/browser` beside `dist/api` by default); tests point elsewhere. */
   consoleDir?: string;
+  /** Webhook deliveries: on with the documented schedule unless changed (tests) or `null` (off). */
+  webhookDelivery?: Partial<WebhookDeliverySettings> | null;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -60,6 +63,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
       realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
       retentionSchedule: options.retentionSchedule ?? null,
+      webhookDelivery:
+        options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
     }),
     adapter,
     { logger: nestLogger(config.logLevel), bodyParser: true },

@@ -25,6 +25,8 @@ import { RetentionModule } from './retention/retention.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
+import type { WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
 export interface AppModuleOptions {
@@ -33,6 +35,7 @@ export interface AppModuleOptions {
   rateLimits: RateLimitSettings;
   realtime: RealtimeOptions;
   retentionSchedule: RetentionSchedule | null;
+  webhookDelivery: WebhookDeliverySettings | null;
 }
 
 @Module({})
@@ -43,6 +46,7 @@ export class AppModule {
     rateLimits,
     realtime,
     retentionSchedule,
+    webhookDelivery,
   }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
@@ -65,6 +69,7 @@ export class AppModule {
         WidgetModule,
         PrivacyModule,
         RetentionModule.forRoot(retentionSchedule),
+        WebhooksModule.forRoot(webhookDelivery),
         RealtimeModule.forRoot(realtime),
       ],
       providers: [

@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { DEFAULT_RATE_LIMITS } from './rate-limit/rate-limits';
+import { exportOpenApiDocument } from './openapi/generate';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
@@ -31,6 +32,8 @@ Commands:
   user:password --email <email> [--password <password>]
                  set a new password and sign the user out everywhere
                  (passwords: typed at a terminal, or the first line of standard input)
+  openapi [--out FILE]
+                 print the OpenAPI document (or write it to FILE); needs no database
 `;
 
 /** The services the commands need, without the HTTP server. */
@@ -81,7 +84,22 @@ const COMMANDS: Record<string, Command> = {
   'user:password': resetPasswordCommand,
 };
 
+/** Commands that need no database: they run without opening (or locking) the data directory. */
+const OFFLINE_COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  openapi: async (args) => {
+    const out = args[0] === '--out' ? args[1] : undefined;
+    if (args.length > 0 && (out === undefined || args.length > 2)) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    await exportOpenApiDocument(out ?? null);
+    return 0;
+  },
+};
+
 async function main(argv: string[]): Promise<number> {
+  const offline = OFFLINE_COMMANDS[argv[0] ?? ''];
+  if (offline) return offline(argv.slice(1));
   const command = COMMANDS[argv[0] ?? ''];
   if (!command) {
     process.stderr.write(USAGE);

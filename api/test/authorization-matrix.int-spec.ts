@@ -5,6 +5,7 @@ import type {
   ChangePasswordRequest,
   CreateKnowledgeSourceRequest,
   CreateSiteRequest,
+  CreateWebhookRequest,
   DeleteAccountRequest,
   ErrorResponse,
   InviteMemberRequest,
@@ -22,6 +23,8 @@ import type {
   UpdateConversationRequest,
   UpdateMemberRequest,
   UpdateSiteRequest,
+  UpdateWebhookRequest,
+  WebhookEndpointWithSecret,
   WidgetContactRequest,
   WidgetSessionRequest,
   WidgetSessionResponse,
@@ -47,6 +50,8 @@ interface World {
   conversationId: string;
   /** A knowledge source (a Q&A) on site A that rows may read but not delete. */
   sourceId: string;
+  /** A disabled webhook endpoint on site A that rows may read and change but not delete. */
+  webhookId: string;
   /** An account the public auth routes sign in to, so that callers' own sessions stay untouched. */
   bystander: SignedUpUser;
 }
@@ -135,6 +140,23 @@ async function freshSourceId(w: World): Promise<string> {
     .send(body)
     .expect(201);
   return (response.body as KnowledgeSource).id;
+}
+
+const webhooksOfA = (w: World, path = ''): string => `/api/v1/sites/${w.siteA.id}/webhooks${path}`;
+
+/** A disabled endpoint on site A (nothing is sent to it); a row may delete it. */
+async function freshWebhookId(w: Pick<World, 'http' | 'siteA' | 'users'>): Promise<string> {
+  const body: CreateWebhookRequest = {
+    url: 'https://hooks.example/cloop',
+    events: ['lead.captured'],
+    enabled: false,
+  };
+  const response = await w.http
+    .post(`/api/v1/sites/${w.siteA.id}/webhooks`)
+    .set(w.users.owner.auth)
+    .send(body)
+    .expect(201);
+  return (response.body as WebhookEndpointWithSecret).webhook.id;
 }
 
 /** A new visitor opens a conversation on site A through the widget API and says hello. */
@@ -357,6 +379,55 @@ const MATRIX: Record<string, Row> = {
     expected: inOrgA(200, 200, 200),
     call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'unanswered'))),
   },
+  'GET /api/v1/sites/:siteId/webhooks': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(webhooksOfA(w))),
+  },
+  'POST /api/v1/sites/:siteId/webhooks': {
+    expected: inOrgA(403, 201, 201),
+    call: (w, c) => {
+      const body: CreateWebhookRequest = {
+        url: `https://hooks.example/${c}`,
+        events: ['privacy.erased'],
+        enabled: false,
+      };
+      return as(w, c, w.http.post(webhooksOfA(w))).send(body);
+    },
+  },
+  'GET /api/v1/sites/:siteId/webhooks/:webhookId': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(webhooksOfA(w, `/${w.webhookId}`))),
+  },
+  'PATCH /api/v1/sites/:siteId/webhooks/:webhookId': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => {
+      const body: UpdateWebhookRequest = { events: ['lead.captured', 'privacy.erased'] };
+      return as(w, c, w.http.patch(webhooksOfA(w, `/${w.webhookId}`))).send(body);
+    },
+  },
+  'DELETE /api/v1/sites/:siteId/webhooks/:webhookId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => as(w, c, w.http.delete(webhooksOfA(w, `/${await freshWebhookId(w)}`))),
+  },
+  'POST /api/v1/sites/:siteId/webhooks/:webhookId/rotate-secret': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/rotate-secret`))),
+  },
+  'GET /api/v1/sites/:siteId/webhooks/:webhookId/deliveries': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(webhooksOfA(w, `/${w.webhookId}/deliveries`))),
+  },
+  'POST /api/v1/sites/:siteId/webhooks/:webhookId/test': {
+    // The endpoint is disabled: a 409 WEBHOOK_DISABLED shows the caller was let through.
+    expected: inOrgA(403, 409, 409),
+    call: (w, c) => as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/test`))),
+  },
+  'POST /api/v1/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver': {
+    // The endpoint is disabled: a 409 WEBHOOK_DISABLED shows the caller was let through.
+    expected: inOrgA(403, 409, 409),
+    call: (w, c) =>
+      as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/deliveries/${randomUUID()}/redeliver`))),
+  },
   'GET /api/v1/widget/privacy/export': {
     expected: everyone(200),
     call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/privacy/export')),
@@ -468,9 +539,11 @@ describe('authorization matrix', () => {
       siteA,
       conversationId,
       sourceId: '',
+      webhookId: '',
       bystander,
     };
     w.sourceId = await freshSourceId(w);
+    w.webhookId = await freshWebhookId(w);
   });
   afterAll(() => t.close());
 

@@ -84,6 +84,7 @@ describe('personal-data registry against the database catalogue', () => {
       'refresh_tokens',
       'users',
       'visitors',
+      'webhook_deliveries',
     ]);
   });
 

@@ -573,7 +573,7 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       const response = await eraseBy({ email: email.toUpperCase() }).expect(200);
 
       expect(response.body as ErasureResult).toEqual({
-        deleted: { messages: 6, conversations: 2, visitors: 1 },
+        deleted: { messages: 6, conversations: 2, visitors: 1, webhook_deliveries: 0 },
       });
       expect(await findTextAnywhere(db, word)).toEqual({});
       expect(await findTextAnywhere(db, localeTag)).toEqual({});
@@ -612,14 +612,14 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       const response = await eraseBy({ visitorId: subject.session.visitorId }).expect(200);
 
       expect(response.body as ErasureResult).toEqual({
-        deleted: { messages: 3, conversations: 1, visitors: 1 },
+        deleted: { messages: 3, conversations: 1, visitors: 1, webhook_deliveries: 0 },
       });
       expect(await visitorRecord(site, subject.session.visitorId)).toBeNull();
       expect(await messageIdsOf(subject.conversationIds)).toEqual([]);
       expect(await messageIdsOf(neighbour.conversationIds)).toEqual(neighbourMessages);
       // A second erasure of the same subject finds nothing left.
       expect((await eraseBy({ visitorId: subject.session.visitorId }).expect(200)).body).toEqual({
-        deleted: { messages: 0, conversations: 0, visitors: 0 },
+        deleted: { messages: 0, conversations: 0, visitors: 0, webhook_deliveries: 0 },
       });
     });
 
@@ -627,14 +627,14 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       const before = await ledger();
       const response = await eraseBy({ email: `${marker()}@example.com` }).expect(200);
       expect(response.body as ErasureResult).toEqual({
-        deleted: { messages: 0, conversations: 0, visitors: 0 },
+        deleted: { messages: 0, conversations: 0, visitors: 0, webhook_deliveries: 0 },
       });
       const after = await ledger();
       expect(after).toHaveLength(before.length + 1);
       expect(after[0]).toMatchObject({
         kind: 'erase',
         subjectKind: 'email',
-        counts: { messages: 0, conversations: 0, visitors: 0 },
+        counts: { messages: 0, conversations: 0, visitors: 0, webhook_deliveries: 0 },
       });
     });
 
@@ -811,7 +811,7 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       const response = await t.http.delete('/api/v1/widget/privacy').set(me.session.headers).expect(200);
 
       expect(response.body as ErasureResult).toEqual({
-        deleted: { messages: 2, conversations: 1, visitors: 1 },
+        deleted: { messages: 2, conversations: 1, visitors: 1, webhook_deliveries: 0 },
       });
       expect(await messageIdsOf(me.conversationIds)).toEqual([]);
       expect(await messageIdsOf(neighbour.conversationIds)).toEqual(neighbourMessages);
@@ -898,8 +898,14 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       expect(byId.counts).toEqual(full);
       expect(ownExport.counts).toEqual(full);
       expect(otherExport.counts).toEqual(full);
-      expect(erased.counts).toEqual(full);
-      expect(erasedAgain.counts).toEqual({ visitors: 0, conversations: 0, messages: 0 });
+      // An erasure also counts the queued webhook deliveries it dropped (none here).
+      expect(erased.counts).toEqual({ ...full, webhook_deliveries: 0 });
+      expect(erasedAgain.counts).toEqual({
+        visitors: 0,
+        conversations: 0,
+        messages: 0,
+        webhook_deliveries: 0,
+      });
 
       for (const item of items) {
         expect(item.siteId).toBe(shop.id);

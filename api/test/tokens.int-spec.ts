@@ -5,6 +5,7 @@ import type {
   ChangePasswordRequest,
   CreateKnowledgeSourceRequest,
   CreateSiteRequest,
+  CreateWebhookRequest,
   ErrorResponse,
   InviteMemberRequest,
   KnowledgeSource,
@@ -17,6 +18,8 @@ import type {
   UpdateConversationRequest,
   UpdateMemberRequest,
   UpdateSiteRequest,
+  UpdateWebhookRequest,
+  WebhookEndpointWithSecret,
   WidgetSessionRequest,
   WidgetSessionResponse,
 } from '@cloop/contracts';
@@ -73,6 +76,8 @@ describe('access tokens and sessions', () => {
   /** A conversation on the owner's site, opened by a visitor through the widget API. */
   let conversationId: string;
   let sourceId: string;
+  /** A disabled webhook endpoint on the owner's site. */
+  let webhookId: string;
   /** The claims of the owner's real access token: every forgery starts from them. */
   let claims: AccessClaims;
   /** Signs claims with the application's own key, so that only the overridden claim is wrong. */
@@ -122,6 +127,16 @@ describe('access tokens and sessions', () => {
       } satisfies CreateKnowledgeSourceRequest)
       .expect(201);
     sourceId = (source.body as KnowledgeSource).id;
+    const webhook = await t.http
+      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .set(owner.auth)
+      .send({
+        url: 'https://hooks.example/cloop',
+        events: ['lead.captured'],
+        enabled: false,
+      } satisfies CreateWebhookRequest)
+      .expect(201);
+    webhookId = (webhook.body as WebhookEndpointWithSecret).webhook.id;
     await t.http
       .post('/api/v1/widget/messages')
       .set(visitor)
@@ -146,6 +161,8 @@ describe('access tokens and sessions', () => {
         invitationId,
         conversationId,
         sourceId,
+        webhookId,
+        deliveryId: randomUUID(),
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];
@@ -175,6 +192,13 @@ describe('access tokens and sessions', () => {
           id: randomUUID(),
           body: 'hi',
         } satisfies SendMessageRequest,
+        'POST /api/v1/sites/:siteId/webhooks': {
+          url: 'https://hooks.example/forged',
+          events: ['lead.captured'],
+        } satisfies CreateWebhookRequest,
+        'PATCH /api/v1/sites/:siteId/webhooks/:webhookId': {
+          url: 'https://hooks.example/forged',
+        } satisfies UpdateWebhookRequest,
       };
       const verbs: Record<string, (url: string) => Test> = {
         GET: (url) => t.http.get(url),

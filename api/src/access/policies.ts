@@ -1,47 +1,44 @@
 import type { Role } from '@cloop/contracts';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiParam,
-  ApiSecurity,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrors } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import { ACCESS_POLICY, type AccessPolicy } from './access-policy';
 
 const policy = (value: AccessPolicy) => SetMetadata(ACCESS_POLICY, value);
-const limited = ApiTooManyRequestsResponse({
-  description: 'Rate limit exceeded; see `Retry-After`',
-  type: ErrorResponseDto,
-});
+const limited = ApiErrors({ RATE_LIMITED: 'Rate limit exceeded; wait for `Retry-After` seconds' });
 const signedIn = [
   ApiBearerAuth('console'),
-  ApiUnauthorizedResponse({
-    description: 'Missing, invalid or expired access token',
-    type: ErrorResponseDto,
-  }),
+  ApiErrors({ UNAUTHENTICATED: 'The access token is missing, invalid or expired' }),
   limited,
 ];
 
 /** Anyone may call the route. */
-export const Public = () => applyDecorators(policy({ kind: 'public' }), limited);
+export const Public = () =>
+  // An empty requirement: the document states "no credentials" instead of leaving it unsaid.
+  applyDecorators(policy({ kind: 'public' }), ApiSecurity({}), limited);
 
 /** Any signed-in console user. */
 export const Authenticated = () => applyDecorators(policy({ kind: 'user' }), ...signedIn);
 
 /** A policy on a tenant named by a path parameter: outsiders get 404, members below `minRole` 403. */
-const scoped = (policyValue: AccessPolicy, param: string, notFound: string, minRole: Role) =>
+const scoped = (
+  policyValue: AccessPolicy,
+  param: 'orgId' | 'siteId',
+  notFound: 'ORGANIZATION_NOT_FOUND' | 'SITE_NOT_FOUND',
+  notFoundWhen: string,
+  minRole: Role,
+) =>
   applyDecorators(
     policy(policyValue),
     ...signedIn,
-    ApiParam({ name: param, format: 'uuid' }),
-    ApiForbiddenResponse({ description: `Requires the ${minRole} role or higher`, type: ErrorResponseDto }),
-    ApiNotFoundResponse({ description: notFound, type: ErrorResponseDto }),
+    ApiUuidParam(param),
+    ApiErrors({
+      // Every member has at least the member role: only higher requirements can answer 403.
+      ...(minRole === 'member' ? {} : { FORBIDDEN: `The caller's role is below ${minRole}` }),
+      [notFound]: notFoundWhen,
+    }),
   );
 
 /** A member of the organization in `:orgId` with at least `minRole`. */
@@ -49,19 +46,25 @@ export const OrganizationAccess = (minRole: Role) =>
   scoped(
     { kind: 'organization', minRole },
     'orgId',
+    'ORGANIZATION_NOT_FOUND',
     'No such organization, or the caller is not a member',
     minRole,
   );
 
 /** A member of the organization owning the site in `:siteId`, with at least `minRole`. */
 export const SiteAccess = (minRole: Role) =>
-  scoped({ kind: 'site', minRole }, 'siteId', "No such site, or not one of the caller's", minRole);
+  scoped(
+    { kind: 'site', minRole },
+    'siteId',
+    'SITE_NOT_FOUND',
+    "No such site, or not one of the caller's",
+    minRole,
+  );
 
 const widgetHeaders = [
-  ApiUnauthorizedResponse({ description: 'SITE_KEY_INVALID', type: ErrorResponseDto }),
-  ApiForbiddenResponse({
-    description: "ORIGIN_NOT_ALLOWED: the page's origin is not allowed",
-    type: ErrorResponseDto,
+  ApiErrors({
+    SITE_KEY_INVALID: '`X-Cloop-Site-Key` is missing or names no site',
+    ORIGIN_NOT_ALLOWED: "The page's `Origin` is not among the site's allowed origins",
   }),
   limited,
 ];
@@ -77,5 +80,5 @@ export const VisitorAccess = () =>
     // One requirement naming both headers: OpenAPI reads separate entries as alternatives.
     ApiSecurity({ siteKey: [], visitor: [] }),
     ...widgetHeaders,
-    ApiBadRequestResponse({ description: 'VISITOR_ID_INVALID or an invalid body', type: ErrorResponseDto }),
+    ApiErrors({ VISITOR_ID_INVALID: '`X-Cloop-Visitor` is missing or not a UUID' }),
   );

@@ -1,23 +1,18 @@
 import { API_PREFIX, type AuthResponse, type MeResponse } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
 import type { Principal } from '../access/access-policy';
 import { Authenticated, Public } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import {
@@ -29,7 +24,7 @@ import {
   SignupDto,
 } from './dto/auth.dto';
 
-const invalid = ApiBadRequestResponse({ description: 'Invalid body', type: ErrorResponseDto });
+const invalid = ApiInvalidInput('A field is missing or not valid; `details` lists each problem');
 
 @ApiTags('auth')
 @Controller(`${API_PREFIX}/auth`)
@@ -39,12 +34,18 @@ export class AuthController {
 
   @Post('signup')
   @Public()
-  @ApiOperation({ summary: 'Create an account and its organization; returns a signed-in session' })
-  @ApiCreatedResponse({ type: AuthResponseDto })
-  @ApiConflictResponse({ description: 'EMAIL_TAKEN', type: ErrorResponseDto })
-  @ApiForbiddenResponse({
-    description: 'SIGNUP_DISABLED: this server signs up invited emails only',
-    type: ErrorResponseDto,
+  @ApiOperation({
+    summary: 'Create an account and its organization; returns a signed-in session',
+    description:
+      'Creates the user and an organization they own (named after them), and signs them in: the ' +
+      'access token goes in `Authorization: Bearer`, the refresh token to `POST /api/v1/auth/refresh`. ' +
+      'On a server with `ALLOW_SIGNUP=false` only invited emails (and the first account) may sign up.',
+  })
+  @ApiCreatedResponse({ type: AuthResponseDto, description: 'Signed up and signed in' })
+  @ApiErrors({
+    EMAIL_TAKEN: 'An account with this email exists',
+    SIGNUP_DISABLED: 'This server signs up invited emails only',
+    WEAK_PASSWORD: 'The password is too short, too long, too common or the email itself',
   })
   @invalid
   signup(@Body() body: SignupDto): Promise<AuthResponse> {
@@ -54,12 +55,14 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password' })
-  @ApiOkResponse({ type: AuthResponseDto })
-  @ApiUnauthorizedResponse({
-    description: 'INVALID_CREDENTIALS (same response for unknown email)',
-    type: ErrorResponseDto,
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Returns a new session: an access token (15 minutes) and a refresh token (30 days, rotated on ' +
+      'every use). A wrong password and an unknown email get the same answer.',
   })
+  @ApiOkResponse({ type: AuthResponseDto, description: 'Signed in' })
+  @ApiErrors({ INVALID_CREDENTIALS: 'The email or the password is wrong (one answer for both)' })
   @invalid
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {
     return this.auth.login(body, request.ip);
@@ -70,9 +73,12 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Exchange a refresh token for a new pair; a reused token revokes its whole session',
+    description:
+      'Each refresh token works once. Presenting one that was already used (a sign of theft) revokes ' +
+      'every token of that session, so both the thief and the user must sign in again.',
   })
-  @ApiOkResponse({ type: AuthResponseDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_REFRESH_TOKEN', type: ErrorResponseDto })
+  @ApiOkResponse({ type: AuthResponseDto, description: 'A new access and refresh token' })
+  @ApiErrors({ INVALID_REFRESH_TOKEN: 'The token is unknown, expired, revoked or already used' })
   @invalid
   refresh(@Body() body: RefreshDto): Promise<AuthResponse> {
     return this.auth.refresh(body.refreshToken);
@@ -81,8 +87,12 @@ export class AuthController {
   @Post('logout')
   @Public()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: revokes the session of this refresh token and its access tokens' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Sign out: revokes the session of this refresh token and its access tokens',
+    description:
+      'Answers 204 for an unknown or already revoked token too: signing out twice is not an error.',
+  })
+  @ApiNoContentResponse({ description: 'Signed out' })
   @invalid
   async logout(@Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(body.refreshToken);
@@ -91,8 +101,11 @@ export class AuthController {
   @Get('me')
   @Authenticated()
   @RateLimit('admin')
-  @ApiOperation({ summary: 'The signed-in user and their organizations with roles' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @ApiOperation({
+    summary: 'The signed-in user and their organizations with roles',
+    description: 'What the console loads first: who is signed in and which organizations they can act in.',
+  })
+  @ApiOkResponse({ type: MeResponseDto, description: 'The user and their memberships' })
   me(@CurrentUser() principal: Principal): Promise<MeResponse> {
     return this.auth.me(principal);
   }
@@ -100,10 +113,18 @@ export class AuthController {
   @Post('password')
   @Authenticated()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change the password; signs out every other session and returns a new one' })
-  @ApiOkResponse({ type: AuthResponseDto })
-  @ApiForbiddenResponse({ description: 'WRONG_PASSWORD', type: ErrorResponseDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many wrong current passwords', type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Change the password; signs out every other session and returns a new one',
+    description:
+      'Needs the current password. Every refresh and access token issued before stops working; the ' +
+      'answer carries a fresh session for the caller.',
+  })
+  @ApiOkResponse({ type: AuthResponseDto, description: 'Changed; a new session' })
+  @ApiErrors({
+    WRONG_PASSWORD: 'The current password is not correct',
+    WEAK_PASSWORD: 'The new password is too short, too long, too common or the email itself',
+    RATE_LIMITED: 'Too many wrong current passwords; wait for `Retry-After` seconds',
+  })
   @invalid
   changePassword(
     @CurrentUser() principal: Principal,

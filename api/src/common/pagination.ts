@@ -5,12 +5,13 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 
 import { DomainError } from './domain-error';
 import { isUuid } from './identifiers';
+import { EXAMPLE } from '../openapi/example-values';
 
 /** Exactly what `toPage` writes, so the date is always one PostgreSQL can compare. */
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export class PageQueryDto implements PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -18,7 +19,7 @@ export class PageQueryDto implements PageQuery {
   @Max(MAX_PAGE_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @ApiPropertyOptional({ example: EXAMPLE.cursor, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

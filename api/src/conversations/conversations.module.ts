@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { InboxController } from './inbox.controller';
@@ -8,6 +9,7 @@ import { MessagesRepository } from './messages.repository';
 import { VisitorsRepository } from './visitors.repository';
 
 @Module({
+  imports: [WebhookOutboxModule],
   controllers: [InboxController],
   providers: [
     ConversationsService,

@@ -46,25 +46,23 @@ export class ConversationsRepository {
   }
 
   /**
-   * The visitor's open conversation, created if there is none; safe under concurrent calls, and
-   * against an agent closing the conversation between the insert and the read.
+   * Opens a conversation for the visitor unless one is open already (then `null`): safe under
+   * concurrent calls, the partial unique index decides.
    */
-  async openForVisitor(
+  async insertOpen(
+    tx: Tx,
     siteId: string,
     visitorId: string,
     start: { entryUrl: string | null; locale: string | null },
-  ): Promise<{ conversation: ConversationEntity; created: boolean }> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.dataSource.query<{ id: string }[]>(
-        `INSERT INTO conversations (site_id, visitor_id, entry_url, locale) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
-         RETURNING id`,
-        [siteId, visitorId, start.entryUrl, start.locale],
-      );
-      const open = await this.findOpenForVisitor(siteId, visitorId);
-      if (open) return { conversation: open, created: inserted.length > 0 };
-    }
-    throw new Error('could not open a conversation: it was closed three times in a row');
+  ): Promise<ConversationEntity | null> {
+    const inserted = await tx.query<{ id: string }[]>(
+      `INSERT INTO conversations (site_id, visitor_id, entry_url, locale) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING
+       RETURNING id`,
+      [siteId, visitorId, start.entryUrl, start.locale],
+    );
+    const id = inserted[0]?.id;
+    return id ? this.findInSite(siteId, id, tx) : null;
   }
 
   findInSite(siteId: string, conversationId: string, tx?: Tx): Promise<ConversationEntity | null> {
@@ -97,8 +95,14 @@ export class ConversationsRepository {
   }
 
   /** Moves the phase only if it is still `from`: one statement, so a concurrent change wins cleanly. */
-  async advancePhase(siteId: string, conversationId: string, from: Phase, to: Phase): Promise<boolean> {
-    const result = await this.dataSource
+  async advancePhase(
+    tx: Tx,
+    siteId: string,
+    conversationId: string,
+    from: Phase,
+    to: Phase,
+  ): Promise<boolean> {
+    const result = await tx
       .getRepository(ConversationEntity)
       .update({ id: conversationId, siteId, phase: from }, { phase: to });
     return (result.affected ?? 0) > 0;

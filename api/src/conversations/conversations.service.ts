@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
 import { isUniqueViolation } from '../database/constraint-violations';
 import { type BusEvent, EventBus } from '../realtime/event-bus';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';
 import { mapConversation, mapMessage } from './conversation.mapper';
@@ -31,7 +32,10 @@ export interface Appended {
   conversation: ConversationEntity;
 }
 
-/** Writes to conversations, shared by the widget, the inbox and the assistant; every change is an event. */
+/**
+ * Writes to conversations, shared by the widget, the inbox and the assistant; every change is an
+ * event: on the realtime bus after the commit, and as webhooks queued in the change's transaction.
+ */
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger('Conversations');
@@ -42,7 +46,29 @@ export class ConversationsService {
     private readonly transactions: TransactionRunner,
     private readonly bus: EventBus,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
+
+  /**
+   * The visitor's open conversation, created if there is none; safe under concurrent calls, and
+   * against an agent closing the conversation between the insert and the read.
+   */
+  async openForVisitor(
+    siteId: string,
+    visitorId: string,
+    start: { entryUrl: string | null; locale: string | null },
+  ): Promise<{ conversation: ConversationEntity; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const created = await this.transactions.run(async (tx) => {
+        const inserted = await this.conversations.insertOpen(tx, siteId, visitorId, start);
+        if (inserted) await this.webhooks.conversationCreated(tx, inserted);
+        return inserted !== null;
+      });
+      const open = await this.conversations.findOpenForVisitor(siteId, visitorId);
+      if (open) return { conversation: open, created };
+    }
+    throw new Error('could not open a conversation: it was closed three times in a row');
+  }
 
   /**
    * Stores a message exactly once per client id and numbers it. The conversation row is locked, so
@@ -80,12 +106,15 @@ export class ConversationsService {
         citations: input.citations ?? [],
         confidence: input.confidence ?? null,
       });
+      await this.webhooks.messageCreated(tx, locked, message);
       const wantsContact =
         input.author === 'visitor' && locked.phase !== 'requesting_contact' && asksForContact(input.body);
-      if (wantsContact)
+      if (wantsContact) {
         await this.conversations.update(tx, input.siteId, input.conversationId, {
           phase: 'requesting_contact',
         });
+        await this.webhooks.phaseChanged(tx, locked, locked.phase, 'requesting_contact');
+      }
       return { message, created: true, phaseChanged: wantsContact };
     });
 
@@ -107,13 +136,21 @@ export class ConversationsService {
     conversationId: string,
     changes: ConversationChanges,
   ): Promise<ConversationEntity> {
-    const before = await this.require(siteId, conversationId);
-    const effective = Object.fromEntries(
-      Object.entries(changes).filter(([key, value]) => before[key as keyof ConversationChanges] !== value),
-    ) as ConversationChanges;
-    if (Object.keys(effective).length === 0) return before;
+    let changed: boolean;
     try {
-      await this.transactions.run((tx) => this.conversations.update(tx, siteId, conversationId, effective));
+      changed = await this.transactions.run(async (tx) => {
+        const before = await this.conversations.lockInSite(tx, siteId, conversationId);
+        if (!before) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+        const effective = Object.fromEntries(
+          Object.entries(changes).filter(
+            ([key, value]) => before[key as keyof ConversationChanges] !== value,
+          ),
+        ) as ConversationChanges;
+        if (Object.keys(effective).length === 0) return false;
+        await this.conversations.update(tx, siteId, conversationId, effective);
+        await this.webhooks.conversationChanged(tx, before, effective);
+        return true;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'conversations_one_open_per_visitor')) {
         throw new DomainError(
@@ -124,7 +161,7 @@ export class ConversationsService {
       throw error;
     }
     const after = await this.require(siteId, conversationId);
-    await this.publishUpdated(after);
+    if (changed) await this.publishUpdated(after);
     return after;
   }
 
@@ -164,9 +201,15 @@ export class ConversationsService {
 
   /** `exploring` → `learning` once the assistant has answered from the site's content. */
   async markLearning(siteId: string, conversationId: string): Promise<void> {
-    if (await this.conversations.advancePhase(siteId, conversationId, 'exploring', 'learning')) {
-      await this.publishUpdated(await this.require(siteId, conversationId));
-    }
+    const advanced = await this.transactions.run(async (tx) => {
+      if (!(await this.conversations.advancePhase(tx, siteId, conversationId, 'exploring', 'learning'))) {
+        return false;
+      }
+      const conversation = await this.conversations.findInSite(siteId, conversationId, tx);
+      if (conversation) await this.webhooks.phaseChanged(tx, conversation, 'exploring', 'learning');
+      return true;
+    });
+    if (advanced) await this.publishUpdated(await this.require(siteId, conversationId));
   }
 
   /** Typing is announced, never stored. */

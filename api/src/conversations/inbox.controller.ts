@@ -1,11 +1,8 @@
 import { API_PREFIX, type Conversation, type Message, type Page, type Transcript } from '@cloop/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -15,8 +12,9 @@ import type { FastifyReply } from 'fastify';
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   ConversationDto,
   ConversationListQueryDto,
@@ -28,14 +26,8 @@ import {
 } from './dto/conversations.dto';
 import { InboxService } from './inbox.service';
 
-const invalid = ApiBadRequestResponse({
-  description: 'Invalid body, query or parameter',
-  type: ErrorResponseDto,
-});
-const notFound = ApiNotFoundResponse({
-  description: 'CONVERSATION_NOT_FOUND (or SITE_NOT_FOUND)',
-  type: ErrorResponseDto,
-});
+const invalid = ApiInvalidInput('The body, query or `conversationId` is not valid');
+const notFound = ApiErrors({ CONVERSATION_NOT_FOUND: 'No such conversation on this site' });
 
 @ApiTags('inbox')
 @Controller(`${API_PREFIX}/sites/:siteId/conversations`)
@@ -44,8 +36,13 @@ export class InboxController {
 
   @Get()
   @SiteAccess('member')
-  @ApiOperation({ summary: "The site's conversations, latest activity first, with filters" })
-  @ApiOkResponse({ type: ConversationPageDto })
+  @ApiOperation({
+    summary: "The site's conversations, latest activity first, with filters",
+    description:
+      'Filter by `phase`, `lead` (has an email or not), words or an email in `q`, and a `from`/`to` ' +
+      'period of last activity. Keyset-paginated: pass `nextCursor` back as `cursor`.',
+  })
+  @ApiOkResponse({ type: ConversationPageDto, description: 'A page of conversations' })
   @invalid
   list(
     @CurrentSite() scope: SiteScope,
@@ -56,9 +53,15 @@ export class InboxController {
 
   @Get(':conversationId')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'One conversation with its transcript (the latest 1000 messages)' })
-  @ApiOkResponse({ type: TranscriptDto })
+  @ApiOperation({
+    summary: 'One conversation with its transcript (the latest 1000 messages)',
+    description:
+      'Messages oldest first, with their sequence numbers; any member of the organization may read.',
+  })
+  @ApiOkResponse({ type: TranscriptDto, description: 'The conversation and its messages' })
   @notFound
+  @invalid
+  @ApiUuidParam('conversationId')
   transcript(
     @CurrentSite() scope: SiteScope,
     @Param('conversationId', uuidParam) conversationId: string,
@@ -68,10 +71,16 @@ export class InboxController {
 
   @Patch(':conversationId')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'Change the phase, status or lead status' })
-  @ApiOkResponse({ type: ConversationDto })
+  @ApiOperation({
+    summary: 'Change the phase, status or lead status',
+    description:
+      'Only the fields sent change. Reopening a conversation while the visitor has another open one is refused.',
+  })
+  @ApiOkResponse({ type: ConversationDto, description: 'The conversation as changed' })
+  @ApiErrors({ CONVERSATION_ALREADY_OPEN: 'Reopening it, while the visitor has another open conversation' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   update(
     @CurrentSite() scope: SiteScope,
     @Param('conversationId', uuidParam) conversationId: string,
@@ -83,9 +92,15 @@ export class InboxController {
   @Delete(':conversationId')
   @SiteAccess('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the conversation and its messages (e.g. one holding sensitive data)' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Delete the conversation and its messages (e.g. one holding sensitive data)',
+    description:
+      'Admins and owners only; recorded in the audit trail. The visitor keeps any other conversation.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
   @notFound
+  @invalid
+  @ApiUuidParam('conversationId')
   async delete(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -96,17 +111,18 @@ export class InboxController {
 
   @Post(':conversationId/messages')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'Reply as a person; sending the same id again returns the same message (200)' })
-  @ApiCreatedResponse({
-    type: MessageDto,
-    description: 'Stored; 200 with the same body when the id was seen before',
+  @ApiOperation({
+    summary: 'Reply as a person; sending the same id again returns the same message (200)',
+    description:
+      'The client generates the message `id` (a UUID), so a retry after a lost answer never posts ' +
+      'twice. The visitor receives the reply through the realtime connection.',
   })
-  @ApiConflictResponse({
-    description: 'MESSAGE_ID_CONFLICT: the id was used for another message',
-    type: ErrorResponseDto,
-  })
+  @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
+  @ApiOkResponse({ type: MessageDto, description: 'The id was seen before: the message stored then' })
+  @ApiErrors({ MESSAGE_ID_CONFLICT: 'The id was used for another message' })
   @notFound
   @invalid
+  @ApiUuidParam('conversationId')
   async reply(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() agent: Principal,

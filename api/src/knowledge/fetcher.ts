@@ -132,7 +132,8 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
+/** Refuses names that resolve to a private address; the webhook sender uses it too. */
+export function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, []);
     const refused = addresses.find((address) => isPrivateAddress(address.address));

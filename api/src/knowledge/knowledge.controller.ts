@@ -8,7 +8,7 @@ import {
 } from '@cloop/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
+  ApiAcceptedResponse,
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
@@ -23,9 +23,10 @@ import type { SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite } from '../access/scopes.decorator';
 import { DomainError } from '../common/domain-error';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   CreateKnowledgeSourceDto,
   KnowledgeSearchDto,
@@ -39,7 +40,8 @@ import {
 import { KnowledgeService } from './knowledge.service';
 
 const SEARCH_RESULTS = 8;
-const invalid = ApiBadRequestResponse({ description: 'Invalid body or parameter', type: ErrorResponseDto });
+const invalid = ApiInvalidInput('The body or `sourceId` is not valid; `details` lists each problem');
+const noSource = ApiErrors({ SOURCE_NOT_FOUND: 'No such source on this site' });
 
 /** The site's knowledge base: what the assistant answers from. */
 @ApiTags('knowledge')
@@ -49,8 +51,13 @@ export class KnowledgeController {
 
   @Get('sources')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'Sources with their status and chunk counts, oldest first' })
-  @ApiOkResponse({ type: KnowledgeSourcePageDto })
+  @ApiOperation({
+    summary: 'Sources with their status and chunk counts, oldest first',
+    description:
+      'Crawls, uploads and questions with answers. Keyset-paginated: pass `nextCursor` back as `cursor`.',
+  })
+  @ApiOkResponse({ type: KnowledgeSourcePageDto, description: 'A page of sources' })
+  @invalid
   list(@CurrentSite() scope: SiteScope, @Query() query: PageQueryDto): Promise<Page<KnowledgeSource>> {
     return this.knowledge.list(scope, query);
   }
@@ -60,8 +67,13 @@ export class KnowledgeController {
   @ApiOperation({
     summary:
       'Add a crawl (runs in the background; watch its status) or a question and answer (indexed at once)',
+    description:
+      '`{ type: "crawl", url, pageLimit?, depthLimit? }` crawls from a page or a sitemap.xml on one of ' +
+      "the site's allowed origins, as robots.txt allows; the source starts `queued`. " +
+      '`{ type: "qa", question, answer }` is indexed before the answer and starts `ready`.',
   })
-  @ApiCreatedResponse({ type: KnowledgeSourceDto })
+  @ApiCreatedResponse({ type: KnowledgeSourceDto, description: 'The new source' })
+  @ApiErrors({ CRAWL_URL_NOT_ALLOWED: "The crawl URL is not on one of the site's allowed origins" })
   @invalid
   create(@CurrentSite() scope: SiteScope, @Body() body: CreateKnowledgeSourceDto): Promise<KnowledgeSource> {
     return this.knowledge.create(scope, toCreateRequest(body));
@@ -69,8 +81,15 @@ export class KnowledgeController {
 
   @Get('sources/:sourceId')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'One source with every page or file and what became of it' })
-  @ApiOkResponse({ type: KnowledgeSourceDetailDto })
+  @ApiOperation({
+    summary: 'One source with every page or file and what became of it',
+    description:
+      'Each page or file is `indexed`, `unchanged`, `skipped` or `failed`, with the reason in `detail`.',
+  })
+  @ApiOkResponse({ type: KnowledgeSourceDetailDto, description: 'The source and its documents' })
+  @noSource
+  @invalid
+  @ApiUuidParam('sourceId')
   get(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,
@@ -81,8 +100,14 @@ export class KnowledgeController {
   @Delete('sources/:sourceId')
   @SiteAccess('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete the source and everything indexed from it' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Delete the source and everything indexed from it',
+    description: 'The assistant stops answering from it at once.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @noSource
+  @invalid
+  @ApiUuidParam('sourceId')
   async delete(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,
@@ -93,8 +118,16 @@ export class KnowledgeController {
   @Post('sources/:sourceId/recrawl')
   @SiteAccess('admin')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Crawl again; pages whose text did not change keep their index' })
-  @ApiOkResponse({ type: KnowledgeSourceDto })
+  @ApiOperation({
+    summary: 'Crawl again; pages whose text did not change keep their index',
+    description:
+      'Runs in the background like the first crawl; pages that vanished are dropped from the index.',
+  })
+  @ApiAcceptedResponse({ type: KnowledgeSourceDto, description: 'Queued; watch the source status' })
+  @ApiErrors({ NOT_A_CRAWL: 'The source is an upload or a question and answer' })
+  @noSource
+  @invalid
+  @ApiUuidParam('sourceId')
   recrawl(
     @CurrentSite() scope: SiteScope,
     @Param('sourceId', uuidParam) sourceId: string,
@@ -104,7 +137,10 @@ export class KnowledgeController {
 
   @Post('uploads')
   @SiteAccess('admin')
-  @ApiOperation({ summary: 'Upload a text, Markdown, HTML or PDF file (up to 10 MB), indexed at once' })
+  @ApiOperation({
+    summary: 'Upload a text, Markdown, HTML or PDF file (up to 10 MB), indexed at once',
+    description: 'One file in the multipart field `file`. Text PDFs only: a scan needs OCR first.',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -113,8 +149,13 @@ export class KnowledgeController {
       properties: { file: { type: 'string', format: 'binary' } },
     },
   })
-  @ApiCreatedResponse({ type: KnowledgeSourceDto })
-  @invalid
+  @ApiCreatedResponse({ type: KnowledgeSourceDto, description: 'The new source, indexed' })
+  @ApiErrors({
+    PAYLOAD_TOO_LARGE: 'The file is larger than 10 MB',
+    UNSUPPORTED_FILE_TYPE: 'The file is not plain text, Markdown, HTML or PDF',
+    FILE_UNREADABLE: 'The file holds no readable text (e.g. a scanned PDF)',
+  })
+  @ApiInvalidInput('The request is not multipart/form-data with one file in the field `file`')
   async upload(@CurrentSite() scope: SiteScope, @Req() request: FastifyRequest): Promise<KnowledgeSource> {
     if (!request.isMultipart())
       throw new DomainError('VALIDATION_FAILED', 'Send the file as multipart/form-data');
@@ -133,8 +174,11 @@ export class KnowledgeController {
   @Post('search')
   @SiteAccess('member')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The passages the assistant would answer from, best first ("test a question")' })
-  @ApiOkResponse({ type: KnowledgeSearchResponseDto })
+  @ApiOperation({
+    summary: 'The passages the assistant would answer from, best first ("test a question")',
+    description: 'Up to 8 passages with their source and a score between 0 and 1.',
+  })
+  @ApiOkResponse({ type: KnowledgeSearchResponseDto, description: 'The best passages' })
   @invalid
   async search(
     @CurrentSite() scope: SiteScope,
@@ -145,8 +189,11 @@ export class KnowledgeController {
 
   @Get('unanswered')
   @SiteAccess('member')
-  @ApiOperation({ summary: 'Visitor questions the assistant could not answer well: content to add' })
-  @ApiOkResponse({ type: UnansweredQuestionsDto })
+  @ApiOperation({
+    summary: 'Visitor questions the assistant could not answer well: content to add',
+    description: 'Recent visitor questions whose best passage scored low: what the knowledge base lacks.',
+  })
+  @ApiOkResponse({ type: UnansweredQuestionsDto, description: 'The questions' })
   async unanswered(@CurrentSite() scope: SiteScope): Promise<UnansweredQuestionsDto> {
     return { items: await this.knowledge.unanswered(scope) };
   }

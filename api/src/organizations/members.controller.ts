@@ -7,10 +7,7 @@ import {
 } from '@cloop/contracts';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -22,9 +19,10 @@ import {
 import type { OrganizationScope, Principal } from '../access/access-policy';
 import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
 import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { ApiUuidParam } from '../openapi/api-params';
 import {
   InvitationPageDto,
   InviteMemberDto,
@@ -36,11 +34,9 @@ import {
 } from './dto/members.dto';
 import { MembersService } from './members.service';
 
-const invalid = ApiBadRequestResponse({ description: 'Invalid body or parameter', type: ErrorResponseDto });
-const lastOwner = ApiConflictResponse({
-  description: 'LAST_OWNER: the organization would have no owner',
-  type: ErrorResponseDto,
-});
+const invalid = ApiInvalidInput('The body, query or a path id is not valid; `details` lists each problem');
+const lastOwner = ApiErrors({ LAST_OWNER: 'The organization would be left without an owner' });
+const noMember = ApiErrors({ MEMBER_NOT_FOUND: 'The user is not a member of this organization' });
 
 @ApiTags('organizations')
 @Controller(`${API_PREFIX}/organizations/:orgId`)
@@ -49,8 +45,12 @@ export class MembersController {
 
   @Get('members')
   @OrganizationAccess('member')
-  @ApiOperation({ summary: 'Members of the organization and their roles' })
-  @ApiOkResponse({ type: MemberPageDto })
+  @ApiOperation({
+    summary: 'Members of the organization and their roles',
+    description: 'Any member may read the team. Keyset-paginated: pass `nextCursor` back as `cursor`.',
+  })
+  @ApiOkResponse({ type: MemberPageDto, description: 'A page of members' })
+  @invalid
   list(@CurrentOrganization() scope: OrganizationScope, @Query() query: PageQueryDto): Promise<Page<Member>> {
     return this.members.list(scope, query);
   }
@@ -59,6 +59,9 @@ export class MembersController {
   @OrganizationAccess('owner')
   @ApiOperation({
     summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up',
+    description:
+      'Owners only. No email is sent: tell the person to sign up (or sign in) with that address. ' +
+      'An invitation expires after 14 days.',
   })
   @ApiExtraModels(InviteJoinedDto, InviteInvitedDto)
   @ApiCreatedResponse({
@@ -69,7 +72,7 @@ export class MembersController {
       discriminator: { propertyName: 'status' },
     },
   })
-  @ApiConflictResponse({ description: 'ALREADY_MEMBER', type: ErrorResponseDto })
+  @ApiErrors({ ALREADY_MEMBER: 'The email belongs to a member already' })
   @invalid
   invite(
     @CurrentOrganization() scope: OrganizationScope,
@@ -81,10 +84,15 @@ export class MembersController {
 
   @Patch('members/:userId')
   @OrganizationAccess('owner')
-  @ApiOperation({ summary: "Change a member's role" })
-  @ApiOkResponse({ type: MemberDto })
+  @ApiOperation({
+    summary: "Change a member's role",
+    description: 'Owners only. The last owner cannot step down: make someone else owner first.',
+  })
+  @ApiOkResponse({ type: MemberDto, description: 'The member with the new role' })
+  @noMember
   @lastOwner
   @invalid
+  @ApiUuidParam('userId')
   changeRole(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() principal: Principal,
@@ -97,10 +105,16 @@ export class MembersController {
   @Delete('members/:userId')
   @OrganizationAccess('member')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a member (owners), or leave the organization (your own user id)' })
-  @ApiNoContentResponse()
-  @ApiForbiddenResponse({ description: 'Only owners may remove someone else', type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'Remove a member (owners), or leave the organization (your own user id)',
+    description: 'The removed member loses access at once; their earlier messages stay.',
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors({ FORBIDDEN: 'A member below owner tried to remove someone else' })
+  @noMember
   @lastOwner
+  @invalid
+  @ApiUuidParam('userId')
   async remove(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() principal: Principal,
@@ -111,8 +125,13 @@ export class MembersController {
 
   @Get('invitations')
   @OrganizationAccess('member')
-  @ApiOperation({ summary: 'Invitations waiting for their email to sign up' })
-  @ApiOkResponse({ type: InvitationPageDto })
+  @ApiOperation({
+    summary: 'Invitations waiting for their email to sign up',
+    description:
+      'Pending invitations, not yet expired. Keyset-paginated: pass `nextCursor` back as `cursor`.',
+  })
+  @ApiOkResponse({ type: InvitationPageDto, description: 'A page of invitations' })
+  @invalid
   listInvitations(
     @CurrentOrganization() scope: OrganizationScope,
     @Query() query: PageQueryDto,
@@ -123,8 +142,14 @@ export class MembersController {
   @Delete('invitations/:invitationId')
   @OrganizationAccess('owner')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Withdraw an invitation' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Withdraw an invitation',
+    description: 'Owners only. Signing up with that email afterwards no longer joins the organization.',
+  })
+  @ApiNoContentResponse({ description: 'Withdrawn' })
+  @ApiErrors({ INVITATION_NOT_FOUND: 'No such pending invitation in this organization' })
+  @invalid
+  @ApiUuidParam('invitationId')
   async revokeInvitation(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() caller: Principal,

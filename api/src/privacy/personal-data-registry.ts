@@ -46,6 +46,18 @@ export interface PersonalDataEntry {
 /** Listed in erasure order: rows that point at others go before the rows they point at. */
 export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
   {
+    // Events on their way to the site's own systems (and the log of those sent): copies of the
+    // conversations and messages exported below, so not exported twice. Erasure deletes them, sent
+    // or not: a queued delivery is never sent, and the log keeps no payload about the person.
+    table: 'webhook_deliveries',
+    subject: 'visitor',
+    columns: ['visitor_id', 'conversation_id', 'payload'],
+    where: `site_id = $1 AND (visitor_id = ANY($2) OR conversation_id = ANY($3))`,
+    exported: null,
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
     table: 'messages',
     subject: 'visitor',
     columns: ['body'],

@@ -1,12 +1,12 @@
 import { API_PREFIX, type ErasureResult, type Page, type PrivacyRequest } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { PageQueryDto } from '../common/pagination';
+import { ApiInvalidInput } from '../openapi/api-errors';
 import {
   ErasureResultDto,
   PrivacyExportDto,
@@ -16,10 +16,7 @@ import {
 import { downloadOf } from './download';
 import { PrivacyService } from './privacy.service';
 
-const invalid = ApiBadRequestResponse({
-  description: 'VALIDATION_FAILED: name the subject by exactly one of visitorId and email',
-  type: ErrorResponseDto,
-});
+const invalid = ApiInvalidInput('The subject is not named by exactly one of `visitorId` and `email`');
 
 /** The site's team answers visitors' data requests (GDPR Art. 15, 17, 20). */
 @ApiTags('privacy')
@@ -32,8 +29,11 @@ export class PrivacyController {
   @HttpCode(200)
   @ApiOperation({
     summary: "A visitor's data, by visitor UUID or email, with the facts of GDPR Art. 15 (streamed JSON)",
+    description:
+      'Admins and owners only. Sent as an attachment; recorded in the privacy request ledger and the ' +
+      'audit trail (by a keyed hash: the ledger names nobody).',
   })
-  @ApiOkResponse({ type: PrivacyExportDto })
+  @ApiOkResponse({ type: PrivacyExportDto, description: 'The export document' })
   @invalid
   async export(
     @CurrentSite() scope: SiteScope,
@@ -48,8 +48,11 @@ export class PrivacyController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Delete every row of a visitor's data in one transaction; returns rows deleted per table",
+    description:
+      "The visitor's open widgets are told (`visitor.erased`) and start afresh. A subject with no " +
+      'data is not an error: the counts are zero.',
   })
-  @ApiOkResponse({ type: ErasureResultDto })
+  @ApiOkResponse({ type: ErasureResultDto, description: 'Rows deleted per table' })
   @invalid
   erase(
     @CurrentSite() scope: SiteScope,
@@ -61,9 +64,14 @@ export class PrivacyController {
 
   @Get('requests')
   @SiteAccess('admin')
-  @ApiOperation({ summary: 'The ledger of export and erasure requests, newest first, with due dates' })
-  @ApiOkResponse({ type: PrivacyRequestPageDto })
-  @ApiBadRequestResponse({ description: 'Invalid query', type: ErrorResponseDto })
+  @ApiOperation({
+    summary: 'The ledger of export and erasure requests, newest first, with due dates',
+    description:
+      'Each request with when it was received, when it is due (one month, GDPR Art. 12(3)) and when ' +
+      'it was completed. Subjects appear only as keyed hashes.',
+  })
+  @ApiOkResponse({ type: PrivacyRequestPageDto, description: 'A page of requests' })
+  @ApiInvalidInput('`limit` or `cursor` is not valid')
   requests(@CurrentSite() scope: SiteScope, @Query() query: PageQueryDto): Promise<Page<PrivacyRequest>> {
     return this.privacy.listRequests(scope, query);
   }

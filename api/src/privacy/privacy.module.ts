@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuthModule } from '../auth/auth.module';
 import { ConversationsModule } from '../conversations/conversations.module';
+import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { AccountController } from './account.controller';
 import { AccountPrivacyService } from './account-privacy.service';
 import { AccountRepository } from './account.repository';
@@ -13,7 +14,7 @@ import { SubjectHasher } from './subject-hash';
 import { WidgetPrivacyController } from './widget-privacy.controller';
 
 @Module({
-  imports: [AccessModule, AuthModule, ConversationsModule],
+  imports: [AccessModule, AuthModule, ConversationsModule, WebhookOutboxModule],
   controllers: [PrivacyController, WidgetPrivacyController, AccountController],
   providers: [PrivacyService, AccountPrivacyService, PrivacyRepository, AccountRepository, SubjectHasher],
 })

@@ -18,6 +18,7 @@ import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { ConversationsService } from '../conversations/conversations.service';
 import { TransactionRunner, type Tx } from '../database/transactions';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { exportDocumentStream, type ExportSection } from './export-document';
 import { exportedEntries, registryFor } from './personal-data-registry';
 import { PrivacyRepository, type PrivacyRequestRow, type SiteFacts } from './privacy.repository';
@@ -48,6 +49,7 @@ export class PrivacyService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
     private readonly conversations: ConversationsService,
+    private readonly webhooks: WebhookOutbox,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
@@ -144,6 +146,11 @@ export class PrivacyService {
         action: 'privacy.erased',
         target: { type: 'privacy_request', id: requestId },
         details: { siteId: subject.siteId, subjectKind: subject.kind, deleted },
+      });
+      // Queued deliveries about the subject went with the registry's rows; this one names nobody.
+      await this.webhooks.privacyErased(tx, subject.siteId, {
+        requestId,
+        conversationIds: conversations.map((conversation) => conversation.id),
       });
       return { deleted, conversations, visitorIds };
     });

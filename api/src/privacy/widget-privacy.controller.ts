@@ -17,8 +17,11 @@ export class WidgetPrivacyController {
 
   @Get('export')
   @VisitorAccess()
-  @ApiOperation({ summary: "The calling visitor's own data, with the facts of GDPR Art. 15 (JSON download)" })
-  @ApiOkResponse({ type: PrivacyExportDto })
+  @ApiOperation({
+    summary: "The calling visitor's own data, with the facts of GDPR Art. 15 (JSON download)",
+    description: 'What the widget\'s "Download my data" link fetches; sent as an attachment.',
+  })
+  @ApiOkResponse({ type: PrivacyExportDto, description: 'The export document' })
   async export(@CurrentVisitor() visitor: VisitorScope): Promise<StreamableFile> {
     return downloadOf(await this.privacy.exportOwnData(visitor));
   }
@@ -29,8 +32,9 @@ export class WidgetPrivacyController {
   @ApiOperation({
     summary:
       "Erase the calling visitor's data; their open widgets receive `visitor.erased` and start fresh with a new visitor id",
+    description: 'Deletes the visitor record, their conversations and messages in one transaction.',
   })
-  @ApiOkResponse({ type: ErasureResultDto })
+  @ApiOkResponse({ type: ErasureResultDto, description: 'Rows deleted per table' })
   erase(@CurrentVisitor() visitor: VisitorScope): Promise<ErasureResult> {
     return this.privacy.eraseOwnData(visitor);
   }

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { TransactionRunner } from '../database/transactions';
+import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { type RetentionSite, RetentionRepository } from './retention.repository';
 
 /** Conversations per transaction: short transactions, and a killed run loses at most one batch. */
@@ -40,6 +41,7 @@ export class RetentionService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly conversations: ConversationsService,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   async run(options: RetentionOptions = {}): Promise<SiteRetention[]> {
@@ -54,6 +56,8 @@ export class RetentionService {
       );
       if (result.conversations + result.visitors > 0) results.push(result);
     }
+    const deliveries = await this.webhooks.pruneDeliveries(now);
+    if (deliveries > 0) this.logger.log(`deleted ${deliveries} webhook deliveries older than 30 days`);
     return results;
   }
 

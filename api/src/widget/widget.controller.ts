@@ -7,20 +7,14 @@ import {
   type WidgetSessionResponse,
 } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
 import { SiteKeyAccess, VisitorAccess } from '../access/policies';
 import { CurrentVisitor, CurrentWidgetSite } from '../access/scopes.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { MessageDto, SendMessageDto } from '../conversations/dto/conversations.dto';
+import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
 import {
   WidgetConfigDto,
   WidgetContactDto,
@@ -40,8 +34,11 @@ export class WidgetController {
 
   @Get('config')
   @SiteKeyAccess()
-  @ApiOperation({ summary: 'Public widget settings, to draw the launcher before anyone is identified' })
-  @ApiOkResponse({ type: WidgetConfigDto })
+  @ApiOperation({
+    summary: 'Public widget settings, to draw the launcher before anyone is identified',
+    description: 'Needs only the site key: nothing about the visitor is sent or stored before they interact.',
+  })
+  @ApiOkResponse({ type: WidgetConfigDto, description: 'Colours, texts and whether to ask for an email' })
   config(@CurrentWidgetSite() site: WidgetSiteScope): WidgetConfig {
     return this.widget.config(site);
   }
@@ -51,8 +48,15 @@ export class WidgetController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Create or resume the visitor and their open conversation; returns history and settings',
+    description:
+      'The first call with a new `X-Cloop-Visitor` creates the visitor record; later calls resume ' +
+      'the open conversation with its latest 200 messages.',
   })
-  @ApiOkResponse({ type: WidgetSessionResponseDto })
+  @ApiOkResponse({
+    type: WidgetSessionResponseDto,
+    description: 'The conversation, its messages and settings',
+  })
+  @ApiInvalidInput('`entryUrl` or `locale` is not valid')
   session(
     @CurrentVisitor() visitor: VisitorScope,
     @Body() body: WidgetSessionDto,
@@ -63,8 +67,12 @@ export class WidgetController {
 
   @Get('messages')
   @VisitorAccess()
-  @ApiOperation({ summary: "Messages of the visitor's open conversation after a sequence number (catch-up)" })
-  @ApiOkResponse({ type: WidgetMessagesResponseDto })
+  @ApiOperation({
+    summary: "Messages of the visitor's open conversation after a sequence number (catch-up)",
+    description: 'What the widget asks after a reconnect: every message with `seq` greater than `after`.',
+  })
+  @ApiOkResponse({ type: WidgetMessagesResponseDto, description: 'The messages, oldest first' })
+  @ApiInvalidInput('`after` is not a non-negative integer')
   messages(
     @CurrentVisitor() visitor: VisitorScope,
     @Query() query: WidgetMessagesQueryDto,
@@ -76,12 +84,17 @@ export class WidgetController {
   @VisitorAccess()
   @ApiOperation({
     summary: 'Send a message; the same id again returns the same message (200), never a duplicate',
+    description:
+      "The assistant's answer arrives over the realtime connection (or `GET …/messages?after=`), " +
+      'not in this response.',
   })
   @ApiCreatedResponse({ type: MessageDto, description: 'Stored (committed) before this response' })
-  @ApiConflictResponse({
-    description: 'MESSAGE_ID_CONFLICT: the id was used for another message',
-    type: ErrorResponseDto,
+  @ApiOkResponse({ type: MessageDto, description: 'The id was seen before: the message stored then' })
+  @ApiErrors({
+    MESSAGE_ID_CONFLICT: 'The id was used for another message',
+    RATE_LIMITED: 'Too many messages from this visitor; wait for `Retry-After` seconds',
   })
+  @ApiInvalidInput('`id` is not a UUID, or `body` is blank or too long')
   async send(
     @CurrentVisitor() visitor: VisitorScope,
     @Body() body: SendMessageDto,
@@ -95,8 +108,13 @@ export class WidgetController {
 
   @Put('contact')
   @VisitorAccess()
-  @ApiOperation({ summary: 'Leave an email: the conversation becomes a lead asking for contact' })
-  @ApiOkResponse({ type: WidgetConversationDto })
+  @ApiOperation({
+    summary: 'Leave an email: the conversation becomes a lead asking for contact',
+    description:
+      'The conversation moves to the `requesting_contact` phase and shows as a new lead in the inbox.',
+  })
+  @ApiOkResponse({ type: WidgetConversationDto, description: 'The conversation with its email' })
+  @ApiInvalidInput('`email` is not an email address')
   contact(
     @CurrentVisitor() visitor: VisitorScope,
     @Body() body: WidgetContactDto,

@@ -137,7 +137,7 @@ export class WidgetService {
     start: { entryUrl: string | null; locale: string | null },
   ) {
     const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
-    return this.conversationsRepository.openForVisitor(visitor.siteId, known.id, start);
+    return this.conversations.openForVisitor(visitor.siteId, known.id, start);
   }
 
   private async latestMessages(conversation: ConversationEntity): Promise<Message[]> {

@@ -13,6 +13,7 @@ import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/da
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
 import { shutDownGracefully } from '../../src/lifecycle/graceful-shutdown';
 import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
+import type { WebhookDeliverySettings } from '../../src/webhooks/webhook-delivery.worker';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -41,6 +42,8 @@ export interface TestAppOptions {
   /** The `widget.js` the app serves (by default the built one under `dist/`). */
   widgetJsPath?: string;
   retentionSchedule?: RetentionSchedule;
+  /** Webhook delivery settings (a short retry schedule); the production ones by default. */
+  webhookDelivery?: Partial<WebhookDeliverySettings> | null;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -88,6 +91,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     heartbeatMs: options.heartbeatMs,
     widgetJsPath: options.widgetJsPath,
     retentionSchedule: options.retentionSchedule,
+    webhookDelivery: options.webhookDelivery,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

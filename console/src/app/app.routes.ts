@@ -28,6 +28,10 @@ export const routes: Routes = [
         path: 'privacy',
         loadChildren: () => import('./features/privacy/privacy.routes').then((m) => m.PRIVACY_ROUTES),
       },
+      {
+        path: 'webhooks',
+        loadChildren: () => import('./features/webhooks/webhooks.routes').then((m) => m.WEBHOOKS_ROUTES),
+      },
       { path: 'team', loadChildren: () => import('./features/team/team.routes').then((m) => m.TEAM_ROUTES) },
       {
         path: 'account',

@@ -11,3 +11,4 @@ export * from './privacy';
 export * from './realtime';
 export * from './sites';
 export * from './storage-keys';
+export * from './webhooks';

@@ -16,6 +16,7 @@ import {
 } from '@cloop/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { EXAMPLE } from '../../openapi/example-values';
 
 /** Refresh tokens are 43 base64url characters; anything else is refused before touching the database. */
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -57,27 +58,34 @@ export class LoginDto implements LoginRequest {
 }
 
 export class RefreshDto implements RefreshRequest, LogoutRequest {
-  @ApiProperty({ description: 'The refresh token from the last sign-in or refresh', example: 'q2v6…' })
+  @ApiProperty({
+    description: 'The refresh token from the last sign-in or refresh',
+    example: 'q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w',
+  })
   @IsString()
   @Matches(REFRESH_TOKEN, { message: 'refreshToken is not a Cloop refresh token' })
   refreshToken: string;
 }
 
 export class ChangePasswordDto implements ChangePasswordRequest {
-  @ApiProperty()
+  @ApiProperty({ example: 'correct horse battery staple' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(PASSWORD_INPUT_MAX)
   currentPassword: string;
 
-  @ApiProperty({ minLength: 8, maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({
+    example: 'a longer passphrase nobody guesses',
+    minLength: 8,
+    maxLength: PASSWORD_MAX_LENGTH,
+  })
   @IsString()
   @MaxLength(PASSWORD_INPUT_MAX)
   newPassword: string;
 }
 
 export class UserDto implements User {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.userId, format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'ada@example.com' })
@@ -86,21 +94,27 @@ export class UserDto implements User {
   @ApiProperty({ example: 'Ada Lovelace' })
   name: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' })
   createdAt: string;
 }
 
 export class AuthResponseDto implements AuthResponse {
-  @ApiProperty({ description: 'JWT for `Authorization: Bearer`; valid 15 minutes' })
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjBjMmY5ZSJ9.c2lnbmF0dXJl',
+    description: 'JWT for `Authorization: Bearer`; valid 15 minutes',
+  })
   accessToken: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-11-28T10:20:42.000Z', format: 'date-time' })
   accessTokenExpiresAt: string;
 
-  @ApiProperty({ description: 'Opaque; single use: every refresh returns a new one' })
+  @ApiProperty({
+    example: 'q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w',
+    description: 'Opaque; single use: every refresh returns a new one',
+  })
   refreshToken: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-12-28T10:05:42.000Z', format: 'date-time' })
   refreshTokenExpiresAt: string;
 
   @ApiProperty({ type: UserDto })
@@ -108,13 +122,13 @@ export class AuthResponseDto implements AuthResponse {
 }
 
 export class OrganizationMembershipDto implements OrganizationMembership {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.organizationId, format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: "Ada Lovelace's organization" })
   name: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ example: 'owner', enum: ROLES })
   role: Role;
 }
 

@@ -2,6 +2,7 @@ import { AccountsOrganizationsSites1764403200000 } from './1764403200000-account
 import { Conversations1764489600000 } from './1764489600000-conversations';
 import { PrivacyAudit1764576000000 } from './1764576000000-privacy-audit';
 import { Knowledge1764662400000 } from './1764662400000-knowledge';
+import { Webhooks1764748800000 } from './1764748800000-webhooks';
 import { ScheduledJobs1764752400000 } from './1764752400000-scheduled-jobs';
 import { CrawlClaims1764756000000 } from './1764756000000-crawl-claims';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   Conversations1764489600000,
   PrivacyAudit1764576000000,
   Knowledge1764662400000,
+  Webhooks1764748800000,
   ScheduledJobs1764752400000,
   CrawlClaims1764756000000,
 ];

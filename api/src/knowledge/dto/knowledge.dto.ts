@@ -21,13 +21,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 import { DomainError } from '../../common/domain-error';
+import { EXAMPLE } from '../../openapi/example-values';
 
 const forCrawl = (dto: CreateKnowledgeSourceDto): boolean => dto.type === 'crawl';
 const forQa = (dto: CreateKnowledgeSourceDto): boolean => dto.type === 'qa';
 
 /** `{ type: 'crawl', url, pageLimit?, depthLimit? }` or `{ type: 'qa', question, answer }`. */
 export class CreateKnowledgeSourceDto {
-  @ApiProperty({ enum: ['crawl', 'qa'], description: 'Files are added through `POST …/knowledge/uploads`' })
+  @ApiProperty({
+    example: 'crawl',
+    enum: ['crawl', 'qa'],
+    description: 'Files are added through `POST …/knowledge/uploads`',
+  })
   @IsIn(['crawl', 'qa'])
   type: 'crawl' | 'qa';
 
@@ -40,14 +45,14 @@ export class CreateKnowledgeSourceDto {
   @MaxLength(2048)
   url?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: CRAWL_PAGE_LIMIT_MAX, default: 200 })
+  @ApiPropertyOptional({ example: 200, minimum: 1, maximum: CRAWL_PAGE_LIMIT_MAX, default: 200 })
   @ValidateIf((dto: CreateKnowledgeSourceDto) => forCrawl(dto) && dto.pageLimit !== undefined)
   @IsInt()
   @Min(1)
   @Max(CRAWL_PAGE_LIMIT_MAX)
   pageLimit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: CRAWL_DEPTH_LIMIT_MAX, default: 3 })
+  @ApiPropertyOptional({ example: 3, minimum: 0, maximum: CRAWL_DEPTH_LIMIT_MAX, default: 3 })
   @ValidateIf((dto: CreateKnowledgeSourceDto) => forCrawl(dto) && dto.depthLimit !== undefined)
   @IsInt()
   @Min(0)
@@ -90,30 +95,36 @@ export function toCreateRequest(dto: CreateKnowledgeSourceDto): CreateKnowledgeS
 }
 
 export class KnowledgeSourceDto implements KnowledgeSource {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) siteId: string;
-  @ApiProperty({ enum: KNOWLEDGE_SOURCE_TYPES }) type: KnowledgeSource['type'];
-  @ApiProperty() title: string;
-  @ApiProperty({ type: String, nullable: true }) url: string | null;
-  @ApiProperty({ enum: KNOWLEDGE_SOURCE_STATUSES }) status: KnowledgeSource['status'];
-  @ApiProperty({ type: String, nullable: true }) error: string | null;
-  @ApiProperty({ type: Number, nullable: true }) pageLimit: number | null;
-  @ApiProperty({ type: Number, nullable: true }) depthLimit: number | null;
-  @ApiProperty() documentCount: number;
-  @ApiProperty() chunkCount: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) crawledAt: string | null;
+  @ApiProperty({ example: EXAMPLE.sourceId, format: 'uuid' }) id: string;
+  @ApiProperty({ example: EXAMPLE.siteId, format: 'uuid' }) siteId: string;
+  @ApiProperty({ example: 'crawl', enum: KNOWLEDGE_SOURCE_TYPES }) type: KnowledgeSource['type'];
+  @ApiProperty({ example: 'www.example.com' }) title: string;
+  @ApiProperty({ example: 'https://www.example.com/sitemap.xml', type: String, nullable: true }) url:
+    | string
+    | null;
+  @ApiProperty({ example: 'ready', enum: KNOWLEDGE_SOURCE_STATUSES }) status: KnowledgeSource['status'];
+  @ApiProperty({ example: null, type: String, nullable: true }) error: string | null;
+  @ApiProperty({ example: 200, type: Number, nullable: true }) pageLimit: number | null;
+  @ApiProperty({ example: 3, type: Number, nullable: true }) depthLimit: number | null;
+  @ApiProperty({ example: 37 }) documentCount: number;
+  @ApiProperty({ example: 214 }) chunkCount: number;
+  @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: EXAMPLE.updatedAt, format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: EXAMPLE.updatedAt, type: String, format: 'date-time', nullable: true }) crawledAt:
+    | string
+    | null;
 }
 
 export class KnowledgeDocumentDto implements KnowledgeDocument {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: String, nullable: true }) url: string | null;
-  @ApiProperty() title: string;
-  @ApiProperty({ enum: KNOWLEDGE_DOCUMENT_STATUSES }) status: KnowledgeDocument['status'];
+  @ApiProperty({ example: EXAMPLE.documentId, format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'https://www.example.com/shipping', type: String, nullable: true }) url:
+    | string
+    | null;
+  @ApiProperty({ example: 'Shipping and delivery' }) title: string;
+  @ApiProperty({ example: 'indexed', enum: KNOWLEDGE_DOCUMENT_STATUSES }) status: KnowledgeDocument['status'];
   @ApiProperty({ type: String, nullable: true, example: 'Disallowed by robots.txt' }) detail: string | null;
-  @ApiProperty() chunkCount: number;
-  @ApiProperty({ format: 'date-time' }) fetchedAt: string;
+  @ApiProperty({ example: 6 }) chunkCount: number;
+  @ApiProperty({ example: EXAMPLE.updatedAt, format: 'date-time' }) fetchedAt: string;
 }
 
 export class KnowledgeSourceDetailDto extends KnowledgeSourceDto implements KnowledgeSourceDetail {
@@ -123,7 +134,7 @@ export class KnowledgeSourceDetailDto extends KnowledgeSourceDto implements Know
 
 export class KnowledgeSourcePageDto implements Page<KnowledgeSource> {
   @ApiProperty({ type: [KnowledgeSourceDto] }) items: KnowledgeSourceDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: EXAMPLE.cursor, type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class KnowledgeSearchDto implements KnowledgeSearchRequest {
@@ -135,13 +146,17 @@ export class KnowledgeSearchDto implements KnowledgeSearchRequest {
 }
 
 export class PassageDto implements Passage {
-  @ApiProperty({ format: 'uuid' }) chunkId: string;
-  @ApiProperty({ format: 'uuid' }) sourceId: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ type: String, nullable: true }) url: string | null;
-  @ApiProperty({ description: 'Headings above the passage, outermost first' }) heading: string;
-  @ApiProperty() content: string;
-  @ApiProperty({ minimum: 0, maximum: 1 }) score: number;
+  @ApiProperty({ example: EXAMPLE.chunkId, format: 'uuid' }) chunkId: string;
+  @ApiProperty({ example: EXAMPLE.sourceId, format: 'uuid' }) sourceId: string;
+  @ApiProperty({ example: 'Shipping and delivery' }) title: string;
+  @ApiProperty({ example: 'https://www.example.com/shipping', type: String, nullable: true }) url:
+    | string
+    | null;
+  @ApiProperty({ example: 'Shipping › Europe', description: 'Headings above the passage, outermost first' })
+  heading: string;
+  @ApiProperty({ example: 'We ship to every EU country. Orders to Finland arrive in 3–5 working days.' })
+  content: string;
+  @ApiProperty({ example: 0.82, minimum: 0, maximum: 1 }) score: number;
 }
 
 export class KnowledgeSearchResponseDto implements KnowledgeSearchResponse {
@@ -149,10 +164,10 @@ export class KnowledgeSearchResponseDto implements KnowledgeSearchResponse {
 }
 
 export class UnansweredQuestionDto implements UnansweredQuestion {
-  @ApiProperty({ format: 'uuid' }) conversationId: string;
-  @ApiProperty() question: string;
-  @ApiProperty({ minimum: 0, maximum: 1 }) confidence: number;
-  @ApiProperty({ format: 'date-time' }) askedAt: string;
+  @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' }) conversationId: string;
+  @ApiProperty({ example: 'Can I return a sale item?' }) question: string;
+  @ApiProperty({ example: 0.12, minimum: 0, maximum: 1 }) confidence: number;
+  @ApiProperty({ example: EXAMPLE.at, format: 'date-time' }) askedAt: string;
 }
 
 export class UnansweredQuestionsDto {

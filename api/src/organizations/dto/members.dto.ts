@@ -10,6 +10,7 @@ import {
 } from '@cloop/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsIn, MaxLength } from 'class-validator';
+import { EXAMPLE } from '../../openapi/example-values';
 
 export class InviteMemberDto implements InviteMemberRequest {
   @ApiProperty({ example: 'grace@example.com' })
@@ -29,7 +30,7 @@ export class UpdateMemberDto implements UpdateMemberRequest {
 }
 
 export class MemberDto implements Member {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.userId, format: 'uuid' })
   userId: string;
 
   @ApiProperty({ example: 'grace@example.com' })
@@ -38,10 +39,10 @@ export class MemberDto implements Member {
   @ApiProperty({ example: 'Grace Hopper' })
   name: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ example: 'member', enum: ROLES })
   role: Role;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' })
   joinedAt: string;
 }
 
@@ -49,24 +50,24 @@ export class MemberPageDto implements Page<Member> {
   @ApiProperty({ type: [MemberDto] })
   items: MemberDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: EXAMPLE.cursor, type: String, nullable: true })
   nextCursor: string | null;
 }
 
 export class InvitationDto implements Invitation {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.invitationId, format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'grace@example.com' })
   email: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ example: 'member', enum: ROLES })
   role: Role;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.at, format: 'date-time' })
   invitedAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-12-12T10:05:42.118Z', format: 'date-time' })
   expiresAt: string;
 }
 
@@ -74,13 +75,13 @@ export class InvitationPageDto implements Page<Invitation> {
   @ApiProperty({ type: [InvitationDto] })
   items: InvitationDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: EXAMPLE.cursor, type: String, nullable: true })
   nextCursor: string | null;
 }
 
 /** An existing account was added at once. */
 export class InviteJoinedDto {
-  @ApiProperty({ enum: ['joined'] })
+  @ApiProperty({ example: 'joined', enum: ['joined'] })
   status: 'joined';
 
   @ApiProperty({ type: MemberDto })
@@ -89,7 +90,7 @@ export class InviteJoinedDto {
 
 /** No account has this email yet: it joins when it signs up. */
 export class InviteInvitedDto {
-  @ApiProperty({ enum: ['invited'] })
+  @ApiProperty({ example: 'invited', enum: ['invited'] })
   status: 'invited';
 
   @ApiProperty({ type: InvitationDto })

@@ -14,9 +14,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
+import { EXAMPLE } from '../../openapi/example-values';
 
 export class PrivacySubjectDto implements PrivacySubjectRequest {
   @ApiPropertyOptional({
+    example: EXAMPLE.visitorUuid,
     format: 'uuid',
     description: "The visitor UUID the widget keeps in the visitor's browser. Send this or `email`.",
   })
@@ -44,10 +46,10 @@ class ControllerDto {
 }
 
 class RecipientDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'Hosting provider' })
   name: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Stores the conversations on our behalf' })
   purpose: string;
 }
 
@@ -55,10 +57,10 @@ export class ProcessingFactsDto implements PrivacyProcessingFacts {
   @ApiProperty({ type: ControllerDto })
   controller: ControllerDto;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ example: ['Answering questions asked in the chat widget'], type: [String] })
   purposes: string[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Legitimate interest (GDPR Art. 6(1)(f))' })
   legalBasis: string;
 
   @ApiProperty({
@@ -67,33 +69,45 @@ export class ProcessingFactsDto implements PrivacyProcessingFacts {
   })
   recipients: RecipientDto[];
 
-  @ApiProperty({ description: 'How long the data is kept' })
+  @ApiProperty({
+    example: 'Conversations are deleted 90 days after their last message',
+    description: 'How long the data is kept',
+  })
   retention: string;
 
-  @ApiProperty({ description: 'Where the data came from' })
+  @ApiProperty({
+    example: 'Typed by the visitor in the chat widget',
+    description: 'Where the data came from',
+  })
   source: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'None' })
   automatedDecisionMaking: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({
+    example: ['access', 'rectification', 'erasure', 'portability', 'objection'],
+    type: [String],
+  })
   rights: string[];
 }
 
 class ExportSubjectDto {
-  @ApiProperty({ enum: PRIVACY_SUBJECT_KINDS })
+  @ApiProperty({ example: 'visitor', enum: PRIVACY_SUBJECT_KINDS })
   kind: PrivacyExport['subject']['kind'];
 
-  @ApiProperty({ description: 'The visitor UUID, email or account id the export is about' })
+  @ApiProperty({
+    example: EXAMPLE.visitorUuid,
+    description: 'The visitor UUID, email or account id the export is about',
+  })
   value: string;
 }
 
 /** The document of GDPR Art. 15 and 20: the subject's rows, one section per registered table. */
 export class PrivacyExportDto implements PrivacyExport {
-  @ApiProperty({ enum: ['cloop.privacy-export.v1'] })
+  @ApiProperty({ example: 'cloop.privacy-export.v1', enum: ['cloop.privacy-export.v1'] })
   format: 'cloop.privacy-export.v1';
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.at, format: 'date-time' })
   generatedAt: string;
 
   @ApiProperty({ type: ExportSubjectDto })
@@ -127,36 +141,43 @@ export class ErasureResultDto implements ErasureResult {
 }
 
 class RequestActorDto {
-  @ApiProperty({ enum: ['user', 'visitor', 'system'] })
+  @ApiProperty({ example: 'user', enum: ['user', 'visitor', 'system'] })
   kind: PrivacyRequest['actor']['kind'];
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE.userId, type: String, format: 'uuid', nullable: true })
   userId: string | null;
 }
 
 export class PrivacyRequestDto implements PrivacyRequest {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.privacyRequestId, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: EXAMPLE.siteId, type: String, format: 'uuid', nullable: true })
   siteId: string | null;
 
-  @ApiProperty({ enum: PRIVACY_REQUEST_KINDS })
+  @ApiProperty({ example: 'erase', enum: PRIVACY_REQUEST_KINDS })
   kind: PrivacyRequest['kind'];
 
-  @ApiProperty({ enum: PRIVACY_SUBJECT_KINDS })
+  @ApiProperty({ example: 'visitor', enum: PRIVACY_SUBJECT_KINDS })
   subjectKind: PrivacyRequest['subjectKind'];
 
-  @ApiProperty({ description: 'Keyed hash of the subject: the same subject, the same hash; names nobody' })
+  @ApiProperty({
+    example: 'c0ffee3b9d2a47e18f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f',
+    description: 'Keyed hash of the subject: the same subject, the same hash; names nobody',
+  })
   subjectHash: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.at, format: 'date-time' })
   receivedAt: string;
 
-  @ApiProperty({ format: 'date-time', description: 'One month after receipt (GDPR Art. 12(3))' })
+  @ApiProperty({
+    example: '2026-12-28T10:05:42.118Z',
+    format: 'date-time',
+    description: 'One month after receipt (GDPR Art. 12(3))',
+  })
   dueAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ example: EXAMPLE.at, type: String, format: 'date-time', nullable: true })
   completedAt: string | null;
 
   @ApiProperty({ type: RequestActorDto })
@@ -170,12 +191,12 @@ export class PrivacyRequestPageDto implements Page<PrivacyRequest> {
   @ApiProperty({ type: [PrivacyRequestDto] })
   items: PrivacyRequestDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: EXAMPLE.cursor, type: String, nullable: true })
   nextCursor: string | null;
 }
 
 export class DeleteAccountDto implements DeleteAccountRequest {
-  @ApiProperty({ description: 'The current password, to confirm' })
+  @ApiProperty({ example: 'correct horse battery staple', description: 'The current password, to confirm' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(512)

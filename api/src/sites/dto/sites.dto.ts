@@ -39,12 +39,13 @@ import {
 import { PageQueryDto } from '../../common/pagination';
 import { IsOptionalNotNull } from '../../common/validation';
 import { IsAllowedOrigin } from '../allowed-origin';
+import { EXAMPLE } from '../../openapi/example-values';
 
 export class WidgetSettingsDto implements WidgetSettings {
   @ApiProperty({ example: '#2563eb' })
   color: string;
 
-  @ApiProperty({ enum: WIDGET_POSITIONS })
+  @ApiProperty({ example: 'bottom-right', enum: WIDGET_POSITIONS })
   position: WidgetPosition;
 
   @ApiProperty({ example: 'Hi! How can I help you today?', maxLength: GREETING_MAX_LENGTH })
@@ -53,7 +54,7 @@ export class WidgetSettingsDto implements WidgetSettings {
   @ApiProperty({ example: 'Assistant', maxLength: ASSISTANT_NAME_MAX_LENGTH })
   assistantName: string;
 
-  @ApiProperty({ enum: WIDGET_LOCALES, description: '`auto` follows the visitor’s browser' })
+  @ApiProperty({ example: 'auto', enum: WIDGET_LOCALES, description: '`auto` follows the visitor’s browser' })
   locale: WidgetLocale;
 
   @ApiProperty({ type: String, nullable: true, example: 'https://example.com/privacy' })
@@ -67,30 +68,35 @@ export class WidgetSettingsInputDto implements Partial<WidgetSettings> {
   @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'widget.color must be a colour of the form #rrggbb' })
   color?: string;
 
-  @ApiPropertyOptional({ enum: WIDGET_POSITIONS })
+  @ApiPropertyOptional({ example: 'bottom-right', enum: WIDGET_POSITIONS })
   @IsOptionalNotNull()
   @IsIn(WIDGET_POSITIONS)
   position?: WidgetPosition;
 
-  @ApiPropertyOptional({ maxLength: GREETING_MAX_LENGTH })
+  @ApiPropertyOptional({ example: 'Hi! How can I help you today?', maxLength: GREETING_MAX_LENGTH })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(GREETING_MAX_LENGTH)
   greeting?: string;
 
-  @ApiPropertyOptional({ maxLength: ASSISTANT_NAME_MAX_LENGTH })
+  @ApiPropertyOptional({ example: 'Assistant', maxLength: ASSISTANT_NAME_MAX_LENGTH })
   @IsOptionalNotNull()
   @IsString()
   @Matches(/\S/, { message: 'widget.assistantName must not be blank' })
   @MaxLength(ASSISTANT_NAME_MAX_LENGTH)
   assistantName?: string;
 
-  @ApiPropertyOptional({ enum: WIDGET_LOCALES })
+  @ApiPropertyOptional({ example: 'auto', enum: WIDGET_LOCALES })
   @IsOptionalNotNull()
   @IsIn(WIDGET_LOCALES)
   locale?: WidgetLocale;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'http(s) URL; `null` removes the link' })
+  @ApiPropertyOptional({
+    example: 'https://www.example.com/privacy',
+    type: String,
+    nullable: true,
+    description: 'http(s) URL; `null` removes the link',
+  })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2048)
@@ -116,12 +122,12 @@ class SiteFieldsDto {
   @Type(() => WidgetSettingsInputDto)
   widget?: WidgetSettingsInputDto;
 
-  @ApiPropertyOptional({ description: 'Show an optional email field in the widget' })
+  @ApiPropertyOptional({ example: true, description: 'Show an optional email field in the widget' })
   @IsOptionalNotNull()
   @IsBoolean()
   leadCapture?: boolean;
 
-  @ApiPropertyOptional({ minimum: RETENTION_DAYS_MIN, maximum: RETENTION_DAYS_MAX })
+  @ApiPropertyOptional({ example: 90, minimum: RETENTION_DAYS_MIN, maximum: RETENTION_DAYS_MAX })
   @IsOptionalNotNull()
   @IsInt()
   @Min(RETENTION_DAYS_MIN)
@@ -131,6 +137,7 @@ class SiteFieldsDto {
 
 export class CreateSiteDto extends SiteFieldsDto implements CreateSiteRequest {
   @ApiProperty({
+    example: EXAMPLE.organizationId,
     format: 'uuid',
     description: 'The organization that will own the site (admin or owner role)',
   })
@@ -145,7 +152,7 @@ export class CreateSiteDto extends SiteFieldsDto implements CreateSiteRequest {
 }
 
 export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
-  @ApiPropertyOptional({ maxLength: SITE_NAME_MAX_LENGTH })
+  @ApiPropertyOptional({ example: 'Example shop', maxLength: SITE_NAME_MAX_LENGTH })
   @IsOptionalNotNull()
   @IsString()
   @Matches(/\S/, { message: 'name must not be blank' })
@@ -154,17 +161,21 @@ export class UpdateSiteDto extends SiteFieldsDto implements UpdateSiteRequest {
 }
 
 export class ListSitesQueryDto extends PageQueryDto implements ListSitesQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only sites of this organization' })
+  @ApiPropertyOptional({
+    example: EXAMPLE.organizationId,
+    format: 'uuid',
+    description: 'Only sites of this organization',
+  })
   @IsOptionalNotNull()
   @IsUUID()
   organizationId?: string;
 }
 
 export class SiteDto implements Site {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.siteId, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.organizationId, format: 'uuid' })
   organizationId: string;
 
   @ApiProperty({ example: 'Example shop' })
@@ -179,16 +190,16 @@ export class SiteDto implements Site {
   @ApiProperty({ type: WidgetSettingsDto })
   widget: WidgetSettingsDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   leadCapture: boolean;
 
   @ApiProperty({ example: 180 })
   retentionDays: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: EXAMPLE.updatedAt, format: 'date-time' })
   updatedAt: string;
 }
 
@@ -196,6 +207,6 @@ export class SitePageDto implements Page<Site> {
   @ApiProperty({ type: [SiteDto] })
   items: SiteDto[];
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: EXAMPLE.cursor, type: String, nullable: true })
   nextCursor: string | null;
 }

@@ -21,6 +21,7 @@ import { IsOptionalNotNull } from '../../common/validation';
 import { MAX_SEQ } from '../../realtime/frames';
 import { MessageDto } from '../../conversations/dto/conversations.dto';
 import { WidgetSettingsDto } from '../../sites/dto/sites.dto';
+import { EXAMPLE } from '../../openapi/example-values';
 
 export class WidgetSessionDto implements WidgetSessionRequest {
   @ApiProperty({ example: 'https://www.example.com/pricing', maxLength: ENTRY_URL_MAX_LENGTH })
@@ -41,7 +42,7 @@ export class WidgetSessionDto implements WidgetSessionRequest {
 }
 
 export class WidgetMessagesQueryDto {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'The last `seq` the widget has' })
+  @ApiPropertyOptional({ example: 3, minimum: 0, default: 0, description: 'The last `seq` the widget has' })
   @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
@@ -61,24 +62,24 @@ export class WidgetConfigDto implements WidgetConfig {
   @ApiProperty({ type: WidgetSettingsDto })
   widget: WidgetSettingsDto;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   leadCapture: boolean;
 }
 
 export class WidgetConversationDto implements WidgetConversation {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: PHASES })
+  @ApiProperty({ example: 'learning', enum: PHASES })
   phase: Phase;
 
-  @ApiProperty({ enum: CONVERSATION_STATUSES })
+  @ApiProperty({ example: 'open', enum: CONVERSATION_STATUSES })
   status: ConversationStatus;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ example: null, type: String, nullable: true })
   email: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 4 })
   lastSeq: number;
 }
 

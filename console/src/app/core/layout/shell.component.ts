@@ -41,6 +41,7 @@ import { SiteContext } from '../site/site-context';
           t('nav.privacy')
         }}</a>
         <a routerLink="/privacy/audit" routerLinkActive="active">{{ t('nav.audit') }}</a>
+        <a routerLink="/webhooks" routerLinkActive="active">{{ t('nav.webhooks') }}</a>
         <a routerLink="/team" routerLinkActive="active">{{ t('nav.team') }}</a>
       </nav>
       <div class="topbar-end">

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+
+import { WebhookOutbox } from './webhook-outbox';
+import { WebhooksRepository } from './webhooks.repository';
+
+/**
+ * What modules that change conversations need to queue events: no controller, no worker, so the
+ * command line and the conversation modules can import it without starting deliveries.
+ */
+@Module({
+  providers: [WebhookOutbox, WebhooksRepository],
+  exports: [WebhookOutbox, WebhooksRepository],
+})
+export class WebhookOutboxModule {}
