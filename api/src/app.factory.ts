@@ -19,6 +19,7 @@ import { createValidationPipe } from './common/validation';
 import type { LogLevel } from './config/app-config';
 import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
+import { ShutdownState } from './lifecycle/shutdown-state';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
@@ -71,6 +72,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
   letWidgetsReadErrors(fastify, app.get(AccessRepository));
+  closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
   serveStaticFiles(fastify, options.widgetJsPath ?? join(defaultWidgetDir(), 'widget.js'));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
   serveConsole(fastify, {
@@ -169,6 +171,13 @@ function letWidgetsReadErrors(fastify: FastifyInstance, access: AccessRepository
     ) {
       allowCors(reply, origin);
     }
+  });
+}
+
+/** While shutting down, every answer ends its keep-alive connection: the client's next request goes elsewhere. */
+function closeConnectionsWhileDraining(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (shutdown.draining) void reply.header('Connection', 'close');
   });
 }
 

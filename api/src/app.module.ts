@@ -13,6 +13,7 @@ import type { OpenDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -21,6 +22,7 @@ import { EventBusModule } from './realtime/event-bus.module';
 import { RealtimeModule, type RealtimeOptions } from './realtime/realtime.module';
 import type { RateLimitSettings } from './rate-limit/rate-limits';
 import { RetentionModule } from './retention/retention.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
 import type { WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
@@ -51,6 +53,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(database),
+        LifecycleModule,
+        SchedulingModule,
         HealthModule,
         RateLimitModule.forRoot(rateLimits),
         AccessModule,

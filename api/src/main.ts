@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 
 import { API_DOCS_PATH, HEALTH_PATH, OPENAPI_JSON_PATH } from '@cloop/contracts';
-import { Logger } from '@nestjs/common';
 
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadOrCreateJwtSecret } from './config/jwt-secret';
 import { openDatabase } from './database/data-source';
 import { DataDirBusyError } from './database/embedded-lock';
+import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -19,15 +19,15 @@ async function main(): Promise<void> {
   const app = await createApp({
     config: { ...config, jwtSecret },
     database,
-    // Soon after boot, then hourly: deletions happen within an hour of falling due.
-    retentionSchedule: { firstRunAfterMs: 60_000, everyMs: 60 * 60_000 },
+    // Soon after boot, then once per period (hourly by default) on one replica.
+    retentionSchedule: {
+      firstRunAfterMs: Math.min(60_000, config.retentionIntervalMs),
+      everyMs: config.retentionIntervalMs,
+    },
   });
-  if (config.redisUrl) {
-    new Logger('Cloop').warn(
-      'Events go through REDIS_URL, but rate-limit counters are still per process: limits multiply with replicas',
-    );
-  }
-  app.enableShutdownHooks();
+  // Not Nest's enableShutdownHooks: it tells sockets to reconnect while still listening, never
+  // bounds the wait for requests in flight, and exits with the signal's code instead of 0.
+  exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs });
   await app.listen({ port: config.port, host: '0.0.0.0' });
 
   const where =

@@ -33,6 +33,8 @@ describe('loadConfig', () => {
       llm: null,
       embeddings: null,
       logLevel: 'info',
+      shutdownGraceMs: 10_000,
+      retentionIntervalMs: 3_600_000,
     });
     expect(config.database.kind).toBe('embedded');
     if (config.database.kind === 'embedded') {
@@ -62,6 +64,8 @@ describe('loadConfig', () => {
         LLM_BASE_URL: 'https://llm.example.com/v1/',
         LLM_MODEL: 'small',
         LOG_LEVEL: 'WARN',
+        SHUTDOWN_GRACE_MS: '30000',
+        RETENTION_INTERVAL_MS: '600000',
       },
       CWD,
     );
@@ -82,6 +86,8 @@ describe('loadConfig', () => {
         timeoutMs: 30000,
       },
       logLevel: 'warn',
+      shutdownGraceMs: 30_000,
+      retentionIntervalMs: 600_000,
     });
   });
 
@@ -99,6 +105,10 @@ describe('loadConfig', () => {
     ['LLM_MODEL comes without LLM_BASE_URL', { LLM_MODEL: 'small' }, 'LLM_BASE_URL'],
     ['CRAWL_RECRAWL_DAYS is not a number of days', { CRAWL_RECRAWL_DAYS: 'weekly' }, 'CRAWL_RECRAWL_DAYS'],
     ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
+    ['SHUTDOWN_GRACE_MS is not a number', { SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS'],
+    ['SHUTDOWN_GRACE_MS is over ten minutes', { SHUTDOWN_GRACE_MS: '600001' }, 'SHUTDOWN_GRACE_MS'],
+    ['RETENTION_INTERVAL_MS is under a second', { RETENTION_INTERVAL_MS: '999' }, 'RETENTION_INTERVAL_MS'],
+    ['RETENTION_INTERVAL_MS is over a week', { RETENTION_INTERVAL_MS: '604800001' }, 'RETENTION_INTERVAL_MS'],
     [
       'CRAWL_ALLOW_PRIVATE_NETWORKS is not a boolean',
       { CRAWL_ALLOW_PRIVATE_NETWORKS: 'yes please' },

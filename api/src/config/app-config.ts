@@ -37,6 +37,10 @@ export interface AppConfig {
     model: string;
   } | null;
   logLevel: LogLevel;
+  /** On SIGTERM/SIGINT, how long requests in flight and open sockets get before they are cut. */
+  shutdownGraceMs: number;
+  /** Retention runs once per this period across all replicas. */
+  retentionIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +178,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     ? (logLevelRaw as LogLevel)
     : fail(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`, 'info' as LogLevel);
 
+  const shutdownGraceMs = parseInteger(read('SHUTDOWN_GRACE_MS') ?? '10000');
+  const validShutdownGraceMs =
+    shutdownGraceMs !== null && shutdownGraceMs <= 600_000
+      ? shutdownGraceMs
+      : fail('SHUTDOWN_GRACE_MS must be a number of milliseconds between 0 and 600000', 10_000);
+
+  const retentionIntervalMs = parseInteger(read('RETENTION_INTERVAL_MS') ?? '3600000');
+  const validRetentionIntervalMs =
+    retentionIntervalMs !== null && retentionIntervalMs >= 1_000 && retentionIntervalMs <= 7 * 86_400_000
+      ? retentionIntervalMs
+      : fail('RETENTION_INTERVAL_MS must be a number of milliseconds between 1000 and 604800000 (a week)', 0);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: validPort,
@@ -189,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     llm,
     embeddings,
     logLevel,
+    shutdownGraceMs: validShutdownGraceMs,
+    retentionIntervalMs: validRetentionIntervalMs,
   };
 }
 

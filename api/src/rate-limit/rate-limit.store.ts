@@ -7,7 +7,7 @@ export interface RateLimitDecision {
   retryAfterMs: number;
 }
 
-/** Counters behind every limit; in-process here, shared through Redis when replicas scale out. */
+/** Counters behind every limit: in-process, or shared by every replica through Redis (`REDIS_URL`). */
 export abstract class RateLimitStore {
   /** Counts a hit if it fits under the limit. */
   abstract consume(key: string, rule: RateLimitRule, now?: number): Promise<RateLimitDecision>;
@@ -16,6 +16,11 @@ export abstract class RateLimitStore {
   /** Counts a hit regardless of the limit. */
   abstract record(key: string, rule: RateLimitRule, now?: number): Promise<void>;
   abstract reset(key: string): Promise<void>;
+
+  /** Releases connections; the in-process store has none. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Counts a hit, or refuses it with the one 429 every limit answers (with `Retry-After`). */
   async enforce(key: string, rule: RateLimitRule, message = 'Too many requests; slow down'): Promise<void> {
@@ -120,7 +125,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
 }
 
 /** The decision from the two fixed-window counts; pure, so a shared store can reuse it. */
-function slidingWindowDecision(
+export function slidingWindowDecision(
   current: number,
   previous: number,
   { limit, windowMs }: RateLimitRule,

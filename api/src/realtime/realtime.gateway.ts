@@ -23,6 +23,7 @@ import { ConversationsRepository } from '../conversations/conversations.reposito
 import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
@@ -37,6 +38,8 @@ const FRAME_BUDGET = { frames: 100, windowMs: 10_000 };
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Typing is announced at most this often per conversation and socket. */
 const TYPING_INTERVAL_MS = 2_000;
+/** The answer to an upgrade while shutting down: try again, through the load balancer, elsewhere. */
+const DRAINING_RESPONSE = 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n';
 
 export interface RealtimeOptions {
   /** How often sockets are pinged and console sessions and subscriptions re-checked. */
@@ -88,6 +91,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
     private readonly limits: RateLimitStore,
     private readonly keys: RateLimitKeys,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -97,14 +101,29 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     );
     this.unsubscribe = this.bus.subscribe((message) => this.route(message));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
+    this.shutdown.signal.addEventListener('abort', () => this.closeAll());
   }
 
-  /** Closes every socket with 1012 so clients reconnect (to another replica, or after the restart). */
   beforeApplicationShutdown(): void {
+    this.closeAll();
+  }
+
+  /**
+   * Closes every socket with the restart code so clients reconnect (through the load balancer, to
+   * another replica), and admits no new one. Runs as soon as the process starts draining.
+   */
+  closeAll(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.unsubscribe?.();
-    for (const client of this.clients) client.socket.close(1012, 'server restarting');
+    this.unsubscribe = null;
+    for (const client of this.clients) client.socket.close(REALTIME_CLOSE_CODES.restart, 'server restarting');
     this.server.close();
+  }
+
+  /** Drops the sockets whose clients did not answer the close in time (end of the grace period). */
+  terminateAll(): void {
+    for (const client of this.clients) client.socket.terminate();
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -113,8 +132,16 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       socket.destroy();
       return;
     }
+    if (this.shutdown.draining) {
+      socket.end(DRAINING_RESPONSE);
+      return;
+    }
     void this.admit(request).then(
       (retryAfterSeconds) => {
+        if (this.shutdown.draining) {
+          socket.end(DRAINING_RESPONSE);
+          return;
+        }
         if (retryAfterSeconds === null) {
           this.server.handleUpgrade(request, socket, head, (ws) =>
             this.accept(ws, request.headers.origin ?? null),

@@ -22,6 +22,8 @@ export interface RetentionOptions {
   /** Called after each committed batch that deleted something; lets a test stop a run midway. */
   afterBatch?: () => void | Promise<void>;
   now?: Date;
+  /** Stops the run after the batch in progress (shutdown); the next run finishes the job. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -46,6 +48,7 @@ export class RetentionService {
     const now = options.now ?? new Date();
     const results: SiteRetention[] = [];
     for (const site of await this.retention.sites()) {
+      if (options.signal?.aborted) break;
       const result = await this.runForSite(
         site,
         new Date(now.getTime() - site.retentionDays * DAY_MS),
@@ -106,6 +109,7 @@ export class RetentionService {
       }
       if (batch.conversations.length + batch.visitors === 0) break;
       await options.afterBatch?.();
+      if (options.signal?.aborted) break;
       if (batch.conversations.length < RETENTION_BATCH && batch.visitors < RETENTION_BATCH) break;
     }
     if (total.conversations + total.visitors > 0) {

@@ -11,6 +11,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/data-source';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+import { shutDownGracefully } from '../../src/lifecycle/graceful-shutdown';
 import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 import type { WebhookDeliverySettings } from '../../src/webhooks/webhook-delivery.worker';
 
@@ -28,6 +29,8 @@ export interface TestApp {
   sharedEnv: Record<string, string>;
   /** Listens on a free loopback port (for WebSocket clients); returns `host:port`. */
   listen(): Promise<string>;
+  /** Stops the app as SIGTERM does (drain, then close); `close` does nothing afterwards. */
+  shutDown(graceMs: number): Promise<{ clean: boolean }>;
   close(): Promise<void>;
 }
 
@@ -96,6 +99,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   // Fastify finalizes its hooks in ready(); listen() does it in production, supertest does not.
   await app.getHttpAdapter().getInstance().ready();
+  let closed = false;
   return {
     app,
     http: request(app.getHttpServer()),
@@ -120,14 +124,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         await new Promise((resolve) => server.close(resolve));
       }
     },
+    shutDown: async (graceMs) => {
+      closed = true;
+      const result = await shutDownGracefully(app, { graceMs });
+      await server?.drop();
+      return result;
+    },
     close: async () => {
+      if (closed) return;
+      closed = true;
       await app.close();
       await server?.drop();
     },
   };
 }
 
-async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cloop_test_${randomBytes(6).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);

@@ -46,8 +46,10 @@ export type ServerFrame =
 
 export const REALTIME_PATH = '/api/v1/realtime';
 
-/** Close codes of the realtime socket besides the standard ones (1012: server restarting, reconnect). */
+/** Close codes of the realtime socket. Clients reconnect on any code but `erased` (and refresh their token on `unauthenticated`). */
 export const REALTIME_CLOSE_CODES = {
+  /** Standard "service restart": the replica is shutting down; reconnect (the load balancer picks another). */
+  restart: 1012,
   badFrame: 4400,
   unauthenticated: 4401,
   authTimeout: 4408,

@@ -3,6 +3,7 @@ import { Conversations1764489600000 } from './1764489600000-conversations';
 import { PrivacyAudit1764576000000 } from './1764576000000-privacy-audit';
 import { Knowledge1764662400000 } from './1764662400000-knowledge';
 import { Webhooks1764748800000 } from './1764748800000-webhooks';
+import { ScheduledJobs1764752400000 } from './1764752400000-scheduled-jobs';
 import { CrawlClaims1764756000000 } from './1764756000000-crawl-claims';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   PrivacyAudit1764576000000,
   Knowledge1764662400000,
   Webhooks1764748800000,
+  ScheduledJobs1764752400000,
   CrawlClaims1764756000000,
 ];

@@ -1,7 +1,12 @@
 import { provideHttpClient } from '@angular/common/http';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { CONSOLE_STORAGE_KEYS, type RealtimeEvent, type ServerFrame } from '@cloop/contracts';
+import {
+  CONSOLE_STORAGE_KEYS,
+  REALTIME_CLOSE_CODES,
+  type RealtimeEvent,
+  type ServerFrame,
+} from '@cloop/contracts';
 
 import { AuthStore } from '../auth/auth.store';
 import { Realtime } from './realtime';
@@ -98,7 +103,10 @@ describe('Realtime', () => {
     expect(second?.sent[0]).toEqual({ type: 'auth', accessToken: 'a2' });
   });
 
-  it('reconnects after a dropped connection and tells stores to catch up', () => {
+  it.each([
+    ['a dropped connection (1006)', 1006],
+    ['a replica shutting down (1012)', REALTIME_CLOSE_CODES.restart],
+  ])('reconnects after %s and tells stores to catch up', (_, code) => {
     const caughtUp = jest.fn();
     realtime.onResubscribed(caughtUp);
     realtime.watch('site-1');
@@ -106,7 +114,7 @@ describe('Realtime', () => {
     first?.open();
     first?.receive({ type: 'ready' });
     first?.receive({ type: 'subscribed', siteId: 'site-1' });
-    first?.drop(1006);
+    first?.drop(code);
     jest.advanceTimersByTime(1000);
 
     const second = FakeSocket.all[1];
