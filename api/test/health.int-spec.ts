@@ -1,6 +1,7 @@
 import type { HealthResponse, ReadyResponse } from '@cloop/contracts';
 import { DataSource } from 'typeorm';
 
+import { ShutdownState } from '../src/lifecycle/shutdown-state';
 import { FakeRedis } from './support/fake-redis';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -36,8 +37,31 @@ describe('health and readiness', () => {
         status: 'ok',
         database: 'up',
         redis: process.env['REDIS_URL'] ? 'up' : 'disabled',
+        draining: false,
       });
       expect(response.headers['cache-control']).toBe('no-store');
+    });
+  });
+
+  describe('while draining (SIGTERM)', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(() => t.close());
+
+    it('is not ready, so load balancers stop sending traffic, but still alive', async () => {
+      await t.http.get('/api/ready').expect(200);
+      t.app.get(ShutdownState).beginDraining();
+
+      const notReady = await t.http.get('/api/ready').expect(503);
+      expect(notReady.body as ReadyResponse).toMatchObject({
+        status: 'error',
+        database: 'up',
+        draining: true,
+      });
+      await t.http.get('/api/health').expect(200);
     });
   });
 
@@ -85,16 +109,22 @@ describe('health and readiness', () => {
         status: 'ok',
         database: 'up',
         redis: 'up',
+        draining: false,
       });
 
       await redis.down();
 
       const notReady = await t.http.get('/api/ready').expect(503);
-      expect(notReady.body as ReadyResponse).toEqual({ status: 'error', database: 'up', redis: 'down' });
+      expect(notReady.body as ReadyResponse).toEqual({
+        status: 'error',
+        database: 'up',
+        redis: 'down',
+        draining: false,
+      });
       await t.http.get('/api/health').expect(200);
 
       await redis.up();
-      expect(await waitUntilReady(t)).toEqual({ status: 'ok', database: 'up', redis: 'up' });
+      expect(await waitUntilReady(t)).toEqual({ status: 'ok', database: 'up', redis: 'up', draining: false });
     });
   });
 });

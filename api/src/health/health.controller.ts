@@ -36,7 +36,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({
     type: ReadyResponseDto,
     description: 'The database or Redis is unreachable',
-    example: { status: 'error', database: 'up', redis: 'down' },
+    example: { status: 'error', database: 'up', redis: 'down', draining: false },
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse> {
     const readiness = await this.readiness.check();

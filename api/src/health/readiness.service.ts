@@ -2,6 +2,7 @@ import type { ReadyResponse } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 
 import { DatabaseHealth } from '../database/database-health';
+import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RedisHealth } from './redis-health';
 
 /** A dependency slower than this counts as down: an orchestrator's probe must get an answer. */
@@ -12,6 +13,7 @@ export class ReadinessService {
   constructor(
     private readonly database: DatabaseHealth,
     private readonly redis: RedisHealth,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** Both dependencies probed at once, so a slow one does not delay the other's answer. */
@@ -21,10 +23,12 @@ export class ReadinessService {
       this.redis.configured ? withinTime(this.redis.isUp()) : null,
     ]);
     const redis = redisUp === null ? 'disabled' : redisUp ? 'up' : 'down';
+    const draining = this.shutdown.draining;
     return {
-      status: databaseUp && redis !== 'down' ? 'ok' : 'error',
+      status: databaseUp && redis !== 'down' && !draining ? 'ok' : 'error',
       database: databaseUp ? 'up' : 'down',
       redis,
+      draining,
     };
   }
 }

@@ -14,4 +14,6 @@ export interface ReadyResponse {
   status: 'ok' | 'error';
   database: 'up' | 'down';
   redis: DependencyState;
+  /** Shutting down (SIGTERM): finishing what it has, taking nothing new. Not ready. */
+  draining: boolean;
 }

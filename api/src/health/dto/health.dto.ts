@@ -19,4 +19,11 @@ export class ReadyResponseDto implements ReadyResponse {
     description: '`disabled` when `REDIS_URL` is not set (one process, events in memory)',
   })
   redis: DependencyState;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'true once the process was told to stop (SIGTERM): it finishes what it has and takes nothing new',
+  })
+  draining: boolean;
 }
