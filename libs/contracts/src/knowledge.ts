@@ -81,3 +81,8 @@ export interface UnansweredQuestion {
   confidence: number;
   askedAt: string;
 }
+
+/** `GET …/knowledge/unanswered`: newest first, at most 100. */
+export interface UnansweredQuestionsResponse {
+  items: UnansweredQuestion[];
+}

@@ -16,6 +16,7 @@ import {
   QA_QUESTION_MAX_LENGTH,
   SEARCH_QUERY_MAX_LENGTH,
   type UnansweredQuestion,
+  type UnansweredQuestionsResponse,
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Max, MaxLength, Min, ValidateIf } from 'class-validator';
@@ -170,6 +171,6 @@ export class UnansweredQuestionDto implements UnansweredQuestion {
   @ApiProperty({ example: EXAMPLE.at, format: 'date-time' }) askedAt: string;
 }
 
-export class UnansweredQuestionsDto {
+export class UnansweredQuestionsDto implements UnansweredQuestionsResponse {
   @ApiProperty({ type: [UnansweredQuestionDto] }) items: UnansweredQuestionDto[];
 }

@@ -8,6 +8,7 @@ import {
   MAX_PAGE_LIMIT,
   type Page,
   type UnansweredQuestion,
+  type UnansweredQuestionsResponse,
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -62,7 +63,7 @@ export class KnowledgeApi {
 
   async unanswered(siteId: string): Promise<UnansweredQuestion[]> {
     const body = await firstValueFrom(
-      this.http.get<{ items: UnansweredQuestion[] }>(`${base(siteId)}/unanswered`),
+      this.http.get<UnansweredQuestionsResponse>(`${base(siteId)}/unanswered`),
     );
     return body.items;
   }
