@@ -59,6 +59,14 @@ describe('webhooks', () => {
     return response.body as WebhookEndpointWithSecret;
   }
 
+  /** Deletes an endpoint a test made for itself, so later tests' events do not go to it. */
+  async function unsubscribe(webhookId: string): Promise<void> {
+    await t.http
+      .delete(`${webhooksOf(site.id)}/${webhookId}`)
+      .set(owner.auth)
+      .expect(204);
+  }
+
   async function deliveries(webhookId: string, on: Site = site): Promise<WebhookDelivery[]> {
     const response = await t.http
       .get(`${webhooksOf(on.id)}/${webhookId}/deliveries`)
@@ -349,10 +357,7 @@ describe('webhooks', () => {
         expect(Math.abs(sentAt - Date.now() / 1000)).toBeLessThan(60);
         expect(verifySignature(secret, header, request.raw, sentAt + 301)).toBe(false);
         expect(verifySignature(secret, header, request.raw, sentAt + 299)).toBe(true);
-        await t.http
-          .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-          .set(owner.auth)
-          .expect(204);
+        await unsubscribe(webhook.id);
       } finally {
         await own.stop();
       }
@@ -372,10 +377,7 @@ describe('webhooks', () => {
         expect((times[2] ?? 0) - (times[1] ?? 0)).toBeGreaterThanOrEqual(RETRY_DELAYS_MS[1] ?? 0);
         expect(new Set(own.received.map((request) => request.event.id)).size).toBe(1);
         expect(JSON.stringify(own.received[0]?.event.data)).toContain(visitor.conversation.id);
-        await t.http
-          .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-          .set(owner.auth)
-          .expect(204);
+        await unsubscribe(webhook.id);
       } finally {
         await own.stop();
       }
@@ -398,10 +400,7 @@ describe('webhooks', () => {
         const [done] = await waitForDeliveries(webhook.id, (items) => items[0]?.status === 'succeeded');
         expect(done?.attempts).toBeGreaterThanOrEqual(2);
         expect(own.received).toHaveLength(1);
-        await t.http
-          .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-          .set(owner.auth)
-          .expect(204);
+        await unsubscribe(webhook.id);
       } finally {
         await own.stop();
       }
@@ -444,10 +443,7 @@ describe('webhooks', () => {
           status: 404,
           code: 'WEBHOOK_DELIVERY_NOT_FOUND',
         });
-        await t.http
-          .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-          .set(owner.auth)
-          .expect(204);
+        await unsubscribe(webhook.id);
       } finally {
         await own.stop();
       }
@@ -515,10 +511,7 @@ describe('webhooks', () => {
           own.received.filter((r) => r.raw.includes(visitor.conversation.id)).map((r) => r.event.type),
         ).toEqual(['privacy.erased']);
         expect(own.ofType('conversation.created')).toHaveLength(1);
-        await t.http
-          .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-          .set(owner.auth)
-          .expect(204);
+        await unsubscribe(webhook.id);
       } finally {
         await own.stop();
       }
@@ -547,10 +540,7 @@ describe('webhooks', () => {
       const left = await deliveries(webhook.id);
       expect(left).toHaveLength(1);
       expect(left[0]?.id).not.toBe(old?.id);
-      await t.http
-        .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-        .set(owner.auth)
-        .expect(204);
+      await unsubscribe(webhook.id);
     });
   });
 
@@ -605,10 +595,7 @@ describe('webhooks', () => {
         .set(owner.auth)
         .expect(200);
       expect(unchanged.body).toEqual(webhook);
-      await t.http
-        .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-        .set(owner.auth)
-        .expect(204);
+      await unsubscribe(webhook.id);
     });
 
     it(`allows ${MAX_WEBHOOKS_PER_SITE} endpoints per site, then answers 409 WEBHOOK_LIMIT_REACHED`, async () => {
@@ -695,10 +682,7 @@ describe('webhooks', () => {
         .post(`${webhooksOf(site.id)}/${webhook.id}/rotate-secret`)
         .set(owner.auth)
         .expect(200);
-      await t.http
-        .delete(`${webhooksOf(site.id)}/${webhook.id}`)
-        .set(owner.auth)
-        .expect(204);
+      await unsubscribe(webhook.id);
       const trail = await t.http
         .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
         .set(owner.auth)
