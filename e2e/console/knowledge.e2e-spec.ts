@@ -248,7 +248,8 @@ describe('the knowledge page in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 1700 });
     await screenshot(page, 'knowledge-light');
     await page.click('[data-testid=theme-toggle]');
-    await expect(page.getAttribute('html', 'data-theme')).resolves.toBe('dark');
+    // The theme applies on the next change detection, not within the click: wait for it.
+    await page.waitForSelector('html[data-theme=dark]', { state: 'attached' });
     await screenshot(page, 'knowledge-dark');
     await page.selectOption('[data-testid=locale-select]', 'fi');
     await page.waitForSelector('h1:has-text("Tietopankki")');
