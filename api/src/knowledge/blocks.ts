@@ -1,5 +1,12 @@
-/** A document reduced to what indexing needs: headings and the text under them, in order. */
-export type Block = { kind: 'heading'; level: number; text: string } | { kind: 'text'; text: string };
+/**
+ * A document reduced to what indexing needs: headings, the prose under them and code, in order.
+ * Code is kept apart from prose so that a `#` comment in a shell snippet never becomes a heading
+ * and a snippet is never cut at a dot.
+ */
+export type Block =
+  | { kind: 'heading'; level: number; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'code'; text: string };
 
 export interface ExtractedDocument {
   title: string;
@@ -21,29 +28,4 @@ export function plainTextDocument(title: string, text: string): ExtractedDocumen
       .filter(Boolean)
       .map((paragraph) => ({ kind: 'text', text: paragraph })),
   };
-}
-
-/** Markdown: `#` headings and paragraphs; inline markup is kept as text (it reads fine). */
-export function markdownDocument(fallbackTitle: string, markdown: string): ExtractedDocument {
-  const blocks: Block[] = [];
-  let paragraph: string[] = [];
-  const flush = (): void => {
-    const text = cleanText(paragraph.join(' '));
-    if (text) blocks.push({ kind: 'text', text });
-    paragraph = [];
-  };
-  for (const line of markdown.split(/\r?\n/)) {
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
-    if (heading?.[1] && heading[2]) {
-      flush();
-      blocks.push({ kind: 'heading', level: heading[1].length, text: cleanText(heading[2]) });
-    } else if (line.trim() === '') {
-      flush();
-    } else {
-      paragraph.push(line.replace(/^\s*(?:[-*+]|\d+\.)\s+/, ''));
-    }
-  }
-  flush();
-  const firstHeading = blocks.find((block) => block.kind === 'heading');
-  return { title: firstHeading?.text ?? fallbackTitle, blocks };
 }

@@ -1,6 +1,6 @@
-import { markdownDocument } from './blocks';
 import { chunkBlocks } from './chunker';
 import { htmlDocument } from './html';
+import { markdownDocument } from './markdown';
 
 describe('chunking', () => {
   it('keeps sections apart and names each chunk by its heading path', () => {

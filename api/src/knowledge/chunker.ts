@@ -9,7 +9,7 @@ export interface Chunk {
 export interface ChunkOptions {
   /** Target length of a chunk in characters. */
   size: number;
-  /** Characters of the previous chunk repeated at the start of the next, within a section. */
+  /** Characters of a paragraph repeated at the start of the next chunk when a cut falls inside it. */
   overlap: number;
 }
 
@@ -17,16 +17,18 @@ export const DEFAULT_CHUNKING: ChunkOptions = { size: 900, overlap: 150 };
 
 /**
  * Splits a document into chunks that never straddle two sections: each chunk carries its heading
- * path, so a passage about "Returns" under "Shipping" can be found by either word. Long sections
- * are cut at sentence ends, with an overlap so that a fact split by a cut is whole in one chunk.
+ * path, so a passage about "Returns" under "Shipping" can be found by either word. Within a
+ * section, chunks end at paragraph ends; a code block stays whole when it fits in a chunk. Only a
+ * paragraph longer than a chunk is cut, at sentence ends, with an overlap so that a fact split by
+ * the cut is whole in one chunk. Paragraphs are separated by a line break in the chunk's text.
  */
 export function chunkBlocks(blocks: Block[], options: ChunkOptions = DEFAULT_CHUNKING): Chunk[] {
   const chunks: Chunk[] = [];
   const path: { level: number; text: string }[] = [];
-  let section: string[] = [];
+  let section: Block[] = [];
   const flush = (): void => {
     const heading = path.map((entry) => entry.text).join(' › ');
-    for (const content of splitSection(section.join('\n'), options)) chunks.push({ heading, content });
+    for (const content of packSection(section, options)) chunks.push({ heading, content });
     section = [];
   };
   for (const block of blocks) {
@@ -35,16 +37,34 @@ export function chunkBlocks(blocks: Block[], options: ChunkOptions = DEFAULT_CHU
       while (path.length > 0 && (path.at(-1)?.level ?? 0) >= block.level) path.pop();
       path.push({ level: block.level, text: block.text });
     } else {
-      section.push(block.text);
+      section.push(block);
     }
   }
   flush();
   return chunks;
 }
 
-function splitSection(text: string, { size, overlap }: ChunkOptions): string[] {
-  if (text.trim() === '') return [];
-  if (text.length <= size) return [text.trim()];
+function packSection(blocks: Block[], options: ChunkOptions): string[] {
+  const pieces = blocks.flatMap((block) =>
+    block.kind === 'code' ? splitCode(block.text, options.size) : splitParagraph(block.text.trim(), options),
+  );
+  const chunks: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    if (!piece) continue;
+    if (current && current.length + 1 + piece.length > options.size) {
+      chunks.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${piece}` : piece;
+  }
+  if (current) chunks.push(current);
+  return chunks;
+}
+
+/** A paragraph that fits is one piece; a longer one is cut at sentence ends, with an overlap. */
+function splitParagraph(text: string, { size, overlap }: ChunkOptions): string[] {
+  if (text.length <= size) return [text];
   const sentences = text.match(/[^.!?\n]+(?:[.!?]+|\n|$)\s*/g) ?? [text];
   const pieces: string[] = [];
   let current = '';
@@ -57,6 +77,22 @@ function splitSection(text: string, { size, overlap }: ChunkOptions): string[] {
   }
   if (current.trim()) pieces.push(current.trim());
   return pieces;
+}
+
+/** Code longer than a chunk is cut between lines, never inside one. */
+function splitCode(code: string, size: number): string[] {
+  if (code.length <= size) return [code];
+  const parts: string[] = [];
+  let part = '';
+  for (const line of code.split('\n').flatMap((l) => hardSplit(l, size))) {
+    if (part && part.length + 1 + line.length > size) {
+      parts.push(part);
+      part = '';
+    }
+    part = part ? `${part}\n${line}` : line;
+  }
+  if (part) parts.push(part);
+  return parts;
 }
 
 /** A "sentence" longer than a chunk (a table, a list without stops) is cut at word ends. */

@@ -145,6 +145,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
           {
             ...this.documentOf(source, page.url),
             title: page.title,
+            language: 'english',
             status: page.outcome,
             detail: page.detail,
             contentHash: null,
@@ -163,6 +164,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
         {
           ...this.documentOf(source, page.url),
           title: indexed.title,
+          language: indexed.language,
           status: indexed.chunks.length > 0 ? 'indexed' : 'skipped',
           detail: indexed.chunks.length > 0 ? null : 'No text found on the page',
           contentHash: indexed.contentHash,

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 
 import type { ExtractedDocument } from './blocks';
 import { type Chunk, chunkBlocks } from './chunker';
+import { detectLanguage, type SearchLanguage } from './language';
 
 export interface IndexedContent {
   title: string;
+  language: SearchLanguage;
   chunks: Chunk[];
   /** Identifies the extracted text: a recrawl that finds the same hash keeps the page as it is. */
   contentHash: string;
@@ -15,5 +17,6 @@ export function indexDocument(document: ExtractedDocument): IndexedContent {
   const contentHash = createHash('sha256')
     .update(JSON.stringify([document.title, document.blocks]))
     .digest('hex');
-  return { title: document.title, chunks, contentHash };
+  const language = detectLanguage(document.blocks.map((block) => block.text).join(' '));
+  return { title: document.title, language, chunks, contentHash };
 }

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import type { Chunk } from './chunker';
+import type { SearchLanguage } from './language';
+import { BM25_B, BM25_K1, QUESTION_FILLER, QUESTION_TERMS, WEIGHTED_TF } from './ranking-sql';
 
 export interface SourceRow {
   id: string;
@@ -39,9 +41,13 @@ export interface PassageRow {
   source_id: string;
   title: string;
   url: string | null;
+  language: SearchLanguage;
   heading: string;
   content: string;
+  /** 0–1: the share of the question (by word rarity) the chunk covers, or its similarity by meaning. */
   score: number;
+  /** The BM25 score the chunk ranked by (0 for a chunk found by meaning only). */
+  bm25: number;
 }
 
 export interface NewDocument {
@@ -49,6 +55,7 @@ export interface NewDocument {
   sourceId: string;
   url: string | null;
   title: string;
+  language: SearchLanguage;
   status: KnowledgeDocumentStatus;
   detail: string | null;
   contentHash: string | null;
@@ -63,8 +70,13 @@ export interface QueryVector {
 
 /** Per kind of match: ranking more than this costs time and never changes the top few. */
 const SEARCH_CANDIDATES = 50;
-/** Chunks ranked precisely: plenty for the top few, measured in bench/retrieval.mjs. */
-const TEXT_PRESELECTED = 200;
+/**
+ * Postings (chunks per word, summed from the rarest word up) scored exactly per search: every
+ * chunk holding a rarer word is a candidate; measured in bench/retrieval.mjs.
+ */
+const CANDIDATE_POSTINGS = 2_000;
+/** Reciprocal rank fusion's constant: the usual 60 keeps a single list's top from dominating. */
+const RRF_K = 60;
 
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
   chunk_count, created_at, updated_at, crawled_at`;
@@ -261,8 +273,8 @@ export class KnowledgeRepository {
       ]);
     }
     const [row] = await tx.query<{ id: string }[]>(
-      `INSERT INTO knowledge_documents (source_id, site_id, url, title, status, detail, content_hash, chunk_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      `INSERT INTO knowledge_documents (source_id, site_id, url, title, status, detail, content_hash, chunk_count, language)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [
         document.sourceId,
         document.siteId,
@@ -272,19 +284,24 @@ export class KnowledgeRepository {
         document.detail,
         document.contentHash,
         chunks.length,
+        document.language,
       ],
     );
     if (!row || chunks.length === 0) return;
     await tx.query(
-      `INSERT INTO knowledge_chunks (document_id, site_id, ordinal, heading, content)
-       SELECT $1, $2, ordinal, heading, content
-         FROM unnest($3::int[], $4::text[], $5::text[]) AS c (ordinal, heading, content)`,
+      `INSERT INTO knowledge_chunks (document_id, site_id, ordinal, heading, content, search, length)
+       SELECT $1, $2, c.ordinal, c.heading, c.content, v.search,
+              (SELECT coalesce(sum(array_length(positions, 1)), 0) FROM unnest(v.search))
+         FROM unnest($3::int[], $4::text[], $5::text[]) AS c (ordinal, heading, content),
+              LATERAL (SELECT knowledge_chunk_vector($6::regconfig, $7, c.heading, c.content) AS search) v`,
       [
         row.id,
         document.siteId,
         chunks.map((_, index) => index),
         chunks.map((chunk) => chunk.heading),
         chunks.map((chunk) => chunk.content),
+        document.language,
+        document.title,
       ],
     );
   }
@@ -306,52 +323,92 @@ export class KnowledgeRepository {
   }
 
   /**
-   * Full-text search over the site's chunks with English and Finnish stemming both. A word counts
-   * only if neither language calls it a stop word ("the" is not a Finnish word, but it is noise);
-   * any remaining word may match, passages matching more (and heading) words rank higher. The text
-   * score is squashed to 0–1.
+   * Okapi BM25 over the site's chunks (see `ranking-sql.ts`), exact for every candidate. The
+   * candidates come from the GIN index: the chunks holding the question's rarest words, taking
+   * words from the rarest up until their postings would pass `CANDIDATE_POSTINGS` (a word most
+   * chunks contain cannot decide between them, and ranking them all costs time). `coverage` is the
+   * share of the question's words (by rarity) the chunk holds: the confidence of an answer from it.
    *
    * With a query vector (pgvector and an embedding model), the nearest chunks by cosine similarity
-   * join the candidates. A passage scores the better of its text score and the mean of text score
-   * and similarity: meaning can lift a passage the words missed ("money back" for "refund"), and a
-   * passage that matches the words well keeps its score while its vector is still being computed.
+   * join, and the two rankings are fused by reciprocal rank: a paraphrase the words miss is found
+   * by meaning, without adding scores of different scales.
    */
-  async search(siteId: string, words: string[], limit: number, vector?: QueryVector): Promise<PassageRow[]> {
-    if (words.length === 0 && !vector) return [];
-    // Cover density (ts_rank_cd) ranks best but costs ~5× ts_rank per row, and a common word
-    // ("order" on a shop) matches most chunks: ts_rank picks the likely few, cover density orders them.
-    const textHits = `SELECT likely.id, ts_rank_cd(likely.search, q.query, 32)::float8 AS text_score
-         FROM q, (SELECT c.id, c.search FROM q, knowledge_chunks c
-                   WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
-                   ORDER BY ts_rank(c.search, q.query) DESC LIMIT ${TEXT_PRESELECTED}) AS likely
-        ORDER BY text_score DESC, likely.id LIMIT ${SEARCH_CANDIDATES}`;
+  async search(siteId: string, question: string, limit: number, vector?: QueryVector): Promise<PassageRow[]> {
     const vectorHits = vector
-      ? `SELECT c.id, greatest(1 - (c.embedding <=> $4::vector), 0)::float8 AS similarity
+      ? `SELECT c.id, greatest(1 - (c.embedding <=> $5::vector), 0)::float8 AS similarity,
+                row_number() OVER (ORDER BY c.embedding <=> $5::vector, c.id) AS vector_rank
            FROM knowledge_chunks c
-          WHERE c.site_id = $1 AND c.embedding_model = $5
-          ORDER BY c.embedding <=> $4::vector LIMIT ${SEARCH_CANDIDATES}`
-      : `SELECT NULL::uuid AS id, 0::float8 AS similarity WHERE false`;
+          WHERE c.site_id = $1 AND c.embedding_model = $6
+          ORDER BY c.embedding <=> $5::vector LIMIT ${SEARCH_CANDIDATES}`
+      : `SELECT NULL::uuid AS id, 0::float8 AS similarity, 0::bigint AS vector_rank WHERE false`;
     return await this.dataSource.query<PassageRow[]>(
-      `WITH terms AS (
-         SELECT to_tsquery('english', word) AS en, to_tsquery('finnish', word) AS fi
-           FROM unnest($2::text[]) AS word),
-       q AS (
-         SELECT string_agg(format('(%s | %s)', en::text, fi::text), ' | ')::tsquery AS query
-           FROM terms WHERE numnode(en) > 0 AND numnode(fi) > 0),
-       text_hits AS (${textHits}),
+      `WITH ${QUESTION_TERMS},
+       chosen AS (
+         SELECT g FROM (SELECT g, df, sum(df) OVER (ORDER BY df, g) AS running FROM group_weights WHERE df > 0) x
+          WHERE running - df < ${CANDIDATE_POSTINGS}),
+       candidate_query AS (
+         SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query FROM terms
+          WHERE df > 0 AND g IN (SELECT g FROM chosen) AND strpos(lexeme, chr(92)) = 0),
+       candidates AS (
+         SELECT c.id, c.search, c.length FROM candidate_query q, knowledge_chunks c
+          WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query),
+       matches AS (
+         SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf
+           FROM candidates c CROSS JOIN LATERAL unnest(c.search) AS u
+           JOIN terms t ON t.lexeme = u.lexeme
+          GROUP BY c.id, c.length, t.g),
+       text_scores AS (
+         SELECT m.id,
+                sum(w.idf * m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl))) AS bm25,
+                sum(w.idf) / (SELECT sum(idf) FROM group_weights) AS coverage
+           FROM matches m JOIN group_weights w ON w.g = m.g CROSS JOIN stats s
+          GROUP BY m.id),
+       text_hits AS (
+         SELECT id, bm25, coverage, row_number() OVER (ORDER BY bm25 DESC, id) AS text_rank
+           FROM text_scores ORDER BY bm25 DESC, id LIMIT ${SEARCH_CANDIDATES}),
        vector_hits AS (${vectorHits}),
        hits AS (
-         SELECT coalesce(t.id, v.id) AS id, coalesce(t.text_score, 0) AS text_score,
-                coalesce(v.similarity, 0) AS similarity
+         SELECT coalesce(t.id, v.id) AS id, coalesce(t.bm25, 0) AS bm25,
+                greatest(coalesce(t.coverage, 0), coalesce(v.similarity, 0)) AS score,
+                coalesce(1.0 / (${RRF_K} + t.text_rank), 0) + coalesce(1.0 / (${RRF_K} + v.vector_rank), 0) AS fused
            FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)
-       SELECT c.id AS chunk_id, d.source_id, d.title, d.url, c.heading, c.content,
-              greatest(h.text_score, (h.text_score + h.similarity) / 2)::float8 AS score
+       SELECT c.id AS chunk_id, d.source_id, d.title, d.url, d.language, c.heading, c.content,
+              h.score::float8 AS score, h.bm25::float8 AS bm25
          FROM hits h
          JOIN knowledge_chunks c ON c.id = h.id
          JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id
-        ORDER BY score DESC, c.id LIMIT $3`,
-      vector ? [siteId, words, limit, vector.literal, vector.model] : [siteId, words, limit],
+        ORDER BY h.fused DESC, h.bm25 DESC, c.id LIMIT $4`,
+      vector
+        ? [siteId, question, QUESTION_FILLER, limit, vector.literal, vector.model]
+        : [siteId, question, QUESTION_FILLER, limit],
     );
+  }
+
+  /**
+   * How much of the question each sentence covers (0–1, by the rarity of its words), with the
+   * sentence stemmed in its document's language: what the answer quotes.
+   */
+  async sentenceCoverage(
+    siteId: string,
+    question: string,
+    language: SearchLanguage,
+    sentences: string[],
+  ): Promise<number[]> {
+    if (sentences.length === 0) return [];
+    const rows = await this.dataSource.query<{ ordinal: string; coverage: number }[]>(
+      `WITH ${QUESTION_TERMS},
+       sentences AS (
+         SELECT ordinal, to_tsvector($4::regconfig, knowledge_search_text(sentence)) AS search
+           FROM unnest($5::text[]) WITH ORDINALITY AS s (sentence, ordinal)),
+       covered AS (
+         SELECT s.ordinal, w.g, w.idf FROM sentences s, group_weights w
+          WHERE EXISTS (SELECT 1 FROM terms t, unnest(s.search) u WHERE t.g = w.g AND u.lexeme = t.lexeme))
+       SELECT s.ordinal, (coalesce(sum(c.idf), 0) / greatest((SELECT sum(idf) FROM group_weights), 1e-9))::float8 AS coverage
+         FROM sentences s LEFT JOIN covered c ON c.ordinal = s.ordinal
+        GROUP BY s.ordinal ORDER BY s.ordinal`,
+      [siteId, question, QUESTION_FILLER, language, sentences],
+    );
+    return rows.map((row) => row.coverage);
   }
 
   /** Chunks (of any site) without a vector from `model`: new ones, or embedded by another model. */

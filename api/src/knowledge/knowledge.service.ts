@@ -17,14 +17,13 @@ import { withoutEmails } from '../common/without-emails';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transactions';
 import { normalizeOrigin } from '../sites/allowed-origin';
-import { markdownDocument } from './blocks';
 import { CrawlRunner } from './crawl-runner';
 import { type IndexedContent, indexDocument } from './indexer';
 import { mapDocument, mapPassage, mapSource } from './knowledge.mapper';
 import { EmbeddingBackfill } from './embedding-backfill';
 import { toVectorLiteral } from './embedding-client';
+import { markdownDocument } from './markdown';
 import { KnowledgeRepository, type QueryVector, type SourceRow } from './knowledge.repository';
-import { queryWords } from './query-words';
 import { extractUpload, type UploadedFile } from './upload-extractor';
 import { VectorSupport } from './vector-support';
 
@@ -89,11 +88,10 @@ export class KnowledgeService {
   }
 
   async search(siteId: string, query: string, limit: number): Promise<Passage[]> {
-    const words = queryWords(query);
     const vector = await this.queryVector(query);
     if (vector) {
       try {
-        return (await this.knowledge.search(siteId, words, limit, vector)).map(mapPassage);
+        return (await this.knowledge.search(siteId, query, limit, vector)).map(mapPassage);
       } catch (error) {
         // e.g. the provider now returns vectors of another length than the stored ones.
         this.logger.warn(
@@ -101,7 +99,7 @@ export class KnowledgeService {
         );
       }
     }
-    return (await this.knowledge.search(siteId, words, limit)).map(mapPassage);
+    return (await this.knowledge.search(siteId, query, limit)).map(mapPassage);
   }
 
   /** The question's embedding, or `null` (no vectors here, or the provider is slow or down). */
@@ -160,6 +158,7 @@ export class KnowledgeService {
           sourceId: created.id,
           url: null,
           title: indexed.title,
+          language: indexed.language,
           status: hasText ? 'indexed' : 'skipped',
           detail: hasText ? null : 'No text found in the file',
           contentHash: indexed.contentHash,

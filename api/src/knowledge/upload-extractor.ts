@@ -1,6 +1,8 @@
 import { DomainError } from '../common/domain-error';
-import { type ExtractedDocument, markdownDocument, plainTextDocument } from './blocks';
+import { type ExtractedDocument, plainTextDocument } from './blocks';
+import { titleFromFileName } from './document-title';
 import { htmlDocument } from './html';
+import { markdownDocument } from './markdown';
 
 export interface UploadedFile {
   filename: string;
@@ -31,14 +33,14 @@ const BY_MIME: Record<string, Kind> = {
 /** The text of an uploaded file, as headings and paragraphs; refuses what it cannot read. */
 export async function extractUpload(file: UploadedFile): Promise<ExtractedDocument> {
   const kind = kindOf(file);
-  const name = file.filename.replace(/\.[^.]+$/, '') || file.filename;
+  const name = titleFromFileName(file.filename);
   switch (kind) {
     case 'pdf':
       return pdfDocument(name, file.content);
     case 'html':
-      return htmlDocument(utf8(file.content), name);
+      return htmlDocument(utf8(file.content), file.filename);
     case 'markdown':
-      return markdownDocument(name, utf8(file.content));
+      return markdownDocument(file.filename, utf8(file.content));
     case 'text':
       return plainTextDocument(name, utf8(file.content));
   }

@@ -1,0 +1,140 @@
+import { type Block, cleanText, type ExtractedDocument } from './blocks';
+import { documentTitle } from './document-title';
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const ATX_HEADING = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
+const SETEXT_UNDERLINE = /^ {0,3}(=+|-+)\s*$/;
+const HTML_HEADING = /^\s*<h([1-6])\b[^>]*>(.*?)<\/h\1>\s*$/i;
+const LINK_REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:\s*\S+/;
+const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/;
+const TABLE_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const THEMATIC_BREAK = /^ {0,3}(?:[-*_]\s*){3,}$/;
+
+/**
+ * Markdown read as a person reads it: headings (`#`, underlined, or HTML `<h1>`), paragraphs, list
+ * items and table rows as prose, fenced code as code. What only decorates a README is left out:
+ * badges and images, raw HTML markup, link reference definitions, front matter, and tables of
+ * contents (list items that only link to an anchor on the page). Links keep their text.
+ */
+export function markdownDocument(fileName: string, markdown: string): ExtractedDocument {
+  const lines = withoutFrontMatter(markdown).split(/\r?\n/);
+  const blocks: Block[] = [];
+  let paragraph: string[] = [];
+  /** An underline under a list item is a thematic break, not a heading. */
+  let paragraphIsListItem = false;
+  let firstH1: string | null = null;
+  const flush = (): void => {
+    const text = cleanText(paragraph.join(' '));
+    if (text) blocks.push({ kind: 'text', text });
+    paragraph = [];
+    paragraphIsListItem = false;
+  };
+  const heading = (level: number, raw: string): void => {
+    flush();
+    const text = cleanText(inlineText(raw));
+    if (!text) return;
+    if (level === 1 && firstH1 === null) firstH1 = text;
+    blocks.push({ kind: 'heading', level, text });
+  };
+
+  let inComment = false;
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] ?? '';
+    if (inComment) {
+      if (line.includes('-->')) inComment = false;
+      continue;
+    }
+    if (/^\s*<!--/.test(line) && !line.includes('-->')) {
+      flush();
+      inComment = true;
+      continue;
+    }
+    const fence = FENCE.exec(line);
+    if (fence?.[1]) {
+      flush();
+      const code: string[] = [];
+      const marker = fence[1];
+      for (index += 1; index < lines.length; index += 1) {
+        const inner = lines[index] ?? '';
+        if (inner.trim().startsWith(marker[0]?.repeat(marker.length) ?? marker)) break;
+        code.push(inner);
+      }
+      const text = code.join('\n').replace(/^\n+|\s+$/g, '');
+      if (text) blocks.push({ kind: 'code', text });
+      continue;
+    }
+    const atx = ATX_HEADING.exec(line);
+    if (atx?.[1] && atx[2] !== undefined) {
+      heading(atx[1].length, atx[2]);
+      continue;
+    }
+    const html = HTML_HEADING.exec(line);
+    if (html?.[1] && html[2] !== undefined) {
+      heading(Number(html[1]), html[2]);
+      continue;
+    }
+    const underline = SETEXT_UNDERLINE.exec(line);
+    if (underline?.[1] && paragraph.length === 1 && !paragraphIsListItem) {
+      const level = underline[1].startsWith('=') ? 1 : 2;
+      const text = paragraph[0] ?? '';
+      paragraph = [];
+      heading(level, text);
+      continue;
+    }
+    if (line.trim() === '' || THEMATIC_BREAK.test(line) || TABLE_SEPARATOR.test(line)) {
+      flush();
+      continue;
+    }
+    if (LINK_REFERENCE_DEFINITION.test(line)) continue;
+    const item = LIST_ITEM.exec(line);
+    if (item?.[1] !== undefined) {
+      flush();
+      if (isAnchorLinkOnly(item[1])) continue;
+      paragraph.push(inlineText(item[1]));
+      paragraphIsListItem = true;
+      continue;
+    }
+    const text = inlineText(line.replace(/^\s*>\s?/, ''));
+    if (/^\s*\|.*\|\s*$/.test(line)) {
+      // A table row reads as one line of its own: "option | default | meaning".
+      flush();
+      const row = cleanText(text.replace(/^\s*\||\|\s*$/g, '').replace(/\s*\|\s*/g, ' | '));
+      if (row.replace(/[|\s]/g, '')) blocks.push({ kind: 'text', text: row });
+      continue;
+    }
+    if (cleanText(text)) paragraph.push(text);
+    else flush();
+  }
+  flush();
+  return { title: documentTitle(firstH1, fileName), blocks };
+}
+
+function withoutFrontMatter(markdown: string): string {
+  const match = /^---\r?\n[\s\S]*?\r?\n---\r?\n/.exec(markdown);
+  return match ? markdown.slice(match[0].length) : markdown;
+}
+
+/** A table-of-contents entry: nothing but a link to a heading of the same page. */
+function isAnchorLinkOnly(text: string): boolean {
+  return /^\s*\[[^\]]*\]\(#[^)]*\)\s*$/.test(text);
+}
+
+/** The words of a line: images and badges dropped, links reduced to their text, tags removed. */
+export function inlineText(line: string): string {
+  return (
+    line
+      // A badge: an image inside a link.
+      .replace(/\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)/g, ' ')
+      .replace(/\[!\[[^\]]*\]\[[^\]]*\]\]\[[^\]]*\]/g, ' ')
+      .replace(/!\[[^\]]*\]\([^)]*\)/g, ' ')
+      .replace(/!\[[^\]]*\]\[[^\]]*\]/g, ' ')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+      .replace(/<(https?:\/\/[^>\s]+)>/g, '$1')
+      .replace(/<\/?[a-zA-Z][^>]*>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+  );
+}

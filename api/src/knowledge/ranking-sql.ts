@@ -1,0 +1,72 @@
+/**
+ * The SQL of Okapi BM25 over a site's chunks, in pieces the search and the sentence scorer share.
+ *
+ * A question's words become groups: one per word PostgreSQL's parser keeps (a dotted name whole,
+ * and each of its parts), each group holding the word's English and Finnish lexemes. A word either
+ * language calls a stop word is left out, and so are the filler words of questions below. A group
+ * weighs its inverse document frequency in the site (a word the site never uses weighs the most:
+ * a passage cannot cover it).
+ */
+
+/** BM25's term-frequency saturation and length normalisation (the usual values). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/** Title and heading words count this many times a body word (a simple BM25F). */
+export const TITLE_WEIGHT = 2;
+export const HEADING_WEIGHT = 2;
+
+/** Words of requests rather than of content: they say nothing about which passage answers. */
+export const QUESTION_FILLER = [
+  'please',
+  'thanks',
+  'thank',
+  'hi',
+  'hello',
+  'hey',
+  'possible',
+  'anyone',
+  'somebody',
+  'someone',
+  'tell',
+  'know',
+  'want',
+  'wondering',
+  'way',
+  'kiitos',
+  'hei',
+  'moi',
+  'terve',
+  'haluan',
+  'voisitko',
+  'kertoa',
+];
+
+/**
+ * `stats` (n, avgdl), `groups` (g, lexemes) and `group_weights` (g, df, idf) for site `$1` and
+ * question `$2`, with `$3` the filler words.
+ */
+export const QUESTION_TERMS = `
+  stats AS (
+    SELECT greatest(chunk_count, 1)::float8 AS n,
+           greatest(total_length::float8 / greatest(chunk_count, 1), 1) AS avgdl
+      FROM knowledge_site_stats WHERE site_id = $1),
+  tokens AS (
+    SELECT DISTINCT lower(d.token) AS token, d.lexemes AS english
+      FROM ts_debug('english', knowledge_search_text($2)) d
+     WHERE cardinality(d.lexemes) > 0 AND lower(d.token) <> ALL ($3::text[])),
+  groups AS (
+    SELECT row_number() OVER (ORDER BY token) AS g,
+           ARRAY(SELECT DISTINCT x FROM unnest(english || tsvector_to_array(to_tsvector('finnish', token))) x) AS lexemes
+      FROM tokens WHERE to_tsvector('finnish', token) <> ''::tsvector),
+  terms AS (
+    SELECT g.g, l.lexeme, coalesce(t.df, 0) AS df
+      FROM groups g CROSS JOIN LATERAL unnest(g.lexemes) AS l (lexeme)
+      LEFT JOIN knowledge_term_stats t ON t.site_id = $1 AND t.lexeme = l.lexeme),
+  group_weights AS (
+    SELECT terms.g, max(terms.df) AS df,
+           ln(1 + (s.n - max(terms.df) + 0.5) / (max(terms.df) + 0.5)) AS idf
+      FROM terms, stats s GROUP BY terms.g, s.n)`;
+
+/** A lexeme's occurrences, title and heading ones weighted: `weights` of a `unnest(tsvector)` row. */
+export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN ${TITLE_WEIGHT} WHEN 'B' THEN ${HEADING_WEIGHT} ELSE 1 END)
+                               FROM unnest(u.weights) AS w)`;
