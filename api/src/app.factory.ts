@@ -21,7 +21,7 @@ import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit/rate-limits';
+import type { RateLimitSettings } from './rate-limit/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { serveStaticFiles } from './static/static-routes';
 import { defaultWidgetDir } from './static/widget-bundle';
@@ -32,6 +32,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export interface CreateAppOptions {
   config: ResolvedConfig;
   database: OpenDatabase;
+  /** Replaces the configured limits (`RATE_LIMITS`); tests pass their own. */
   rateLimits?: RateLimitSettings;
   /** Realtime heartbeat period; tests shorten it. */
   heartbeatMs?: number;
@@ -60,7 +61,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
     AppModule.forRoot({
       config,
       database: options.database,
-      rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+      rateLimits: options.rateLimits ?? config.rateLimits,
       realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
       retentionSchedule: options.retentionSchedule ?? null,
       webhookDelivery:

@@ -16,7 +16,6 @@ import { type OpenDatabase, openDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { DEFAULT_RATE_LIMITS } from './rate-limit/rate-limits';
 import { exportOpenApiDocument } from './openapi/generate';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
@@ -49,7 +48,7 @@ class CliModule {
         AuditModule,
         RetentionModule.forRoot(null),
         // The user commands go through the same service as sign-up, which needs the login limits.
-        RateLimitModule.forRoot(DEFAULT_RATE_LIMITS),
+        RateLimitModule.forRoot(config.rateLimits),
         AuthModule,
       ],
     };

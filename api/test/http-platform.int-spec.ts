@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import type {
   ErrorResponse,
@@ -364,6 +367,21 @@ describe('HTTP platform', () => {
       await health(limited.http, '2001:db8:aa:bb:ffff:1:2:3').expect(200);
       expectErrorShape(await health(limited.http, '2001:db8:aa:bb::9'), 429, 'RATE_LIMITED');
       await health(limited.http, '2001:db8:aa:cc::1').expect(200);
+    });
+
+    it("applies the operator's RATE_LIMITS file over the defaults", async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'cloop-limits-')), 'limits.json');
+      writeFileSync(file, JSON.stringify({ public: { limit: 1 } }));
+      const configured = await startTestApp({ env: { RATE_LIMITS: file } });
+      try {
+        await health(configured.http, '203.0.113.30').expect(200);
+        expectErrorShape(await health(configured.http, '203.0.113.30'), 429, 'RATE_LIMITED');
+        // The auth group keeps its default of 30 a minute: two sign-in attempts are no flood.
+        await login(configured.http, '203.0.113.30').expect(400);
+        await login(configured.http, '203.0.113.30').expect(400);
+      } finally {
+        await configured.close();
+      }
     });
 
     it('counts sign-in requests apart from public ones', async () => {

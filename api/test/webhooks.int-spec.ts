@@ -721,6 +721,12 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
     'http://192.168.1.10/hooks',
     'http://169.254.169.254/latest/meta-data',
     'http://[::1]/hooks',
+    'http://100.64.0.1/hooks',
+    'http://[::ffff:127.0.0.1]/hooks',
+    'http://[::ffff:a9fe:a9fe]/latest/meta-data',
+    'http://[64:ff9b::a00:1]/hooks',
+    'http://[fd00::1]/hooks',
+    'http://0x7f.1/hooks',
   ])('refuses a receiver on the server’s own networks: %s', async (url) => {
     const response = await t.http
       .post(`/api/v1/sites/${site.id}/webhooks`)
@@ -731,6 +737,22 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
       code: 'VALIDATION_FAILED',
     });
   });
+
+  // Deliveries are off in this app: creating the endpoint sends nothing to these real addresses.
+  it.each(['https://8.8.8.8/hooks', 'http://[2606:4700:4700::1111]/hooks', 'https://[::ffff:8.8.8.8]/hooks'])(
+    'accepts a receiver at the public address %s',
+    async (url) => {
+      const created = await t.http
+        .post(`/api/v1/sites/${site.id}/webhooks`)
+        .set(owner.auth)
+        .send({ url, events: ['lead.captured'] } satisfies CreateWebhookRequest);
+      expect(created.status).toBe(201);
+      await t.http
+        .delete(`/api/v1/sites/${site.id}/webhooks/${(created.body as WebhookEndpointWithSecret).webhook.id}`)
+        .set(owner.auth)
+        .expect(204);
+    },
+  );
 });
 
 describe('webhook deliveries at shutdown', () => {

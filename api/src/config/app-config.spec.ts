@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { DEFAULT_RATE_LIMITS } from '../rate-limit/rate-limits';
 import { ConfigError, loadConfig } from './app-config';
 
 const CWD = '/srv/cloop';
@@ -171,6 +172,23 @@ describe('loadConfig', () => {
       apiKey: null,
       model: 'embed',
     });
+  });
+
+  it('uses the default rate limits unless RATE_LIMITS overrides some of them', () => {
+    expect(loadConfig({}, CWD).rateLimits).toEqual(DEFAULT_RATE_LIMITS);
+    expect(loadConfig({ RATE_LIMITS: '{"chat": {"limit": 9000}}' }, CWD).rateLimits).toEqual({
+      ...DEFAULT_RATE_LIMITS,
+      chat: { limit: 9000, windowMs: DEFAULT_RATE_LIMITS.chat.windowMs },
+    });
+  });
+
+  it('fails to boot on a bad RATE_LIMITS, naming the variable', () => {
+    expect(configErrorFor({ RATE_LIMITS: '{"chatt": {"limit": 1}}' }).message).toContain(
+      'RATE_LIMITS has an unknown rule "chatt"',
+    );
+    expect(configErrorFor({ RATE_LIMITS: '{"chat": {"limit": -5}}' }).message).toContain(
+      'RATE_LIMITS.chat.limit',
+    );
   });
 
   it('reports every bad variable at once', () => {

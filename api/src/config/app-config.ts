@@ -1,5 +1,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 
+import { parseRateLimits } from '../rate-limit/rate-limit-overrides';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../rate-limit/rate-limits';
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -41,6 +44,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** Retention runs once per this period across all replicas. */
   retentionIntervalMs: number;
+  /** The defaults with the operator's `RATE_LIMITS` overrides merged over them. */
+  rateLimits: RateLimitSettings;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +195,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       ? retentionIntervalMs
       : fail('RETENTION_INTERVAL_MS must be a number of milliseconds between 1000 and 604800000 (a week)', 0);
 
+  const rateLimitsRaw = read('RATE_LIMITS');
+  const overrides = rateLimitsRaw === undefined ? null : parseRateLimits(rateLimitsRaw);
+  problems.push(...(overrides?.problems ?? []));
+  const rateLimits = overrides?.settings ?? DEFAULT_RATE_LIMITS;
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: validPort,
@@ -207,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     logLevel,
     shutdownGraceMs: validShutdownGraceMs,
     retentionIntervalMs: validRetentionIntervalMs,
+    rateLimits,
   };
 }
 

@@ -1,7 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+
+import { isPrivateAddress } from '../common/private-address';
 
 export interface FetchOptions {
   timeoutMs: number;
@@ -9,6 +11,8 @@ export interface FetchOptions {
   userAgent: string;
   /** Loopback and private addresses are refused unless allowed (tests, intranet installs). */
   allowPrivateNetworks: boolean;
+  /** Name resolution (the system's by default); tests stub it. */
+  resolve?: Resolver;
 }
 
 export interface FetchedResource {
@@ -27,34 +31,6 @@ export class FetchError extends Error {
 }
 
 const MAX_REDIRECTS = 5;
-
-/** Addresses a crawler must not reach on a server: the host itself, its networks, cloud metadata. */
-const PRIVATE = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['::ffff:0:0', 96],
-] as const) {
-  PRIVATE.addSubnet(network, prefix, 'ipv6');
-}
-
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  return family === 0 || PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
 
 /**
  * GET with a time limit, a size limit and redirects followed by hand. The address check happens
@@ -108,7 +84,7 @@ function get(url: URL, options: FetchOptions, deadline: AbortSignal): Promise<In
           accept: 'text/html, application/xml, text/plain;q=0.8, */*;q=0.5',
         },
         timeout: options.timeoutMs,
-        lookup: options.allowPrivateNetworks ? undefined : publicOnlyLookup,
+        lookup: options.allowPrivateNetworks ? undefined : publicOnlyLookup(options.resolve),
       },
       resolve,
     );
@@ -132,19 +108,31 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
-/** Refuses names that resolve to a private address; the webhook sender uses it too. */
-export function publicOnlyLookup(hostname: string, options: object, callback: LookupCallback): void {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const refused = addresses.find((address) => isPrivateAddress(address.address));
-    if (refused) {
-      return callback(new FetchError(`${hostname} resolves to a private address (${refused.address})`), []);
-    }
-    const all = (options as { all?: boolean }).all === true;
-    const first = addresses[0];
-    if (all) return callback(null, addresses);
-    return callback(null, first?.address ?? '', first?.family);
-  });
+/** `dns.lookup` with `all: true`, the only way the guard calls it. */
+export type Resolver = (
+  hostname: string,
+  options: { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+/**
+ * A socket `lookup` hook that refuses names resolving to a private address, so the check happens
+ * when the connection is made; the webhook sender uses it too.
+ */
+export function publicOnlyLookup(resolve: Resolver = dnsLookup) {
+  return (hostname: string, options: object, callback: LookupCallback): void => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      const refused = addresses.find((address) => isPrivateAddress(address.address));
+      if (refused) {
+        return callback(new FetchError(`${hostname} resolves to a private address (${refused.address})`), []);
+      }
+      const all = (options as { all?: boolean }).all === true;
+      const first = addresses[0];
+      if (all) return callback(null, addresses);
+      return callback(null, first?.address ?? '', first?.family);
+    });
+  };
 }
 
 function readLimited(

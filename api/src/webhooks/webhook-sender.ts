@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 
-import { isPrivateAddress, publicOnlyLookup } from '../knowledge/fetcher';
+import { isPrivateAddress } from '../common/private-address';
+import { publicOnlyLookup } from '../knowledge/fetcher';
 
 export interface WebhookRequest {
   url: string;
@@ -45,7 +46,7 @@ export function postWebhook(request: WebhookRequest): Promise<WebhookResponse> {
         method: 'POST',
         headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body).toString() },
         timeout: request.timeoutMs,
-        lookup: request.allowPrivateNetworks ? undefined : publicOnlyLookup,
+        lookup: request.allowPrivateNetworks ? undefined : publicOnlyLookup(),
         signal: request.signal,
       },
       (response) => {

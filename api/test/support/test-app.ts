@@ -86,7 +86,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp({
     config: { ...config, jwtSecret: config.jwtSecret ?? '' },
     database,
-    rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
+    // A test that sets RATE_LIMITS checks the operator's setting: then it, not the generous limits, applies.
+    rateLimits: {
+      ...(options.env?.['RATE_LIMITS'] ? config.rateLimits : TEST_RATE_LIMITS),
+      ...options.rateLimits,
+    },
     logStream: options.logStream,
     heartbeatMs: options.heartbeatMs,
     widgetJsPath: options.widgetJsPath,
