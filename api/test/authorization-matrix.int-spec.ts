@@ -17,6 +17,7 @@ import type {
   Page,
   PrivacySubjectRequest,
   RefreshRequest,
+  Message,
   SendMessageRequest,
   SignupRequest,
   Site,
@@ -167,6 +168,16 @@ async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Promise<st
   const message: SendMessageRequest = { id: randomUUID(), body: 'Hello' };
   await w.http.post('/api/v1/widget/messages').set(visitor).send(message).expect(201);
   return (opened.body as WidgetSessionResponse).conversation.id;
+}
+
+/** A new visitor asks a question on site A; its message id is what the unanswered list names. */
+async function freshQuestionId(w: Pick<World, 'http' | 'siteA'>): Promise<string> {
+  const visitor = widgetHeaders(w);
+  const session: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/pricing` };
+  await w.http.post('/api/v1/widget/session').set(visitor).send(session).expect(200);
+  const message: SendMessageRequest = { id: randomUUID(), body: 'Do you ship to the moon?' };
+  const sent = await w.http.post('/api/v1/widget/messages').set(visitor).send(message).expect(201);
+  return (sent.body as Message).id;
 }
 
 const MATRIX: Record<string, Row> = {
@@ -378,6 +389,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/sites/:siteId/knowledge/unanswered': {
     expected: inOrgA(200, 200, 200),
     call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'unanswered'))),
+  },
+  'DELETE /api/v1/sites/:siteId/knowledge/unanswered/:questionId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => as(w, c, w.http.delete(knowledgeOfA(w, `unanswered/${await freshQuestionId(w)}`))),
   },
   'GET /api/v1/sites/:siteId/webhooks': {
     expected: inOrgA(403, 200, 200),

@@ -2,6 +2,7 @@ import type { Citation, Passage } from '@cloop/contracts';
 
 import { asksForContact } from '../conversations/contact-request';
 import { CONFIDENT_SCORE, type KnowledgeService } from '../knowledge/knowledge.service';
+import { bestQuote, documentKey, type Quote, quoteText, unitsOf } from './extractive-answer';
 import { Responder, type ResponderChunk, type ResponderInput } from './responder';
 
 type Language = 'en' | 'fi';
@@ -38,15 +39,15 @@ const TEXT: Record<
   },
 };
 
-const PASSAGES_CONSIDERED = 3;
-/** A second passage joins the answer when it is nearly as relevant as the best one. */
-const SECOND_PASSAGE_RATIO = 0.75;
-const EXCERPT_LENGTH = 600;
+const PASSAGES_CONSIDERED = 20;
+const CITATIONS_MAX = 2;
+const SENTENCES_PER_CITATION = 3;
 
 /**
- * The default assistant: answers with the best passages of the site's own content and cites them;
- * when nothing relevant is found it says so plainly and offers the email form or a person,
- * instead of guessing. Needs no model and no network.
+ * The default assistant: answers with the sentences of the site's own content that answer the
+ * question, and cites where they come from; when the content does not cover the question it says
+ * so plainly and offers the email form or a person, instead of guessing. Needs no model and no
+ * network.
  */
 export class RetrievalResponder extends Responder {
   constructor(private readonly knowledge: KnowledgeService) {
@@ -60,7 +61,8 @@ export class RetrievalResponder extends Responder {
       yield { type: 'done', citations: [], confidence: null, fromKnowledge: false };
       return;
     }
-    const passages = await this.knowledge.search(input.site.id, input.message.body, PASSAGES_CONSIDERED);
+    const question = input.message.body;
+    const passages = await this.knowledge.search(input.site.id, question, PASSAGES_CONSIDERED);
     const best = passages[0];
     if (!best || best.score < CONFIDENT_SCORE) {
       const offer = input.conversation.hasEmail ? text.askPerson : text.leaveEmail;
@@ -68,16 +70,78 @@ export class RetrievalResponder extends Responder {
       yield { type: 'done', citations: [], confidence: best?.score ?? 0, fromKnowledge: false };
       return;
     }
-    const used = [
-      best,
-      ...passages
-        .slice(1)
-        .filter((p) => p.score >= best.score * SECOND_PASSAGE_RATIO)
-        .slice(0, 1),
-    ];
-    yield* words([text.found, ...used.map((passage) => excerpt(passage.content))].join('\n\n'));
-    yield { type: 'done', citations: citationsOf(used), confidence: best.score, fromKnowledge: true };
+    const quotes = await this.quotes(input.site.id, question, passages, best);
+    yield* words([text.found, ...quotes.map((quote) => quote.text)].join('\n\n'));
+    yield {
+      type: 'done',
+      citations: citationsOf(quotes.map((quote) => quote.passage)),
+      confidence: best.score,
+      fromKnowledge: true,
+    };
   }
+
+  /**
+   * What to quote: from the best passage's document, the passage whose sentences hold the most of
+   * the question; then a second citation only from another document that covers the question as
+   * well as the best (a second citation must add a source, never repeat a statement).
+   */
+  private async quotes(
+    siteId: string,
+    question: string,
+    passages: Passage[],
+    best: Passage,
+  ): Promise<QuotedPassage[]> {
+    const second = passages.find(
+      (passage) => documentKey(passage) !== documentKey(best) && passage.score >= best.score,
+    );
+    const considered = passages.filter(
+      (passage) => documentKey(passage) === documentKey(best) || passage === second,
+    );
+    const units = considered.map((passage) => unitsOf(passage.content));
+    // One query: each passage's heading, then its units.
+    const matches = await this.knowledge.questionMatches(
+      siteId,
+      question,
+      considered.flatMap((passage, index) => [
+        { text: passage.heading, passage },
+        ...(units[index] ?? []).map((unit) => ({ text: unit.text, passage })),
+      ]),
+    );
+    let offset = 0;
+    const matched = units.map((list) => ({
+      heading: matches.covered[offset++] ?? [],
+      units: list.map((unit) => ({ ...unit, covered: matches.covered[offset++] ?? [] })),
+    }));
+    const quoteOf = (index: number, said: string[]) =>
+      bestQuote(matched[index]?.units ?? [], matches.weights, {
+        said,
+        maxUnits: SENTENCES_PER_CITATION,
+        context: matched[index]?.heading,
+      });
+
+    let first: { passage: Passage; quote: Quote } | null = null;
+    for (const [index, passage] of considered.entries()) {
+      if (passage === second) continue;
+      const quote = quoteOf(index, []);
+      if (quote && (!first || quote.score > first.quote.score)) first = { passage, quote };
+    }
+    const chosen: QuotedPassage[] = first
+      ? [{ passage: first.passage, text: quoteText(first.quote.units) }]
+      : // The question's words are only in the title or headings: the passage's opening says what it is.
+        [{ passage: best, text: quoteText((units[0] ?? []).filter((unit) => !unit.code).slice(0, 2)) }];
+    if (second && chosen.length < CITATIONS_MAX) {
+      const said = first?.quote.units.map((unit) => unit.text) ?? [];
+      const quote = quoteOf(considered.indexOf(second), said);
+      if (quote) chosen.push({ passage: second, text: quoteText(quote.units) });
+    }
+    return chosen.filter((quote) => quote.text !== '');
+  }
+}
+
+/** A passage and what to quote from it. */
+interface QuotedPassage {
+  passage: Passage;
+  text: string;
 }
 
 /** Word by word, as a model would stream it: the widget renders both the same way. */
@@ -86,14 +150,6 @@ async function* words(answer: string): AsyncIterable<ResponderChunk> {
     await Promise.resolve();
     yield { type: 'delta', text: word };
   }
-}
-
-/** The passage up to a sentence end near the length limit. */
-function excerpt(content: string): string {
-  if (content.length <= EXCERPT_LENGTH) return content;
-  const cut = content.slice(0, EXCERPT_LENGTH);
-  const end = Math.max(cut.lastIndexOf('. '), cut.lastIndexOf('! '), cut.lastIndexOf('? '));
-  return end > EXCERPT_LENGTH / 2 ? cut.slice(0, end + 1) : `${cut.trimEnd()}…`;
 }
 
 /** One citation per document; links only to http(s) pages. */

@@ -20,7 +20,8 @@ export const DEFAULT_CHUNKING: ChunkOptions = { size: 900, overlap: 150 };
  * path, so a passage about "Returns" under "Shipping" can be found by either word. Within a
  * section, chunks end at paragraph ends; a code block stays whole when it fits in a chunk. Only a
  * paragraph longer than a chunk is cut, at sentence ends, with an overlap so that a fact split by
- * the cut is whole in one chunk. Paragraphs are separated by a line break in the chunk's text.
+ * the cut is whole in one chunk. Paragraphs are separated by a line break in the chunk's text, and
+ * code sits between ``` fences of its own, as in Markdown.
  */
 export function chunkBlocks(blocks: Block[], options: ChunkOptions = DEFAULT_CHUNKING): Chunk[] {
   const chunks: Chunk[] = [];
@@ -46,7 +47,9 @@ export function chunkBlocks(blocks: Block[], options: ChunkOptions = DEFAULT_CHU
 
 function packSection(blocks: Block[], options: ChunkOptions): string[] {
   const pieces = blocks.flatMap((block) =>
-    block.kind === 'code' ? splitCode(block.text, options.size) : splitParagraph(block.text.trim(), options),
+    block.kind === 'code'
+      ? splitCode(block.text, options.size).map((code) => `\`\`\`\n${code}\n\`\`\``)
+      : splitParagraph(block.text.trim(), options),
   );
   const chunks: string[] = [];
   let current = '';

@@ -2,45 +2,43 @@
  * Headings that say what a section is, never which document it belongs to: a README whose first
  * heading is "Installation" or "Table of contents" must not be cited as "Installation".
  */
-const GENERIC_HEADINGS = new Set(
-  [
-    'about',
-    'api',
-    'api reference',
-    'contents',
-    'description',
-    'docs',
-    'documentation',
-    'example',
-    'examples',
-    'features',
-    'getting started',
-    'guide',
-    'home',
-    'index',
-    'install',
-    'installation',
-    'intro',
-    'introduction',
-    'license',
-    'overview',
-    'quick start',
-    'quickstart',
-    'readme',
-    'setup',
-    'summary',
-    'table of contents',
-    'toc',
-    'usage',
-    'welcome',
-    'sisällys',
-    'sisällysluettelo',
-    'asennus',
-    'johdanto',
-    'käyttö',
-    'yleiskatsaus',
-  ],
-);
+const GENERIC_HEADINGS = new Set([
+  'about',
+  'api',
+  'api reference',
+  'contents',
+  'description',
+  'docs',
+  'documentation',
+  'example',
+  'examples',
+  'features',
+  'getting started',
+  'guide',
+  'home',
+  'index',
+  'install',
+  'installation',
+  'intro',
+  'introduction',
+  'license',
+  'overview',
+  'quick start',
+  'quickstart',
+  'readme',
+  'setup',
+  'summary',
+  'table of contents',
+  'toc',
+  'usage',
+  'welcome',
+  'sisällys',
+  'sisällysluettelo',
+  'asennus',
+  'johdanto',
+  'käyttö',
+  'yleiskatsaus',
+]);
 
 /** A file name as a title: `socket.io-client_README.md` → "socket.io-client README". */
 export function titleFromFileName(fileName: string): string {
@@ -65,6 +63,5 @@ export function isGenericHeading(text: string): boolean {
 export function documentTitle(ownTitle: string | null, fileName: string): string {
   if (ownTitle && !isGenericHeading(ownTitle) && ownTitle.length <= 120) return ownTitle;
   const fromFile = titleFromFileName(fileName);
-  if (!isGenericHeading(fromFile) || !ownTitle || isGenericHeading(ownTitle)) return fromFile;
-  return `${fromFile} — ${ownTitle}`;
+  return isGenericHeading(fromFile) && ownTitle ? `${fromFile} — ${ownTitle}` : fromFile;
 }

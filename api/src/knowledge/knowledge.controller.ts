@@ -197,4 +197,23 @@ export class KnowledgeController {
   async unanswered(@CurrentSite() scope: SiteScope): Promise<UnansweredQuestionsDto> {
     return { items: await this.knowledge.unanswered(scope) };
   }
+
+  @Delete('unanswered/:questionId')
+  @SiteAccess('admin')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Take a question off the unanswered list',
+    description:
+      'For questions the site should not answer. A question the content comes to answer leaves the list by itself.',
+  })
+  @ApiNoContentResponse({ description: 'Dismissed (also when it already was)' })
+  @ApiErrors({ QUESTION_NOT_FOUND: 'No visitor message with this id on this site' })
+  @ApiInvalidInput('`questionId` is not a uuid')
+  @ApiUuidParam('questionId')
+  async dismissUnanswered(
+    @CurrentSite() scope: SiteScope,
+    @Param('questionId', uuidParam) questionId: string,
+  ): Promise<void> {
+    await this.knowledge.dismissUnanswered(scope, questionId);
+  }
 }

@@ -6,7 +6,15 @@ import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import type { Chunk } from './chunker';
 import type { SearchLanguage } from './language';
-import { BM25_B, BM25_K1, QUESTION_FILLER, QUESTION_TERMS, WEIGHTED_TF } from './ranking-sql';
+import {
+  BM25_B,
+  BM25_K1,
+  IN_TITLE,
+  QUESTION_FILLER,
+  QUESTION_TERMS,
+  TITLE_WEIGHT,
+  WEIGHTED_TF,
+} from './ranking-sql';
 
 export interface SourceRow {
   id: string;
@@ -61,6 +69,22 @@ export interface NewDocument {
   contentHash: string | null;
 }
 
+export interface UnansweredRow {
+  question_id: string;
+  conversation_id: string;
+  question: string;
+  confidence: number;
+  asked_at: Date;
+  reviewed_version: number | null;
+  content_version: number;
+}
+
+export interface QuestionReview {
+  questionId: string;
+  state: 'open' | 'answered';
+  confidence: number;
+}
+
 export interface QueryVector {
   /** pgvector text form of the question's embedding. */
   literal: string;
@@ -75,6 +99,8 @@ const SEARCH_CANDIDATES = 50;
  * chunk holding a rarer word is a candidate; measured in bench/retrieval.mjs.
  */
 const CANDIDATE_POSTINGS = 2_000;
+/** A question with a word the site never uses is probably about something the site lacks. */
+const UNKNOWN_WORD_FACTOR = 0.5;
 /** Reciprocal rank fusion's constant: the usual 60 keeps a single list's top from dominating. */
 const RRF_K = 60;
 
@@ -353,14 +379,17 @@ export class KnowledgeRepository {
          SELECT c.id, c.search, c.length FROM candidate_query q, knowledge_chunks c
           WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query),
        matches AS (
-         SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf
+         SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
            FROM candidates c CROSS JOIN LATERAL unnest(c.search) AS u
            JOIN terms t ON t.lexeme = u.lexeme
           GROUP BY c.id, c.length, t.g),
        text_scores AS (
          SELECT m.id,
-                sum(w.idf * m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl))) AS bm25,
-                sum(w.idf) / (SELECT sum(idf) FROM group_weights) AS coverage
+                sum(w.idf * (m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl))
+                             + CASE WHEN m.in_title THEN ${TITLE_WEIGHT} ELSE 0 END)) AS bm25,
+                sum(w.idf) / (SELECT sum(idf) FROM group_weights)
+                  * (CASE WHEN EXISTS (SELECT 1 FROM group_weights WHERE df = 0) THEN ${UNKNOWN_WORD_FACTOR} ELSE 1 END)
+                  AS coverage
            FROM matches m JOIN group_weights w ON w.g = m.g CROSS JOIN stats s
           GROUP BY m.id),
        text_hits AS (
@@ -385,30 +414,32 @@ export class KnowledgeRepository {
   }
 
   /**
-   * How much of the question each sentence covers (0–1, by the rarity of its words), with the
-   * sentence stemmed in its document's language: what the answer quotes.
+   * Which of the question's word groups each text holds (stemmed in its own language), with each
+   * group's weight: what the answer's sentences are chosen by.
    */
-  async sentenceCoverage(
+  async questionMatches(
     siteId: string,
     question: string,
-    language: SearchLanguage,
-    sentences: string[],
-  ): Promise<number[]> {
-    if (sentences.length === 0) return [];
-    const rows = await this.dataSource.query<{ ordinal: string; coverage: number }[]>(
+    texts: { text: string; language: SearchLanguage }[],
+  ): Promise<{ weights: Record<string, number>; covered: number[][] }> {
+    if (texts.length === 0) return { weights: {}, covered: [] };
+    const rows = await this.dataSource.query<{ covered: number[]; weights: Record<string, number> | null }[]>(
       `WITH ${QUESTION_TERMS},
-       sentences AS (
-         SELECT ordinal, to_tsvector($4::regconfig, knowledge_search_text(sentence)) AS search
-           FROM unnest($5::text[]) WITH ORDINALITY AS s (sentence, ordinal)),
-       covered AS (
-         SELECT s.ordinal, w.g, w.idf FROM sentences s, group_weights w
-          WHERE EXISTS (SELECT 1 FROM terms t, unnest(s.search) u WHERE t.g = w.g AND u.lexeme = t.lexeme))
-       SELECT s.ordinal, (coalesce(sum(c.idf), 0) / greatest((SELECT sum(idf) FROM group_weights), 1e-9))::float8 AS coverage
-         FROM sentences s LEFT JOIN covered c ON c.ordinal = s.ordinal
-        GROUP BY s.ordinal ORDER BY s.ordinal`,
-      [siteId, question, QUESTION_FILLER, language, sentences],
+       texts AS (
+         SELECT ordinal, to_tsvector(language::regconfig, knowledge_search_text(text)) AS search
+           FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS x (text, language, ordinal))
+       SELECT ARRAY(SELECT DISTINCT t.g::int FROM terms t, unnest(x.search) u WHERE u.lexeme = t.lexeme ORDER BY 1) AS covered,
+              (SELECT json_object_agg(g, idf) FROM group_weights) AS weights
+         FROM texts x ORDER BY x.ordinal`,
+      [
+        siteId,
+        question,
+        QUESTION_FILLER,
+        texts.map((entry) => entry.text),
+        texts.map((entry) => entry.language),
+      ],
     );
-    return rows.map((row) => row.coverage);
+    return { weights: rows[0]?.weights ?? {}, covered: rows.map((row) => row.covered) };
   }
 
   /** Chunks (of any site) without a vector from `model`: new ones, or embedded by another model. */
@@ -431,18 +462,61 @@ export class KnowledgeRepository {
     );
   }
 
-  /** Assistant answers below `threshold`, with the visitor question each one answered. */
-  async unanswered(siteId: string, threshold: number, limit: number) {
-    return await this.dataSource.query<
-      { conversation_id: string; question: string; confidence: number; asked_at: Date }[]
-    >(
-      `SELECT q.conversation_id, q.body AS question, a.confidence::float8 AS confidence, q.created_at AS asked_at
+  /**
+   * Visitor questions the assistant answered below `threshold` that nobody dismissed and no later
+   * content answered, newest first; with the site's content version and the version each was last
+   * re-checked at (`null`: never).
+   */
+  async unanswered(siteId: string, threshold: number, limit: number): Promise<UnansweredRow[]> {
+    return await this.dataSource.query<UnansweredRow[]>(
+      `SELECT q.id AS question_id, q.conversation_id, q.body AS question,
+              coalesce(r.confidence, a.confidence)::float8 AS confidence, q.created_at AS asked_at,
+              r.content_version::float8 AS reviewed_version,
+              (SELECT coalesce(max(version), 0) FROM knowledge_site_stats WHERE site_id = $1)::float8 AS content_version
          FROM messages a
          JOIN messages q ON q.conversation_id = a.conversation_id AND q.site_id = a.site_id
                         AND q.seq = a.seq - 1 AND q.author = 'visitor'
-        WHERE a.site_id = $1 AND a.author = 'assistant' AND a.confidence < $2
+         LEFT JOIN knowledge_question_reviews r ON r.site_id = q.site_id AND r.message_id = q.id
+        WHERE a.site_id = $1 AND a.author = 'assistant' AND a.confidence < $2 AND coalesce(r.state, 'open') = 'open'
         ORDER BY q.created_at DESC LIMIT $3`,
       [siteId, threshold, limit],
     );
+  }
+
+  /** Records what re-checking questions against the content at `version` found. */
+  async reviewQuestions(siteId: string, reviews: QuestionReview[], version: number): Promise<void> {
+    if (reviews.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO knowledge_question_reviews (site_id, message_id, state, confidence, content_version)
+       SELECT $1, r.id, r.state, r.confidence, $5
+         FROM unnest($2::uuid[], $3::text[], $4::float8[]) AS r (id, state, confidence)
+       ON CONFLICT (site_id, message_id) DO UPDATE
+         SET state = excluded.state, confidence = excluded.confidence,
+             content_version = excluded.content_version, reviewed_at = now()
+         WHERE knowledge_question_reviews.state <> 'dismissed'`,
+      [
+        siteId,
+        reviews.map((review) => review.questionId),
+        reviews.map((review) => review.state),
+        reviews.map((review) => review.confidence),
+        version,
+      ],
+    );
+  }
+
+  /** Takes a visitor question off the unanswered list; `false` when the site has no such question. */
+  async dismissQuestion(siteId: string, questionId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ message_id: string }[]>(
+      `WITH dismissed AS (
+         INSERT INTO knowledge_question_reviews (site_id, message_id, state, confidence, content_version)
+         SELECT m.site_id, m.id, 'dismissed', 0,
+                (SELECT coalesce(max(version), 0) FROM knowledge_site_stats WHERE site_id = $1)
+           FROM messages m WHERE m.site_id = $1 AND m.id = $2 AND m.author = 'visitor'
+         ON CONFLICT (site_id, message_id) DO UPDATE SET state = 'dismissed', reviewed_at = now()
+         RETURNING message_id)
+       SELECT message_id FROM dismissed`,
+      [siteId, questionId],
+    );
+    return rows.length > 0;
   }
 }

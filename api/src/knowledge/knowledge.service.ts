@@ -22,16 +22,33 @@ import { type IndexedContent, indexDocument } from './indexer';
 import { mapDocument, mapPassage, mapSource } from './knowledge.mapper';
 import { EmbeddingBackfill } from './embedding-backfill';
 import { toVectorLiteral } from './embedding-client';
+import { detectLanguage, type SearchLanguage } from './language';
 import { markdownDocument } from './markdown';
-import { KnowledgeRepository, type QueryVector, type SourceRow } from './knowledge.repository';
+import {
+  KnowledgeRepository,
+  type QueryVector,
+  type QuestionReview,
+  type SourceRow,
+} from './knowledge.repository';
 import { extractUpload, type UploadedFile } from './upload-extractor';
 import { VectorSupport } from './vector-support';
+
+/** Which of a question's word groups each text holds, and each group's weight. */
+export interface QuestionMatches {
+  weights: Record<string, number>;
+  covered: number[][];
+}
 
 /** A visitor waits for the answer: a slow provider must not hold it for long. */
 const QUERY_EMBEDDING_TIMEOUT_MS = 5_000;
 
-/** Below this, an answer is not supported by the site's content: the team should add some. */
-export const CONFIDENT_SCORE = 0.2;
+/**
+ * Below this, an answer is not supported by the site's content: the assistant declines and the
+ * question is listed for the team. A passage's score is the share of the question's words, weighed
+ * by rarity, that it holds, halved when the question uses a word the site never does (a name or a
+ * thing the content does not talk about): chosen on the tuning half of bench/answer-quality.
+ */
+export const CONFIDENT_SCORE = 0.35;
 const UNANSWERED_LIMIT = 100;
 
 @Injectable()
@@ -102,6 +119,28 @@ export class KnowledgeService {
     return (await this.knowledge.search(siteId, query, limit)).map(mapPassage);
   }
 
+  /**
+   * For each text (a sentence of a passage), the question's word groups it holds; and each group's
+   * weight (its rarity in the site). Texts are stemmed in the language of their passage.
+   */
+  async questionMatches(
+    siteId: string,
+    question: string,
+    texts: { text: string; passage: Passage }[],
+  ): Promise<QuestionMatches> {
+    const languages = new Map<string, SearchLanguage>();
+    const languageOf = (passage: Passage): SearchLanguage => {
+      let language = languages.get(passage.chunkId);
+      if (!language) languages.set(passage.chunkId, (language = detectLanguage(passage.content)));
+      return language;
+    };
+    return await this.knowledge.questionMatches(
+      siteId,
+      question,
+      texts.map(({ text, passage }) => ({ text, language: languageOf(passage) })),
+    );
+  }
+
   /** The question's embedding, or `null` (no vectors here, or the provider is slow or down). */
   private async queryVector(query: string): Promise<QueryVector | null> {
     const client = this.vectors.embeddings;
@@ -117,14 +156,43 @@ export class KnowledgeService {
     }
   }
 
+  /**
+   * Questions the assistant could not answer, re-checked against the content whenever it changed
+   * since their last check: a question the content now answers (an "Answer it" entry, a new page)
+   * leaves the list.
+   */
   async unanswered(scope: SiteScope): Promise<UnansweredQuestion[]> {
     const rows = await this.knowledge.unanswered(scope.siteId, CONFIDENT_SCORE, UNANSWERED_LIMIT);
-    return rows.map((row) => ({
-      conversationId: row.conversation_id,
-      question: row.question,
-      confidence: row.confidence,
-      askedAt: row.asked_at.toISOString(),
-    }));
+    const version = rows[0]?.content_version ?? 0;
+    const reviews: QuestionReview[] = [];
+    for (const row of rows) {
+      if (row.reviewed_version !== null && row.reviewed_version >= version) continue;
+      const [best] = await this.search(scope.siteId, row.question, 1);
+      const confidence = best?.score ?? 0;
+      reviews.push({
+        questionId: row.question_id,
+        state: confidence >= CONFIDENT_SCORE ? 'answered' : 'open',
+        confidence,
+      });
+    }
+    await this.knowledge.reviewQuestions(scope.siteId, reviews, version);
+    const reviewed = new Map(reviews.map((review) => [review.questionId, review]));
+    return rows
+      .filter((row) => reviewed.get(row.question_id)?.state !== 'answered')
+      .map((row) => ({
+        id: row.question_id,
+        conversationId: row.conversation_id,
+        question: row.question,
+        confidence: reviewed.get(row.question_id)?.confidence ?? row.confidence,
+        askedAt: row.asked_at.toISOString(),
+      }));
+  }
+
+  /** An admin takes a question off the list (not something the site should answer). */
+  async dismissUnanswered(scope: SiteScope, questionId: string): Promise<void> {
+    if (!(await this.knowledge.dismissQuestion(scope.siteId, questionId))) {
+      throw new DomainError('QUESTION_NOT_FOUND', 'No such visitor question on this site');
+    }
   }
 
   private addQuestionAndAnswer(scope: SiteScope, question: string, answer: string): Promise<KnowledgeSource> {

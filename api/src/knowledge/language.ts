@@ -19,7 +19,10 @@ const FINNISH = new Set(
 export function detectLanguage(text: string): SearchLanguage {
   let english = 0;
   let finnish = 0;
-  for (const word of text.slice(0, 20_000).toLowerCase().match(/\p{L}+/gu) ?? []) {
+  for (const word of text
+    .slice(0, 20_000)
+    .toLowerCase()
+    .match(/\p{L}+/gu) ?? []) {
     if (ENGLISH.has(word)) english += 1;
     if (FINNISH.has(word)) finnish += 1;
   }

@@ -8,6 +8,8 @@ const HTML_HEADING = /^\s*<h([1-6])\b[^>]*>(.*?)<\/h\1>\s*$/i;
 const LINK_REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:\s*\S+/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+/** Text allowed above a title (a tagline, a line of badge text): more, and the `h1` is a section's. */
+const TITLE_PREAMBLE = 200;
 const THEMATIC_BREAK = /^ {0,3}(?:[-*_]\s*){3,}$/;
 
 /**
@@ -31,9 +33,12 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
   };
   const heading = (level: number, raw: string): void => {
     flush();
-    const text = cleanText(inlineText(raw));
+    const text = cleanText(inlineText(raw).replace(/:[a-z0-9_+-]+:/g, ' '));
     if (!text) return;
-    if (level === 1 && firstH1 === null) firstH1 = text;
+    // A title heads the document: an `h1` after the first heading or after prose is a section's.
+    const first = !blocks.some((block) => block.kind === 'heading');
+    const before = blocks.reduce((length, block) => length + block.text.length, 0);
+    if (level === 1 && first && before < TITLE_PREAMBLE) firstH1 = text;
     blocks.push({ kind: 'heading', level, text });
   };
 

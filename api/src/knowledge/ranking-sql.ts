@@ -11,9 +11,14 @@
 /** BM25's term-frequency saturation and length normalisation (the usual values). */
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
-/** Title and heading words count this many times a body word (a simple BM25F). */
-export const TITLE_WEIGHT = 2;
+/** A heading word counts this many times a body word (a simple BM25F). */
 export const HEADING_WEIGHT = 2;
+/**
+ * A word of the document's title adds this share of its weight on top of the passage's own match:
+ * a question that names the product ("… with fastify") belongs to that product's page, however
+ * often other pages mention it. The title is a field of its own: it would saturate with the body.
+ */
+export const TITLE_WEIGHT = 2;
 
 /** Words of requests rather than of content: they say nothing about which passage answers. */
 export const QUESTION_FILLER = [
@@ -67,6 +72,8 @@ export const QUESTION_TERMS = `
            ln(1 + (s.n - max(terms.df) + 0.5) / (max(terms.df) + 0.5)) AS idf
       FROM terms, stats s GROUP BY terms.g, s.n)`;
 
-/** A lexeme's occurrences, title and heading ones weighted: `weights` of a `unnest(tsvector)` row. */
-export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN ${TITLE_WEIGHT} WHEN 'B' THEN ${HEADING_WEIGHT} ELSE 1 END)
+/** A lexeme's occurrences in headings (weighted) and text, from a `unnest(tsvector)` row `u`. */
+export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN 0 WHEN 'B' THEN ${HEADING_WEIGHT} ELSE 1 END)
                                FROM unnest(u.weights) AS w)`;
+/** Whether the lexeme of `unnest(tsvector)` row `u` is in the title (weight A). */
+export const IN_TITLE = `('A' = ANY (u.weights))`;

@@ -39,6 +39,7 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   MESSAGE_ID_CONFLICT: 'This message id was already used for a different message',
   CONVERSATION_ALREADY_OPEN: 'The visitor already has another open conversation; close that one first',
   SOURCE_NOT_FOUND: 'Knowledge source not found',
+  QUESTION_NOT_FOUND: 'No such visitor question on this site',
   CRAWL_URL_NOT_ALLOWED:
     "The crawl can only start on one of the site's allowed origins; add the origin to the site first",
   NOT_A_CRAWL: 'Only crawled sources can be crawled again',

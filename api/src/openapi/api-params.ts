@@ -11,6 +11,7 @@ const UUID_PARAMS = {
   invitationId: { example: EXAMPLE.invitationId, description: 'The invitation' },
   webhookId: { example: EXAMPLE.webhookId, description: 'The webhook endpoint' },
   deliveryId: { example: EXAMPLE.deliveryId, description: 'One delivery of the endpoint' },
+  questionId: { example: EXAMPLE.messageId, description: "The visitor's message that asked the question" },
 } as const;
 
 /** Documents a UUID path parameter with its example (the same ids across the document). */

@@ -76,6 +76,8 @@ export interface KnowledgeSearchResponse {
 
 /** A visitor question the assistant could not answer well: content the site is missing. */
 export interface UnansweredQuestion {
+  /** The visitor's message: `DELETE …/knowledge/unanswered/:questionId` dismisses it. */
+  id: string;
   conversationId: string;
   question: string;
   confidence: number;

@@ -127,7 +127,9 @@ export class KnowledgeRanking1764900000000 implements MigrationInterface {
     await db.query(`DROP INDEX knowledge_chunks_search_idx`);
     await db.query(`ALTER TABLE knowledge_chunks DROP COLUMN search, DROP COLUMN length`);
     await db.query(`ALTER TABLE knowledge_documents DROP COLUMN language`);
-    await db.query(`DROP FUNCTION knowledge_chunk_vector(regconfig, text, text, text), knowledge_search_text(text)`);
+    await db.query(
+      `DROP FUNCTION knowledge_chunk_vector(regconfig, text, text, text), knowledge_search_text(text)`,
+    );
     await db.query(`
       ALTER TABLE knowledge_chunks ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('english', heading), 'A') || setweight(to_tsvector('finnish', heading), 'A') ||

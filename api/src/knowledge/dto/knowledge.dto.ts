@@ -165,6 +165,12 @@ export class KnowledgeSearchResponseDto implements KnowledgeSearchResponse {
 }
 
 export class UnansweredQuestionDto implements UnansweredQuestion {
+  @ApiProperty({
+    example: EXAMPLE.messageId,
+    format: 'uuid',
+    description: 'The visitor message that asked it',
+  })
+  id: string;
   @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' }) conversationId: string;
   @ApiProperty({ example: 'Can I return a sale item?' }) question: string;
   @ApiProperty({ example: 0.12, minimum: 0, maximum: 1 }) confidence: number;

@@ -1,0 +1,59 @@
+import { bestQuote, type MatchedUnit, quoteText, sameStatement, unitsOf } from './extractive-answer';
+
+describe('extractive answers', () => {
+  it('splits a chunk into sentences, lines and whole code blocks', () => {
+    const units = unitsOf(
+      'First one. Second one, e.g. this. Third!\nA list item\n```\nconst a = 1. b;\nrun()\n```\nLast.',
+    );
+    expect(units).toEqual([
+      { text: 'First one.', code: false },
+      { text: 'Second one, e.g. this.', code: false },
+      { text: 'Third!', code: false },
+      { text: 'A list item', code: false },
+      { text: 'const a = 1. b;\nrun()', code: true },
+      { text: 'Last.', code: false },
+    ]);
+  });
+
+  it('tells the same statement apart from a different one', () => {
+    expect(sameStatement('Orders ship in 2 days.', 'orders ship in 2 days')).toBe(true);
+    expect(sameStatement('Orders ship in 2 days.', 'Returns take 30 days.')).toBe(false);
+  });
+
+  const unit = (text: string, covered: number[], code = false): MatchedUnit => ({ text, code, covered });
+  const weights = { '1': 3, '2': 1 };
+
+  it('quotes the run of sentences that holds the most of the question, with its neighbours', () => {
+    const units = [
+      unit('Intro.', []),
+      unit('Shipping costs money.', [2]),
+      unit('Shipping to Finland takes 2 days.', [1, 2]),
+      unit('Unrelated.', []),
+      unit('Far away.', []),
+    ];
+    const quote = bestQuote(units, weights, { said: [], maxUnits: 3 });
+    expect(quote?.units.map((u) => u.text)).toEqual([
+      'Shipping costs money.',
+      'Shipping to Finland takes 2 days.',
+      'Unrelated.',
+    ]);
+  });
+
+  it('never quotes a statement already said, and brings the code a sentence introduces', () => {
+    const units = [
+      unit('Install it with:', [1]),
+      unit('npm install thing', [], true),
+      unit('Then run it.', []),
+    ];
+    expect(bestQuote(units, weights, { said: ['install it with'], maxUnits: 3 })).toBeNull();
+    const quote = bestQuote(units, weights, { said: [], maxUnits: 1 });
+    expect(quote && quoteText(quote.units)).toBe('Install it with:\nnpm install thing');
+  });
+
+  it('counts the words of the section heading for each of its sentences', () => {
+    const units = [unit('Node.js 18 or higher is required.', [2])];
+    const alone = bestQuote(units, weights, { said: [], maxUnits: 3 });
+    const inSection = bestQuote(units, weights, { said: [], maxUnits: 3, context: [1] });
+    expect(inSection?.score ?? 0).toBeGreaterThan(alone?.score ?? 0);
+  });
+});

@@ -1,0 +1,134 @@
+import type { Passage } from '@cloop/contracts';
+
+/** A passage's text in the units an answer quotes: sentences, list items, table rows, code blocks. */
+export interface Unit {
+  text: string;
+  code: boolean;
+}
+
+/** Abbreviations whose dot ends no sentence. */
+const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|esim|ns|mm|yms)\.$/i;
+
+/** Splits a chunk (paragraphs on lines of their own, code between ``` fences) into units. */
+export function unitsOf(content: string): Unit[] {
+  const units: Unit[] = [];
+  const parts = content.split(/^```\n([\s\S]*?)\n```$/m);
+  parts.forEach((part, index) => {
+    if (index % 2 === 1) {
+      if (part.trim()) units.push({ text: part, code: true });
+      return;
+    }
+    for (const line of part.split('\n')) {
+      for (const sentence of sentencesOf(line)) units.push({ text: sentence, code: false });
+    }
+  });
+  return units;
+}
+
+function sentencesOf(line: string): string[] {
+  const sentences: string[] = [];
+  let current = '';
+  for (const piece of line.trim().split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'`([])/u)) {
+    current = current ? `${current} ${piece}` : piece;
+    if (!ABBREVIATION.test(current)) {
+      sentences.push(current);
+      current = '';
+    }
+  }
+  if (current) sentences.push(current);
+  return sentences.filter((sentence) => /[\p{L}\p{N}]/u.test(sentence));
+}
+
+/** Identifies a statement whatever its case, spacing and punctuation. */
+export function statementKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function words(text: string): Set<string> {
+  return new Set(statementKey(text).split(' ').filter(Boolean));
+}
+
+/** Two sentences say the same thing when nearly all their words are shared. */
+export function sameStatement(a: string, b: string): boolean {
+  const left = words(a);
+  const right = words(b);
+  if (left.size === 0 || right.size === 0) return false;
+  let shared = 0;
+  for (const word of left) if (right.has(word)) shared += 1;
+  return shared / Math.min(left.size, right.size) >= 0.8 && shared / Math.max(left.size, right.size) >= 0.6;
+}
+
+/** A unit with the question's word groups it holds. */
+export interface MatchedUnit extends Unit {
+  covered: number[];
+}
+
+export interface Quote {
+  units: Unit[];
+  /** 0–1: the share of the question, by weight, the quoted units hold together. */
+  score: number;
+}
+
+/** Of runs holding as much of the question, the longer wins: the sentences around the answer give it context. */
+const UNIT_BONUS = 0.01;
+/** Words matched only in code count for less: an answer is a sentence, code illustrates it. */
+const CODE_MATCH_WEIGHT = 0.5;
+
+/**
+ * The best run of at most `maxUnits` consecutive units: the one that holds the most of the
+ * question together (a sentence that names the thing and the next one that answers), with the
+ * words of its section's heading (`context`), skipping units already quoted. A sentence that introduces code ("Install it with:") brings its code along.
+ */
+export function bestQuote(
+  units: MatchedUnit[],
+  weights: Record<string, number>,
+  { said, maxUnits, context = [] }: { said: string[]; maxUnits: number; context?: number[] },
+): Quote | null {
+  const total = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
+  if (total <= 0) return null;
+  const usable = units.map((unit) => !said.some((text) => sameStatement(text, unit.text)));
+  let best: { start: number; end: number; score: number } | null = null;
+  // A quote starts at a sentence that holds some of the question, unless none does (then the
+  // heading alone matched, and the section's opening is the quote).
+  const anyCovered = units.some((unit, index) => usable[index] && unit.covered.length > 0);
+  for (let start = 0; start < units.length; start += 1) {
+    if (anyCovered && units[start]?.covered.length === 0) continue;
+    // The section's heading speaks for each of its sentences ("Installation" → "…18 or higher").
+    const prose = new Set<number>(context);
+    const code = new Set<number>();
+    for (let end = start; end < Math.min(units.length, start + maxUnits); end += 1) {
+      const unit = units[end];
+      if (!unit || !usable[end]) break;
+      for (const group of unit.covered) (unit.code ? code : prose).add(group);
+      let held = 0;
+      for (const group of new Set([...prose, ...code])) {
+        held += (weights[String(group)] ?? 0) * (prose.has(group) ? 1 : CODE_MATCH_WEIGHT);
+      }
+      const score = held / total + UNIT_BONUS * (end - start);
+      if (held > 0 && (!best || score > best.score + 1e-9)) best = { start, end, score };
+    }
+  }
+  if (!best) return null;
+  const picked = units.slice(best.start, best.end + 1);
+  const next = units[best.end + 1];
+  if (next?.code && picked.at(-1)?.text.trimEnd().endsWith(':')) picked.push(next);
+  return { units: picked, score: best.score };
+}
+
+/** The quoted units as text: prose runs on, code sits on lines of its own. */
+export function quoteText(units: Unit[]): string {
+  let text = '';
+  for (const unit of units) {
+    if (unit.code) text += `${text ? '\n' : ''}${unit.text}\n`;
+    else text += `${text && !text.endsWith('\n') ? ' ' : ''}${unit.text}`;
+  }
+  return text.trim();
+}
+
+/** The document a passage belongs to, for "a second citation only from another document". */
+export function documentKey(passage: Passage): string {
+  return `${passage.sourceId} ${passage.url ?? passage.title}`;
+}

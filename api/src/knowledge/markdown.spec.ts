@@ -1,0 +1,74 @@
+import { markdownDocument } from './markdown';
+
+describe('Markdown extraction', () => {
+  it('keeps code fences as code: a # comment inside is not a heading', () => {
+    const { blocks } = markdownDocument(
+      'tool.md',
+      '# Tool\n\nInstall it:\n\n```sh\n# as root\nnpm install -g tool\n```\n\n## Usage\n\nRun it.',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'Tool' },
+      { kind: 'text', text: 'Install it:' },
+      { kind: 'code', text: '# as root\nnpm install -g tool' },
+      { kind: 'heading', level: 2, text: 'Usage' },
+      { kind: 'text', text: 'Run it.' },
+    ]);
+  });
+
+  it('leaves out badges, images, raw HTML, link reference definitions and tables of contents', () => {
+    const { blocks } = markdownDocument(
+      'lib.md',
+      [
+        '[![npm](https://img.shields.io/npm/v/lib.svg)](https://npmjs.com/lib) ![logo](logo.png)',
+        '<p align="center"><img src="banner.png"></p>',
+        '<!-- a comment',
+        'spanning lines -->',
+        '## Table of Contents',
+        '- [Install](#install)',
+        '- [Usage](#usage)',
+        '## Install',
+        'Use [npm](https://npmjs.com) to install <b>lib</b>.',
+        '[npm]: https://npmjs.com',
+      ].join('\n'),
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 2, text: 'Table of Contents' },
+      { kind: 'heading', level: 2, text: 'Install' },
+      { kind: 'text', text: 'Use npm to install lib .' },
+    ]);
+  });
+
+  it('reads underlined and HTML headings, list items and table rows', () => {
+    const { blocks } = markdownDocument(
+      'x.md',
+      'Title\n=====\n\n<h2>Options</h2>\n\n- first item\n  continues\n- second\n\n| name | default |\n|---|---|\n| `timeout` | 30 |\n\nSection\n-------\nText.',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'Title' },
+      { kind: 'heading', level: 2, text: 'Options' },
+      { kind: 'text', text: 'first item continues' },
+      { kind: 'text', text: 'second' },
+      { kind: 'text', text: 'name | default' },
+      { kind: 'text', text: '`timeout` | 30' },
+      { kind: 'heading', level: 2, text: 'Section' },
+      { kind: 'text', text: 'Text.' },
+    ]);
+  });
+
+  it('titles a document by its first h1 when that names it', () => {
+    expect(markdownDocument('readme.md', '# Acme Widgets\n\nText.').title).toBe('Acme Widgets');
+    // Badges and emoji codes are not part of a title.
+    expect(markdownDocument('x.md', '# :rocket: sqlite [![ci](b.svg)](ci)\n\nText.').title).toBe('sqlite');
+  });
+
+  it('titles a document by its file name when the first heading is generic or not a title', () => {
+    expect(markdownDocument('express.md', '# Table of contents\n\n- [Install](#install)').title).toBe(
+      'express',
+    );
+    expect(markdownDocument('fastify.md', '## Install\n\nText.').title).toBe('fastify');
+    // An h1 after prose heads a section, not the document.
+    const preamble = 'A long introduction to the library, what it does and why. '.repeat(5);
+    expect(markdownDocument('bunyan.md', `${preamble}\n\n# Current Status\n\nText.`).title).toBe('bunyan');
+    expect(markdownDocument('README.md', '# Installation\n\nText.').title).toBe('README — Installation');
+  });
+});
