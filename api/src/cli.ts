@@ -27,8 +27,9 @@ const USAGE = `Usage: cloop <command>
 Commands:
   retention      delete conversations older than each site's retention period, now
   audit:verify [--checkpoint FILE]
-                 re-compute every organization's audit chain and, with a checkpoint, check that no
-                 chain lost or changed its newest rows since; exit code 1 if anything was found
+                 re-compute every organization's audit chain and, with a checkpoint (- for standard
+                 input), check that no chain lost or changed its newest rows since; exit code 1 if
+                 anything was found
   audit:checkpoint [--out FILE]
                  print (or write to FILE) the signed head of every audit chain, to keep elsewhere
   audit:public-key
