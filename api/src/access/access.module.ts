@@ -5,10 +5,11 @@ import { AccessGuard } from './access.guard';
 import { AccessRepository } from './access.repository';
 import { AccessService } from './access.service';
 import { WidgetAccess } from './widget-access';
+import { WidgetSiteCache } from './widget-site-cache';
 
 @Module({
   imports: [AuthModule],
-  providers: [AccessRepository, AccessService, WidgetAccess, AccessGuard],
-  exports: [AccessService, AccessRepository, WidgetAccess, AccessGuard],
+  providers: [AccessRepository, AccessService, WidgetSiteCache, WidgetAccess, AccessGuard],
+  exports: [AccessService, AccessRepository, WidgetSiteCache, WidgetAccess, AccessGuard],
 })
 export class AccessModule {}
