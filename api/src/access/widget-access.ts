@@ -41,9 +41,7 @@ export class WidgetAccess {
   /** The site of a key, if the page's origin (`null` outside browsers) may use it; REST and sockets alike. */
   async resolveSite(siteKey: unknown, origin: string | null): Promise<WidgetSiteScope> {
     const site =
-      typeof siteKey === 'string' && SITE_KEY.test(siteKey)
-        ? await this.sites.find(siteKey)
-        : null;
+      typeof siteKey === 'string' && SITE_KEY.test(siteKey) ? await this.sites.find(siteKey) : null;
     if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
     if (origin !== null && origin !== this.ownOrigin && !site.allowedOrigins.includes(origin)) {
       throw new DomainError(

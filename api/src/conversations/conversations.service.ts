@@ -103,7 +103,10 @@ export class ConversationsService {
     if (!outcome.created) {
       const stored = outcome.message;
       if (stored.body !== input.body || stored.author !== input.author) {
-        throw new DomainError('MESSAGE_ID_CONFLICT', 'This message id was already used for a different message');
+        throw new DomainError(
+          'MESSAGE_ID_CONFLICT',
+          'This message id was already used for a different message',
+        );
       }
       return { message, created: false, conversation: null, handledByAgent: false };
     }

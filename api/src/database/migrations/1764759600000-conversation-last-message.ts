@@ -19,6 +19,8 @@ export class ConversationLastMessage1764759600000 implements MigrationInterface 
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query(`ALTER TABLE conversations DROP COLUMN last_message_preview, DROP COLUMN last_message_author`);
+    await db.query(
+      `ALTER TABLE conversations DROP COLUMN last_message_preview, DROP COLUMN last_message_author`,
+    );
   }
 }
