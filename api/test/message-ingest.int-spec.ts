@@ -64,30 +64,42 @@ describe('widget message ingest', () => {
   });
 
   it("keeps the conversation's last-message preview and author with every message", async () => {
-    const session = await createVisitorSession(t.http, site);
-    const long = `Do you ship to Finland? ${'x'.repeat(300)}`;
-    const sent = await sendVisitorMessage(t.http, session.headers, long);
-    const preview = async () =>
+    const preview = async (conversationId: string) =>
       (
         await db.query<{ last_message_preview: string; last_message_author: string }[]>(
           `SELECT last_message_preview, last_message_author FROM conversations WHERE id = $1`,
-          [sent.conversationId],
+          [conversationId],
         )
       )[0];
-    expect(await preview()).toEqual({
-      last_message_preview: long.slice(0, 200),
-      last_message_author: 'visitor',
-    });
-
+    const answered = await createVisitorSession(t.http, site);
+    const question = await sendVisitorMessage(t.http, answered.headers, 'Do you ship to Finland?');
     const answer = await waitForVisitorMessage(
       t.http,
-      session.headers,
-      sent.seq,
+      answered.headers,
+      question.seq,
       (m) => m.author === 'assistant',
     );
-    expect(await preview()).toEqual({
+    expect(await preview(question.conversationId)).toEqual({
       last_message_preview: answer.body.slice(0, 200),
       last_message_author: 'assistant',
+    });
+
+    // With a person in the conversation the assistant stays out: the visitor's message stays last.
+    const session = await createVisitorSession(t.http, site);
+    await t.http
+      .post(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}/messages`)
+      .set(owner.auth)
+      .send({ id: randomUUID(), body: 'A person here.' })
+      .expect(201);
+    expect(await preview(session.conversation.id)).toEqual({
+      last_message_preview: 'A person here.',
+      last_message_author: 'agent',
+    });
+    const long = `Do you ship to Finland? ${'x'.repeat(300)}`;
+    await sendVisitorMessage(t.http, session.headers, long);
+    expect(await preview(session.conversation.id)).toEqual({
+      last_message_preview: long.slice(0, 200),
+      last_message_author: 'visitor',
     });
   });
 
