@@ -4,7 +4,7 @@ import { AnswerQueue } from './answer-queue';
 
 /** A task that runs until released. */
 function blocked() {
-  let release = () => {};
+  let release: () => void = () => undefined;
   const started = jest.fn();
   const task = () => {
     started();
