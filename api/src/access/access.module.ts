@@ -6,10 +6,11 @@ import { AccessGuard } from './access.guard';
 import { AccessRepository } from './access.repository';
 import { AccessService } from './access.service';
 import { WidgetAccess } from './widget-access';
+import { WidgetSiteCache } from './widget-site-cache';
 
 @Module({
   imports: [AuthModule, AccessCacheModule],
-  providers: [AccessRepository, AccessService, WidgetAccess, AccessGuard],
-  exports: [AccessCacheModule, AccessService, AccessRepository, WidgetAccess, AccessGuard],
+  providers: [AccessRepository, AccessService, WidgetSiteCache, WidgetAccess, AccessGuard],
+  exports: [AccessCacheModule, AccessService, AccessRepository, WidgetSiteCache, WidgetAccess, AccessGuard],
 })
 export class AccessModule {}
