@@ -41,10 +41,14 @@ function initialBundle() {
   return `${(raw / 1024).toFixed(1)} KB raw, ${(br / 1024).toFixed(1)} KB brotli`;
 }
 
-const config = loadConfig({ JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  AUDIT_KEY: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'warn',
+});
 const database = await openDatabase(IN_MEMORY_EMBEDDED_DATABASE);
 const app = await createApp({
-  config: { ...config, jwtSecret: config.jwtSecret },
+  config: { ...config, jwtSecret: config.jwtSecret, auditKey: config.auditKey },
   database,
   consoleDir: join(root, 'dist', 'console', 'browser'),
 });

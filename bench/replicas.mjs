@@ -51,6 +51,7 @@ const env = {
   DATABASE_URL: dbUrl.toString(),
   REDIS_URL: redisUrl,
   JWT_SECRET: randomBytes(36).toString('base64url'),
+  AUDIT_KEY: randomBytes(36).toString('base64url'),
   LOG_LEVEL: 'warn',
   // Each simulated client comes from its own address (X-Forwarded-For), as real ones do: the
   // per-address rate limits stay out of the way, while every request still counts in Redis.

@@ -4,14 +4,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 import { AuditModule } from './audit/audit.module';
-import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
+import { auditPublicKeyCommand, checkpointAuditCommand, verifyAuditCommand } from './cli/audit-commands';
 import { type CliIo, CliUsageError } from './cli/password-input';
 import { createUserCommand, resetPasswordCommand } from './cli/user-commands';
 import { DomainError } from './common/domain-error';
 import { ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
-import { loadOrCreateJwtSecret } from './config/jwt-secret';
+import { loadOrCreateAuditKey, loadOrCreateJwtSecret } from './config/jwt-secret';
 import { type OpenDatabase, openDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
@@ -25,7 +25,14 @@ const USAGE = `Usage: cloop <command>
 
 Commands:
   retention      delete conversations older than each site's retention period, now
-  audit:verify   re-compute every organization's audit chain; exit code 1 if a row was altered
+  audit:verify [--checkpoint FILE]
+                 re-compute every organization's audit chain and, with a checkpoint (- for standard
+                 input), check that no chain lost or changed its newest rows since; exit code 1 if
+                 anything was found
+  audit:checkpoint [--out FILE]
+                 print (or write to FILE) the signed head of every audit chain, to keep elsewhere
+  audit:public-key
+                 print the public key that checks checkpoint signatures
   user:create --email <email> --name <name> [--password <password>]
                  create an account and its organization (even when ALLOW_SIGNUP=false)
   user:password --email <email> [--password <password>]
@@ -69,16 +76,9 @@ const COMMANDS: Record<string, Command> = {
     process.stdout.write(`${JSON.stringify({ sites: results }, null, 2)}\n`);
     return 0;
   },
-  'audit:verify': async (app) => {
-    const verification = await app.get(AuditService).verify();
-    process.stdout.write(`${JSON.stringify(verification, null, 2)}\n`);
-    for (const broken of verification.breaks) {
-      process.stderr.write(
-        `organization ${broken.organizationId}: first bad row seq ${broken.seq} (id ${broken.id}): ${broken.reason}\n`,
-      );
-    }
-    return verification.breaks.length === 0 ? 0 : 1;
-  },
+  'audit:verify': verifyAuditCommand,
+  'audit:checkpoint': checkpointAuditCommand,
+  'audit:public-key': auditPublicKeyCommand,
   'user:create': createUserCommand,
   'user:password': resetPasswordCommand,
 };
@@ -106,9 +106,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir));
+  const auditKey = config.auditKey ?? (await loadOrCreateAuditKey(config.dataDir));
   const database = await openDatabase(config.database);
   const app = await NestFactory.createApplicationContext(
-    CliModule.forRoot({ ...config, jwtSecret }, database),
+    CliModule.forRoot({ ...config, jwtSecret, auditKey }, database),
     { logger: ['error', 'warn'] },
   );
   try {

@@ -4,7 +4,7 @@ import { API_DOCS_PATH, HEALTH_PATH, OPENAPI_JSON_PATH } from '@cloop/contracts'
 
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
-import { loadOrCreateJwtSecret } from './config/jwt-secret';
+import { loadOrCreateAuditKey, loadOrCreateJwtSecret } from './config/jwt-secret';
 import { openDatabase } from './database/data-source';
 import { DataDirBusyError } from './database/embedded-lock';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown';
@@ -13,11 +13,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig(process.env);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir).catch(dataDirProblem));
+  const auditKey = config.auditKey ?? (await loadOrCreateAuditKey(config.dataDir).catch(dataDirProblem));
   const database = await openDatabase(config.database).catch(
     config.database.kind === 'embedded' ? dataDirProblem : rethrow,
   );
   const app = await createApp({
-    config: { ...config, jwtSecret },
+    config: { ...config, jwtSecret, auditKey },
     database,
     // Soon after boot, then once per period (hourly by default) on one replica.
     retentionSchedule: {

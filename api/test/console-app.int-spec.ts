@@ -31,7 +31,11 @@ describe('the console served at /console/', () => {
     });
     const database = await openDatabase(IN_MEMORY_EMBEDDED_DATABASE);
     app = await createApp({
-      config: { ...config, jwtSecret: config.jwtSecret ?? '' },
+      config: {
+        ...config,
+        jwtSecret: config.jwtSecret ?? '',
+        auditKey: randomBytes(32).toString('base64url'),
+      },
       database,
       consoleDir: dir,
     });

@@ -54,6 +54,7 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
       DATABASE_URL: database.url,
       REDIS_URL: process.env['REDIS_URL'] ?? '',
       JWT_SECRET: randomBytes(36).toString('base64url'),
+      AUDIT_KEY: randomBytes(36).toString('base64url'),
       TRUST_PROXY: '1',
       LOG_LEVEL: 'info',
       RETENTION_INTERVAL_MS: String(RETENTION_INTERVAL_MS),

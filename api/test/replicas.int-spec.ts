@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Message, ServerFrame } from '@cloop/contracts';
+import type { Message, ServerFrame, Site } from '@cloop/contracts';
 
 import { createSite, signUp } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
@@ -76,5 +76,44 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     } finally {
       inbox.close();
     }
+  });
+  it('refuses a site key rotated on replica A on replica B immediately, though B had it cached', async () => {
+    const owner = await signUp(a.http);
+    const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
+    const headers = { 'X-Cloop-Site-Key': site.publicKey, 'X-Cloop-Visitor': randomUUID(), Origin: ORIGIN };
+    // B caches the key: its config route then answers without the database.
+    await b.http.get('/api/v1/widget/config').set(headers).expect(200);
+    await b.http
+      .post('/api/v1/widget/session')
+      .set(headers)
+      .send({ entryUrl: `${ORIGIN}/` })
+      .expect(200);
+
+    const rotated = (await a.http.post(`/api/v1/sites/${site.id}/rotate-key`).set(owner.auth).expect(200))
+      .body as Site;
+    const refused = await b.http.get('/api/v1/widget/config').set(headers).expect(401);
+    expect(refused.body).toMatchObject({ code: 'SITE_KEY_INVALID' });
+    await b.http
+      .post('/api/v1/widget/messages')
+      .set(headers)
+      .send({ id: randomUUID(), body: 'Hello?' })
+      .expect(401);
+    await b.http
+      .get('/api/v1/widget/config')
+      .set({ ...headers, 'X-Cloop-Site-Key': rotated.publicKey })
+      .expect(200);
+  });
+
+  it('applies allowed origins changed on replica A on replica B immediately', async () => {
+    const owner = await signUp(a.http);
+    const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
+    const headers = { 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN };
+    await b.http.get('/api/v1/widget/config').set(headers).expect(200);
+    await a.http
+      .patch(`/api/v1/sites/${site.id}`)
+      .set(owner.auth)
+      .send({ allowedOrigins: ['https://elsewhere.example'] })
+      .expect(200);
+    await b.http.get('/api/v1/widget/config').set(headers).expect(403);
   });
 });

@@ -28,12 +28,16 @@ export async function startInProcessApp(env = {}) {
   }
   const config = loadConfig({
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...env,
   });
   const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
-  const app = await createApp({ config: { ...config, jwtSecret: config.jwtSecret }, database });
+  const app = await createApp({
+    config: { ...config, jwtSecret: config.jwtSecret, auditKey: config.auditKey },
+    database,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
 

@@ -32,6 +32,8 @@ export interface SiteScope extends OrganizationScope {
 /** The site a widget request is for, with what the widget may know of it. */
 export interface WidgetSiteScope {
   siteId: string;
+  /** The key the request came with (from the in-process cache: hot paths re-check it in their SQL). */
+  publicKey: string;
   widget: WidgetSettings;
   leadCapture: boolean;
 }

@@ -5,6 +5,9 @@ import { DataSource } from 'typeorm';
 import { MembershipEntity } from '../organizations/membership.entity';
 import { SiteEntity } from '../sites/site.entity';
 
+/** What the widget API needs of a site. */
+export type WidgetSiteRow = Pick<SiteEntity, 'id' | 'allowedOrigins' | 'widget' | 'leadCapture'>;
+
 /** The two lookups every authorization decision rests on, one indexed query each. */
 @Injectable()
 export class AccessRepository {
@@ -17,9 +20,7 @@ export class AccessRepository {
     return membership?.role ?? null;
   }
 
-  findWidgetSite(
-    publicKey: string,
-  ): Promise<Pick<SiteEntity, 'id' | 'allowedOrigins' | 'widget' | 'leadCapture'> | null> {
+  findWidgetSite(publicKey: string): Promise<WidgetSiteRow | null> {
     return this.dataSource.getRepository(SiteEntity).findOne({
       select: { id: true, allowedOrigins: true, widget: true, leadCapture: true },
       where: { publicKey },

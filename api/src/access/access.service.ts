@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
+import { AccessCache } from './access-cache';
 import { hasRole, type OrganizationScope, type SiteScope } from './access-policy';
 import { AccessRepository } from './access.repository';
 
@@ -12,7 +13,10 @@ import { AccessRepository } from './access.repository';
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly access: AccessRepository) {}
+  constructor(
+    private readonly access: AccessRepository,
+    private readonly cache: AccessCache,
+  ) {}
 
   async requireOrganizationRole(
     userId: string,
@@ -20,7 +24,9 @@ export class AccessService {
     minRole: Role,
   ): Promise<OrganizationScope> {
     const role = isUuid(organizationId)
-      ? await this.access.findOrganizationRole(organizationId, userId)
+      ? await this.cache.lookup(userId, `organization:${organizationId}`, () =>
+          this.access.findOrganizationRole(organizationId, userId),
+        )
       : null;
     if (role === null) throw new DomainError('ORGANIZATION_NOT_FOUND', 'Organization not found');
     if (!hasRole(role, minRole)) throw forbidden(minRole);
@@ -28,7 +34,9 @@ export class AccessService {
   }
 
   async requireSiteRole(userId: string, siteId: string, minRole: Role): Promise<SiteScope> {
-    const found = isUuid(siteId) ? await this.access.findSiteRole(siteId, userId) : null;
+    const found = isUuid(siteId)
+      ? await this.cache.lookup(userId, `site:${siteId}`, () => this.access.findSiteRole(siteId, userId))
+      : null;
     if (found === null) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
     if (!hasRole(found.role, minRole)) throw forbidden(minRole);
     return { siteId, ...found };

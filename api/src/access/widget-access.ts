@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { VisitorScope, WidgetSiteScope } from './access-policy';
-import { AccessRepository } from './access.repository';
+import { WidgetSiteCache } from './widget-site-cache';
 
 const SITE_KEY = /^pk_[A-Za-z0-9_-]{24}$/;
 export const SITE_KEY_HEADER = 'x-cloop-site-key';
@@ -25,7 +25,7 @@ export class WidgetAccess {
   private readonly ownOrigin: string;
 
   constructor(
-    private readonly access: AccessRepository,
+    private readonly sites: WidgetSiteCache,
     @Inject(APP_CONFIG) config: ResolvedConfig,
   ) {
     this.ownOrigin = new URL(config.publicUrl).origin;
@@ -41,9 +41,7 @@ export class WidgetAccess {
   /** The site of a key, if the page's origin (`null` outside browsers) may use it; REST and sockets alike. */
   async resolveSite(siteKey: unknown, origin: string | null): Promise<WidgetSiteScope> {
     const site =
-      typeof siteKey === 'string' && SITE_KEY.test(siteKey)
-        ? await this.access.findWidgetSite(siteKey)
-        : null;
+      typeof siteKey === 'string' && SITE_KEY.test(siteKey) ? await this.sites.find(siteKey) : null;
     if (!site) throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
     if (origin !== null && origin !== this.ownOrigin && !site.allowedOrigins.includes(origin)) {
       throw new DomainError(
@@ -51,7 +49,12 @@ export class WidgetAccess {
         "This page's origin is not among the site's allowed origins",
       );
     }
-    return { siteId: site.id, widget: site.widget, leadCapture: site.leadCapture };
+    return {
+      siteId: site.id,
+      publicKey: siteKey as string,
+      widget: site.widget,
+      leadCapture: site.leadCapture,
+    };
   }
 
   async visitor(request: FastifyRequest, reply: FastifyReply): Promise<VisitorScope> {

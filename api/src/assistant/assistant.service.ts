@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Message, WidgetSettings } from '@cloop/contracts';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
 
 import type { ConversationEntity } from '../conversations/conversation.entity';
 import { ConversationsService } from '../conversations/conversations.service';
 import { EventBus } from '../realtime/event-bus';
+import { AnswerQueue, type AnswerQueueLimits, DEFAULT_ANSWER_QUEUE_LIMITS } from './answer-queue';
 import { Responder } from './responder';
+
+/** Overrides {@link DEFAULT_ANSWER_QUEUE_LIMITS} (tests make the queue small). */
+export const ANSWER_QUEUE_LIMITS = Symbol('ANSWER_QUEUE_LIMITS');
 
 const HISTORY_LENGTH = 20;
 
@@ -17,33 +21,42 @@ export interface AnswerRequest {
 }
 
 /**
- * Runs the responder after each new visitor message, off the request path: deltas stream out as
- * `message.delta` events, then the whole answer is stored as an assistant message.
+ * Runs the responder after each new visitor message, off the request path, through a bounded
+ * queue: deltas stream out as `message.delta` events, then the whole answer is stored as an
+ * assistant message. When the queue is full the answer is declined (counted and logged): the
+ * visitor's message is stored and announced all the same, and a person can answer from the inbox.
  */
 @Injectable()
 export class AssistantService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('Assistant');
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly queue: AnswerQueue;
 
   constructor(
     private readonly responder: Responder,
     private readonly conversations: ConversationsService,
     private readonly bus: EventBus,
-  ) {}
-
-  /** Starts answering and returns at once; failures are logged, never thrown at the visitor. */
-  answerInBackground(request: AnswerRequest): void {
-    const task = this.answer(request)
-      .catch((error: unknown) =>
-        this.logger.error(`answer failed: ${error instanceof Error ? error.name : 'error'}`),
-      )
-      .finally(() => this.running.delete(task));
-    this.running.add(task);
+    @Optional() @Inject(ANSWER_QUEUE_LIMITS) limits?: AnswerQueueLimits,
+  ) {
+    this.queue = new AnswerQueue(limits ?? DEFAULT_ANSWER_QUEUE_LIMITS);
   }
 
-  /** Lets answers in progress finish before the database closes. */
+  /**
+   * Queues the answer and returns at once (`false`: declined, the queue is full); failures are
+   * logged, never thrown at the visitor.
+   */
+  answerInBackground(request: AnswerRequest): boolean {
+    return this.queue.offer(async () => {
+      await this.answer(request);
+    });
+  }
+
+  /** Answers declined because the queue was full, since start. */
+  get declinedAnswers(): number {
+    return this.queue.declinedCount;
+  }
+
+  /** Lets queued answers and those in progress finish before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.running]);
+    await this.queue.idle();
   }
 
   async answer({ site, conversation, message }: AnswerRequest): Promise<Message> {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 
+import { AuditKeys } from './audit-keys';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
@@ -8,7 +9,7 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   controllers: [AuditController],
-  providers: [AuditService, AuditRepository],
+  providers: [AuditService, AuditRepository, AuditKeys],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
-import { GENESIS_HASH, hashAuditEvent, type StoredChainRow } from './audit-chain';
+import { GENESIS_HASH, type HashAlgorithm, KEYED, type StoredChainRow } from './audit-chain';
+import type { ChainHead, ChainToday } from './audit-checkpoint';
+import { AuditKeys } from './audit-keys';
 
 export interface NewAuditEvent {
   organizationId: string;
@@ -15,7 +17,7 @@ export interface NewAuditEvent {
 }
 
 const COLUMNS = `id, organization_id, seq::int AS seq, actor_kind, actor_user_id, action, target_type,
-  target_id, details, created_at, prev_hash, hash`;
+  target_id, details, created_at, prev_hash, hash, hash_alg`;
 
 interface AuditRow {
   id: string;
@@ -30,12 +32,16 @@ interface AuditRow {
   created_at: Date;
   prev_hash: string;
   hash: string;
+  hash_alg: HashAlgorithm;
 }
 
 /** The append-only, hash-chained trail; one chain per organization. */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: AuditKeys,
+  ) {}
 
   /**
    * Appends at the end of the organization's chain. The advisory lock serializes writers of one
@@ -56,8 +62,8 @@ export class AuditRepository {
     };
     await tx.query(
       `INSERT INTO audit_events (organization_id, seq, actor_kind, actor_user_id, action, target_type,
-         target_id, details, created_at, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         target_id, details, created_at, prev_hash, hash, hash_alg)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         fields.organizationId,
         fields.seq,
@@ -69,7 +75,8 @@ export class AuditRepository {
         JSON.stringify(fields.details),
         fields.createdAt,
         fields.prevHash,
-        hashAuditEvent(fields),
+        this.keys.hasher.hash(fields, KEYED),
+        KEYED,
       ],
     );
   }
@@ -104,6 +111,45 @@ export class AuditRepository {
     return rows.map((row) => row.organization_id);
   }
 
+  /** The newest row of every chain, for a checkpoint. */
+  async heads(): Promise<ChainHead[]> {
+    const rows = await this.dataSource.query<
+      { organization_id: string; seq: number; hash: string; created_at: Date }[]
+    >(
+      `SELECT DISTINCT ON (organization_id) organization_id, seq::int AS seq, hash, created_at
+         FROM audit_events ORDER BY organization_id, seq DESC`,
+    );
+    return rows.map((row) => ({
+      organizationId: row.organization_id,
+      seq: row.seq,
+      hash: row.hash,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** What is left today of a chain a checkpoint names. */
+  async chainToday(organizationId: string, checkpointSeq: number): Promise<ChainToday> {
+    const [row] = await this.dataSource.query<
+      { head_seq: number | null; head_hash: string | null; hash_at: string | null; org: boolean }[]
+    >(
+      `SELECT head.seq::int AS head_seq, head.hash AS head_hash,
+              (SELECT hash FROM audit_events WHERE organization_id = $1 AND seq = $2) AS hash_at,
+              EXISTS (SELECT 1 FROM organizations WHERE id = $1) AS org
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_events WHERE organization_id = $1
+                             ORDER BY seq DESC LIMIT 1) AS head ON true`,
+      [organizationId, checkpointSeq],
+    );
+    return {
+      head:
+        row && row.head_seq !== null && row.head_hash !== null
+          ? { seq: row.head_seq, hash: row.head_hash }
+          : null,
+      hashAtCheckpointSeq: row?.hash_at ?? null,
+      organizationExists: row?.org ?? false,
+    };
+  }
+
   async chainIds(): Promise<string[]> {
     const rows = await this.dataSource.query<{ organization_id: string }[]>(
       `SELECT DISTINCT organization_id FROM audit_events ORDER BY organization_id`,
@@ -126,5 +172,6 @@ function toChainRow(row: AuditRow): StoredChainRow {
     createdAt: row.created_at,
     prevHash: row.prev_hash,
     hash: row.hash,
+    hashAlgorithm: row.hash_alg,
   };
 }

@@ -5,7 +5,20 @@ import type { OrganizationScope } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
 import { pageLimit } from '../common/pagination';
 import { TransactionRunner, type Tx } from '../database/transactions';
-import { type ChainBreak, findChainBreak, type StoredChainRow } from './audit-chain';
+import {
+  type ChainBreak,
+  type ChainPosition,
+  findChainBreak,
+  KEYED,
+  type StoredChainRow,
+} from './audit-chain';
+import {
+  type Checkpoint,
+  type CheckpointFinding,
+  compareWithCheckpoint,
+  signCheckpoint,
+} from './audit-checkpoint';
+import { AuditKeys } from './audit-keys';
 import { AuditRepository } from './audit.repository';
 
 /** Who did it: a console user, a widget visitor (never identified here), or Cloop itself. */
@@ -27,8 +40,14 @@ export interface AuditEntry {
 export interface AuditVerification {
   chains: number;
   events: number;
+  /** Rows written before the audit key existed (plain SHA-256); covered by the first keyed row. */
+  unkeyedEvents: number;
   /** The first row of each chain that does not fit its chain, if any. */
   breaks: ChainBreak[];
+  /** How the chains' ends compare with a checkpoint, when one was given. */
+  checkpoint: { createdAt: string; chains: number; findings: CheckpointFinding[] } | null;
+  /** What this verification could not prove, in words, for the operator. */
+  unproven: string[];
 }
 
 const VERIFY_BATCH = 1000;
@@ -41,6 +60,7 @@ export class AuditService implements BeforeApplicationShutdown {
   constructor(
     private readonly audit: AuditRepository,
     private readonly transactions: TransactionRunner,
+    private readonly keys: AuditKeys,
   ) {}
 
   /** Appends inside the caller's transaction: the event exists exactly when the change does. */
@@ -89,26 +109,78 @@ export class AuditService implements BeforeApplicationShutdown {
     };
   }
 
-  /** Re-computes every chain; reports the first row of each that was altered, removed or inserted. */
-  async verify(): Promise<AuditVerification> {
-    const result: AuditVerification = { chains: 0, events: 0, breaks: [] };
+  /**
+   * Re-computes every chain and reports the first row of each that was altered, removed or
+   * inserted; with a checkpoint, also whether a chain's newest rows, or the whole chain, were
+   * deleted or rewritten since. Without one, deletions at the end of a chain leave nothing to
+   * compare with: {@link AuditVerification.unproven} says so.
+   */
+  async verify(checkpoint: Checkpoint | null = null): Promise<AuditVerification> {
+    const result: AuditVerification = {
+      chains: 0,
+      events: 0,
+      unkeyedEvents: 0,
+      breaks: [],
+      checkpoint: null,
+      unproven: [],
+    };
+    let unkeyedHeads = 0;
     for (const organizationId of await this.audit.chainIds()) {
       result.chains += 1;
-      let previous: { seq: number; hash: string } | null = null;
+      let previous: ChainPosition | null = null;
       for (;;) {
         const rows = await this.audit.chainBatch(organizationId, previous?.seq ?? 0, VERIFY_BATCH);
-        const broken = findChainBreak(rows, previous);
+        const broken = findChainBreak(this.keys.hasher, rows, previous);
         if (broken) {
           result.breaks.push(broken);
           break;
         }
         result.events += rows.length;
+        result.unkeyedEvents += rows.filter((row) => row.hashAlgorithm !== KEYED).length;
         const last = rows.at(-1);
+        if (last) previous = { seq: last.seq, hash: last.hash, keyed: last.hashAlgorithm === KEYED };
         if (!last || rows.length < VERIFY_BATCH) break;
-        previous = { seq: last.seq, hash: last.hash };
       }
+      if (previous && !previous.keyed) unkeyedHeads += 1;
+    }
+
+    if (checkpoint) {
+      const findings: CheckpointFinding[] = [];
+      for (const head of checkpoint.chains) {
+        const finding = compareWithCheckpoint(
+          head,
+          await this.audit.chainToday(head.organizationId, head.seq),
+        );
+        if (finding) findings.push(finding);
+      }
+      result.checkpoint = { createdAt: checkpoint.createdAt, chains: checkpoint.chains.length, findings };
+      result.unproven.push(
+        `rows written after the checkpoint (${checkpoint.createdAt}), and chains begun after it, could ` +
+          'have been deleted undetected: take checkpoints regularly',
+      );
+    } else {
+      result.unproven.push(
+        'without a checkpoint, deleting the newest rows of a chain (tail truncation) or a whole chain ' +
+          'cannot be detected: verify with --checkpoint FILE, a checkpoint kept outside the database',
+      );
+    }
+    if (unkeyedHeads > 0) {
+      result.unproven.push(
+        `${unkeyedHeads} chain(s) end in rows from before AUDIT_KEY (plain SHA-256, no key): ` +
+          'rewriting those rows is detected only against a checkpoint',
+      );
     }
     return result;
+  }
+
+  /** The head of every chain now, signed: what `cloop audit:checkpoint` writes. */
+  async checkpoint(now = new Date()): Promise<Checkpoint> {
+    return signCheckpoint(this.keys.checkpoint, await this.audit.heads(), now);
+  }
+
+  /** The public key that checks checkpoint signatures, as PEM. */
+  checkpointPublicKey(): string {
+    return this.keys.checkpoint.publicKeyPem;
   }
 
   /** Before the database closes: background writes finish first. */

@@ -1,28 +1,8 @@
-import { parseArgs } from 'node:util';
-
 import { AuthService } from '../auth/auth.service';
 import { SignupDto } from '../auth/dto/auth.dto';
 import { createValidationPipe } from '../common/validation';
+import { type CliApp, options } from './cli-options';
 import { type CliIo, CliUsageError, readPassword } from './password-input';
-
-/** What a command needs of the application context (Nest's `get`). */
-export interface CliApp {
-  get<T>(type: new (...args: never[]) => T): T;
-}
-
-function options(args: string[], names: string[]): Record<string, string | undefined> {
-  try {
-    const { values } = parseArgs({
-      args,
-      options: Object.fromEntries(names.map((name) => [name, { type: 'string' }] as const)),
-      strict: true,
-      allowPositionals: false,
-    });
-    return values as Record<string, string | undefined>;
-  } catch (error) {
-    throw new CliUsageError((error as Error).message);
-  }
-}
 
 function required(values: Record<string, string | undefined>, name: string): string {
   const value = values[name]?.trim();

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './app-config';
 
 const CWD = '/srv/cloop';
 const SECRET = 's'.repeat(32);
+const AUDIT_KEY = 'a'.repeat(32);
 
 /** The ConfigError `loadConfig` throws for this environment; fails the test if it throws none. */
 function configErrorFor(env: NodeJS.ProcessEnv): ConfigError {
@@ -27,6 +28,7 @@ describe('loadConfig', () => {
       dataDir: join(CWD, 'data'),
       redisUrl: null,
       jwtSecret: null,
+      auditKey: null,
       allowSignup: true,
       crawlPrivateNetworks: false,
       crawlRecrawlDays: 7,
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://cloop@db/cloop',
         REDIS_URL: 'redis://cache:6379',
         JWT_SECRET: SECRET,
+        AUDIT_KEY,
         ALLOW_SIGNUP: 'false',
         TRUST_PROXY: '2',
         LLM_BASE_URL: 'https://llm.example.com/v1/',
@@ -77,6 +80,7 @@ describe('loadConfig', () => {
       database: { kind: 'postgres', url: 'postgres://cloop@db/cloop' },
       redisUrl: 'redis://cache:6379',
       jwtSecret: SECRET,
+      auditKey: AUDIT_KEY,
       allowSignup: false,
       trustProxyHops: 2,
       llm: {
@@ -95,10 +99,25 @@ describe('loadConfig', () => {
   it.each<[string, NodeJS.ProcessEnv, string]>([
     ['PORT is not a number', { PORT: 'abc' }, 'PORT'],
     ['PORT is out of range', { PORT: '70000' }, 'PORT'],
-    ['DATABASE_URL is not PostgreSQL', { DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET }, 'DATABASE_URL'],
+    [
+      'DATABASE_URL is not PostgreSQL',
+      { DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET, AUDIT_KEY },
+      'DATABASE_URL',
+    ],
     ['REDIS_URL is not Redis', { REDIS_URL: 'http://x' }, 'REDIS_URL'],
     ['JWT_SECRET is too short', { JWT_SECRET: 'short' }, 'JWT_SECRET'],
-    ['DATABASE_URL comes without JWT_SECRET', { DATABASE_URL: 'postgres://db/cloop' }, 'JWT_SECRET'],
+    [
+      'DATABASE_URL comes without JWT_SECRET',
+      { DATABASE_URL: 'postgres://db/cloop', AUDIT_KEY },
+      'JWT_SECRET',
+    ],
+    [
+      'DATABASE_URL comes without AUDIT_KEY',
+      { DATABASE_URL: 'postgres://db/cloop', JWT_SECRET: SECRET },
+      'AUDIT_KEY',
+    ],
+    ['AUDIT_KEY is too short', { AUDIT_KEY: 'short' }, 'AUDIT_KEY'],
+    ['AUDIT_KEY is the JWT secret', { AUDIT_KEY: SECRET, JWT_SECRET: SECRET }, 'AUDIT_KEY'],
     ['ALLOW_SIGNUP is not a boolean', { ALLOW_SIGNUP: 'maybe' }, 'ALLOW_SIGNUP'],
     ['LOG_LEVEL is unknown', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     ['PUBLIC_URL is not http(s)', { PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],

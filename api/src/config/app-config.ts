@@ -17,6 +17,12 @@ export interface AppConfig {
   redisUrl: string | null;
   /** `null` in embedded mode means "generate one and keep it under DATA_DIR". */
   jwtSecret: string | null;
+  /**
+   * Keys the audit trail's hashes and signs its checkpoints; `null` in embedded mode means "generate
+   * one and keep it under DATA_DIR". Separate from the JWT secret, so rotating that one leaves the
+   * trail verifiable.
+   */
+  auditKey: string | null;
   allowSignup: boolean;
   /** The crawler may fetch loopback and private-network addresses (intranet sites, tests). */
   crawlPrivateNetworks: boolean;
@@ -56,6 +62,7 @@ export class ConfigError extends Error {
 }
 
 export const JWT_SECRET_MIN_LENGTH = 32;
+export const AUDIT_KEY_MIN_LENGTH = 32;
 
 /**
  * Validates the whole environment and reports every bad variable at once, each by name, so an
@@ -110,6 +117,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   } else if (database.kind === 'postgres') {
     // Replicas sharing a server must share the secret, so it cannot be generated per process.
     problems.push('JWT_SECRET is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
+  }
+
+  const auditKeyRaw = read('AUDIT_KEY');
+  let auditKey: string | null = null;
+  if (auditKeyRaw !== undefined) {
+    if (auditKeyRaw.length < AUDIT_KEY_MIN_LENGTH) {
+      problems.push(`AUDIT_KEY must be at least ${AUDIT_KEY_MIN_LENGTH} characters`);
+    } else if (auditKeyRaw === jwtSecretRaw) {
+      // One leaked or rotated secret must not take the audit trail's proof with it.
+      problems.push('AUDIT_KEY must differ from JWT_SECRET');
+    } else {
+      auditKey = auditKeyRaw;
+    }
+  } else if (database.kind === 'postgres') {
+    // Every replica and the command line must key the same chains the same way.
+    problems.push('AUDIT_KEY is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
   }
 
   const allowSignupRaw = read('ALLOW_SIGNUP') ?? 'true';
@@ -208,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     database,
     redisUrl,
     jwtSecret,
+    auditKey,
     allowSignup,
     crawlPrivateNetworks,
     crawlRecrawlDays,

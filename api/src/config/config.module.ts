@@ -4,8 +4,8 @@ import type { AppConfig } from './app-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** The configuration after boot: the JWT secret is always known by then. */
-export type ResolvedConfig = AppConfig & { jwtSecret: string };
+/** The configuration after boot: the JWT secret and the audit key are always known by then. */
+export type ResolvedConfig = AppConfig & { jwtSecret: string; auditKey: string };
 
 @Global()
 @Module({})

@@ -1,28 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { AUDIT_KEY_MIN_LENGTH, JWT_SECRET_MIN_LENGTH } from './app-config';
+import { loadOrCreateSecret } from './generated-secret';
 
-import { JWT_SECRET_MIN_LENGTH } from './app-config';
-
-const SECRET_FILE = 'jwt-secret';
+/** The token signing secret of an embedded instance, generated on first start (`DATA_DIR/jwt-secret`). */
+export function loadOrCreateJwtSecret(dataDir: string): Promise<string> {
+  return loadOrCreateSecret(dataDir, 'jwt-secret', JWT_SECRET_MIN_LENGTH);
+}
 
 /**
- * Embedded mode needs no configuration, so the signing secret is generated on first start and kept
- * beside the database: tokens then survive restarts, and deleting `DATA_DIR` resets both together.
+ * The audit key of an embedded instance (`DATA_DIR/audit-key`). Unlike the JWT secret it must never
+ * be deleted while the data lives: every keyed audit row and checkpoint depends on it.
  */
-export async function loadOrCreateJwtSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, SECRET_FILE);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  try {
-    await writeFile(file, randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const secret = (await readFile(file, 'utf8')).trim();
-  if (secret.length < JWT_SECRET_MIN_LENGTH) {
-    throw new Error(
-      `${file} holds a secret shorter than ${JWT_SECRET_MIN_LENGTH} characters; delete it to regenerate`,
-    );
-  }
-  return secret;
+export function loadOrCreateAuditKey(dataDir: string): Promise<string> {
+  return loadOrCreateSecret(dataDir, 'audit-key', AUDIT_KEY_MIN_LENGTH);
 }

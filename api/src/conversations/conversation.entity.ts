@@ -1,4 +1,4 @@
-import type { ConversationStatus, LeadStatus, Phase } from '@cloop/contracts';
+import type { ConversationStatus, LeadStatus, MessageAuthor, Phase } from '@cloop/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('conversations')
@@ -38,6 +38,13 @@ export class ConversationEntity {
 
   @Column('timestamptz', { name: 'last_message_at', default: () => 'now()' })
   lastMessageAt: Date;
+
+  /** The start of the latest message (what the inbox lists), kept by the append statement. */
+  @Column('text', { name: 'last_message_preview', nullable: true })
+  lastMessagePreview: string | null;
+
+  @Column('text', { name: 'last_message_author', nullable: true })
+  lastMessageAuthor: MessageAuthor | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

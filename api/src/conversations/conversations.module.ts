@@ -5,6 +5,7 @@ import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
 import { InboxController } from './inbox.controller';
 import { InboxService } from './inbox.service';
+import { MessageAppendRepository } from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
 import { VisitorsRepository } from './visitors.repository';
 
@@ -16,6 +17,7 @@ import { VisitorsRepository } from './visitors.repository';
     InboxService,
     ConversationsRepository,
     MessagesRepository,
+    MessageAppendRepository,
     VisitorsRepository,
   ],
   exports: [ConversationsService, ConversationsRepository, VisitorsRepository],

@@ -78,22 +78,6 @@ export class ConversationsRepository {
       .findOne({ where: { id: conversationId, siteId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** Takes the next sequence number and counts the message; call with the row locked. */
-  async nextSeq(tx: Tx, conversationId: string): Promise<number> {
-    // A raw UPDATE … RETURNING comes back from TypeORM as [rows, affected count].
-    const [rows] = await tx.query<[{ last_seq: number }[], number]>(
-      `UPDATE conversations
-          SET last_seq = last_seq + 1, message_count = message_count + 1,
-              last_message_at = greatest(last_message_at, clock_timestamp())
-        WHERE id = $1
-        RETURNING last_seq`,
-      [conversationId],
-    );
-    const row = rows[0];
-    if (!row) throw new Error('conversation vanished while locked');
-    return row.last_seq;
-  }
-
   /** Moves the phase only if it is still `from`: one statement, so a concurrent change wins cleanly. */
   async advancePhase(
     tx: Tx,

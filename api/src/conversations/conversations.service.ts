@@ -12,6 +12,7 @@ import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';
 import { mapConversation, mapMessage } from './conversation.mapper';
 import { type ConversationChanges, ConversationsRepository } from './conversations.repository';
+import { MessageAppendRepository } from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
 
 export interface AppendMessage {
@@ -23,14 +24,21 @@ export interface AppendMessage {
   body: string;
   citations?: Citation[];
   confidence?: number | null;
+  /** The visitor writing (their `last_seen_at` is refreshed at most once a minute). */
+  visitorId?: string | null;
 }
 
-export interface Appended {
-  message: Message;
-  /** `false` when the client id was seen before and the stored message is returned again. */
-  created: boolean;
-  conversation: ConversationEntity;
-}
+export type Appended =
+  | {
+      message: Message;
+      created: true;
+      /** The conversation as this message left it. */
+      conversation: ConversationEntity;
+      /** Someone of the site's team has written in the conversation: the assistant stays out. */
+      handledByAgent: boolean;
+    }
+  /** The client id was seen before: the message stored then, returned again. */
+  | { message: Message; created: false; conversation: null; handledByAgent: false };
 
 /**
  * Writes to conversations, shared by the widget, the inbox and the assistant; every change is an
@@ -43,6 +51,7 @@ export class ConversationsService {
   constructor(
     private readonly conversations: ConversationsRepository,
     private readonly messages: MessagesRepository,
+    private readonly appender: MessageAppendRepository,
     private readonly transactions: TransactionRunner,
     private readonly bus: EventBus,
     private readonly audit: AuditService,
@@ -71,63 +80,43 @@ export class ConversationsService {
   }
 
   /**
-   * Stores a message exactly once per client id and numbers it. The conversation row is locked, so
-   * concurrent posts get consecutive `seq` values and identical retries find the first one's row.
-   * The row is committed before this returns; events go out after the commit.
+   * Stores a message exactly once per client id and numbers it, in one statement (see
+   * {@link MessageAppendRepository}): concurrent posts get consecutive `seq` values and identical
+   * retries find the first one's row. The row is committed before this returns; the events go out
+   * right after the commit, built from the rows the statement returned.
    */
   async append(input: AppendMessage): Promise<Appended> {
-    const outcome = await this.transactions.run(async (tx) => {
-      const locked = await this.conversations.lockInSite(tx, input.siteId, input.conversationId);
-      if (!locked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
-      const existing = await this.messages.findByClientId(
-        input.siteId,
-        input.conversationId,
-        input.clientMessageId,
-        tx,
-      );
-      if (existing) {
-        if (existing.body !== input.body || existing.author !== input.author) {
-          throw new DomainError(
-            'MESSAGE_ID_CONFLICT',
-            'This message id was already used for a different message',
-          );
-        }
-        return { message: existing, created: false, phaseChanged: false };
-      }
-      const seq = await this.conversations.nextSeq(tx, input.conversationId);
-      const message = await this.messages.insert(tx, {
-        conversationId: input.conversationId,
-        siteId: input.siteId,
-        seq,
-        clientMessageId: input.clientMessageId,
-        author: input.author,
-        authorUserId: input.authorUserId ?? null,
-        body: input.body,
-        citations: input.citations ?? [],
-        confidence: input.confidence ?? null,
-      });
-      await this.webhooks.messageCreated(tx, locked, message);
-      const wantsContact =
-        input.author === 'visitor' && locked.phase !== 'requesting_contact' && asksForContact(input.body);
-      if (wantsContact) {
-        await this.conversations.update(tx, input.siteId, input.conversationId, {
-          phase: 'requesting_contact',
-        });
-        await this.webhooks.phaseChanged(tx, locked, locked.phase, 'requesting_contact');
-      }
-      return { message, created: true, phaseChanged: wantsContact };
+    const outcome = await this.appender.append({
+      siteId: input.siteId,
+      conversationId: input.conversationId,
+      clientMessageId: input.clientMessageId,
+      author: input.author,
+      authorUserId: input.authorUserId ?? null,
+      body: input.body,
+      citations: input.citations ?? [],
+      confidence: input.confidence ?? null,
+      wantsContact: input.author === 'visitor' && asksForContact(input.body),
+      visitorId: input.visitorId ?? null,
     });
-
-    const conversation = await this.require(input.siteId, input.conversationId);
-    const message = mapMessage(outcome.message, await this.messages.authorName(outcome.message.authorUserId));
-    if (outcome.created) {
-      await this.announce(
-        { type: 'message.created', siteId: input.siteId, conversationId: conversation.id, message },
-        conversation.visitorId,
-      );
-      await this.publishUpdated(conversation);
+    if (!outcome) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+    const message = mapMessage(outcome.message, outcome.message.authorName);
+    if (!outcome.created) {
+      const stored = outcome.message;
+      if (stored.body !== input.body || stored.author !== input.author) {
+        throw new DomainError(
+          'MESSAGE_ID_CONFLICT',
+          'This message id was already used for a different message',
+        );
+      }
+      return { message, created: false, conversation: null, handledByAgent: false };
     }
-    return { message, created: outcome.created, conversation };
+    const { conversation } = outcome;
+    await this.announce(
+      { type: 'message.created', siteId: input.siteId, conversationId: conversation.id, message },
+      conversation.visitorId,
+    );
+    await this.publishUpdated(conversation);
+    return { message, created: true, conversation, handledByAgent: outcome.handledByAgent };
   }
 
   /** Applies changes and announces them; a no-op change announces nothing. */
@@ -254,21 +243,6 @@ export class ConversationsService {
       );
       return { conversation, messages: rows.map((row) => mapMessage(row, row.authorName)) };
     });
-  }
-
-  /** A person from the team has replied: the assistant leaves the conversation to them. */
-  isHandledByAgent(siteId: string, conversationId: string): Promise<boolean> {
-    return this.messages.hasAgentMessage(siteId, conversationId);
-  }
-
-  /** A message already stored under this client id, if any (a read, no lock). */
-  async findByClientId(
-    siteId: string,
-    conversationId: string,
-    clientMessageId: string,
-  ): Promise<Message | null> {
-    const message = await this.messages.findByClientId(siteId, conversationId, clientMessageId);
-    return message ? mapMessage(message, await this.messages.authorName(message.authorUserId)) : null;
   }
 
   /**

@@ -25,22 +25,6 @@ export type NewMessage = Pick<
 export class MessagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  findByClientId(
-    siteId: string,
-    conversationId: string,
-    clientMessageId: string,
-    tx?: Tx,
-  ): Promise<MessageEntity | null> {
-    return (tx ?? this.dataSource.manager)
-      .getRepository(MessageEntity)
-      .findOneBy({ siteId, conversationId, clientMessageId });
-  }
-
-  async insert(tx: Tx, message: NewMessage): Promise<MessageEntity> {
-    const result = await tx.getRepository(MessageEntity).insert(message);
-    return { ...message, ...(result.generatedMaps[0] as Pick<MessageEntity, 'id' | 'createdAt'>) };
-  }
-
   /** Messages of one conversation after a sequence number, oldest first. */
   listAfter(
     siteId: string,
@@ -59,21 +43,6 @@ export class MessagesRepository {
       .limit(limit)
       .getRawAndEntities<{ author_name: string | null }>()
       .then(({ entities, raw }) => attachNames(entities, raw));
-  }
-
-  /** Whether anyone of the site's team has written in the conversation. */
-  hasAgentMessage(siteId: string, conversationId: string): Promise<boolean> {
-    return this.dataSource
-      .getRepository(MessageEntity)
-      .exists({ where: { siteId, conversationId, author: 'agent' } });
-  }
-
-  async authorName(userId: string | null): Promise<string | null> {
-    if (!userId) return null;
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .findOne({ select: { name: true }, where: { id: userId } });
-    return user?.name ?? null;
   }
 
   private withAuthorNames(manager: Tx) {

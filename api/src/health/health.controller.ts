@@ -29,18 +29,20 @@ export class HealthController {
   @Get(READY_PATH)
   @Public()
   @ApiOperation({
-    summary: 'Readiness: the database and Redis (when `REDIS_URL` is set) answer',
-    description: 'For load balancers: 503 names the dependency that is down.',
+    summary: 'Readiness: the database answers (and Redis, when `REDIS_URL` is set)',
+    description:
+      'For load balancers: 503 when the database is down or the process is draining; a Redis outage ' +
+      'is reported (`degraded`, `redis: down`) but keeps the replica in rotation.',
   })
   @ApiOkResponse({ type: ReadyResponseDto })
   @ApiServiceUnavailableResponse({
     type: ReadyResponseDto,
-    description: 'The database or Redis is unreachable',
-    example: { status: 'error', database: 'up', redis: 'down', draining: false },
+    description: 'The database is unreachable, or the process is shutting down',
+    example: { status: 'error', database: 'down', redis: 'up', draining: false },
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse> {
     const readiness = await this.readiness.check();
-    void reply.status(readiness.status === 'ok' ? 200 : 503).header('Cache-Control', 'no-store');
+    void reply.status(readiness.status === 'error' ? 503 : 200).header('Cache-Control', 'no-store');
     return readiness;
   }
 }

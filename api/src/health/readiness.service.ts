@@ -25,7 +25,7 @@ export class ReadinessService {
     const redis = redisUp === null ? 'disabled' : redisUp ? 'up' : 'down';
     const draining = this.shutdown.draining;
     return {
-      status: databaseUp && redis !== 'down' && !draining ? 'ok' : 'error',
+      status: !databaseUp || draining ? 'error' : redis === 'down' ? 'degraded' : 'ok',
       database: databaseUp ? 'up' : 'down',
       redis,
       draining,

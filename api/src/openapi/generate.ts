@@ -39,7 +39,11 @@ export const OPENAPI_REGENERATE_COMMAND = 'npx nx run api:openapi';
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   // The defaults, never this process's environment: the document must not vary by machine.
-  const config = { ...loadConfig({}), jwtSecret: 'openapi-generation-only-never-signs-a-token' };
+  const config = {
+    ...loadConfig({}),
+    jwtSecret: 'openapi-generation-only-never-signs-a-token',
+    auditKey: 'openapi-generation-only-never-keys-an-audit-row',
+  };
   const app = await NestFactory.create(
     AppModule.forRoot({
       config,

@@ -9,6 +9,7 @@ import type {
 } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 
+import { AccessCache } from '../access/access-cache';
 import type { OrganizationScope, Principal } from '../access/access-policy';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
@@ -32,6 +33,7 @@ export class MembersService {
     private readonly users: UsersRepository,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly access: AccessCache,
   ) {}
 
   async list(scope: OrganizationScope, query: PageQuery): Promise<Page<Member>> {
@@ -90,7 +92,7 @@ export class MembersService {
   }
 
   async changeRole(scope: OrganizationScope, caller: Principal, userId: string, role: Role): Promise<Member> {
-    return this.transactions.run(async (tx) => {
+    const changed = await this.transactions.run(async (tx) => {
       const owners = await this.lockOwners(tx, scope.organizationId, caller);
       const member = await this.requireMember(tx, scope.organizationId, userId);
       if (member.role === 'owner' && role !== 'owner') assertAnotherOwner(owners);
@@ -104,6 +106,9 @@ export class MembersService {
       });
       return mapMember({ ...member, role });
     });
+    // After the commit: every replica re-reads the member's access from here on.
+    await this.access.membershipChanged(scope.organizationId, userId, role);
+    return changed;
   }
 
   /** Owners remove anyone; every member may remove themselves (leave). */
@@ -125,6 +130,8 @@ export class MembersService {
         details: { role: member.role, left: leaving },
       });
     });
+    // After the commit: their sockets on every replica stop receiving the organization's events now.
+    await this.access.membershipChanged(scope.organizationId, userId, null);
   }
 
   async revokeInvitation(scope: OrganizationScope, caller: Principal, invitationId: string): Promise<void> {

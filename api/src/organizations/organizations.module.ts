@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { AccessCacheModule } from '../access/access-cache.module';
 import { UsersModule } from '../users/users.module';
 import { InvitationsRepository } from './invitations.repository';
 import { MembersController } from './members.controller';
@@ -8,7 +9,7 @@ import { MembershipsRepository } from './memberships.repository';
 import { OrganizationsRepository } from './organizations.repository';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, AccessCacheModule],
   controllers: [MembersController],
   providers: [MembersService, MembershipsRepository, InvitationsRepository, OrganizationsRepository],
   exports: [MembershipsRepository, InvitationsRepository, OrganizationsRepository],

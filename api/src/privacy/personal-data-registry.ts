@@ -69,7 +69,8 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
   {
     table: 'conversations',
     subject: 'visitor',
-    columns: ['visitor_id', 'email', 'entry_url', 'locale'],
+    // The preview is a copy of the latest message's start, exported with the messages themselves.
+    columns: ['visitor_id', 'email', 'entry_url', 'locale', 'last_message_preview'],
     where: `site_id = $1 AND id = ANY($3)`,
     exported: [
       'id',

@@ -1,7 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import { type ClientFrame, REALTIME_CLOSE_CODES, REALTIME_PATH, type ServerFrame } from '@cloop/contracts';
+import {
+  type ClientFrame,
+  REALTIME_CLOSE_CODES,
+  REALTIME_PATH,
+  type Role,
+  type ServerFrame,
+} from '@cloop/contracts';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -27,7 +33,7 @@ import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
 import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
-import { type BusEvent, type BusMessage, EventBus } from './event-bus';
+import { type BusEvent, type BusMessage, type BusNotice, EventBus } from './event-bus';
 import { parseClientFrame } from './frames';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -49,7 +55,8 @@ export interface RealtimeOptions {
 export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
 
 type Identity =
-  | { kind: 'user'; accessToken: string; userId: string; sites: Set<string> }
+  /** `sites`: each subscribed site and its organization (a membership change names the organization). */
+  | { kind: 'user'; accessToken: string; userId: string; sites: Map<string, string> }
   | { kind: 'visitor'; siteId: string; visitorId: string };
 
 interface Client {
@@ -75,6 +82,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
   private readonly clients = new Set<Client>();
   private unsubscribe: (() => void) | null = null;
+  private stopNotices: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
@@ -100,6 +108,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       this.upgrade(request, socket, head),
     );
     this.unsubscribe = this.bus.subscribe((message) => this.route(message));
+    this.stopNotices = this.bus.onNotice((notice) => this.onNotice(notice));
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
     this.shutdown.signal.addEventListener('abort', () => this.closeAll());
   }
@@ -117,6 +126,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     this.heartbeat = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.stopNotices?.();
+    this.stopNotices = null;
     for (const client of this.clients) client.socket.close(REALTIME_CLOSE_CODES.restart, 'server restarting');
     this.server.close();
   }
@@ -235,7 +246,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   ): Promise<Identity> {
     if ('accessToken' in frame) {
       const principal = await this.auth.authenticate(frame.accessToken);
-      return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Set() };
+      return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Map() };
     }
     const site = await this.widgetAccess.resolveSite(frame.siteKey, client.origin);
     const visitor = isUuid(frame.visitorId)
@@ -256,8 +267,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       case 'subscribe': {
         if (identity.kind !== 'user')
           throw new DomainError('FORBIDDEN', 'Visitors receive their own conversation only');
-        await this.access.requireSiteRole(identity.userId, frame.siteId, 'member');
-        identity.sites.add(frame.siteId);
+        const scope = await this.access.requireSiteRole(identity.userId, frame.siteId, 'member');
+        identity.sites.set(frame.siteId, scope.organizationId);
         this.send(client, { type: 'subscribed', siteId: frame.siteId });
         return;
       }
@@ -293,7 +304,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   /** A conversation the identity may see: in a subscribed site, or the visitor's own. */
   private async conversationOf(identity: Identity, conversationId: string): Promise<ConversationEntity> {
     if (isUuid(conversationId)) {
-      const sites = identity.kind === 'user' ? [...identity.sites] : [identity.siteId];
+      const sites = identity.kind === 'user' ? [...identity.sites.keys()] : [identity.siteId];
       for (const siteId of sites) {
         const conversation = await this.conversationsRepository.findInSite(siteId, conversationId);
         if (conversation && (identity.kind === 'user' || conversation.visitorId === identity.visitorId)) {
@@ -312,6 +323,52 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       // The visitor no longer exists: the socket must not go on under the erased id.
       if (frame.type === 'visitor.erased')
         client.socket.close(REALTIME_CLOSE_CODES.erased, 'visitor data erased');
+    }
+  }
+
+  private onNotice(notice: BusNotice): void {
+    switch (notice.type) {
+      case 'membership.changed':
+        for (const client of this.clients) {
+          const identity = client.identity;
+          if (identity?.kind === 'user' && identity.userId === notice.userId) {
+            this.membershipChanged(client, identity, notice.organizationId, notice.role);
+          }
+        }
+        return;
+      case 'events.missed':
+        // Redis was away: other replicas' events did not arrive here. Clients catch up from the
+        // database, and console subscriptions are re-checked (membership notices were lost too).
+        for (const client of this.clients) {
+          const identity = client.identity;
+          if (!identity) continue;
+          this.send(client, { type: 'resync' });
+          if (identity.kind === 'user')
+            client.queue = client.queue.then(() => this.recheck(client, identity));
+        }
+        return;
+    }
+  }
+
+  /**
+   * Applied at once, before any later event is routed: a removed member's subscriptions to the
+   * organization's sites end now, not at the next heartbeat. Any other role still reads every
+   * event of the sites, so it only needs the usual re-check.
+   */
+  private membershipChanged(
+    client: Client,
+    identity: Extract<Identity, { kind: 'user' }>,
+    organizationId: string,
+    role: Role | null,
+  ): void {
+    if (role !== null) {
+      client.queue = client.queue.then(() => this.recheck(client, identity));
+      return;
+    }
+    for (const [siteId, siteOrganization] of identity.sites) {
+      if (siteOrganization !== organizationId) continue;
+      identity.sites.delete(siteId);
+      this.fail(client, 'SITE_NOT_FOUND', `No longer subscribed to ${siteId}`);
     }
   }
 
@@ -343,7 +400,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       );
       return;
     }
-    for (const siteId of identity.sites) {
+    for (const siteId of [...identity.sites.keys()]) {
       try {
         await this.access.requireSiteRole(identity.userId, siteId, 'member');
       } catch (error) {

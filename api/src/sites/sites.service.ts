@@ -14,6 +14,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { AccessService } from '../access/access.service';
+import { WidgetSiteCache } from '../access/widget-site-cache';
 import { type AuditEntry, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
@@ -38,6 +39,7 @@ export class SitesService {
     private readonly access: AccessService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly widgetSites: WidgetSiteCache,
   ) {}
 
   async list(principal: Principal, query: ListSitesQuery): Promise<Page<Site>> {
@@ -81,7 +83,7 @@ export class SitesService {
 
   /** Changes only the fields named; widget settings merge into the current ones. */
   async update(scope: SiteScope, principal: Principal, request: UpdateSiteRequest): Promise<Site> {
-    return this.transactions.run(async (tx) => {
+    const site = await this.transactions.run(async (tx) => {
       const site = await this.sites.findForUpdate(tx, scope.siteId);
       if (!site) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
       const changes: SiteChanges = {};
@@ -105,6 +107,9 @@ export class SitesService {
       if (!updated) throw new DomainError('SITE_NOT_FOUND', 'Site not found');
       return mapSite(updated);
     });
+    // Origins and widget settings are cached by every replica's widget API.
+    await this.widgetSites.announceChanged([scope.siteId]);
+    return site;
   }
 
   /** The old key stops working at once: embeds must be updated with the new snippet. */
@@ -113,6 +118,7 @@ export class SitesService {
       await this.sites.setPublicKey(tx, scope.siteId, newPublicKey());
       await this.audit.record(tx, this.siteEvent(scope, principal, 'site.key_rotated'));
     });
+    await this.widgetSites.announceChanged([scope.siteId]);
     return this.get(scope);
   }
 
@@ -122,6 +128,7 @@ export class SitesService {
       await this.sites.delete(tx, scope.siteId);
       await this.audit.record(tx, this.siteEvent(scope, principal, 'site.deleted'));
     });
+    await this.widgetSites.announceChanged([scope.siteId]);
   }
 
   private siteEvent(scope: SiteScope, principal: Principal, action: AuditAction): AuditEntry {

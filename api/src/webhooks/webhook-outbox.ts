@@ -5,7 +5,6 @@ import type {
   ConversationPhaseChangedData,
   LeadCapturedData,
   MessageAuthor,
-  MessageCreatedData,
   Phase,
   PrivacyErasedData,
   WebhookEventType,
@@ -43,7 +42,9 @@ export interface MessageFacts {
  * The transactional outbox: each method queues an event in the caller's transaction, so it is sent
  * exactly when the change commits, and only by the process that made the change (events arriving
  * from other replicas over Redis are never turned into deliveries). Payloads carry only what a
- * receiver needs: no visitor UUID, no names, no IP addresses.
+ * receiver needs: no visitor UUID, no names, no IP addresses. `message.created` (and the phase
+ * change a message causes) is queued by the append statement itself, in
+ * `conversations/message-append.repository.ts`, with the same payloads.
  */
 @Injectable()
 export class WebhookOutbox {
@@ -60,20 +61,6 @@ export class WebhookOutbox {
       },
     };
     return this.queue(tx, 'conversation.created', conversation, data);
-  }
-
-  messageCreated(tx: Tx, conversation: ConversationFacts, message: MessageFacts): Promise<number> {
-    const data: MessageCreatedData = {
-      conversationId: conversation.id,
-      message: {
-        id: message.id,
-        seq: message.seq,
-        author: message.author,
-        body: message.body,
-        createdAt: message.createdAt.toISOString(),
-      },
-    };
-    return this.queue(tx, 'message.created', conversation, data);
   }
 
   /** A conversation changed: phase changes and a newly left email become events. */

@@ -10,10 +10,12 @@ import type {
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
+import { WidgetSiteCache } from '../access/widget-site-cache';
 import { AssistantService } from '../assistant/assistant.service';
+import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import type { ConversationEntity } from '../conversations/conversation.entity';
-import { mapWidgetConversation } from '../conversations/conversation.mapper';
+import { mapMessage, mapWidgetConversation } from '../conversations/conversation.mapper';
 import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
 import { VisitorsRepository } from '../conversations/visitors.repository';
@@ -33,6 +35,7 @@ export class WidgetService {
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
     private readonly assistant: AssistantService,
+    private readonly widgetSites: WidgetSiteCache,
     private readonly limits: RateLimitStore,
     private readonly keys: RateLimitKeys,
     @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
@@ -72,16 +75,33 @@ export class WidgetService {
     };
   }
 
+  /**
+   * The hot path: one read finds the visitor, their open conversation and a stored retry (and
+   * re-checks the cached site key), then one statement appends. Opening a conversation, the cold
+   * path, takes the longer way.
+   */
   async send(
     visitor: VisitorScope,
     ip: string,
     request: SendMessageRequest,
   ): Promise<{ message: Message; created: boolean }> {
-    const conversation = await this.openConversation(visitor, ip, { entryUrl: null, locale: null });
+    const found = await this.visitors.findWithOpenConversation(
+      visitor.siteId,
+      visitor.publicKey,
+      visitor.visitorUuid,
+      request.id,
+    );
+    if (!found.siteKeyValid) {
+      // Rotated or deleted since this replica cached it (and the bus has not said so yet).
+      this.widgetSites.forget(visitor.publicKey);
+      throw new DomainError('SITE_KEY_INVALID', 'Unknown site key');
+    }
+    const conversation =
+      found.conversation ?? (await this.openConversation(visitor, ip, { entryUrl: null, locale: null }));
     // A retry of a stored message (an offline queue replaying) is answered without spending the limit.
-    const replayed = await this.conversations.findByClientId(visitor.siteId, conversation.id, request.id);
+    const replayed = found.conversation ? found.stored : null;
     if (replayed?.author === 'visitor' && replayed.body === request.body)
-      return { message: replayed, created: false };
+      return { message: mapMessage(replayed, null), created: false };
     await this.limits.enforce(
       this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
       this.settings.visitorMessages,
@@ -92,8 +112,10 @@ export class WidgetService {
       clientMessageId: request.id,
       author: 'visitor',
       body: request.body,
+      visitorId: conversation.visitorId,
     });
-    if (appended.created && !(await this.conversations.isHandledByAgent(visitor.siteId, conversation.id))) {
+    // After the visitor's own events are out: the assistant's work is queued, never awaited here.
+    if (appended.created && !appended.handledByAgent) {
       this.assistant.answerInBackground({
         site: { id: visitor.siteId, widget: visitor.widget, leadCapture: visitor.leadCapture },
         conversation: appended.conversation,

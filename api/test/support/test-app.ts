@@ -25,7 +25,7 @@ export interface TestApp {
    * request, and the first to finish resets the others' connections.
    */
   concurrently<T>(work: () => Promise<T>): Promise<T>;
-  /** Settings a second replica of this app needs to share its database and secret. */
+  /** Settings a second replica of this app needs to share its database and secrets. */
   sharedEnv: Record<string, string>;
   /** Listens on a free loopback port (for WebSocket clients); returns `host:port`. */
   listen(): Promise<string>;
@@ -44,6 +44,8 @@ export interface TestAppOptions {
   retentionSchedule?: RetentionSchedule;
   /** Webhook delivery settings (a short retry schedule); the production ones by default. */
   webhookDelivery?: Partial<WebhookDeliverySettings> | null;
+  /** Embedded PGlite on disk in this directory instead of in memory: it outlives the app. */
+  embeddedDataDir?: string;
 }
 
 /** Limits high enough that ordinary tests never meet them; rate-limit tests pass their own. */
@@ -72,6 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       : null;
   const env = {
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'silent',
     TRUST_PROXY: '1',
     ...(server ? { DATABASE_URL: server.url } : {}),
@@ -80,11 +83,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
   const config = loadConfig(env);
   const database = await openDatabase(
-    config.database.kind === 'postgres' ? config.database : IN_MEMORY_EMBEDDED_DATABASE,
+    config.database.kind === 'postgres'
+      ? config.database
+      : options.embeddedDataDir
+        ? { kind: 'embedded', dataDir: options.embeddedDataDir }
+        : IN_MEMORY_EMBEDDED_DATABASE,
   );
   const routes: string[] = [];
   const app = await createApp({
-    config: { ...config, jwtSecret: config.jwtSecret ?? '' },
+    config: { ...config, jwtSecret: config.jwtSecret ?? '', auditKey: config.auditKey ?? '' },
     database,
     // A test that sets RATE_LIMITS checks the operator's setting: then it, not the generous limits, applies.
     rateLimits: {
@@ -110,6 +117,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     routes,
     sharedEnv: {
       JWT_SECRET: env.JWT_SECRET,
+      AUDIT_KEY: env.AUDIT_KEY,
       ...(env.DATABASE_URL ? { DATABASE_URL: env.DATABASE_URL } : {}),
       ...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
     },

@@ -7,11 +7,13 @@ export interface HealthResponse {
 export type DependencyState = 'up' | 'down' | 'disabled';
 
 /**
- * `GET /api/ready`: whether this process can serve traffic (readiness): 200 when the database and,
- * with `REDIS_URL`, Redis answer; 503 naming the one that does not.
+ * `GET /api/ready`: whether this process can serve traffic (readiness): 200 when the database
+ * answers, 503 when it does not or the process is draining. Without Redis a replica still serves
+ * (`degraded`, 200): its own sockets get its events, other replicas' arrive once Redis is back and
+ * clients catch up, so taking every replica out of rotation would turn that into a full outage.
  */
 export interface ReadyResponse {
-  status: 'ok' | 'error';
+  status: 'ok' | 'degraded' | 'error';
   database: 'up' | 'down';
   redis: DependencyState;
   /** Shutting down (SIGTERM): finishing what it has, taking nothing new. Not ready. */

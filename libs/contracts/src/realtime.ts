@@ -42,6 +42,11 @@ export type ServerFrame =
    * them: the widget forgets its visitor UUID and starts fresh as a new anonymous visitor.
    */
   | { type: 'visitor.erased'; siteId: string }
+  /**
+   * Events may have been missed (the replicas lost touch for a while): the widget resumes its
+   * conversation from its last `seq`, the console reloads what it shows, as after a reconnect.
+   */
+  | { type: 'resync' }
   | RealtimeEvent;
 
 export const REALTIME_PATH = '/api/v1/realtime';

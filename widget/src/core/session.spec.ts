@@ -117,6 +117,24 @@ describe('realtime', () => {
     expect(bodies(store.state.messages)).toEqual(['visitor:one', 'agent:two']);
   });
 
+  it('resumes from before the first gap when the server says events were missed (a Redis outage)', async () => {
+    const { server, store, chat } = setup({ visitorId: 'v1' });
+    server.reply('visitor', 'one');
+    await chat.start(false);
+    const socket = FakeSocket.latest();
+    socket.accept();
+    server.reply('visitor', 'two (posted through another replica)');
+    const three = server.reply('assistant', 'three');
+    socket.push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: three });
+
+    socket.push({ type: 'resync' });
+    await settle();
+
+    expect(socket.sent.at(-1)).toEqual({ type: 'resume', conversationId: 'c1', afterSeq: 1 });
+    // The session reload brings the missing message as well.
+    expect(bodies(store.state.messages)).toContain('visitor:two (posted through another replica)');
+  });
+
   it('waits longer after each failed connect, and reconnects at once when the browser is online again', async () => {
     const { chat } = setup({ visitorId: 'v1' });
     await chat.start(false);

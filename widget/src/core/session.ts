@@ -166,6 +166,12 @@ export class ChatSession {
     this.stopPolling();
     this.setOffline(false);
     if (this.connections++ > 0) void this.refresh().catch(() => undefined);
+    this.resume();
+    void this.outbox.flush();
+  }
+
+  /** Asks for the messages after the last one seen (after a reconnect, or when the server says some were missed). */
+  private resume(): void {
     const conversation = this.options.store.state.conversation;
     if (conversation) {
       this.realtime.send({
@@ -174,7 +180,6 @@ export class ChatSession {
         afterSeq: this.options.store.lastSeq(),
       });
     }
-    void this.outbox.flush();
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -211,6 +216,10 @@ export class ChatSession {
         return;
       case 'visitor.erased':
         this.forget();
+        return;
+      case 'resync':
+        void this.refresh().catch(() => undefined);
+        this.resume();
         return;
       case 'error':
       case 'pong':

@@ -77,13 +77,23 @@ export class ChatStore {
     });
   }
 
-  /** The last seq seen in the current conversation: where a resume or a poll continues. */
+  /**
+   * Where a resume or a poll continues in the current conversation: the last seq before the first
+   * gap. Messages can arrive out of order (another replica's events reach this socket only after a
+   * Redis outage ends), and continuing after the highest seq would skip the missing ones for good.
+   */
   lastSeq(): number {
     const id = this.state.conversation?.id;
-    return this.state.messages.reduce(
-      (last, message) => (message.conversationId === id ? Math.max(last, message.seq) : last),
-      0,
-    );
+    const seqs = this.state.messages
+      .filter((message) => message.conversationId === id)
+      .map((message) => message.seq)
+      .sort((a, b) => a - b);
+    let last = seqs[0] ?? 0;
+    for (const seq of seqs) {
+      if (seq > last + 1) break;
+      last = seq;
+    }
+    return last;
   }
 
   appendDelta(streamId: string, delta: string): void {

@@ -5,6 +5,8 @@ import { Knowledge1764662400000 } from './1764662400000-knowledge';
 import { Webhooks1764748800000 } from './1764748800000-webhooks';
 import { ScheduledJobs1764752400000 } from './1764752400000-scheduled-jobs';
 import { CrawlClaims1764756000000 } from './1764756000000-crawl-claims';
+import { ConversationLastMessage1764759600000 } from './1764759600000-conversation-last-message';
+import { AuditKeyedHashes1764770000000 } from './1764770000000-audit-keyed-hashes';
 import { KnowledgeRanking1764900000000 } from './1764900000000-knowledge-ranking';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
@@ -16,5 +18,7 @@ export const MIGRATIONS = [
   Webhooks1764748800000,
   ScheduledJobs1764752400000,
   CrawlClaims1764756000000,
+  ConversationLastMessage1764759600000,
+  AuditKeyedHashes1764770000000,
   KnowledgeRanking1764900000000,
 ];

@@ -7,8 +7,14 @@ export class HealthResponseDto implements HealthResponse {
 }
 
 export class ReadyResponseDto implements ReadyResponse {
-  @ApiProperty({ enum: ['ok', 'error'], example: 'ok' })
-  status: 'ok' | 'error';
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'error'],
+    example: 'ok',
+    description:
+      '`degraded` (still 200): Redis is down, so events reach only the sockets of the replica that ' +
+      'produced them until it is back; `error` (503): the database is down or the process is draining',
+  })
+  status: 'ok' | 'degraded' | 'error';
 
   @ApiProperty({ enum: ['up', 'down'], example: 'up' })
   database: 'up' | 'down';

@@ -94,6 +94,10 @@ export class Realtime {
         case 'typing':
           this.listeners.forEach((listener) => listener(frame));
           return;
+        case 'resync':
+          // Events were missed while the replicas lost touch: reload as after a reconnect.
+          this.resubscribeListeners.forEach((listener) => listener());
+          return;
         case 'pong':
         case 'error':
         case 'visitor.erased':
