@@ -14,6 +14,8 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
+      // Hand-written types of a plain-JS module (bench/answer-quality/evaluation.cjs).
+      '**/*.d.cts',
     ],
   },
   ...nx.configs['flat/base'],
