@@ -14,6 +14,7 @@ import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-app/console-app';
 import { DomainError } from './common/domain-error';
+import { transportErrorOptions } from './common/transport-errors';
 import { findUnstorableInput, UNSTORABLE_INPUT_MESSAGES } from './common/unstorable-input';
 import { createValidationPipe } from './common/validation';
 import type { LogLevel } from './config/app-config';
@@ -88,6 +89,7 @@ function fastifyOptions(
   logStream: CreateAppOptions['logStream'],
 ): FastifyServerOptions {
   return {
+    ...transportErrorOptions,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
     genReqId: () => randomUUID(),

@@ -1,4 +1,6 @@
-import type { ErrorResponse, Site } from '@cloop/contracts';
+import { connect } from 'node:net';
+
+import { ERROR_CODES, type ErrorResponse, type Site } from '@cloop/contracts';
 import type { Response } from 'supertest';
 
 import {
@@ -23,6 +25,26 @@ function nested(depth: number, kind: 'object' | 'array'): string {
   return kind === 'object'
     ? `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`
     : `${'['.repeat(depth)}${']'.repeat(depth)}`;
+}
+
+/** Writes bytes no HTTP client library would send; resolves with the status line and body. */
+function rawRequest(host: string, text: string): Promise<{ status: number; body: unknown }> {
+  const [hostname, port] = host.split(':');
+  return new Promise((resolve, reject) => {
+    let received = '';
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer; got ${received}`)));
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', ...rest] = received.split('\r\n\r\n');
+      try {
+        resolve({ status: Number(head.split(' ')[1]), body: JSON.parse(rest.join('\r\n\r\n')) as unknown });
+      } catch {
+        reject(new Error(`not a JSON answer: ${received.slice(0, 500)}`));
+      }
+    });
+  });
 }
 
 describe('hostile input', () => {
@@ -182,6 +204,59 @@ describe('hostile input', () => {
         .post('/api/v1/auth/signup')
         .send({ email: uniqueEmail(), password: PASSWORD, name: 'Ada 🚀' })
         .expect(201);
+    });
+  });
+
+  describe('malformed HTTP', () => {
+    let host: string;
+    beforeAll(async () => {
+      host = await t.listen();
+    });
+
+    const login = (headers: string, body = ''): string =>
+      `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${headers}\r\n${body}`;
+
+    it.each([
+      [
+        'both Content-Length and Transfer-Encoding',
+        login('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n', '0\r\n\r\n'),
+        400,
+      ],
+      ['a header name with a space', 'GET /api/health HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', 400],
+      ['an unknown method', 'BREW /api/health HTTP/1.1\r\nHost: x\r\n\r\n', 400],
+      [
+        'headers over the size limit',
+        `GET /api/health HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+      ],
+      [
+        'a broken percent-encoding in the path',
+        'GET /api/v1/sites/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        400,
+      ],
+      ['invalid JSON', login('Content-Length: 9\r\nConnection: close\r\n', '{"email":'), 400],
+      ['an empty JSON body', login('Content-Length: 0\r\nConnection: close\r\n'), 400],
+      [
+        'a content type without a type',
+        login('Content-Length: 2\r\nConnection: close\r\n', '{}').replace('application/json', ';;;'),
+        415,
+      ],
+      [
+        'a body over the limit',
+        login(`Content-Length: ${70_000}\r\nConnection: close\r\n`, `"${'x'.repeat(69_998)}"`),
+        413,
+      ],
+    ])('answers %s in the common error shape', async (_, text, status) => {
+      const response = await rawRequest(host, text);
+      expect(response).toEqual({
+        status,
+        body: {
+          statusCode: status,
+          error: expect.any(String),
+          message: expect.any(String),
+          code: expect.stringMatching(new RegExp(`^(${ERROR_CODES.join('|')})$`)),
+        },
+      });
     });
   });
 });
