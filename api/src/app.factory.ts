@@ -14,7 +14,8 @@ import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-app/console-app';
 import { DomainError } from './common/domain-error';
-import { containsNulByte } from './common/nul-bytes';
+import { transportErrorOptions } from './common/transport-errors';
+import { findUnstorableInput, UNSTORABLE_INPUT_MESSAGES } from './common/unstorable-input';
 import { createValidationPipe } from './common/validation';
 import type { LogLevel } from './config/app-config';
 import type { ResolvedConfig } from './config/config.module';
@@ -89,6 +90,7 @@ function fastifyOptions(
   logStream: CreateAppOptions['logStream'],
 ): FastifyServerOptions {
   return {
+    ...transportErrorOptions,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
     genReqId: () => randomUUID(),
@@ -141,10 +143,8 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
     limits: { fileSize: UPLOAD_MAX_BYTES, files: 1, fields: 0, parts: 1 },
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const nul = containsNulByte(request.body) || containsNulByte(request.query);
-    done(
-      nul ? new DomainError('VALIDATION_FAILED', 'Text must not contain NUL (U+0000) characters') : undefined,
-    );
+    const problem = findUnstorableInput(request.body) ?? findUnstorableInput(request.query);
+    done(problem ? new DomainError('VALIDATION_FAILED', UNSTORABLE_INPUT_MESSAGES[problem]) : undefined);
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);

@@ -556,6 +556,7 @@ describe('privacy: visitors’ data for the team and for visitors themselves', (
       expect(await findTextAnywhere(db, word)).toEqual({
         'conversations.email': 2,
         'conversations.entry_url': 2,
+        'conversations.last_message_preview': 2,
         'messages.body': expect.any(Number) as number,
       });
       expect(Object.keys(await findTextAnywhere(db, localeTag))).toEqual(['conversations.locale']);

@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { JobLock } from '../src/scheduling/job-lock';
 import { JobLockRepository } from '../src/scheduling/job-lock.repository';
+import { jobStep } from '../src/scheduling/job-step';
+import { Scheduler } from '../src/scheduling/scheduler';
+import { signUp } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Work that runs until the test lets it finish. */
@@ -169,5 +173,32 @@ describe('JobLock', () => {
     expect((await runsOf(failing))[0]?.outcome).toBe('failed');
     // The lease is free again after a failure.
     expect(await replicaB.runExclusive(failing, () => Promise.resolve('next'))).toMatchObject({ ran: true });
+  });
+
+  it('logs a failed run with its step, SQLSTATE, table and constraint, and never the row’s values', async () => {
+    const user = await signUp(t.http);
+    const logged: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
+      logged.push(String(message));
+    });
+    try {
+      const job = uniqueJob();
+      t.app
+        .get(Scheduler)
+        .every(job, { everyMs: 3_600_000, firstRunAfterMs: 0 }, () =>
+          jobStep('copy a user', () =>
+            db.query(`INSERT INTO users (email, password_hash, name) VALUES ($1, 'x', 'Copy')`, [user.email]),
+          ),
+        );
+      while (!logged.some((line) => line.startsWith(`${job}:`)))
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      // The routine is the server's own function name; its version may change it.
+      expect(logged.find((line) => line.startsWith(`${job}:`))).toMatch(
+        /: run failed in step "copy a user": QueryFailedError \(SQLSTATE 23505, table users, constraint users_email_key(, routine \w+)?\)$/,
+      );
+      expect(logged.join('\n')).not.toContain(user.email);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

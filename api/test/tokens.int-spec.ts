@@ -82,6 +82,8 @@ describe('access tokens and sessions', () => {
   let claims: AccessClaims;
   /** Signs claims with the application's own key, so that only the overridden claim is wrong. */
   let signWithAppKey: (overrides: Partial<AccessClaims>) => string;
+  /** The claims of another user's real access token. */
+  let otherClaims: AccessClaims;
 
   const refresh = (refreshToken: string): Test =>
     t.http.post('/api/v1/auth/refresh').send({ refreshToken } satisfies RefreshRequest);
@@ -143,10 +145,16 @@ describe('access tokens and sessions', () => {
       .send({ id: randomUUID(), body: 'Hello' } satisfies SendMessageRequest)
       .expect(201);
     claims = decodeClaims(owner.accessToken);
+    otherClaims = decodeClaims((await signUp(t.http)).accessToken);
     const jwtService = t.app.get(JwtService);
     const { jwtSecret } = t.app.get<ResolvedConfig>(APP_CONFIG);
-    signWithAppKey = (overrides) =>
-      jwtService.sign({ ...claims, ...overrides }, { secret: jwtSecret, algorithm: 'HS256' });
+    signWithAppKey = (overrides) => {
+      // `undefined` drops a claim altogether.
+      const payload = Object.fromEntries(
+        Object.entries({ ...claims, ...overrides }).filter(([, value]) => value !== undefined),
+      );
+      return jwtService.sign(payload, { secret: jwtSecret, algorithm: 'HS256' });
+    };
   });
   afterAll(() => t.close());
 
@@ -241,6 +249,27 @@ describe('access tokens and sessions', () => {
         'a token from another issuer',
         () => bearer(signWithAppKey({ iss: 'not-cloop', exp: nowSeconds() + 600 })),
       ],
+      ['a token without an expiry', () => bearer(signWithAppKey({ iat: nowSeconds(), exp: undefined }))],
+      [
+        'a token that lives longer than the app ever issues (a day)',
+        () => bearer(signWithAppKey({ iat: nowSeconds(), exp: nowSeconds() + 24 * 60 * 60 })),
+      ],
+      [
+        'a token issued in the future',
+        () => bearer(signWithAppKey({ iat: nowSeconds() + 3600, exp: nowSeconds() + 3600 + 600 })),
+      ],
+      [
+        'a token for a session that never existed',
+        () => bearer(signWithAppKey({ sid: randomUUID(), iat: nowSeconds(), exp: nowSeconds() + 600 })),
+      ],
+      [
+        "a token for another user's live session",
+        () => bearer(signWithAppKey({ sid: otherClaims.sid, iat: nowSeconds(), exp: nowSeconds() + 600 })),
+      ],
+      [
+        'a token whose session id is not a UUID',
+        () => bearer(signWithAppKey({ sid: 'not-a-uuid', iat: nowSeconds(), exp: nowSeconds() + 600 })),
+      ],
       ['a refresh token used as the bearer token', () => bearer(owner.refreshToken)],
       ['a garbage string', () => bearer('garbage')],
       ['no Authorization header', () => ({})],
@@ -250,7 +279,7 @@ describe('access tokens and sessions', () => {
       await me(owner.accessToken).expect(200);
       await t.http
         .get('/api/v1/auth/me')
-        .set(bearer(signWithAppKey({ exp: nowSeconds() + 600 })))
+        .set(bearer(signWithAppKey({ iat: nowSeconds(), exp: nowSeconds() + 600 })))
         .expect(200);
     });
 

@@ -67,14 +67,16 @@ export class RefreshTokensRepository {
       .select('u.tokens_valid_after', 'tokensValidAfter')
       .from(UserEntity, 'u')
       .where('u.id = :userId', { userId })
+      // The family must exist, belong to this user, and have no revoked link: `bool_and` over no
+      // rows is NULL, so a made-up session id fails like a revoked one.
       .andWhere(
         (query) =>
-          `NOT EXISTS ${query
+          `(${query
             .subQuery()
-            .select('1')
+            .select('bool_and(r.user_id = u.id AND r.revoked_at IS NULL)')
             .from(RefreshTokenEntity, 'r')
-            .where('r.family_id = :familyId AND r.revoked_at IS NOT NULL', { familyId })
-            .getQuery()}`,
+            .where('r.family_id = :familyId', { familyId })
+            .getQuery()}) IS TRUE`,
       )
       .getRawOne<{ tokensValidAfter: Date | string }>();
     return row ? { tokensValidAfter: new Date(row.tokensValidAfter) } : null;

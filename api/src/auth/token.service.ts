@@ -3,9 +3,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
+import { isUuid } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 
-const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Clocks of two replicas may differ a little; a token issued further in the future is not ours. */
+const CLOCK_SKEW_SECONDS = 60;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const ISSUER = 'cloop';
 const AUDIENCE = 'console';
@@ -46,20 +49,38 @@ export class TokenService {
   /** The claims of a valid access token, or `null` for anything else (forged, expired, wrong audience…). */
   verifyAccessToken(token: string): AccessClaims | null {
     try {
-      const claims = this.jwt.verify<Partial<AccessClaims>>(token, {
+      const claims = this.jwt.verify<Partial<AccessClaims & { exp: number }>>(token, {
         secret: this.config.jwtSecret,
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
       });
-      const { sub, sid, iat } = claims;
-      return typeof sub === 'string' && typeof sid === 'string' && typeof iat === 'number'
-        ? { sub, sid, iat }
-        : null;
+      return wellFormed(claims) ? { sub: claims.sub, sid: claims.sid, iat: claims.iat } : null;
     } catch {
       return null;
     }
   }
+}
+
+/**
+ * The claims every token this app signs carries. `jsonwebtoken` checks `exp` only when present, so
+ * a token without one (or one that lives longer than the app ever issues) would be valid forever
+ * to anyone holding the key once: refuse both. Ids must be UUIDs before they reach a query.
+ */
+function wellFormed(
+  claims: Partial<AccessClaims & { exp: number }>,
+): claims is AccessClaims & { exp: number } {
+  const { sub, sid, iat, exp } = claims;
+  return (
+    typeof sub === 'string' &&
+    isUuid(sub) &&
+    typeof sid === 'string' &&
+    isUuid(sid) &&
+    typeof iat === 'number' &&
+    typeof exp === 'number' &&
+    exp - iat <= ACCESS_TOKEN_TTL_SECONDS &&
+    iat <= Date.now() / 1000 + CLOCK_SKEW_SECONDS
+  );
 }
 
 /** 256 random bits; the client keeps the token, the database only its hash. */

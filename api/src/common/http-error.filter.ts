@@ -4,6 +4,8 @@ import type { ErrorResponse } from '@cloop/contracts';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { describeFailure } from '../database/describe-failure';
+import { isDatabaseUnavailable } from '../database/unavailable-errors';
 import { DomainError } from './domain-error';
 import { codeForStatus, STATUS_BY_CODE } from './error-status';
 
@@ -24,8 +26,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { body, retryAfterSeconds } = toErrorResponse(exception);
     if (body.statusCode >= 500) {
       this.logger.error(
-        `${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${describe(exception)}`,
-        stackFrames(exception),
+        `${request.method} ${request.routeOptions.url ?? ''} failed [${request.id}]: ${describeFailure(exception)}`,
+        // A 503 (the database away for a moment) is expected in operations; its stack tells nothing.
+        body.statusCode === 500 ? stackFrames(exception) : undefined,
       );
     }
     if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
@@ -64,8 +67,8 @@ function toErrorResponse(exception: unknown): { body: ErrorResponse; retryAfterS
       },
     };
   }
-  if (exception instanceof Error && POOL_EXHAUSTED.test(exception.message)) {
-    // Every database connection stayed busy past the wait limit: a load problem, worth a retry.
+  if (isDatabaseUnavailable(exception)) {
+    // A restart, a dropped connection, or every connection busy past the wait limit: worth a retry.
     return {
       body: {
         statusCode: 503,
@@ -79,19 +82,6 @@ function toErrorResponse(exception: unknown): { body: ErrorResponse; retryAfterS
   return {
     body: { statusCode: 500, error: reason(500), message: 'Internal server error', code: 'INTERNAL_ERROR' },
   };
-}
-
-/** node-postgres' pool message when no connection frees up within `connectTimeoutMS`. */
-const POOL_EXHAUSTED = /timeout exceeded when trying to connect/i;
-
-/**
- * Error name and PostgreSQL error code only: messages (and so a stack's first line) of driver
- * errors can quote the values of a row, such as an email.
- */
-function describe(exception: unknown): string {
-  if (!(exception instanceof Error)) return 'non-error thrown';
-  const code = (exception as { driverError?: { code?: unknown } }).driverError?.code;
-  return typeof code === 'string' ? `${exception.name} (SQLSTATE ${code})` : exception.name;
 }
 
 function stackFrames(exception: unknown): string | undefined {

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { describeFailure } from '../database/describe-failure';
 import { TransactionRunner } from '../database/transactions';
 import { crawl, type CrawledPage, CRAWLER_NAME } from './crawler';
 import { EmbeddingBackfill } from './embedding-backfill';
@@ -55,7 +56,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
     await this.sweep();
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((error: unknown) => {
-        this.logger.error(`crawl sweep failed: ${error instanceof Error ? error.name : 'error'}`);
+        this.logger.error(`crawl sweep failed: ${describeFailure(error)}`);
       });
     }, SWEEP_EVERY_MS);
     this.sweepTimer.unref();
@@ -81,7 +82,7 @@ export class CrawlRunner implements OnApplicationBootstrap, BeforeApplicationShu
     this.queue = this.queue.then(() =>
       this.run(siteId, sourceId)
         .catch((error: unknown) => {
-          this.logger.error(`crawl failed: ${error instanceof Error ? error.name : 'error'}`);
+          this.logger.error(`crawl failed: ${describeFailure(error)}`);
         })
         .finally(() => this.pending.delete(sourceId)),
     );

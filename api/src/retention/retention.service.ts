@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { ConversationsService } from '../conversations/conversations.service';
 import { TransactionRunner } from '../database/transactions';
+import { jobStep } from '../scheduling/job-step';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { type RetentionSite, RetentionRepository } from './retention.repository';
 
@@ -47,7 +48,7 @@ export class RetentionService {
   async run(options: RetentionOptions = {}): Promise<SiteRetention[]> {
     const now = options.now ?? new Date();
     const results: SiteRetention[] = [];
-    for (const site of await this.retention.sites()) {
+    for (const site of await jobStep('list sites', () => this.retention.sites())) {
       if (options.signal?.aborted) break;
       const result = await this.runForSite(
         site,
@@ -56,7 +57,7 @@ export class RetentionService {
       );
       if (result.conversations + result.visitors > 0) results.push(result);
     }
-    const deliveries = await this.webhooks.pruneDeliveries(now);
+    const deliveries = await jobStep('prune webhook deliveries', () => this.webhooks.pruneDeliveries(now));
     if (deliveries > 0) this.logger.log(`deleted ${deliveries} webhook deliveries older than 30 days`);
     return results;
   }
@@ -74,38 +75,43 @@ export class RetentionService {
       visitors: 0,
     };
     for (;;) {
-      const batch = await this.transactions.run(async (tx) => {
-        const deleted = await this.retention.deleteStaleConversations(
-          tx,
-          site.siteId,
-          cutoff,
-          RETENTION_BATCH,
-        );
-        const visitors =
-          deleted.conversations.length < RETENTION_BATCH
-            ? await this.retention.deleteStaleVisitors(tx, site.siteId, cutoff, RETENTION_BATCH)
-            : 0;
-        if (deleted.conversations.length + visitors > 0) {
-          await this.audit.record(tx, {
-            organizationId: site.organizationId,
-            actor: { kind: 'system' },
-            action: 'retention.deleted',
-            target: { type: 'site', id: site.siteId },
-            details: {
-              cutoff: cutoff.toISOString(),
-              conversations: deleted.conversations.length,
-              messages: deleted.messages,
-              visitors,
-            },
-          });
-        }
-        return { ...deleted, visitors };
-      });
+      const batch = await jobStep('delete a batch', () =>
+        this.transactions.run(async (tx) => {
+          const deleted = await jobStep('delete conversations', () =>
+            this.retention.deleteStaleConversations(tx, site.siteId, cutoff, RETENTION_BATCH),
+          );
+          const visitors =
+            deleted.conversations.length < RETENTION_BATCH
+              ? await jobStep('delete visitors', () =>
+                  this.retention.deleteStaleVisitors(tx, site.siteId, cutoff, RETENTION_BATCH),
+                )
+              : 0;
+          if (deleted.conversations.length + visitors > 0) {
+            await jobStep('record the audit event', () =>
+              this.audit.record(tx, {
+                organizationId: site.organizationId,
+                actor: { kind: 'system' },
+                action: 'retention.deleted',
+                target: { type: 'site', id: site.siteId },
+                details: {
+                  cutoff: cutoff.toISOString(),
+                  conversations: deleted.conversations.length,
+                  messages: deleted.messages,
+                  visitors,
+                },
+              }),
+            );
+          }
+          return { ...deleted, visitors };
+        }),
+      );
       total.conversations += batch.conversations.length;
       total.messages += batch.messages;
       total.visitors += batch.visitors;
       for (const conversation of batch.conversations) {
-        await this.conversations.announceDeleted(site.siteId, conversation.id, conversation.visitorId);
+        await jobStep('announce deletions', () =>
+          this.conversations.announceDeleted(site.siteId, conversation.id, conversation.visitorId),
+        );
       }
       if (batch.conversations.length + batch.visitors === 0) break;
       await options.afterBatch?.();

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 
 import { Injectable, Logger } from '@nestjs/common';
 
+import { describeFailure } from '../database/describe-failure';
 import { JobLockRepository, type RunOutcome } from './job-lock.repository';
+import { jobStep } from './job-step';
 
 export interface JobLockOptions {
   /**
@@ -60,7 +62,9 @@ export class JobLock {
   ): Promise<JobResult<T>> {
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     if (options.signal?.aborted) return { ran: false, reason: 'held', periodStart: null };
-    const acquired = await this.repository.acquire(job, this.holder, leaseMs, periodMs);
+    const acquired = await jobStep('take the lease', () =>
+      this.repository.acquire(job, this.holder, leaseMs, periodMs),
+    );
     const { periodStart } = acquired;
     if (!acquired.acquired) return { ran: false, reason: acquired.reason, periodStart };
 
@@ -73,8 +77,7 @@ export class JobLock {
           this.logger.warn(`${job}: lease lost (another process took it); stopping`);
           lost.abort(new Error('lease lost'));
         },
-        (error: unknown) =>
-          this.logger.warn(`${job}: lease renewal failed (${error instanceof Error ? error.name : 'error'})`),
+        (error: unknown) => this.logger.warn(`${job}: lease renewal failed (${describeFailure(error)})`),
       );
     }, leaseMs / 3);
     renewal.unref();
@@ -92,7 +95,7 @@ export class JobLock {
       const run = periodStart ? { periodStart, outcome } : null;
       await this.repository.release(job, this.holder, run).catch((error: unknown) => {
         // The lease runs out by itself; the period stays recorded as started.
-        this.logger.warn(`${job}: release failed (${error instanceof Error ? error.name : 'error'})`);
+        this.logger.warn(`${job}: release failed (${describeFailure(error)})`);
       });
     }
   }

@@ -1,7 +1,9 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
+import { describeFailure } from '../database/describe-failure';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { JobLock, type JobWork } from './job-lock';
+import { stepOf } from './job-step';
 
 export interface Schedule {
   /** The period: the job runs once per period across all replicas. */
@@ -77,7 +79,8 @@ export class Scheduler implements BeforeApplicationShutdown {
         this.logger.log(`${job}: skipped for the period from ${period}, another process is running it`);
       }
     } catch (error) {
-      this.logger.error(`${job}: run failed: ${error instanceof Error ? error.name : 'error'}`);
+      const step = stepOf(error) ?? 'run';
+      this.logger.error(`${job}: run failed in step "${step}": ${describeFailure(error)}`);
     }
   }
 }

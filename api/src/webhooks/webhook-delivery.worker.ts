@@ -15,6 +15,7 @@ import {
 } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { describeFailure } from '../database/describe-failure';
 import { signatureHeader, WebhookSecrets } from './webhook-secrets';
 import { postWebhook, type WebhookResponse } from './webhook-sender';
 import { type AttemptOutcome, type ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
@@ -77,7 +78,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     this.timer = setTimeout(() => {
       this.running = this.deliverDue()
         .catch((error: unknown) => {
-          this.logger.error(`delivery round failed: ${error instanceof Error ? error.message : 'error'}`);
+          this.logger.error(`delivery round failed: ${describeFailure(error)}`);
           return false;
         })
         .then((more) => {
