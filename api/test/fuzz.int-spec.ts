@@ -17,6 +17,7 @@ import {
   addMember,
   createSite,
   createVisitorSession,
+  sendVisitorMessage,
   PASSWORD,
   signUp,
   type SignedUpUser,
@@ -97,6 +98,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const site: Site = await createSite(t.http, owner, { allowedOrigins: [ORIGIN] });
     await addMember(t.http, owner, member, 'member');
     const visitor = await createVisitorSession(t.http, site);
+    const question = await sendVisitorMessage(t.http, visitor.headers, 'Do you deliver to Mars?');
     const source = await t.http
       .post(`/api/v1/sites/${site.id}/knowledge/sources`)
       .set(owner.auth)
@@ -134,6 +136,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         sourceId: (source.body as KnowledgeSource).id,
         webhookId: (webhook.body as WebhookEndpointWithSecret).webhook.id,
         deliveryId: randomUUID(),
+        questionId: question.id,
       },
       accessToken: owner.accessToken,
       siteKey: site.publicKey,

@@ -171,6 +171,7 @@ describe('access tokens and sessions', () => {
         sourceId,
         webhookId,
         deliveryId: randomUUID(),
+        questionId: randomUUID(),
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];
