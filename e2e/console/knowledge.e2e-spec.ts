@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { UPLOAD_MAX_BYTES } from '@cloop/contracts';
+import { type UnansweredQuestionsResponse, UPLOAD_MAX_BYTES } from '@cloop/contracts';
 import type { Browser, Page } from 'playwright-core';
 
 import { PASSWORD } from './support/accounts';
@@ -87,7 +87,7 @@ afterEach(async () => {
 });
 
 describe('the knowledge page in Chromium', () => {
-  it('adds a Q&A, a file and a crawl, tests a question, deletes a source and lists what went unanswered', async () => {
+  it('adds a Q&A, a file and a crawl, tests a question, deletes a source, and answers or dismisses what went unanswered', async () => {
     const watched = await openPage(browser, app.origin);
     pages.push(watched);
     const { page } = watched;
@@ -220,25 +220,44 @@ describe('the knowledge page in Chromium', () => {
       expect(await page.locator('[data-testid=passage]:has-text("30 days")').count()).toBe(0),
     );
 
-    // A visitor asks what the site does not cover: it shows up as an unanswered question.
+    // A visitor asks what the site does not cover: the questions show up as unanswered.
+    const zoo = 'Can I pay with a voucher from the Helsinki zoo?';
+    const dragon = 'Could you engrave a dragon on a teapot lid?';
+    const trains = 'Do you sell model railway tickets?';
     const visitor = new Visitor(app.origin, publicKey, app.origin);
     await visitor.startSession(`${app.origin}/`);
-    await visitor.send('Can I pay with a voucher from the Helsinki zoo?');
+    for (const question of [zoo, dragon, trains]) await visitor.send(question);
+    const unanswered = (question: string): string => `[data-testid=unanswered-row]:has-text("${question}")`;
     await eventually(async () => {
-      if ((await page.locator('[data-testid=unanswered-row]').count()) === 0)
+      if ((await page.locator('[data-testid=unanswered-row]').count()) < 3)
         await page.click('[data-testid=unanswered-refresh]');
-      await expect(page.textContent('[data-testid=unanswered]')).resolves.toContain(
-        'Can I pay with a voucher from the Helsinki zoo?',
-      );
+      const listed = await page.textContent('[data-testid=unanswered]');
+      expect([zoo, dragon, trains].filter((question) => !listed?.includes(question))).toEqual([]);
     });
-    // "Answer it" opens the Q&A form with the question filled in.
-    await page.click('[data-testid=answer-this]');
-    await expect(page.inputValue('[data-testid=qa-question]')).resolves.toBe(
-      'Can I pay with a voucher from the Helsinki zoo?',
-    );
+    // "Answer it" opens the Q&A form with the question filled in; once saved, the question is answered.
+    await page.click(`${unanswered(zoo)} [data-testid=answer-this]`);
+    await expect(page.inputValue('[data-testid=qa-question]')).resolves.toBe(zoo);
     await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe(
       'qa-answer',
     );
+    await page.fill('[data-testid=qa-answer]', 'Yes: the Helsinki zoo voucher pays for any mug in our shop.');
+    await page.click('[data-testid=qa-submit]');
+    await page.waitForSelector(unanswered(zoo), { state: 'detached' });
+    // An admin dismisses a question the shop will never answer: gone at once, and it stays gone.
+    const [dismissal] = await Promise.all([
+      page.waitForResponse((response) => /\/knowledge\/unanswered\/[0-9a-f-]{36}$/.test(response.url())),
+      page.click(`${unanswered(dragon)} [data-testid=dismiss-unanswered]`),
+    ]);
+    await page.waitForSelector(unanswered(dragon), { state: 'detached' });
+    expect(dismissal.status()).toBe(204);
+    const [reload] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/knowledge/unanswered')),
+      page.click('[data-testid=unanswered-refresh]'),
+    ]);
+    const { items } = (await reload.json()) as UnansweredQuestionsResponse;
+    expect(items.map((item) => item.question)).toEqual([trains]);
+    await eventually(async () => expect(await page.locator('[data-testid=unanswered-row]').count()).toBe(1));
+    expect(await page.locator('[data-testid=unanswered-error]').count()).toBe(0);
 
     // For people to look at: light, dark, and Finnish.
     await page.fill('[data-testid=test-query]', 'pottery workshops on Saturday');

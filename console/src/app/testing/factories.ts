@@ -1,4 +1,4 @@
-import type { AuthResponse, Conversation, Message, Site } from '@cloop/contracts';
+import type { AuthResponse, Conversation, Message, Site, UnansweredQuestion } from '@cloop/contracts';
 
 let sequence = 0;
 const next = (): number => (sequence += 1);
@@ -77,6 +77,19 @@ export function createMessage(overrides: Partial<Message> = {}): Message {
     citations: [],
     confidence: null,
     createdAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A visitor question the assistant could not answer; later ones were asked later. */
+export function createUnansweredQuestion(overrides: Partial<UnansweredQuestion> = {}): UnansweredQuestion {
+  const n = next();
+  return {
+    id: `question-${n}`,
+    conversationId: `conv-${n}`,
+    question: `Question ${n}?`,
+    confidence: 0,
+    askedAt: new Date(Date.UTC(2026, 10, 1, 12, n % 60)).toISOString(),
     ...overrides,
   };
 }

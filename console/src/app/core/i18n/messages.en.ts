@@ -313,11 +313,12 @@ export const EN = {
   'knowledge.score': 'Score {score}',
   'knowledge.unanswered': 'Unanswered questions',
   'knowledge.unansweredHint':
-    'Visitors asked these and the assistant found no good answer: this is the content that is missing.',
+    'Visitors asked these and the assistant found no good answer: this is the content that is missing. A question leaves the list once the content answers it; dismiss one the site should not answer.',
   'knowledge.noUnanswered': 'None so far.',
   'knowledge.asked': 'Asked',
   'knowledge.confidence': 'Best match',
   'knowledge.answerThis': 'Answer it',
+  'knowledge.dismiss': 'Dismiss',
   'knowledge.conversation': 'Conversation',
   'knowledge.refresh': 'Refresh',
   'knowledge.error.url': 'Enter a full web address starting with http:// or https://.',

@@ -320,11 +320,12 @@ export const FI: Record<MessageKey, string> = {
   'knowledge.score': 'Osuvuus {score}',
   'knowledge.unanswered': 'Vastaamatta jääneet kysymykset',
   'knowledge.unansweredHint':
-    'Kävijät kysyivät näitä, eikä avustaja löytänyt hyvää vastausta: tätä sisältöä puuttuu.',
+    'Kävijät kysyivät näitä, eikä avustaja löytänyt hyvää vastausta: tätä sisältöä puuttuu. Kysymys poistuu listalta, kun sisältö vastaa siihen; ohita kysymys, johon sivuston ei kuulu vastata.',
   'knowledge.noUnanswered': 'Ei yhtään toistaiseksi.',
   'knowledge.asked': 'Kysytty',
   'knowledge.confidence': 'Paras osuma',
   'knowledge.answerThis': 'Vastaa',
+  'knowledge.dismiss': 'Ohita',
   'knowledge.conversation': 'Keskustelu',
   'knowledge.refresh': 'Päivitä',
   'knowledge.error.url': 'Anna koko verkko-osoite, joka alkaa http:// tai https://.',

@@ -67,4 +67,9 @@ export class KnowledgeApi {
     );
     return body.items;
   }
+
+  /** Takes a question off the unanswered list (admins and owners; 404 `QUESTION_NOT_FOUND` if unknown). */
+  dismissUnanswered(siteId: string, questionId: string): Promise<unknown> {
+    return firstValueFrom(this.http.delete(`${base(siteId)}/unanswered/${questionId}`));
+  }
 }

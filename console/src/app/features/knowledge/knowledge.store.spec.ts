@@ -10,7 +10,7 @@ import {
 } from '@cloop/contracts';
 
 import { Realtime } from '../../core/realtime/realtime';
-import { createMessage } from '../../testing/factories';
+import { createMessage, createUnansweredQuestion, settle } from '../../testing/factories';
 import { KnowledgeApi } from './knowledge.api';
 import { crawlUrlProblem, uploadProblem } from './knowledge-input';
 import { POLL_MS, KnowledgeStore } from './knowledge.store';
@@ -63,6 +63,7 @@ function setUp(listings: KnowledgeSource[][] = []) {
     remove: jest.fn((): Promise<unknown> => Promise.resolve(null)),
     search: jest.fn(),
     unanswered: jest.fn((): Promise<UnansweredQuestion[]> => Promise.resolve([])),
+    dismissUnanswered: jest.fn((): Promise<unknown> => Promise.resolve(null)),
   };
   const realtime = new FakeRealtime();
   TestBed.configureTestingModule({
@@ -85,9 +86,7 @@ describe('KnowledgeStore', () => {
     const older = createSource({ title: 'older' });
     const newer = createSource({ title: 'newer' });
     const { store, api } = setUp([[older, newer]]);
-    api.unanswered.mockResolvedValue([
-      { conversationId: 'c1', question: 'Gift cards?', confidence: 0, askedAt: older.createdAt },
-    ]);
+    api.unanswered.mockResolvedValue([createUnansweredQuestion({ question: 'Gift cards?' })]);
     await store.showList('site-1');
     expect(store.sources().map((s) => s.title)).toEqual(['newer', 'older']);
     expect(store.unanswered().map((q) => q.question)).toEqual(['Gift cards?']);
@@ -304,6 +303,97 @@ describe('KnowledgeStore', () => {
     });
     expect(api.unanswered).toHaveBeenCalledTimes(1);
     realtime.emit({ type: 'message.created', siteId: 'site-1', conversationId: 'c', message: answer });
+    expect(api.unanswered).toHaveBeenCalledTimes(2);
+  });
+
+  it('dismisses an unanswered question at once, before the API has answered', async () => {
+    const older = createUnansweredQuestion();
+    const newer = createUnansweredQuestion();
+    const { store, api } = setUp([[]]);
+    api.unanswered.mockResolvedValue([newer, older]);
+    await store.showList('site-1');
+    let done: (value: unknown) => void = () => undefined;
+    api.dismissUnanswered.mockReturnValueOnce(new Promise((resolve) => (done = resolve)));
+
+    const dismissal = store.dismiss(newer);
+    expect(store.unanswered()).toEqual([older]);
+    expect(api.dismissUnanswered).toHaveBeenCalledWith('site-1', newer.id);
+    // A reload that raced the DELETE does not bring it back.
+    await store.loadUnanswered();
+    expect(store.unanswered()).toEqual([older]);
+    done(null);
+    await expect(dismissal).resolves.toBe(true);
+    expect(store.unanswered()).toEqual([older]);
+    expect(store.unansweredError()).toBeNull();
+  });
+
+  it('puts a question back in its place and says why when the dismissal fails', async () => {
+    const third = createUnansweredQuestion();
+    const second = createUnansweredQuestion();
+    const first = createUnansweredQuestion();
+    const { store, api } = setUp([[]]);
+    api.unanswered.mockResolvedValue([first, second, third]);
+    await store.showList('site-1');
+
+    api.dismissUnanswered.mockRejectedValueOnce(apiError('FORBIDDEN', 403));
+    await expect(store.dismiss(second)).resolves.toBe(false);
+    expect(store.unanswered()).toEqual([first, second, third]);
+    expect(store.unansweredError()).toBe('knowledge.adminOnly');
+
+    api.dismissUnanswered.mockRejectedValueOnce(new HttpErrorResponse({ status: 0 }));
+    await expect(store.dismiss(first)).resolves.toBe(false);
+    expect(store.unanswered()).toEqual([first, second, third]);
+    expect(store.unansweredError()).toBe('app.error');
+
+    // It can be tried again, and a success clears the message.
+    await expect(store.dismiss(second)).resolves.toBe(true);
+    expect(store.unanswered()).toEqual([first, third]);
+    expect(store.unansweredError()).toBeNull();
+  });
+
+  it('treats a question the API no longer knows as dismissed', async () => {
+    const question = createUnansweredQuestion();
+    const { store, api } = setUp([[]]);
+    api.unanswered.mockResolvedValue([question]);
+    await store.showList('site-1');
+    api.dismissUnanswered.mockRejectedValueOnce(apiError('QUESTION_NOT_FOUND', 404));
+    await expect(store.dismiss(question)).resolves.toBe(true);
+    expect(store.unanswered()).toEqual([]);
+    expect(store.unansweredError()).toBeNull();
+  });
+
+  it('reloads the unanswered questions after "Answer it" saved its answer, which drops that question', async () => {
+    const asked = createUnansweredQuestion({ question: 'Gift cards?' });
+    const other = createUnansweredQuestion();
+    const { store, api } = setUp([[]]);
+    api.unanswered.mockResolvedValueOnce([asked, other]);
+    await store.showList('site-1');
+    api.create.mockResolvedValue(createSource({ type: 'qa', title: 'Gift cards?', url: null }));
+    api.unanswered.mockResolvedValueOnce([other]);
+
+    await expect(store.addQa('Gift cards?', 'Yes, from 10 €.')).resolves.toBe(true);
+    await settle();
+    expect(api.unanswered).toHaveBeenCalledTimes(2);
+    expect(store.unanswered()).toEqual([other]);
+
+    // A refused entry changes nothing, so the list is not asked for again.
+    api.create.mockRejectedValueOnce(apiError('VALIDATION_FAILED'));
+    await expect(store.addQa('Gift cards?', 'Yes.')).resolves.toBe(false);
+    await settle();
+    expect(api.unanswered).toHaveBeenCalledTimes(2);
+  });
+
+  it('reloads the unanswered questions when a crawl finishes, not while it runs', async () => {
+    const queued = createSource({ status: 'queued', documentCount: 0 });
+    const { store, api } = setUp([
+      [queued],
+      [{ ...queued, status: 'running', documentCount: 2 }],
+      [{ ...queued, status: 'ready', documentCount: 5 }],
+    ]);
+    await store.showList('site-1');
+    await jest.advanceTimersByTimeAsync(POLL_MS);
+    expect(api.unanswered).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(POLL_MS);
     expect(api.unanswered).toHaveBeenCalledTimes(2);
   });
 

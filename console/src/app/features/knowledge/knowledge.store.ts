@@ -22,6 +22,8 @@ type View = { kind: 'list' } | { kind: 'source'; sourceId: string };
 
 const newestFirst = (a: KnowledgeSource, b: KnowledgeSource): number =>
   b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+const lastAskedFirst = (a: UnansweredQuestion, b: UnansweredQuestion): number =>
+  b.askedAt.localeCompare(a.askedAt);
 
 /**
  * The selected site's knowledge base. While a page shows it (`showList` / `showSource` until
@@ -48,12 +50,19 @@ export class KnowledgeStore {
   /** `null` until a question was tested. */
   readonly passages = signal<Passage[] | null>(null);
   readonly unanswered = signal<UnansweredQuestion[]>([]);
+  /** A dismissal that failed: shown by the unanswered list, where it was asked for. */
+  readonly unansweredError = signal<MessageKey | null>(null);
   readonly crawling = computed(() => this.sources().filter(inProgress));
   readonly polling = signal(false);
 
   private view: View | null = null;
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Questions dismissed (or being dismissed) from this page: a list fetched before the DELETE
+   * landed must not bring them back. A few ids per session; a failed dismissal leaves the set.
+   */
+  private readonly dismissed = new Set<string>();
 
   constructor() {
     // An assistant answer may be a new unanswered question: keep that list current while shown.
@@ -107,8 +116,14 @@ export class KnowledgeStore {
       try {
         const sources = await this.api.sources(siteId);
         if (generation !== this.generation) return;
+        const before = this.sources();
+        const finished = sources.some(
+          (s) => s.status === 'ready' && before.some((b) => b.id === s.id && inProgress(b)),
+        );
         this.sources.set([...sources].sort(newestFirst));
         this.loadFailed.set(false);
+        // New pages may answer listed questions: the server drops those when the list is fetched.
+        if (finished) void this.loadUnanswered();
       } catch {
         if (generation !== this.generation) return;
         this.loadFailed.set(true);
@@ -220,9 +235,33 @@ export class KnowledgeStore {
     if (!siteId) return;
     try {
       const items = await this.api.unanswered(siteId);
-      if (siteId === this.siteId()) this.unanswered.set(items);
+      if (siteId === this.siteId()) this.unanswered.set(items.filter((q) => !this.dismissed.has(q.id)));
     } catch {
       // The list is a hint; the sources above matter more. It comes back on the next load.
+    }
+  }
+
+  /** "Dismiss": off the list at once; back in its place, with the reason, if the API refuses. */
+  async dismiss(question: UnansweredQuestion): Promise<boolean> {
+    const siteId = this.siteId();
+    if (!siteId || this.dismissed.has(question.id)) return false;
+    this.dismissed.add(question.id);
+    this.unansweredError.set(null);
+    this.unanswered.update((items) => items.filter((q) => q.id !== question.id));
+    try {
+      await this.api.dismissUnanswered(siteId, question.id);
+      return true;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === 'QUESTION_NOT_FOUND') return true; // already gone: same outcome
+      this.dismissed.delete(question.id);
+      if (siteId === this.siteId()) {
+        this.unanswered.update((items) =>
+          [...items.filter((q) => q.id !== question.id), question].sort(lastAskedFirst),
+        );
+        this.unansweredError.set(knowledgeErrorKey(code));
+      }
+      return false;
     }
   }
 
@@ -237,6 +276,7 @@ export class KnowledgeStore {
     this.detail.set(null);
     this.passages.set(null);
     this.unanswered.set([]);
+    this.unansweredError.set(null);
     this.addError.set(null);
     this.actionError.set(null);
     this.searchError.set(null);
@@ -257,6 +297,9 @@ export class KnowledgeStore {
       if (siteId !== this.siteId()) return false;
       this.sources.update((sources) => [source, ...sources.filter((s) => s.id !== source.id)]);
       this.schedule();
+      // A Q&A entry or a file is indexed at once and may answer listed questions ("Answer it"):
+      // the server drops those when the list is fetched. Not awaited: the form is done already.
+      if (!inProgress(source)) void this.loadUnanswered();
       return true;
     } catch (error) {
       if (siteId === this.siteId()) this.addError.set(knowledgeErrorKey(errorCode(error)));
