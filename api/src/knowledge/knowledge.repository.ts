@@ -99,6 +99,11 @@ const SEARCH_CANDIDATES = 50;
  * chunk holding a rarer word is a candidate; measured in bench/retrieval.mjs.
  */
 const CANDIDATE_POSTINGS = 2_000;
+/**
+ * Even the rarest word may be in most chunks of a big site: then `ts_rank` (cheap) picks this many
+ * to score exactly.
+ */
+const CANDIDATES_SCORED = 200;
 /** A question with a word the site never uses is probably about something the site lacks. */
 const UNKNOWN_WORD_FACTOR = 0.5;
 /** Reciprocal rank fusion's constant: the usual 60 keeps a single list's top from dominating. */
@@ -373,14 +378,18 @@ export class KnowledgeRepository {
          SELECT g FROM (SELECT g, df, sum(df) OVER (ORDER BY df, g) AS running FROM group_weights WHERE df > 0) x
           WHERE running - df < ${CANDIDATE_POSTINGS}),
        candidate_query AS (
-         SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query FROM terms
+         SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query,
+                (SELECT array_agg(lexeme) FROM terms WHERE df > 0) AS lexemes
+           FROM terms
           WHERE df > 0 AND g IN (SELECT g FROM chosen) AND strpos(lexeme, chr(92)) = 0),
        candidates AS (
          SELECT c.id, c.search, c.length FROM candidate_query q, knowledge_chunks c
-          WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query),
+          WHERE q.query IS NOT NULL AND c.site_id = $1 AND c.search @@ q.query
+          ORDER BY ts_rank(c.search, q.query) DESC LIMIT ${CANDIDATES_SCORED}),
        matches AS (
          SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
-           FROM candidates c CROSS JOIN LATERAL unnest(c.search) AS u
+           FROM candidates c, candidate_query q,
+                LATERAL (SELECT * FROM unnest(c.search) AS u WHERE u.lexeme = ANY (q.lexemes)) AS u
            JOIN terms t ON t.lexeme = u.lexeme
           GROUP BY c.id, c.length, t.g),
        text_scores AS (
