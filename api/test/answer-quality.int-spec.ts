@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// bench/ is not an Nx project: the evaluation module is shared by the bench and this test.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   buildBaseline,
   client,
