@@ -123,6 +123,7 @@ async function startCloop(label, env) {
     LOG_LEVEL: 'warn',
     TRUST_PROXY: '1',
     JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEY: randomBytes(32).toString('base64url'),
     RATE_LIMITS,
     ...env,
   });

@@ -7,34 +7,14 @@
 // DATABASE_URL: a server where it may create and drop a scratch database (this machine's by default).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 
-import pg from 'pg';
 import { WebSocket } from 'ws';
+
+import { api, freePort, sql, startReplica as startAt } from './support/replica-processes.mjs';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ORIGIN = 'https://bench.example';
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const main = join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src', 'main.js');
-
-async function sql(url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const redisPort = await freePort();
 let redis = null;
@@ -64,6 +44,7 @@ const env = {
   DATABASE_URL: dbUrl.toString(),
   REDIS_URL: `redis://127.0.0.1:${redisPort}`,
   JWT_SECRET: randomBytes(36).toString('base64url'),
+  AUDIT_KEY: randomBytes(36).toString('base64url'),
   LOG_LEVEL: 'warn',
   // One bench visitor sends every message: the per-visitor limit is raised for it.
   RATE_LIMITS: JSON.stringify({ visitorMessages: { limit: 1_000_000 }, chat: { limit: 1_000_000 } }),
@@ -71,37 +52,9 @@ const env = {
 
 const replicas = [];
 async function startReplica() {
-  const port = await freePort();
-  const logs = [];
-  const child = spawn(process.execPath, [main], {
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (chunk) => logs.push(String(chunk)));
-  child.stderr.on('data', (chunk) => logs.push(String(chunk)));
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const replica = { child, exited, port, base, logs };
+  const replica = await startAt(env, { logs: true });
   replicas.push(replica);
   return replica;
-}
-
-async function api(base, path, { method = 'GET', body, headers = {} } = {}) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body && JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 async function consoleSocket(replica, owner, site) {

@@ -9,13 +9,11 @@
 // The load generator shares the machine with the replicas, PostgreSQL and Redis: on 2 cores the
 // second replica has little spare CPU to use, so read the figures as "what shared state costs",
 // not as a scaling curve.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 
-import pg from 'pg';
 import { WebSocket } from 'ws';
+
+import { api, sql, startReplica as startAt } from './support/replica-processes.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -23,25 +21,6 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ORIGIN = 'https://bench.example';
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const main = join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src', 'main.js');
-
-async function sql(url, text) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const dbName = `cloop_bench_${randomBytes(6).toString('hex')}`;
 const dbUrl = new URL(adminUrl);
@@ -60,31 +39,9 @@ const env = {
 
 const replicas = [];
 async function startReplica() {
-  const port = await freePort();
-  const child = spawn(process.execPath, [main], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const replica = { child, exited, port, base };
+  const replica = await startAt(env);
   replicas.push(replica);
   return replica;
-}
-
-async function api(base, path, { method = 'GET', body, headers = {} } = {}) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body && JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 let clientNumber = 0;
