@@ -65,12 +65,13 @@ export function startWidget(siteKey: string, apiOrigin: string, win: Window & ty
       locale: win.navigator.language,
     });
     session = chat;
-    const texts = textsFor(chooseLanguage(config.widget.locale, win.navigator.languages ?? []));
+    const lang = chooseLanguage(config.widget.locale, win.navigator.languages ?? []);
     view = new WidgetView({
       root,
       store,
       session: chat,
-      texts,
+      texts: textsFor(lang),
+      lang,
       guard,
       onToggle: (open) => {
         storage.rememberOpen(open);

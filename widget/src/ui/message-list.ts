@@ -21,7 +21,7 @@ export interface BubbleContext {
  * `aria-live` log, and re-inserting unchanged messages would make screen readers read them again.
  */
 export class MessageList {
-  private readonly rendered = new Map<string, { signature: string; element: HTMLElement }>();
+  readonly #rendered = new Map<string, { signature: string; element: HTMLElement }>();
 
   constructor(
     readonly element: HTMLElement,
@@ -35,12 +35,12 @@ export class MessageList {
       const key = keyOf(bubble);
       keep.add(key);
       const signature = JSON.stringify([bubble, this.context.assistantName]);
-      let entry = this.rendered.get(key);
+      let entry = this.#rendered.get(key);
       if (!entry || entry.signature !== signature) {
         const element = renderBubble(bubble, this.context);
         if (entry) entry.element.replaceWith(element);
         entry = { signature, element };
-        this.rendered.set(key, entry);
+        this.#rendered.set(key, entry);
       }
       const expected: Element | null = previous
         ? previous.nextElementSibling
@@ -48,10 +48,10 @@ export class MessageList {
       if (expected !== entry.element) this.element.insertBefore(entry.element, expected);
       previous = entry.element;
     }
-    for (const [key, entry] of this.rendered) {
+    for (const [key, entry] of this.#rendered) {
       if (keep.has(key)) continue;
       entry.element.remove();
-      this.rendered.delete(key);
+      this.#rendered.delete(key);
     }
   }
 }
@@ -88,12 +88,11 @@ function renderBubble(bubble: Bubble, context: BubbleContext): HTMLElement {
       : message.author === 'agent'
         ? (message.authorName ?? texts.agent)
         : context.assistantName;
-  const links = message.citations
-    .map((citation) => {
-      const href = safeHttpUrl(citation.url);
-      return href ? externalLink(href, citation.title || href) : null;
-    })
-    .filter((link): link is HTMLAnchorElement => link !== null);
+  // A titled link per source; one without a usable http(s) address is named, not linked.
+  const links = message.citations.map(({ title, url }) => {
+    const href = safeHttpUrl(url);
+    return href ? externalLink(href, title || href) : h('span', { text: title });
+  });
   return h(
     'div',
     { class: `msg ${message.author}` },
