@@ -95,7 +95,7 @@ export class ApiClient {
         cache: 'no-store',
       });
     } catch {
-      throw new NetworkError('no answer');
+      throw new NetworkError();
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {

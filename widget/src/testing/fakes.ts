@@ -42,6 +42,8 @@ export class FakeServer {
     email: null,
     lastSeq: 0,
   };
+  /** The settings the session returns (as `GET /config` does). */
+  config: WidgetConfig = CONFIG;
   /** What `PUT /seen` recorded, as the server keeps it: only forward. */
   seenSeq = 0;
   offline = false;
@@ -92,7 +94,12 @@ export class FakeServer {
       case 'POST /session':
         return [
           200,
-          { conversation: this.conversation, messages: this.messages, config: CONFIG, seenSeq: this.seenSeq },
+          {
+            conversation: this.conversation,
+            messages: this.messages,
+            config: this.config,
+            seenSeq: this.seenSeq,
+          },
         ];
       case 'PUT /seen':
         this.seenSeq = Math.max(this.seenSeq, (call.body as { seq: number }).seq);

@@ -65,9 +65,7 @@ function keyOf(bubble: Bubble): string {
 /** Every piece of text goes in as text: message bodies are never parsed as HTML. */
 function renderBubble(bubble: Bubble, context: BubbleContext): HTMLElement {
   const { texts } = context;
-  if (bubble.kind === 'greeting') {
-    return h('div', { class: 'msg assistant' }, who(context.assistantName), h('span', { text: bubble.text }));
-  }
+  if (bubble.kind === 'greeting') return renderDraft(context.assistantName, bubble.text);
   if (bubble.kind === 'pending') {
     const { pending } = bubble;
     const state = { sending: texts.sending, queued: texts.queued, failed: texts.failed }[pending.state];
@@ -108,7 +106,10 @@ function who(name: string): HTMLElement {
   return h('span', { class: 'who', text: name });
 }
 
-/** An answer still streaming: outside the live log, so screen readers hear it once, when stored. */
+/**
+ * An assistant bubble that is not a stored message: the greeting, or an answer still streaming
+ * (drawn outside the live log, so screen readers hear it once, when stored).
+ */
 export function renderDraft(name: string, text: string): HTMLElement {
   return h('div', { class: 'msg assistant' }, who(name), h('span', { text }));
 }

@@ -1,5 +1,5 @@
 /**
- * A short, quiet two-tone chime made on the spot (no audio file to download). Browsers allow
+ * A short, quiet chime made on the spot (no audio file to download). Browsers allow
  * sound only after the visitor has interacted with the page; otherwise this stays silent.
  */
 export function chime(): void {
@@ -8,8 +8,7 @@ export function chime(): void {
     const tone = audio.createOscillator();
     const volume = audio.createGain();
     const now = audio.currentTime;
-    tone.frequency.setValueAtTime(880, now);
-    tone.frequency.setValueAtTime(660, now + 0.12);
+    tone.frequency.value = 880;
     volume.gain.setValueAtTime(0.08, now);
     volume.gain.exponentialRampToValueAtTime(0.001, now + 0.3);
     tone.connect(volume).connect(audio.destination);

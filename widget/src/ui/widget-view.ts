@@ -267,16 +267,12 @@ export class WidgetView {
 }
 
 function noticeText(state: ChatState, texts: Texts): string {
-  switch (state.notice) {
-    case 'erased':
-      return texts.erased;
-    case 'nothing-stored':
-      return texts.nothingStored;
-    case 'exported':
-      return texts.exported;
-    case 'action-failed':
-      return texts.actionFailed;
-    case null:
-      return '';
-  }
+  return state.notice
+    ? {
+        erased: texts.erased,
+        'nothing-stored': texts.nothingStored,
+        exported: texts.exported,
+        'action-failed': texts.actionFailed,
+      }[state.notice]
+    : '';
 }
