@@ -64,7 +64,7 @@ export function updateOf(draft: SiteDraft): UpdateSiteRequest {
     widget: {
       ...draft.widget,
       privacyUrl: draft.widget.privacyUrl?.trim() || null,
-      languages: languagesOf(draft.widget.languages ?? {}),
+      languages: languagesOf(draft.widget.languages),
     },
     leadCapture: draft.leadCapture,
     retentionDays: draft.retentionDays,

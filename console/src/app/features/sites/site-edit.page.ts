@@ -100,7 +100,7 @@ export class SiteEditPage {
 
   /** One language's greeting or header; empty falls back to the default above. */
   protected setLanguage(language: WidgetLanguage, key: keyof WidgetLanguageTexts, value: string): void {
-    const languages = this.draft().widget.languages ?? {};
+    const languages = this.draft().widget.languages;
     this.setWidget('languages', { ...languages, [language]: { ...languages[language], [key]: value } });
   }
 
