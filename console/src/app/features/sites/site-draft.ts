@@ -75,7 +75,11 @@ export function updateOf(draft: SiteDraft): UpdateSiteRequest {
 function languagesOf(languages: WidgetSettings['languages']): WidgetSettings['languages'] {
   const kept: WidgetSettings['languages'] = {};
   for (const [language, texts] of Object.entries(languages) as [WidgetLanguage, WidgetLanguageTexts][]) {
-    const filled = Object.fromEntries(Object.entries(texts).filter(([, value]) => value?.trim()));
+    const filled = Object.fromEntries(
+      (Object.entries(texts) as [keyof WidgetLanguageTexts, string | undefined][]).filter(([, value]) =>
+        value?.trim(),
+      ),
+    );
     if (Object.keys(filled).length > 0) kept[language] = filled;
   }
   return kept;
