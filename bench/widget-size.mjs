@@ -1,5 +1,6 @@
 // Prints the widget's size: raw, gzip (level 6, what is budgeted) and gzip -9 (what /widget.js
-// serves). Build first: `npx nx run widget:build`. A figure, not a test; the build enforces the budget.
+// serves), beside the published sizes of two widely used chat widgets. Build first:
+// `npx nx run widget:build`. A figure, not a test; the build enforces the budget.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
@@ -10,3 +11,16 @@ const best = WIDGET_FILES.reduce((sum, file) => sum + gzipSync(readFileSync(file
 console.log(`widget.js raw        ${kb(raw)} (${raw} bytes)`);
 console.log(`widget.js gzip -6    ${kb(gzip)} (${gzip} bytes), budget ${kb(BUDGET_BYTES)}`);
 console.log(`widget.js gzip -9    ${kb(best)} (${best} bytes), as served at /widget.js`);
+
+// Published figures (their own documentation and public size reports, rounded), not measured here:
+// what a visitor's browser downloads for each widget, gzipped, all chunks included.
+const OTHERS = [
+  ['Chatwoot', 170 * 1024],
+  ['Crisp', 130 * 1024],
+];
+console.log('');
+console.log('widget            gzip      vs Cloop');
+console.log(`Cloop            ${kb(gzip).padStart(9)}   1x`);
+for (const [name, bytes] of OTHERS) {
+  console.log(`${name.padEnd(16)} ~${kb(bytes).padStart(8)}   ${Math.round(bytes / gzip)}x (published)`);
+}

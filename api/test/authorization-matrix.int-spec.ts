@@ -27,6 +27,7 @@ import type {
   UpdateWebhookRequest,
   WebhookEndpointWithSecret,
   WidgetContactRequest,
+  WidgetSeenRequest,
   WidgetSessionRequest,
   WidgetSessionResponse,
 } from '@cloop/contracts';
@@ -111,12 +112,21 @@ async function freshMemberOfA(w: World): Promise<SignedUpUser> {
 const freshSiteA = (w: World): Promise<Site> => createSite(w.http, w.users.owner, { name: 'Throwaway site' });
 
 const SITE_A_ORIGIN = 'https://shop-a.example';
-const WIDGET_PATHS = ['config', 'session', 'messages', 'contact', 'privacy', 'privacy/export'] as const;
+const WIDGET_PATHS = [
+  'config',
+  'session',
+  'messages',
+  'contact',
+  'seen',
+  'privacy',
+  'privacy/export',
+] as const;
 const PREFLIGHT_METHOD: Record<(typeof WIDGET_PATHS)[number], string> = {
   config: 'GET',
   session: 'POST',
   messages: 'POST',
   contact: 'PUT',
+  seen: 'PUT',
   privacy: 'DELETE',
   'privacy/export': 'GET',
 };
@@ -345,6 +355,20 @@ const MATRIX: Record<string, Row> = {
     call: (w, c) => {
       const body: WidgetContactRequest = { email: uniqueEmail('visitor') };
       return asWidget(w, c, w.http.put('/api/v1/widget/contact')).send(body);
+    },
+  },
+  'PUT /api/v1/widget/seen': {
+    expected: everyone(204),
+    call: async (w, c) => {
+      // The visitor's own conversation; the caller's bearer token changes nothing.
+      const visitor = widgetHeaders(w);
+      const session: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/` };
+      const opened = await w.http.post('/api/v1/widget/session').set(visitor).send(session).expect(200);
+      const body: WidgetSeenRequest = {
+        conversationId: (opened.body as WidgetSessionResponse).conversation.id,
+        seq: 0,
+      };
+      return as(w, c, w.http.put('/api/v1/widget/seen')).set(visitor).send(body);
     },
   },
   'GET /api/v1/sites/:siteId/knowledge/sources': {

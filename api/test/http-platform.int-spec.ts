@@ -269,6 +269,7 @@ describe('HTTP platform', () => {
         'POST /api/v1/widget/messages',
         'POST /api/v1/widget/session',
         'PUT /api/v1/widget/contact',
+        'PUT /api/v1/widget/seen',
       ]);
     });
 

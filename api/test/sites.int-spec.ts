@@ -43,6 +43,8 @@ describe('sites', () => {
           assistantName: expect.any(String),
           locale: 'auto',
           privacyUrl: null,
+          languages: {},
+          sound: false,
         },
         leadCapture: false,
         retentionDays: 180,
@@ -188,7 +190,45 @@ describe('sites', () => {
       expect((await getSite(owner, site.id)).widget).toEqual(site.widget);
     });
 
+    it('sets a greeting and header per language, replaced as a whole, and turns the reply sound on', async () => {
+      const owner = await signUp(t.http);
+      const site = await createSite(t.http, owner, {
+        widget: {
+          languages: { en: { greeting: 'Hello!' }, fi: { greeting: 'Hei!', assistantName: 'Avustaja' } },
+        },
+      });
+      expect(site.widget.languages).toEqual({
+        en: { greeting: 'Hello!' },
+        fi: { greeting: 'Hei!', assistantName: 'Avustaja' },
+      });
+
+      await patchSite(owner, site.id, {
+        widget: { languages: { fi: { greeting: 'Moi!' } }, sound: true },
+      } satisfies UpdateSiteRequest).expect(200);
+
+      const updated = await getSite(owner, site.id);
+      expect(updated.widget).toEqual({
+        ...site.widget,
+        languages: { fi: { greeting: 'Moi!' } },
+        sound: true,
+      });
+    });
+
     it.each<[string, object]>([
+      ['a language the widget does not speak', { widget: { languages: { sv: { greeting: 'Hej!' } } } }],
+      ['languages that are not an object', { widget: { languages: 'fi' } }],
+      [
+        'a per-language greeting of 501 characters',
+        { widget: { languages: { fi: { greeting: 'a'.repeat(501) } } } },
+      ],
+      [
+        'a per-language header of 61 characters',
+        { widget: { languages: { en: { assistantName: 'a'.repeat(61) } } } },
+      ],
+      ['an unknown per-language field', { widget: { languages: { en: { title: 'Hi' } } } }],
+      ['a per-language greeting that is not text', { widget: { languages: { fi: { greeting: 5 } } } }],
+      ['a sound setting that is not a boolean', { widget: { sound: 'yes' } }],
+      ['a null sound setting', { widget: { sound: null } }],
       ['an invalid color', { widget: { color: 'red' } }],
       ['a null color', { widget: { color: null } }],
       ['an invalid position', { widget: { position: 'top-left' } }],

@@ -8,6 +8,7 @@ import type {
   WidgetConfig,
   WidgetContactRequest,
   WidgetConversation,
+  WidgetSeenRequest,
   WidgetSessionRequest,
 } from '@cloop/contracts';
 import fc from 'fast-check';
@@ -227,6 +228,71 @@ describe('widget API', () => {
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
       const { conversation } = await transcriptOf(session.conversation.id);
       expect(conversation).toMatchObject({ email: null, leadStatus: 'none', phase: 'exploring' });
+    });
+  });
+
+  describe('seen', () => {
+    const markSeen = (headers: Record<string, string>, body: object) =>
+      t.http.put('/api/v1/widget/seen').set(headers).send(body);
+
+    it('starts with nothing seen and keeps what the visitor saw for the next session (page load)', async () => {
+      const first = await createVisitorSession(t.http, site);
+      expect(first.seenSeq).toBe(0);
+      await sendAndAwaitAnswer(t.http, first.headers, 'Do you ship to Finland?');
+      expect((await createVisitorSession(t.http, site, { visitorId: first.visitorId })).seenSeq).toBe(0);
+
+      const seen: WidgetSeenRequest = { conversationId: first.conversation.id, seq: 2 };
+      await markSeen(first.headers, seen).expect(204);
+
+      const again = await createVisitorSession(t.http, site, { visitorId: first.visitorId });
+      expect(again.seenSeq).toBe(2);
+    });
+
+    it('never moves the mark back, nor past the last message', async () => {
+      const session = await createVisitorSession(t.http, site);
+      await sendAndAwaitAnswer(t.http, session.headers, 'Do you ship to Sweden?');
+      const id = session.conversation.id;
+      await markSeen(session.headers, { conversationId: id, seq: 2 }).expect(204);
+      await markSeen(session.headers, { conversationId: id, seq: 1 }).expect(204);
+      expect((await createVisitorSession(t.http, site, { visitorId: session.visitorId })).seenSeq).toBe(2);
+
+      await markSeen(session.headers, { conversationId: id, seq: 99 }).expect(204);
+      expect((await createVisitorSession(t.http, site, { visitorId: session.visitorId })).seenSeq).toBe(2);
+    });
+
+    it("refuses another visitor's conversation, or one of another site, with 404 and changes nothing", async () => {
+      const owner2 = await signUp(t.http);
+      const otherSite = await createSite(t.http, owner2, { allowedOrigins: [ORIGIN] });
+      const victim = await createVisitorSession(t.http, site);
+      await sendAndAwaitAnswer(t.http, victim.headers, 'Is it waterproof?');
+      const intruder = await createVisitorSession(t.http, site);
+      const elsewhere = await createVisitorSession(t.http, otherSite);
+      const body: WidgetSeenRequest = { conversationId: victim.conversation.id, seq: 2 };
+
+      for (const headers of [intruder.headers, elsewhere.headers, visitorHeaders(site)]) {
+        const response = await markSeen(headers, body).expect(404);
+        expect((response.body as ErrorResponse).code).toBe('CONVERSATION_NOT_FOUND');
+      }
+      expect((await createVisitorSession(t.http, site, { visitorId: victim.visitorId })).seenSeq).toBe(0);
+    });
+
+    it.each<[string, object]>([
+      ['a negative seq', { seq: -1 }],
+      ['a fractional seq', { seq: 1.5 }],
+      ['a seq that is text', { seq: '2' }],
+      ['a seq beyond the largest', { seq: 2 ** 31 }],
+      ['a conversation id that is not a uuid', { conversationId: 'abc' }],
+      ['no conversation id', { conversationId: undefined }],
+    ])('refuses %s with 400 VALIDATION_FAILED and changes nothing', async (_, change) => {
+      const session = await createVisitorSession(t.http, site);
+      await sendAndAwaitAnswer(t.http, session.headers, 'Do you sell gift cards?');
+      const response = await markSeen(session.headers, {
+        conversationId: session.conversation.id,
+        seq: 2,
+        ...change,
+      }).expect(400);
+      expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+      expect((await createVisitorSession(t.http, site, { visitorId: session.visitorId })).seenSeq).toBe(0);
     });
   });
 

@@ -171,7 +171,7 @@ describe('the widget in Chromium, on a customer page of another origin', () => {
     await waitForText(page, '.log .agent', 'Hi, this is Sam from the team.', 5000);
 
     await page.locator(widget('.contact input')).fill('visitor@example.test');
-    await page.locator(widget('.contact button')).click();
+    await page.locator(widget('.contact .primary')).click();
     await waitForText(page, '.notice', 'visitor@example.test');
     const transcript = await team.transcript(site.id, conversation?.id ?? '');
     expect(transcript.conversation.email).toBe('visitor@example.test');

@@ -7,6 +7,7 @@ type TestWindow = Window & typeof globalThis;
 
 function launch(config: Partial<WidgetConfig['widget']> = {}, leadCapture = false) {
   const server = new FakeServer();
+  server.config = { ...CONFIG, widget: { ...CONFIG.widget, ...config }, leadCapture };
   const answerConfig = server.fetch;
   const win = window as TestWindow;
   win.fetch = (async (url: string, init: RequestInit) => {
@@ -122,6 +123,162 @@ describe('the widget on a page', () => {
       conversation,
     });
     expect(find<HTMLElement>('.contact').hidden).toBe(false);
+  });
+
+  it('shows an unread badge and a preview of a reply that arrives while closed, and marks it seen on open', async () => {
+    const { server, find, shadow } = launch();
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000cccc');
+    sessionStorage.setItem(`cloop:open:${SITE_KEY}`, '0');
+    server.reply('visitor', 'Is anyone there?');
+    server.reply('assistant', 'Let me find someone.');
+    server.seenSeq = 2;
+    await settle(20);
+    FakeSocket.latest().accept();
+    expect(find<HTMLElement>('.badge').hidden).toBe(true);
+
+    const reply = server.reply('agent', 'Hi, this is Sam. How can I help?');
+    FakeSocket.latest().push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: reply });
+    expect(find('.badge').textContent).toBe('1');
+    expect(find('.launcher').getAttribute('aria-label')).toBe('Open chat, 1 new');
+    expect(find('.preview').textContent).toBe('Sam: Hi, this is Sam. How can I help?');
+
+    find<HTMLButtonElement>('.preview').click();
+    await settle(20);
+    expect(shadow().activeElement).toBe(find('textarea'));
+    expect(server.sent('PUT', '/seen').map((call) => call.body)).toEqual([{ conversationId: 'c1', seq: 3 }]);
+    find<HTMLButtonElement>('header .icon:last-child').click();
+    expect(find<HTMLElement>('.badge').hidden).toBe(true);
+    expect(find<HTMLElement>('.preview').hidden).toBe(true);
+  });
+
+  it('counts replies the server says were not seen when the page loads with the panel closed', async () => {
+    const { server, find } = launch();
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000dddd');
+    sessionStorage.setItem(`cloop:open:${SITE_KEY}`, '0');
+    server.reply('visitor', 'Hello?');
+    server.reply('assistant', 'Hi!');
+    server.reply('agent', 'Sam here.');
+    server.seenSeq = 1;
+    await settle(20);
+    expect(find('.badge').textContent).toBe('2');
+    expect(find('.preview').textContent).toBe('Sam: Sam here.');
+    expect(server.sent('PUT', '/seen')).toEqual([]);
+  });
+
+  it('chimes for a reply while closed only when the site turned the sound on', async () => {
+    const started: number[] = [];
+    class FakeAudio {
+      currentTime = 0;
+      destination = {};
+      createOscillator() {
+        return {
+          frequency: {},
+          connect: (node: unknown) => node,
+          start: () => started.push(1),
+          stop: () => undefined,
+        };
+      }
+      createGain() {
+        return {
+          gain: { setValueAtTime: () => undefined, exponentialRampToValueAtTime: () => undefined },
+          connect: (node: unknown) => node,
+        };
+      }
+      close = () => undefined;
+    }
+    (window as { AudioContext?: unknown }).AudioContext = FakeAudio;
+    for (const sound of [false, true]) {
+      const { server, cloop } = launch({ sound });
+      localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000eeee');
+      sessionStorage.setItem(`cloop:open:${SITE_KEY}`, '0');
+      await settle(20);
+      FakeSocket.latest().accept();
+      const reply = server.reply('agent', 'Ping');
+      FakeSocket.latest().push({
+        type: 'message.created',
+        siteId: 's',
+        conversationId: 'c1',
+        message: reply,
+      });
+      cloop.destroy();
+      document.querySelectorAll('cloop-widget').forEach((element) => element.remove());
+    }
+    expect(started).toEqual([1]);
+  });
+
+  it("greets and names the assistant in the visitor's language when the site set texts for it", async () => {
+    jest.spyOn(navigator, 'languages', 'get').mockReturnValue(['fi-FI']);
+    const { find } = launch({
+      locale: 'auto',
+      languages: {
+        fi: { greeting: 'Hei! Miten voin auttaa?', assistantName: 'Avustaja' },
+        en: { greeting: 'Hi!' },
+      },
+    });
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    expect(find('.name').textContent).toBe('Avustaja');
+    expect(find('.log').textContent).toContain('Hei! Miten voin auttaa?');
+  });
+
+  it('falls back to the default greeting and name for a language the site left empty', async () => {
+    const { find } = launch({ locale: 'en', languages: { en: { greeting: '' }, fi: { greeting: 'Hei!' } } });
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    expect(find('.name').textContent).toBe('Ada');
+    expect(find('.log').textContent).toContain('Hi! Ask me anything.');
+  });
+
+  it('folds the email form away when the visitor says not now', async () => {
+    const { server, find } = launch({}, true);
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000ffff');
+    server.reply('visitor', 'Hello');
+    server.reply('assistant', 'Hi!');
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    await settle(20);
+    expect(find<HTMLElement>('.contact').hidden).toBe(false);
+    find<HTMLButtonElement>('.contact .plain').click();
+    expect(find<HTMLElement>('.contact').hidden).toBe(true);
+  });
+
+  it('thanks the visitor for an email only until the chat moves on', async () => {
+    const { server, find } = launch({}, true);
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-000000000abc');
+    server.reply('visitor', 'Hello');
+    server.reply('assistant', 'Hi!');
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    await settle(20);
+    find<HTMLInputElement>('.contact input').value = 'ada@example.test';
+    find('.contact').dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle(20);
+    expect(find<HTMLElement>('.contact').hidden).toBe(true);
+    expect(find<HTMLElement>('.notice[role=status]:not([hidden])').textContent).toContain('ada@example.test');
+
+    FakeSocket.latest().accept();
+    const reply = server.reply('agent', 'Thanks, we will write.');
+    FakeSocket.latest().push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: reply });
+    expect([...find('.body').querySelectorAll('.notice')].every((n) => (n as HTMLElement).hidden)).toBe(true);
+  });
+
+  it('names a citation without an address as text and links the others to a new tab', async () => {
+    const { server, find, shadow } = launch();
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-000000000def');
+    server.reply('assistant', 'From our FAQ.', {
+      citations: [
+        { title: 'Returns FAQ', url: null },
+        { title: 'Shipping', url: 'https://shop.example/shipping' },
+      ],
+    });
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    await settle(20);
+    const sources = [...shadow().querySelectorAll('.sources > :not(.sr)')];
+    expect(sources.map((el) => [el.tagName, el.textContent, el.getAttribute('target')])).toEqual([
+      ['SPAN', 'Returns FAQ', null],
+      ['A', 'Shipping', '_blank'],
+    ]);
   });
 
   it('takes its colour and side from the site settings', async () => {

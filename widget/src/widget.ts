@@ -39,18 +39,11 @@ export function startWidget(siteKey: string, apiOrigin: string, win: Window & ty
     if (destroyed) return;
     host = win.document.createElement('cloop-widget');
     // Inline and !important: the host page's `* { all: unset }` or `div { display: none }` cannot undo it.
-    for (const [name, value] of [
-      ['all', 'initial'],
-      ['display', 'block'],
-      ['position', 'fixed'],
-      ['z-index', '2147483647'],
-      ['width', '0'],
-      ['height', '0'],
-      ['bottom', '0'],
-      ['right', '0'],
-    ]) {
-      host.style.setProperty(name, value, 'important');
-    }
+    host.style.cssText =
+      'all:initial;display:block;position:fixed;z-index:2147483647;width:0;height:0;bottom:0;right:0'
+        .split(';')
+        .map((rule) => `${rule}!important`)
+        .join(';');
     const root = host.attachShadow({ mode: 'open' });
     const store = new ChatStore(config);
     const chat = new ChatSession({
@@ -65,12 +58,13 @@ export function startWidget(siteKey: string, apiOrigin: string, win: Window & ty
       locale: win.navigator.language,
     });
     session = chat;
-    const texts = textsFor(chooseLanguage(config.widget.locale, win.navigator.languages ?? []));
+    const lang = chooseLanguage(config.widget.locale, win.navigator.languages ?? []);
     view = new WidgetView({
       root,
       store,
       session: chat,
-      texts,
+      texts: textsFor(lang),
+      lang,
       guard,
       onToggle: (open) => {
         storage.rememberOpen(open);

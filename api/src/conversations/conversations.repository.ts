@@ -71,6 +71,34 @@ export class ConversationsRepository {
       .findOneBy({ id: conversationId, siteId });
   }
 
+  /** How far the visitor has read the conversation (the widget's unread badge). */
+  async visitorSeenSeq(siteId: string, conversationId: string): Promise<number> {
+    const rows = await this.dataSource.query<{ seen: number }[]>(
+      `SELECT visitor_seen_seq AS seen FROM conversations WHERE site_id = $1 AND id = $2`,
+      [siteId, conversationId],
+    );
+    return rows[0]?.seen ?? 0;
+  }
+
+  /**
+   * The visitor has seen their conversation up to `seq`: only ever forward, and never past the
+   * last message. One statement; `false` when the conversation is not this visitor's.
+   */
+  async markSeenByVisitor(
+    siteId: string,
+    visitorId: string,
+    conversationId: string,
+    seq: number,
+  ): Promise<boolean> {
+    // A raw UPDATE comes back from TypeORM as [rows, affected count].
+    const [, affected] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE conversations SET visitor_seen_seq = GREATEST(visitor_seen_seq, LEAST($4::integer, last_seq))
+        WHERE site_id = $1 AND visitor_id = $2 AND id = $3`,
+      [siteId, visitorId, conversationId, seq],
+    );
+    return affected > 0;
+  }
+
   /** Locks the conversation row: messages of one conversation are numbered one at a time. */
   lockInSite(tx: Tx, siteId: string, conversationId: string): Promise<ConversationEntity | null> {
     return tx

@@ -30,6 +30,8 @@ export const DEFAULT_WIDGET_SETTINGS: WidgetSettings = {
   assistantName: 'Assistant',
   locale: 'auto',
   privacyUrl: null,
+  languages: {},
+  sound: false,
 };
 
 @Injectable()

@@ -7,7 +7,13 @@ import {
   type WidgetSessionResponse,
 } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
@@ -21,6 +27,7 @@ import {
   WidgetConversationDto,
   WidgetMessagesQueryDto,
   WidgetMessagesResponseDto,
+  WidgetSeenDto,
   WidgetSessionDto,
   WidgetSessionResponseDto,
 } from './dto/widget.dto';
@@ -121,5 +128,21 @@ export class WidgetController {
     @Req() request: FastifyRequest,
   ): Promise<WidgetConversation> {
     return this.widget.leaveContact(visitor, request.ip, body.email);
+  }
+
+  @Put('seen')
+  @VisitorAccess()
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'The visitor has seen their conversation up to a sequence number',
+    description:
+      'Kept on the conversation so the widget knows what is unread after a page load, with nothing ' +
+      'in browser storage. Only moves forward, and never past the last message.',
+  })
+  @ApiNoContentResponse({ description: 'Recorded' })
+  @ApiErrors({ CONVERSATION_NOT_FOUND: "Not one of this visitor's conversations" })
+  @ApiInvalidInput('`conversationId` is not a UUID, or `seq` is not a non-negative integer')
+  seen(@CurrentVisitor() visitor: VisitorScope, @Body() body: WidgetSeenDto): Promise<void> {
+    return this.widget.markSeen(visitor, body);
   }
 }

@@ -4,6 +4,7 @@ import type {
   WidgetConfig,
   WidgetConversation,
   WidgetMessagesResponse,
+  WidgetSeenRequest,
   WidgetSessionRequest,
   WidgetSessionResponse,
 } from '@cloop/contracts';
@@ -55,11 +56,30 @@ export class WidgetService {
       entryUrl: withoutQueryOrFragment(request.entryUrl),
       locale: request.locale ?? null,
     });
+    const [messages, seenSeq] = await Promise.all([
+      this.latestMessages(conversation),
+      this.conversationsRepository.visitorSeenSeq(visitor.siteId, conversation.id),
+    ]);
     return {
       conversation: mapWidgetConversation(conversation),
-      messages: await this.latestMessages(conversation),
+      messages,
       config: this.config(visitor),
+      seenSeq,
     };
+  }
+
+  /** The visitor has read their conversation up to `seq` (the unread badge's memory). */
+  async markSeen(visitor: VisitorScope, request: WidgetSeenRequest): Promise<void> {
+    const known = await this.visitors.find(visitor.siteId, visitor.visitorUuid);
+    const marked =
+      known !== null &&
+      (await this.conversationsRepository.markSeenByVisitor(
+        visitor.siteId,
+        known.id,
+        request.conversationId,
+        request.seq,
+      ));
+    if (!marked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
   }
 
   async messagesAfter(visitor: VisitorScope, afterSeq: number): Promise<WidgetMessagesResponse> {

@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AuthResponse, Conversation, MeResponse, Page, Site, Transcript } from '@cloop/contracts';
+import type {
+  AuthResponse,
+  Conversation,
+  MeResponse,
+  Page,
+  Site,
+  Transcript,
+  UpdateSiteRequest,
+} from '@cloop/contracts';
 
 /** The site's team, through the real API: what the console will do. */
 export class TeamApi {
   private constructor(
     private readonly url: string,
-    private readonly token: string,
+    readonly token: string,
     readonly organizationId: string,
   ) {}
 
@@ -30,6 +38,10 @@ export class TeamApi {
       allowedOrigins,
       widget: { assistantName: 'Ada', greeting: 'Hi! How can I help?', ...widget },
     });
+  }
+
+  updateSite(siteId: string, change: UpdateSiteRequest): Promise<Site> {
+    return call(this.url, 'PATCH', `/api/v1/sites/${siteId}`, this.token, change);
   }
 
   async conversations(siteId: string): Promise<Conversation[]> {

@@ -112,6 +112,17 @@ export interface WidgetSessionResponse {
   conversation: WidgetConversation;
   messages: Message[];
   config: WidgetConfig;
+  /**
+   * The highest `seq` of this conversation the visitor has seen (kept by the server, so the
+   * widget's unread badge survives page loads without any browser storage).
+   */
+  seenSeq: number;
+}
+
+/** `PUT /widget/seen`: the visitor has seen the conversation up to `seq` (never moves back). */
+export interface WidgetSeenRequest {
+  conversationId: string;
+  seq: number;
 }
 
 export interface WidgetMessagesResponse {

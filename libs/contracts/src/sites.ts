@@ -7,6 +7,16 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
 export const WIDGET_LOCALES = ['auto', 'en', 'fi'] as const;
 export type WidgetLocale = (typeof WIDGET_LOCALES)[number];
 
+/** Languages the widget speaks; each may have its own greeting and header. */
+export const WIDGET_LANGUAGES = ['en', 'fi'] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number];
+
+/** One language's texts; an empty or missing field falls back to the site's default. */
+export interface WidgetLanguageTexts {
+  greeting?: string;
+  assistantName?: string;
+}
+
 export const SITE_NAME_MAX_LENGTH = 100;
 export const MAX_ALLOWED_ORIGINS = 50;
 export const GREETING_MAX_LENGTH = 500;
@@ -24,6 +34,10 @@ export interface WidgetSettings {
   locale: WidgetLocale;
   /** The site's privacy notice, linked from the widget. */
   privacyUrl: string | null;
+  /** Greeting and header (assistant name) per language; the widget picks by its language. */
+  languages: Partial<Record<WidgetLanguage, WidgetLanguageTexts>>;
+  /** A short chime when a reply arrives while the panel is closed. Off unless the site turns it on. */
+  sound: boolean;
 }
 
 export interface Site {

@@ -35,48 +35,57 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 /** The widget's REST calls: headers, JSON and error shapes in one place. */
 export class ApiClient {
-  constructor(
-    private readonly apiOrigin: string,
-    private readonly siteKey: string,
-    private readonly fetcher: Fetch,
-  ) {}
+  readonly #apiOrigin: string;
+  readonly #siteKey: string;
+  readonly #fetcher: Fetch;
+
+  constructor(apiOrigin: string, siteKey: string, fetcher: Fetch) {
+    this.#apiOrigin = apiOrigin;
+    this.#siteKey = siteKey;
+    this.#fetcher = fetcher;
+  }
 
   config(): Promise<WidgetConfig> {
-    return this.call('GET', '/config', null);
+    return this.#call('GET', '/config', null);
   }
 
   session(visitorId: string, entryUrl: string, locale: string): Promise<WidgetSessionResponse> {
-    return this.call('POST', '/session', visitorId, { entryUrl, locale });
+    return this.#call('POST', '/session', visitorId, { entryUrl, locale });
   }
 
   async messagesAfter(visitorId: string, afterSeq: number): Promise<Message[]> {
-    const page = await this.call<WidgetMessagesResponse>('GET', `/messages?after=${afterSeq}`, visitorId);
+    const page = await this.#call<WidgetMessagesResponse>('GET', `/messages?after=${afterSeq}`, visitorId);
     return page.items;
   }
 
   send(visitorId: string, message: SendMessageRequest): Promise<Message> {
-    return this.call('POST', '/messages', visitorId, message);
+    return this.#call('POST', '/messages', visitorId, message);
+  }
+
+  /** How far the visitor has read: the server keeps it, so unread survives a page load. */
+  seen(visitorId: string, conversationId: string, seq: number): Promise<void> {
+    return this.#call('PUT', '/seen', visitorId, { conversationId, seq });
   }
 
   leaveContact(visitorId: string, email: string): Promise<WidgetConversation> {
-    return this.call('PUT', '/contact', visitorId, { email });
+    return this.#call('PUT', '/contact', visitorId, { email });
   }
 
   exportData(visitorId: string): Promise<PrivacyExport> {
-    return this.call('GET', '/privacy/export', visitorId);
+    return this.#call('GET', '/privacy/export', visitorId);
   }
 
   erase(visitorId: string): Promise<ErasureResult> {
-    return this.call('DELETE', '/privacy', visitorId);
+    return this.#call('DELETE', '/privacy', visitorId);
   }
 
-  private async call<T>(method: string, path: string, visitorId: string | null, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'X-Cloop-Site-Key': this.siteKey };
+  async #call<T>(method: string, path: string, visitorId: string | null, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'X-Cloop-Site-Key': this.#siteKey };
     if (visitorId) headers['X-Cloop-Visitor'] = visitorId;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
-      response = await this.fetcher(`${this.apiOrigin}${WIDGET_API}${path}`, {
+      response = await this.#fetcher(`${this.#apiOrigin}${WIDGET_API}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -86,7 +95,7 @@ export class ApiClient {
         cache: 'no-store',
       });
     } catch {
-      throw new NetworkError('no answer');
+      throw new NetworkError();
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {

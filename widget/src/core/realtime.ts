@@ -22,31 +22,41 @@ const MAX_DELAY_MS = 30_000;
  * exponential backoff and jitter (so a restarting server is not hit by every widget at once).
  */
 export class RealtimeConnection {
-  private socket: WebSocket | null = null;
-  private failures = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = true;
+  #socket: WebSocket | null = null;
+  #failures = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = true;
   ready = false;
 
+  readonly #apiOrigin: string;
+  readonly #auth: () => Extract<ClientFrame, { type: 'auth'; siteKey: string }>;
+  readonly #handlers: RealtimeHandlers;
+  readonly #createSocket: SocketFactory;
+
   constructor(
-    private readonly apiOrigin: string,
-    private readonly auth: () => Extract<ClientFrame, { type: 'auth'; siteKey: string }>,
-    private readonly handlers: RealtimeHandlers,
-    private readonly createSocket: SocketFactory,
-  ) {}
+    apiOrigin: string,
+    auth: () => Extract<ClientFrame, { type: 'auth'; siteKey: string }>,
+    handlers: RealtimeHandlers,
+    createSocket: SocketFactory,
+  ) {
+    this.#apiOrigin = apiOrigin;
+    this.#auth = auth;
+    this.#handlers = handlers;
+    this.#createSocket = createSocket;
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.connect();
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#connect();
   }
 
   stop(): void {
-    this.stopped = true;
+    this.#stopped = true;
     this.ready = false;
-    clearTimeout(this.timer);
-    const socket = this.socket;
-    this.socket = null;
+    clearTimeout(this.#timer);
+    const socket = this.#socket;
+    this.#socket = null;
     if (socket) {
       socket.onclose = null;
       socket.close(1000);
@@ -55,43 +65,43 @@ export class RealtimeConnection {
 
   /** Skips the backoff wait, e.g. when the browser reports it is online again. */
   reconnectNow(): void {
-    if (this.stopped || this.socket) return;
-    clearTimeout(this.timer);
-    this.failures = 0;
-    this.connect();
+    if (this.#stopped || this.#socket) return;
+    clearTimeout(this.#timer);
+    this.#failures = 0;
+    this.#connect();
   }
 
   send(frame: ClientFrame): boolean {
-    if (!this.ready || !this.socket) return false;
-    this.socket.send(JSON.stringify(frame));
+    if (!this.ready || !this.#socket) return false;
+    this.#socket.send(JSON.stringify(frame));
     return true;
   }
 
-  private connect(): void {
+  #connect(): void {
     let socket: WebSocket;
     try {
-      socket = this.createSocket(this.apiOrigin.replace(/^http/, 'ws') + REALTIME_PATH);
+      socket = this.#createSocket(this.#apiOrigin.replace(/^http/, 'ws') + REALTIME_PATH);
     } catch {
-      this.retryLater();
+      this.#retryLater();
       return;
     }
-    this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify(this.auth()));
-    socket.onmessage = (event: MessageEvent) => this.receive(event.data);
+    this.#socket = socket;
+    socket.onopen = () => socket.send(JSON.stringify(this.#auth()));
+    socket.onmessage = (event: MessageEvent) => this.#receive(event.data);
     socket.onclose = (event: CloseEvent) => {
-      this.socket = null;
+      this.#socket = null;
       this.ready = false;
       if (event.code === CLOSE_ERASED) {
-        this.stopped = true;
-        this.handlers.onErased();
+        this.#stopped = true;
+        this.#handlers.onErased();
         return;
       }
-      this.handlers.onDown();
-      this.retryLater();
+      this.#handlers.onDown();
+      this.#retryLater();
     };
   }
 
-  private receive(data: unknown): void {
+  #receive(data: unknown): void {
     let frame: ServerFrame;
     try {
       frame = JSON.parse(String(data)) as ServerFrame;
@@ -100,17 +110,17 @@ export class RealtimeConnection {
     }
     if (frame.type === 'ready') {
       this.ready = true;
-      this.failures = 0;
-      this.handlers.onReady();
+      this.#failures = 0;
+      this.#handlers.onReady();
       return;
     }
-    this.handlers.onFrame(frame);
+    this.#handlers.onFrame(frame);
   }
 
-  private retryLater(): void {
-    if (this.stopped) return;
-    this.failures += 1;
-    const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** (this.failures - 1));
-    this.timer = setTimeout(() => this.connect(), base / 2 + (Math.random() * base) / 2);
+  #retryLater(): void {
+    if (this.#stopped) return;
+    this.#failures += 1;
+    const base = Math.min(MAX_DELAY_MS, 1000 * 2 ** (this.#failures - 1));
+    this.#timer = setTimeout(() => this.#connect(), base / 2 + (Math.random() * base) / 2);
   }
 }

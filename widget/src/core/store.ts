@@ -23,6 +23,8 @@ export interface ChatState {
   /** Answers being streamed, by `streamId`. */
   drafts: Map<string, string>;
   typing: MessageAuthor | null;
+  /** The highest seq of the current conversation the visitor has seen (the server remembers it). */
+  seenSeq: number;
   problem: Problem;
   notice: Notice;
   /** The visitor has a session (history loaded) in this page. */
@@ -32,26 +34,26 @@ export interface ChatState {
 /** The widget's state and its listeners; the only place that orders and de-duplicates messages. */
 export class ChatStore {
   state: ChatState;
-  private readonly listeners = new Set<() => void>();
+  readonly #listeners = new Set<() => void>();
   /** Each conversation seen gets a rank, so a new one (after a close) sorts after the old one. */
-  private readonly ranks = new Map<string, number>();
+  readonly #ranks = new Map<string, number>();
 
   constructor(config: WidgetConfig) {
     this.state = pristine(config);
   }
 
   subscribe(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   update(change: Partial<ChatState>): void {
     this.state = { ...this.state, ...change };
-    for (const listener of this.listeners) listener();
+    for (const listener of this.#listeners) listener();
   }
 
   reset(notice: Notice): void {
-    this.ranks.clear();
+    this.#ranks.clear();
     this.update({ ...pristine(this.state.config), notice });
   }
 
@@ -62,12 +64,12 @@ export class ChatStore {
     const done = new Set<string>();
     let typing = this.state.typing;
     for (const message of incoming) {
-      if (!this.ranks.has(message.conversationId)) this.ranks.set(message.conversationId, this.ranks.size);
+      if (!this.#ranks.has(message.conversationId)) this.#ranks.set(message.conversationId, this.#ranks.size);
       byId.set(message.id, message);
       done.add(message.clientMessageId);
       if (message.author === typing) typing = null;
     }
-    const rank = (message: Message) => this.ranks.get(message.conversationId) ?? 0;
+    const rank = (message: Message) => this.#ranks.get(message.conversationId) ?? 0;
     const drafts = new Map([...this.state.drafts].filter(([streamId]) => !done.has(streamId)));
     this.update({
       messages: [...byId.values()].sort((a, b) => rank(a) - rank(b) || a.seq - b.seq),
@@ -96,6 +98,14 @@ export class ChatStore {
     return last;
   }
 
+  /** Replies of the current conversation the visitor has not seen yet. */
+  unread(): Message[] {
+    const { conversation, messages, seenSeq } = this.state;
+    return messages.filter(
+      (m) => m.conversationId === conversation?.id && m.seq > seenSeq && m.author !== 'visitor',
+    );
+  }
+
   appendDelta(streamId: string, delta: string): void {
     const drafts = new Map(this.state.drafts);
     drafts.set(streamId, (drafts.get(streamId) ?? '') + delta);
@@ -117,6 +127,7 @@ function pristine(config: WidgetConfig): ChatState {
     pending: [],
     drafts: new Map(),
     typing: null,
+    seenSeq: 0,
     problem: null,
     notice: null,
     active: false,

@@ -1,12 +1,13 @@
 /**
  * A random version-4 UUID. `crypto.randomUUID` exists only in secure contexts, and the widget also
- * runs on plain-http pages, where `getRandomValues` is still there.
+ * runs on plain-http pages, where `getRandomValues` is still there: each `0`/`1` of the template
+ * becomes a random hex digit, and the `8` a random one of 8–b (the RFC 4122 variant).
  */
 export function newUuid(crypto: Crypto): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+    (Number(c) ^ ((crypto.getRandomValues(new Uint8Array(1))[0] ?? 0) & (15 >> (Number(c) / 4)))).toString(
+      16,
+    ),
+  );
 }

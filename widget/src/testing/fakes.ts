@@ -11,6 +11,8 @@ export const CONFIG: WidgetConfig = {
     assistantName: 'Ada',
     locale: 'en',
     privacyUrl: 'https://shop.example/privacy',
+    languages: {},
+    sound: false,
   },
   leadCapture: false,
 };
@@ -40,6 +42,10 @@ export class FakeServer {
     email: null,
     lastSeq: 0,
   };
+  /** The settings the session returns (as `GET /config` does). */
+  config: WidgetConfig = CONFIG;
+  /** What `PUT /seen` recorded, as the server keeps it: only forward. */
+  seenSeq = 0;
   offline = false;
   loseResponses = 0;
   refuseNextSend: { status: number; code: string } | null = null;
@@ -86,7 +92,18 @@ export class FakeServer {
       case 'GET /config':
         return [200, CONFIG];
       case 'POST /session':
-        return [200, { conversation: this.conversation, messages: this.messages, config: CONFIG }];
+        return [
+          200,
+          {
+            conversation: this.conversation,
+            messages: this.messages,
+            config: this.config,
+            seenSeq: this.seenSeq,
+          },
+        ];
+      case 'PUT /seen':
+        this.seenSeq = Math.max(this.seenSeq, (call.body as { seq: number }).seq);
+        return [204, null];
       case 'GET /messages': {
         const after = Number(new URLSearchParams(call.path.split('?')[1]).get('after'));
         return [200, { items: this.messages.filter((message) => message.seq > after) }];

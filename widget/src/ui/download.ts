@@ -4,7 +4,6 @@ export function downloadJson(root: ShadowRoot, data: unknown, fileName: string):
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
-  link.hidden = true;
   root.append(link);
   link.click();
   link.remove();

@@ -1,4 +1,5 @@
-const FOCUSABLE = 'button,a[href],input,textarea,[tabindex]:not([tabindex="-1"])';
+/** What the widget itself draws that takes focus (it sets no `tabindex` anywhere). */
+const FOCUSABLE = 'button,a[href],input,textarea';
 
 /** Keeps Tab and Shift+Tab cycling inside `container` (the open panel). */
 export function trapTab(event: KeyboardEvent, container: HTMLElement, root: ShadowRoot): void {

@@ -21,7 +21,7 @@ export interface BubbleContext {
  * `aria-live` log, and re-inserting unchanged messages would make screen readers read them again.
  */
 export class MessageList {
-  private readonly rendered = new Map<string, { signature: string; element: HTMLElement }>();
+  readonly #rendered = new Map<string, { signature: string; element: HTMLElement }>();
 
   constructor(
     readonly element: HTMLElement,
@@ -35,12 +35,12 @@ export class MessageList {
       const key = keyOf(bubble);
       keep.add(key);
       const signature = JSON.stringify([bubble, this.context.assistantName]);
-      let entry = this.rendered.get(key);
+      let entry = this.#rendered.get(key);
       if (!entry || entry.signature !== signature) {
         const element = renderBubble(bubble, this.context);
         if (entry) entry.element.replaceWith(element);
         entry = { signature, element };
-        this.rendered.set(key, entry);
+        this.#rendered.set(key, entry);
       }
       const expected: Element | null = previous
         ? previous.nextElementSibling
@@ -48,10 +48,10 @@ export class MessageList {
       if (expected !== entry.element) this.element.insertBefore(entry.element, expected);
       previous = entry.element;
     }
-    for (const [key, entry] of this.rendered) {
+    for (const [key, entry] of this.#rendered) {
       if (keep.has(key)) continue;
       entry.element.remove();
-      this.rendered.delete(key);
+      this.#rendered.delete(key);
     }
   }
 }
@@ -65,9 +65,7 @@ function keyOf(bubble: Bubble): string {
 /** Every piece of text goes in as text: message bodies are never parsed as HTML. */
 function renderBubble(bubble: Bubble, context: BubbleContext): HTMLElement {
   const { texts } = context;
-  if (bubble.kind === 'greeting') {
-    return h('div', { class: 'msg assistant' }, who(context.assistantName), h('span', { text: bubble.text }));
-  }
+  if (bubble.kind === 'greeting') return renderDraft(context.assistantName, bubble.text);
   if (bubble.kind === 'pending') {
     const { pending } = bubble;
     const state = { sending: texts.sending, queued: texts.queued, failed: texts.failed }[pending.state];
@@ -88,12 +86,11 @@ function renderBubble(bubble: Bubble, context: BubbleContext): HTMLElement {
       : message.author === 'agent'
         ? (message.authorName ?? texts.agent)
         : context.assistantName;
-  const links = message.citations
-    .map((citation) => {
-      const href = safeHttpUrl(citation.url);
-      return href ? externalLink(href, citation.title || href) : null;
-    })
-    .filter((link): link is HTMLAnchorElement => link !== null);
+  // A titled link per source; one without a usable http(s) address is named, not linked.
+  const links = message.citations.map(({ title, url }) => {
+    const href = safeHttpUrl(url);
+    return href ? externalLink(href, title || href) : h('span', { text: title });
+  });
   return h(
     'div',
     { class: `msg ${message.author}` },
@@ -109,7 +106,10 @@ function who(name: string): HTMLElement {
   return h('span', { class: 'who', text: name });
 }
 
-/** An answer still streaming: outside the live log, so screen readers hear it once, when stored. */
+/**
+ * An assistant bubble that is not a stored message: the greeting, or an answer still streaming
+ * (drawn outside the live log, so screen readers hear it once, when stored).
+ */
 export function renderDraft(name: string, text: string): HTMLElement {
   return h('div', { class: 'msg assistant' }, who(name), h('span', { text }));
 }

@@ -22,7 +22,10 @@ export class PrivacyMenu {
   readonly menu = h('div', { class: 'menu', hidden: true });
   readonly confirm: HTMLElement;
 
-  constructor(private readonly o: PrivacyMenuOptions) {
+  readonly #o: PrivacyMenuOptions;
+
+  constructor(o: PrivacyMenuOptions) {
+    this.#o = o;
     const { texts } = o;
     this.button = h('button', {
       type: 'button',
@@ -62,21 +65,21 @@ export class PrivacyMenu {
     this.menu.hidden = !show;
     this.button.setAttribute('aria-expanded', String(show));
     if (!show) return;
-    const { texts } = this.o;
+    const { texts } = this.#o;
     const download = h('button', { type: 'button', text: texts.download });
     download.addEventListener(
       'click',
-      this.o.guard(() => {
+      this.#o.guard(() => {
         this.toggle(false);
-        this.o.download();
+        this.#o.download();
       }),
     );
     const erase = h('button', { type: 'button', text: texts.erase });
     erase.addEventListener(
       'click',
-      this.o.guard(() => this.confirming(true)),
+      this.#o.guard(() => this.confirming(true)),
     );
-    const privacy = safeHttpUrl(this.o.privacyUrl());
+    const privacy = safeHttpUrl(this.#o.privacyUrl());
     this.menu.replaceChildren(download, erase, privacy ? externalLink(privacy, texts.privacyNotice) : '');
     download.focus();
   }
@@ -85,7 +88,7 @@ export class PrivacyMenu {
     this.toggle(false);
     this.confirm.hidden = !show;
     if (show) this.confirm.querySelector<HTMLButtonElement>('.plain')?.focus();
-    else this.o.done();
+    else this.#o.done();
   }
 
   /** Escape closes the menu or the confirmation first; `false` when neither was open. */

@@ -1,3 +1,5 @@
+import type { WidgetLanguage } from '@cloop/contracts';
+
 import { MESSAGE_MAX_LENGTH } from '../core/contract-constants';
 import type { ChatSession } from '../core/session';
 import type { ChatState, ChatStore } from '../core/store';
@@ -10,6 +12,7 @@ import { trapTab } from './focus';
 import { fill, type Texts } from './i18n';
 import { type Bubble, MessageList, renderDraft } from './message-list';
 import { PrivacyMenu } from './privacy-menu';
+import { chime } from './sound';
 import { adoptStyles } from './styles';
 
 export interface ViewOptions {
@@ -17,6 +20,8 @@ export interface ViewOptions {
   store: ChatStore;
   session: ChatSession;
   texts: Texts;
+  /** The widget's language: picks the site's greeting and header for it. */
+  lang: WidgetLanguage;
   /** Called whenever the visitor opens or closes the panel (remembered for the tab). */
   onToggle: (open: boolean) => void;
   /** Errors of UI handlers end here, never in the host page. */
@@ -25,39 +30,45 @@ export interface ViewOptions {
 
 /** Launcher and panel inside the shadow root, redrawn from the store. */
 export class WidgetView {
-  private isOpen = false;
-  private readonly o: ViewOptions;
-  private readonly launcher: HTMLButtonElement;
-  private readonly panel: HTMLElement;
-  private readonly privacy: PrivacyMenu;
-  private readonly contact: ContactForm;
-  private readonly list: MessageList;
-  private readonly drafts = h('div', { class: 'drafts' });
-  private readonly scroller: HTMLElement;
-  private readonly typing = h('div', { class: 'typing', 'aria-live': 'polite' });
-  private readonly banner: HTMLElement;
-  private readonly notice = h('div', { class: 'notice', role: 'status' });
-  private readonly input: HTMLTextAreaElement;
-  private readonly name = h('h2', { class: 'name', id: 'cloop-title' });
+  #isOpen = false;
+  readonly #o: ViewOptions;
+  readonly #launcher: HTMLButtonElement;
+  readonly #panel: HTMLElement;
+  readonly #privacy: PrivacyMenu;
+  readonly #contact: ContactForm;
+  readonly #list: MessageList;
+  readonly #drafts = h('div', { class: 'drafts' });
+  readonly #scroller: HTMLElement;
+  readonly #typing = h('div', { class: 'typing', 'aria-live': 'polite' });
+  readonly #banner: HTMLElement;
+  readonly #notice = h('div', { class: 'notice', role: 'status' });
+  readonly #input: HTMLTextAreaElement;
+  readonly #name = h('h2', { class: 'name', id: 'cloop-title' });
+  readonly #badge = h('span', { class: 'badge', 'aria-hidden': 'true' });
+  /** The latest unread reply, beside the closed launcher; announced, and a click opens the panel. */
+  readonly #preview = h('button', { class: 'preview', type: 'button', 'aria-live': 'polite' });
+  /** The highest unread seq already announced (and chimed); `-1` until the history has loaded. */
+  #heard = -1;
 
   constructor(options: ViewOptions) {
-    this.o = options;
+    this.#o = options;
     const { texts, guard, session, store } = options;
     const on = <E extends Event>(target: EventTarget, type: string, handler: (event: E) => unknown) =>
       target.addEventListener(type, guard(handler as (event: Event) => unknown));
     const button = (props: Record<string, string>) => h('button', { type: 'button', ...props });
 
-    this.launcher = button({ class: 'launcher', 'aria-label': texts.open, 'aria-expanded': 'false' });
-    this.launcher.append(icon(ICONS.chat));
-    on(this.launcher, 'click', () => this.open());
+    this.#launcher = button({ class: 'launcher', 'aria-label': texts.open, 'aria-expanded': 'false' });
+    this.#launcher.append(icon(ICONS.chat), this.#badge);
+    on(this.#launcher, 'click', () => this.open());
+    on(this.#preview, 'click', () => this.open());
 
-    this.privacy = new PrivacyMenu({
+    this.#privacy = new PrivacyMenu({
       texts,
       guard,
       privacyUrl: () => store.state.config.widget.privacyUrl,
-      download: () => void this.act(() => this.download()),
-      erase: () => void this.act(() => this.erase()),
-      done: () => this.isOpen && this.input.focus(),
+      download: () => void this.#act(() => this.#download()),
+      erase: () => void this.#act(() => this.#erase()),
+      done: () => this.#isOpen && this.#input.focus(),
     });
     const close = button({ class: 'icon', 'aria-label': texts.close });
     close.append(icon(ICONS.close));
@@ -65,24 +76,29 @@ export class WidgetView {
     const header = h(
       'header',
       {},
-      h('div', { class: 'title' }, this.name, h('div', { class: 'ai', text: texts.aiNotice })),
-      this.privacy.button,
+      h('div', { class: 'title' }, this.#name, h('div', { class: 'ai', text: texts.aiNotice })),
+      this.#privacy.button,
       close,
     );
 
     const retry = button({ text: texts.retry });
     on(retry, 'click', () => session.retry());
-    this.banner = h('div', { class: 'banner', role: 'alert', hidden: true }, h('span'), retry);
+    this.#banner = h('div', { class: 'banner', role: 'alert', hidden: true }, h('span'), retry);
 
-    this.contact = new ContactForm(texts, guard, (email) => void this.act(() => session.leaveContact(email)));
+    this.#contact = new ContactForm(
+      texts,
+      guard,
+      (email) => void this.#act(() => session.leaveContact(email)),
+      () => store.update({}),
+    );
 
-    this.list = new MessageList(
+    this.#list = new MessageList(
       h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': texts.messages }),
       { texts, assistantName: '', retry: (id) => void session.outbox.retry(id) },
     );
-    this.scroller = h('div', { class: 'scroll' }, this.list.element, this.drafts);
+    this.#scroller = h('div', { class: 'scroll' }, this.#list.element, this.#drafts);
 
-    this.input = h('textarea', {
+    this.#input = h('textarea', {
       id: 'cloop-input',
       rows: 1,
       maxlength: MESSAGE_MAX_LENGTH,
@@ -92,16 +108,16 @@ export class WidgetView {
       'form',
       { class: 'compose' },
       h('label', { class: 'sr', for: 'cloop-input', text: texts.messageLabel }),
-      this.input,
+      this.#input,
       h('button', { class: 'primary', type: 'submit', text: texts.send }),
     );
-    on(compose, 'submit', (event) => this.submit(event));
-    on<KeyboardEvent>(this.input, 'keydown', (event) => {
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.submit(event);
+    on(compose, 'submit', (event) => this.#submit(event));
+    on<KeyboardEvent>(this.#input, 'keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
     });
-    on(this.input, 'input', () => session.typing());
+    on(this.#input, 'input', () => session.typing());
 
-    this.panel = h(
+    this.#panel = h(
       'div',
       {
         class: 'panel',
@@ -114,132 +130,149 @@ export class WidgetView {
       h(
         'div',
         { class: 'body' },
-        this.privacy.menu,
-        this.scroller,
-        this.typing,
-        this.banner,
-        this.notice,
-        this.privacy.confirm,
-        this.contact.form,
-        this.contact.thanks,
+        this.#privacy.menu,
+        this.#scroller,
+        this.#typing,
+        this.#banner,
+        this.#notice,
+        this.#privacy.confirm,
+        this.#contact.form,
+        this.#contact.thanks,
         compose,
       ),
     );
-    on<KeyboardEvent>(this.panel, 'keydown', (event) => this.onKey(event));
+    on<KeyboardEvent>(this.#panel, 'keydown', (event) => this.#onKey(event));
 
-    const wrapper = h('div', { class: 'w' }, this.launcher, this.panel);
+    const wrapper = h('div', { class: 'w' }, this.#preview, this.#launcher, this.#panel);
     options.root.append(adoptStyles(options.root), wrapper);
-    store.subscribe(guard(() => this.render(wrapper)));
-    this.render(wrapper);
+    store.subscribe(guard(() => this.#render(wrapper)));
+    this.#render(wrapper);
   }
 
   /** `focus` is false when the panel is restored on page load: the page keeps its own focus. */
   open(focus = true): void {
-    if (this.isOpen) return;
-    this.isOpen = true;
-    this.o.onToggle(true);
-    this.panel.hidden = false;
-    this.launcher.hidden = true;
-    this.launcher.setAttribute('aria-expanded', 'true');
-    if (focus) this.input.focus();
-    this.scrollToEnd();
+    if (this.#isOpen) return;
+    this.#isOpen = true;
+    this.#o.onToggle(true);
+    this.#panel.hidden = false;
+    this.#launcher.hidden = true;
+    this.#launcher.setAttribute('aria-expanded', 'true');
+    if (focus) this.#input.focus();
+    this.#scrollToEnd();
+    this.#o.store.update({});
   }
 
   close(): void {
-    if (!this.isOpen) return;
-    this.isOpen = false;
-    this.o.onToggle(false);
-    this.privacy.reset();
-    this.panel.hidden = true;
-    this.launcher.hidden = false;
-    this.launcher.setAttribute('aria-expanded', 'false');
-    this.launcher.focus();
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    this.#o.onToggle(false);
+    this.#privacy.reset();
+    this.#panel.hidden = true;
+    this.#launcher.hidden = false;
+    this.#launcher.setAttribute('aria-expanded', 'false');
+    this.#launcher.focus();
+    this.#o.store.update({});
   }
 
-  private submit(event: Event): void {
+  #submit(event: Event): void {
     event.preventDefault();
-    const body = this.input.value.trim();
+    const body = this.#input.value.trim();
     if (!body) return;
-    this.input.value = '';
-    this.o.store.update({ notice: null });
-    void this.o.session.send(body).catch(() => undefined);
+    this.#input.value = '';
+    this.#o.store.update({ notice: null });
+    void this.#o.session.send(body).catch(() => undefined);
   }
 
-  private onKey(event: KeyboardEvent): void {
-    if (event.key === 'Tab') trapTab(event, this.panel, this.o.root);
+  #onKey(event: KeyboardEvent): void {
+    if (event.key === 'Tab') trapTab(event, this.#panel, this.#o.root);
     if (event.key !== 'Escape') return;
     event.stopPropagation();
-    if (!this.privacy.escape()) this.close();
+    if (!this.#privacy.escape()) this.close();
   }
 
-  private async download(): Promise<void> {
-    const data = await this.o.session.exportData();
-    if (data) downloadJson(this.o.root, data, 'cloop-my-data.json');
-    this.o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
+  async #download(): Promise<void> {
+    const data = await this.#o.session.exportData();
+    if (data) downloadJson(this.#o.root, data, 'cloop-my-data.json');
+    this.#o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
   }
 
-  private async erase(): Promise<void> {
-    if (!(await this.o.session.erase())) this.o.store.update({ notice: 'nothing-stored' });
+  async #erase(): Promise<void> {
+    if (!(await this.#o.session.erase())) this.#o.store.update({ notice: 'nothing-stored' });
   }
 
   /** Runs a visitor action; a failure becomes a notice, and the focus returns to the message box. */
-  private async act(action: () => Promise<void>): Promise<void> {
+  async #act(action: () => Promise<void>): Promise<void> {
     try {
       await action();
     } catch {
-      this.o.store.update({ notice: 'action-failed' });
+      this.#o.store.update({ notice: 'action-failed' });
     }
-    if (this.isOpen) this.input.focus();
+    if (this.#isOpen) this.#input.focus();
   }
 
-  private render(wrapper: HTMLElement): void {
-    const state = this.o.store.state;
-    const { texts } = this.o;
+  #render(wrapper: HTMLElement): void {
+    const state = this.#o.store.state;
+    const { texts, store, session } = this.#o;
     const { widget } = state.config;
     const colors = accentColors(widget.color);
     wrapper.className = widget.position === 'bottom-left' ? 'w left' : 'w';
     wrapper.style.setProperty('--a', colors.accent);
     wrapper.style.setProperty('--on', colors.onAccent);
-    this.name.textContent = widget.assistantName;
+    // The site's texts for this language, else its default ones.
+    const own = widget.languages?.[this.#o.lang];
+    const assistantName = own?.assistantName || widget.assistantName;
+    const greeting = own?.greeting || widget.greeting;
+    this.#name.textContent = assistantName;
 
-    const bubbles: Bubble[] = widget.greeting ? [{ kind: 'greeting', text: widget.greeting }] : [];
+    const bubbles: Bubble[] = greeting ? [{ kind: 'greeting', text: greeting }] : [];
     for (const message of state.messages) bubbles.push({ kind: 'message', message });
     for (const pending of state.pending) bubbles.push({ kind: 'pending', pending });
-    this.list.context.assistantName = widget.assistantName;
-    const atEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 40;
-    this.list.render(bubbles);
-    this.drafts.replaceChildren(
-      ...[...state.drafts.values()].map((text) => renderDraft(widget.assistantName, text)),
+    this.#list.context.assistantName = assistantName;
+    const atEnd = this.#scroller.scrollHeight - this.#scroller.scrollTop - this.#scroller.clientHeight < 40;
+    this.#list.render(bubbles);
+    this.#drafts.replaceChildren(
+      ...[...state.drafts.values()].map((text) => renderDraft(assistantName, text)),
     );
-    this.typing.textContent = state.typing
-      ? fill(texts.typing, { name: state.typing === 'agent' ? texts.agent : widget.assistantName })
+    this.#typing.textContent = state.typing
+      ? fill(texts.typing, { name: state.typing === 'agent' ? texts.agent : assistantName })
       : '';
 
-    this.banner.hidden = state.problem === null;
-    (this.banner.firstChild as HTMLElement).textContent =
+    this.#banner.hidden = state.problem === null;
+    (this.#banner.firstChild as HTMLElement).textContent =
       state.problem === 'offline' ? texts.offline : texts.unavailable;
-    this.notice.hidden = state.notice === null;
-    this.notice.textContent = noticeText(state, texts);
-    this.contact.render(state);
-    if (atEnd) this.scrollToEnd();
+    this.#notice.hidden = state.notice === null;
+    this.#notice.textContent = noticeText(state, texts);
+    this.#contact.render(state);
+    if (atEnd) this.#scrollToEnd();
+
+    // Closed: replies the visitor has not seen show as a count and a preview of the latest.
+    const unread = this.#isOpen ? [] : store.unread();
+    const latest = unread[unread.length - 1];
+    const count = unread.length ? fill(texts.unread, { n: String(unread.length) }) : '';
+    this.#badge.textContent = unread.length ? String(unread.length) : '';
+    this.#badge.hidden = this.#preview.hidden = !latest;
+    this.#launcher.setAttribute('aria-label', count ? `${texts.open}, ${count}` : texts.open);
+    if (latest) {
+      this.#preview.textContent = `${latest.author === 'agent' ? (latest.authorName ?? texts.agent) : assistantName}: ${latest.body}`;
+      if (latest.seq > this.#heard && this.#heard >= 0 && widget.sound) chime();
+    }
+    if (state.active) this.#heard = Math.max(this.#heard, latest?.seq ?? 0);
+    // Last: marking seen updates the store, which draws again with nothing unread.
+    if (this.#isOpen) session.markSeen();
   }
 
-  private scrollToEnd(): void {
-    this.scroller.scrollTop = this.scroller.scrollHeight;
+  #scrollToEnd(): void {
+    this.#scroller.scrollTop = this.#scroller.scrollHeight;
   }
 }
 
 function noticeText(state: ChatState, texts: Texts): string {
-  switch (state.notice) {
-    case 'erased':
-      return texts.erased;
-    case 'nothing-stored':
-      return texts.nothingStored;
-    case 'exported':
-      return texts.exported;
-    case 'action-failed':
-      return texts.actionFailed;
-    case null:
-      return '';
-  }
+  return state.notice
+    ? {
+        erased: texts.erased,
+        'nothing-stored': texts.nothingStored,
+        exported: texts.exported,
+        'action-failed': texts.actionFailed,
+      }[state.notice]
+    : '';
 }

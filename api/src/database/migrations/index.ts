@@ -8,6 +8,7 @@ import { CrawlClaims1764756000000 } from './1764756000000-crawl-claims';
 import { ConversationLastMessage1764759600000 } from './1764759600000-conversation-last-message';
 import { AuditKeyedHashes1764770000000 } from './1764770000000-audit-keyed-hashes';
 import { KnowledgeRanking1764900000000 } from './1764900000000-knowledge-ranking';
+import { WidgetSeenLanguages1764910000000 } from './1764910000000-widget-seen-languages';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ConversationLastMessage1764759600000,
   AuditKeyedHashes1764770000000,
   KnowledgeRanking1764900000000,
+  WidgetSeenLanguages1764910000000,
 ];

@@ -10,8 +10,11 @@ import {
   SITE_NAME_MAX_LENGTH,
   type Site,
   type UpdateSiteRequest,
+  WIDGET_LANGUAGES,
   WIDGET_LOCALES,
   WIDGET_POSITIONS,
+  type WidgetLanguage,
+  type WidgetLanguageTexts,
   type WidgetLocale,
   type WidgetPosition,
   type WidgetSettings,
@@ -41,6 +44,38 @@ import { IsOptionalNotNull } from '../../common/validation';
 import { IsAllowedOrigin } from '../allowed-origin';
 import { EXAMPLE } from '../../openapi/example-values';
 
+/** One language's greeting and header; empty or missing falls back to the site's default. */
+export class WidgetLanguageTextsDto implements WidgetLanguageTexts {
+  @ApiPropertyOptional({ example: 'Hei! Miten voin auttaa?', maxLength: GREETING_MAX_LENGTH })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(GREETING_MAX_LENGTH)
+  greeting?: string;
+
+  @ApiPropertyOptional({ example: 'Avustaja', maxLength: ASSISTANT_NAME_MAX_LENGTH })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(ASSISTANT_NAME_MAX_LENGTH)
+  assistantName?: string;
+}
+
+/** A key per language the widget speaks; any other key is refused (`forbidNonWhitelisted`). */
+export class WidgetLanguagesDto implements Partial<Record<WidgetLanguage, WidgetLanguageTexts>> {
+  @ApiPropertyOptional({ type: WidgetLanguageTextsDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetLanguageTextsDto)
+  en?: WidgetLanguageTextsDto;
+
+  @ApiPropertyOptional({ type: WidgetLanguageTextsDto })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetLanguageTextsDto)
+  fi?: WidgetLanguageTextsDto;
+}
+
 export class WidgetSettingsDto implements WidgetSettings {
   @ApiProperty({ example: '#2563eb' })
   color: string;
@@ -59,6 +94,19 @@ export class WidgetSettingsDto implements WidgetSettings {
 
   @ApiProperty({ type: String, nullable: true, example: 'https://example.com/privacy' })
   privacyUrl: string | null;
+
+  @ApiProperty({
+    type: WidgetLanguagesDto,
+    example: { fi: { greeting: 'Hei! Miten voin auttaa?', assistantName: 'Avustaja' } },
+    description: `Greeting and header per language (${WIDGET_LANGUAGES.join(', ')}); the widget picks by its language`,
+  })
+  languages: WidgetLanguagesDto;
+
+  @ApiProperty({
+    example: false,
+    description: 'A short chime when a reply arrives while the panel is closed',
+  })
+  sound: boolean;
 }
 
 /** Every field optional: a create or update changes only what it names. */
@@ -101,6 +149,21 @@ export class WidgetSettingsInputDto implements Partial<WidgetSettings> {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2048)
   privacyUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: WidgetLanguagesDto,
+    description: 'Replaces the per-language texts as a whole; `{}` removes them all',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WidgetLanguagesDto)
+  languages?: WidgetLanguagesDto;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  sound?: boolean;
 }
 
 class SiteFieldsDto {

@@ -10,12 +10,24 @@ import {
   type WidgetContactRequest,
   type WidgetConversation,
   type WidgetMessagesResponse,
+  type WidgetSeenRequest,
   type WidgetSessionRequest,
   type WidgetSessionResponse,
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsByteLength, IsEmail, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsByteLength,
+  IsEmail,
+  IsInt,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
 import { MAX_SEQ } from '../../realtime/frames';
@@ -92,6 +104,28 @@ export class WidgetSessionResponseDto implements WidgetSessionResponse {
 
   @ApiProperty({ type: WidgetConfigDto })
   config: WidgetConfigDto;
+
+  @ApiProperty({
+    example: 3,
+    description: 'The highest `seq` the visitor has seen: later replies are unread',
+  })
+  seenSeq: number;
+}
+
+export class WidgetSeenDto implements WidgetSeenRequest {
+  @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' })
+  @IsUUID()
+  conversationId: string;
+
+  @ApiProperty({
+    example: 4,
+    minimum: 0,
+    description: 'Seen up to this `seq`; a lower value than before changes nothing',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  seq: number;
 }
 
 export class WidgetMessagesResponseDto implements WidgetMessagesResponse {

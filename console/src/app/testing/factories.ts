@@ -35,6 +35,8 @@ export function createSite(overrides: Partial<Site> = {}): Site {
       assistantName: 'Assistant',
       locale: 'auto',
       privacyUrl: null,
+      languages: {},
+      sound: false,
     },
     leadCapture: true,
     retentionDays: 180,

@@ -79,6 +79,23 @@ describe('Realtime', () => {
     expect(events).toEqual([{ type: 'conversation.deleted', siteId: 'site-1', conversationId: 'c1' }]);
   });
 
+  it("sends an agent's typing hint only once subscribed to the site", () => {
+    realtime.watch('site-1');
+    const socket = FakeSocket.all[0];
+    realtime.typing('c1');
+    socket?.open();
+    socket?.receive({ type: 'ready' });
+    realtime.typing('c1');
+    socket?.receive({ type: 'subscribed', siteId: 'site-1' });
+    realtime.typing('c1');
+
+    expect(socket?.sent).toEqual([
+      { type: 'auth', accessToken: 'a1' },
+      { type: 'subscribe', siteId: 'site-1' },
+      { type: 'typing', conversationId: 'c1' },
+    ]);
+  });
+
   it('refreshes the token after a 4401 close and reconnects with the new one', async () => {
     const refresh = jest.spyOn(auth, 'refresh').mockImplementation(() => {
       auth.accept({

@@ -60,6 +60,14 @@ export class Realtime {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Tells the visitor that an agent is typing in the conversation. Only once subscribed (the server
+   * checks the conversation against the subscribed sites) and never queued: a late typing hint is noise.
+   */
+  typing(conversationId: string): void {
+    if (this.socket && this.status() === 'live') this.send(this.socket, { type: 'typing', conversationId });
+  }
+
   onResubscribed(listener: () => void): () => void {
     this.resubscribeListeners.add(listener);
     return () => this.resubscribeListeners.delete(listener);

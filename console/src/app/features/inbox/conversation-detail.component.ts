@@ -3,10 +3,14 @@ import { LEAD_STATUSES, MESSAGE_BODY_MAX_LENGTH, PHASES, type Transcript } from 
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { Realtime } from '../../core/realtime/realtime';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { InboxStore } from './inbox.store';
+
+/** The widget shows "typing…" for 6 s after each hint: one every 2 s keeps it up while the agent types. */
+const TYPING_HINT_INTERVAL_MS = 2000;
 
 /** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
 @Component({
@@ -22,6 +26,9 @@ export class ConversationDetailComponent {
   private readonly store = inject(InboxStore);
   private readonly auth = inject(AuthStore);
   private readonly sites = inject(SiteContext);
+  private readonly realtime = inject(Realtime);
+  /** When the visitor was last told that the agent types (the server also drops hints sent faster). */
+  private typingSentAt = 0;
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly phases = PHASES;
@@ -45,6 +52,10 @@ export class ConversationDetailComponent {
 
   protected input(event: Event): void {
     this.draft.set((event.target as HTMLTextAreaElement).value);
+    const now = Date.now();
+    if (now - this.typingSentAt < TYPING_HINT_INTERVAL_MS) return;
+    this.typingSentAt = now;
+    this.realtime.typing(this.transcript().conversation.id);
   }
 
   protected keydown(event: KeyboardEvent): void {

@@ -3,6 +3,8 @@ import {
   type CreateSiteRequest,
   type Site,
   type UpdateSiteRequest,
+  type WidgetLanguage,
+  type WidgetLanguageTexts,
   type WidgetSettings,
 } from '@cloop/contracts';
 
@@ -36,6 +38,8 @@ export function draftOf(site: Site | null, consoleOrigin: string): SiteDraft {
       assistantName: 'Assistant',
       locale: 'auto',
       privacyUrl: null,
+      languages: {},
+      sound: false,
     },
     leadCapture: true,
     retentionDays: DEFAULT_RETENTION_DAYS,
@@ -57,10 +61,28 @@ export function updateOf(draft: SiteDraft): UpdateSiteRequest {
   return {
     name: draft.name.trim(),
     allowedOrigins: originsOf(draft.origins),
-    widget: { ...draft.widget, privacyUrl: draft.widget.privacyUrl?.trim() || null },
+    widget: {
+      ...draft.widget,
+      privacyUrl: draft.widget.privacyUrl?.trim() || null,
+      languages: languagesOf(draft.widget.languages),
+    },
     leadCapture: draft.leadCapture,
     retentionDays: draft.retentionDays,
   };
+}
+
+/** Per-language texts without the blank ones (a blank field means "use the default"). */
+function languagesOf(languages: WidgetSettings['languages']): WidgetSettings['languages'] {
+  const kept: WidgetSettings['languages'] = {};
+  for (const [language, texts] of Object.entries(languages) as [WidgetLanguage, WidgetLanguageTexts][]) {
+    const filled = Object.fromEntries(
+      (Object.entries(texts) as [keyof WidgetLanguageTexts, string | undefined][]).filter(([, value]) =>
+        value?.trim(),
+      ),
+    );
+    if (Object.keys(filled).length > 0) kept[language] = filled;
+  }
+  return kept;
 }
 
 export function createOf(draft: SiteDraft, organizationId: string): CreateSiteRequest {

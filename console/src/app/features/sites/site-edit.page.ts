@@ -11,8 +11,11 @@ import {
 import {
   RETENTION_DAYS_MAX,
   RETENTION_DAYS_MIN,
+  WIDGET_LANGUAGES,
   WIDGET_LOCALES,
   WIDGET_POSITIONS,
+  type WidgetLanguage,
+  type WidgetLanguageTexts,
   type WidgetSettings,
 } from '@cloop/contracts';
 import { Router } from '@angular/router';
@@ -41,6 +44,7 @@ export class SiteEditPage {
   protected readonly t = inject(I18n).t;
   protected readonly positions = WIDGET_POSITIONS;
   protected readonly locales = WIDGET_LOCALES;
+  protected readonly languages = WIDGET_LANGUAGES;
   protected readonly retentionMin = RETENTION_DAYS_MIN;
   protected readonly retentionMax = RETENTION_DAYS_MAX;
   protected readonly origin = location.origin;
@@ -92,6 +96,12 @@ export class SiteEditPage {
   protected setWidget<K extends keyof WidgetSettings>(key: K, value: WidgetSettings[K]): void {
     this.saved.set(false);
     this.draft.update((draft) => ({ ...draft, widget: { ...draft.widget, [key]: value } }));
+  }
+
+  /** One language's greeting or header; empty falls back to the default above. */
+  protected setLanguage(language: WidgetLanguage, key: keyof WidgetLanguageTexts, value: string): void {
+    const languages = this.draft().widget.languages;
+    this.setWidget('languages', { ...languages, [language]: { ...languages[language], [key]: value } });
   }
 
   protected setPosition(event: Event): void {

@@ -1,0 +1,226 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { ClientFrame, ServerFrame, Site } from '@cloop/contracts';
+import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
+
+import { axeViolations } from './support/axe';
+import { focusedInWidget, launchChromium, pageStorage, waitForText, widget } from './support/browser';
+import { type CloopProcess, startCloop } from './support/cloop-process';
+import { TeamApi } from './support/console-api';
+import { embedPage, type HostSite, startHostSite } from './support/host-site';
+
+const SCREENSHOTS = join(__dirname, '..', 'screenshots');
+// What the assistant says with an empty knowledge base.
+const REPLY = "I couldn't find an answer to that in this site's content";
+
+let cloop: CloopProcess;
+let host: HostSite;
+let browser: Browser;
+let team: TeamApi;
+let site: Site;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  [cloop, host, browser] = await Promise.all([startCloop(), startHostSite(), launchChromium()]);
+  team = await TeamApi.signUp(cloop.url);
+  site = await team.createSite([host.origin], {
+    languages: { fi: { greeting: 'Hei! Miten voin auttaa?', assistantName: 'Avustaja' } },
+  });
+  host.page('/', embedPage(cloop.url, site.publicKey));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await cloop?.stop();
+});
+
+async function visitor(
+  options: { viewport?: { width: number; height: number }; locale?: string; dark?: boolean } = {},
+) {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: options.locale ?? 'en-US',
+    colorScheme: options.dark ? 'dark' : 'light',
+  });
+  context.on('weberror', (error) => pageErrors.push(error.error().message));
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function openWidget(page: Page): Promise<void> {
+  await page.locator(widget('.launcher')).click();
+  await page.locator(widget('textarea')).waitFor();
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator(widget('textarea')).fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** The visitor's conversation, as the team's inbox lists it: the one with this first message. */
+async function conversationWith(body: string): Promise<string> {
+  for (const conversation of await team.conversations(site.id)) {
+    const transcript = await team.transcript(site.id, conversation.id);
+    if (transcript.messages.some((message) => message.body === body)) return conversation.id;
+  }
+  throw new Error(`no conversation with "${body}"`);
+}
+
+/** The console's realtime socket, as the conversation view uses it: subscribed to the site. */
+async function consoleSocket(): Promise<WebSocket> {
+  const socket = new WebSocket(`${cloop.url.replace(/^http/, 'ws')}/api/v1/realtime`, {
+    headers: { Origin: cloop.url },
+  });
+  const send = (frame: ClientFrame) => socket.send(JSON.stringify(frame));
+  await new Promise<void>((subscribed, fail) => {
+    socket.once('error', fail);
+    socket.on('open', () => send({ type: 'auth', accessToken: team.token }));
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
+      if (frame.type === 'ready') send({ type: 'subscribe', siteId: site.id });
+      if (frame.type === 'subscribed') subscribed();
+    });
+  });
+  return socket;
+}
+
+describe('the widget tells the visitor what happened (Chromium)', () => {
+  it('has no WCAG 2.2 A/AA violation closed and open, light and dark, with a reply, the email form and an unread badge', async () => {
+    for (const dark of [false, true]) {
+      const { context, page } = await visitor({ dark });
+      await page.goto(`${host.origin}/`);
+      await page.locator(widget('.launcher')).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      await openWidget(page);
+      const question = `Do you ship to Mars? (${dark ? 'dark' : 'light'})`;
+      await say(page, question);
+      await waitForText(page, '.log .assistant', REPLY);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, `widget-open-${dark ? 'dark' : 'light'}.png`) });
+
+      await page.keyboard.press('Escape');
+      await team.reply(site.id, await conversationWith(question), 'Sam here: not yet, sorry!');
+      await page.locator(widget('.badge')).filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: join(SCREENSHOTS, `widget-unread-${dark ? 'dark' : 'light'}.png`) });
+      await context.close();
+    }
+  });
+
+  it('traps Tab and Shift+Tab in the open panel, closes on Escape and gives the focus back to the launcher', async () => {
+    const { context, page } = await visitor();
+    await page.goto(`${host.origin}/`);
+    await page.locator(widget('.launcher')).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedInWidget(page)).toBe('launcher');
+    await page.keyboard.press('Enter');
+    expect(await focusedInWidget(page)).toBe('textarea');
+    const forward: (string | null)[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      await page.keyboard.press('Tab');
+      forward.push(await focusedInWidget(page));
+    }
+    const backward: (string | null)[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      await page.keyboard.press('Shift+Tab');
+      backward.push(await focusedInWidget(page));
+    }
+    expect([...forward, ...backward]).not.toContain(null);
+    expect(forward).toEqual(expect.arrayContaining(['icon', 'primary', 'textarea']));
+    await page.keyboard.press('Escape');
+    expect(await page.locator(widget('.panel')).isHidden()).toBe(true);
+    expect(await focusedInWidget(page)).toBe('launcher');
+    await context.close();
+  });
+
+  it('shows a badge and a preview for an agent reply while closed, keeps it across a reload from the server alone, and clears it once read', async () => {
+    const { context, page } = await visitor();
+    await page.goto(`${host.origin}/`);
+    await openWidget(page);
+    const question = 'Can I talk to a person?';
+    await say(page, question);
+    await waitForText(page, '.log .assistant', 'Of course');
+    await page.locator(widget('header .icon[aria-label="Close chat"]')).click();
+    expect(await page.locator(widget('.badge')).isHidden()).toBe(true);
+
+    await team.reply(site.id, await conversationWith(question), 'Hi, this is Owner. Which order?');
+    await waitForText(page, '.preview', 'Hi, this is Owner. Which order?', 10_000);
+    expect(await page.locator(widget('.badge')).textContent()).toBe('1');
+    expect(await page.locator(widget('.launcher')).getAttribute('aria-label')).toBe('Open chat, 1 new');
+
+    // A new page load: the badge comes back from the server's seen mark, not from storage.
+    await page.reload();
+    await page.locator(widget('.badge')).filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+    const stored = await pageStorage(page);
+    expect(Object.keys(stored.local)).toEqual([`cloop:visitor:${site.publicKey}`]);
+    expect(Object.keys(stored.session)).toEqual([`cloop:open:${site.publicKey}`]);
+
+    await page.locator(widget('.preview')).click();
+    await waitForText(page, '.log .agent', 'Which order?');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(500);
+    await page.reload();
+    await page.locator(widget('.launcher')).waitFor();
+    await page.waitForTimeout(1500);
+    expect(await page.locator(widget('.badge')).isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it("shows the agent's typing from the console's socket", async () => {
+    const { context, page } = await visitor();
+    await page.goto(`${host.origin}/`);
+    await openWidget(page);
+    const question = 'Is anyone from the team around?';
+    await say(page, question);
+    await waitForText(page, '.log .assistant', REPLY);
+    const socket = await consoleSocket();
+    socket.send(JSON.stringify({ type: 'typing', conversationId: await conversationWith(question) }));
+    await waitForText(page, '.typing', 'Team is typing…', 10_000);
+    socket.close();
+    await context.close();
+  });
+
+  it("greets a Finnish visitor with the site's Finnish greeting and header", async () => {
+    const { context, page } = await visitor({ locale: 'fi-FI' });
+    await page.goto(`${host.origin}/`);
+    await openWidget(page);
+    await waitForText(page, '.name', 'Avustaja');
+    await waitForText(page, '.log', 'Hei! Miten voin auttaa?');
+    expect(await page.locator(widget('.ai')).textContent()).toBe('Tekoälyavustaja');
+    await page.screenshot({ path: join(SCREENSHOTS, 'widget-open-fi.png') });
+    await context.close();
+  });
+
+  it('folds the email form away on "Not now", and uses 16 px text in the message box on a phone', async () => {
+    const leads = await team.createSite([host.origin], { assistantName: 'Lea' });
+    await team.updateSite(leads.id, { leadCapture: true });
+    const { context, page } = await visitor({ viewport: { width: 390, height: 844 } });
+    await page.goto(host.page('/leads', embedPage(cloop.url, leads.publicKey)));
+    await openWidget(page);
+    expect(await page.locator(widget('textarea')).evaluate((el) => getComputedStyle(el).fontSize)).toBe(
+      '16px',
+    );
+    await say(page, 'How much is shipping?');
+    await waitForText(page, '.log .assistant', REPLY);
+    await page.locator(widget('.contact input[type=email]')).waitFor();
+    expect(await page.locator(widget('.contact input')).evaluate((el) => getComputedStyle(el).fontSize)).toBe(
+      '16px',
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'widget-email-phone.png') });
+    await page.locator(widget('.contact .plain')).click();
+    expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
+    await say(page, 'And to Finland?');
+    await page.locator(widget('.log .assistant')).nth(1).waitFor();
+    expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it('raised no page error', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
