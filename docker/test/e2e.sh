@@ -99,7 +99,8 @@ done_step "stand-ins (cached when unchanged)"
 # The operator's copy of Cloop: the repository's files as they are (git's view of the work tree).
 say "Cloop's image (docker-compose build)"
 mkdir -p "$work/cloop"
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c '[ -e "{}" ] && printf "%s\0" "{}"' |
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' file; do [ -e "$file" ] && printf '%s\0' "$file"; done |
   tar --null -T - -cf -) | tar -C "$work/cloop" -xf -
 cmp "$repo/docker/Dockerfile" "$work/cloop/docker/Dockerfile"
 cmp "$repo/docker/compose.yaml" "$work/cloop/docker/compose.yaml"
@@ -231,6 +232,10 @@ for service in cloop-2 cloop; do
 done
 touch "$stop_file"
 wait "$traffic" || fail "the traffic client failed"
+# Which replica answered: each logs its requests (one JSON line each).
+for service in cloop cloop-2; do
+  echo "$service (recreated) answered $(docker logs "$(cid "$project" "$service")" 2>&1 | grep -c '/api/v1/widget/messages') widget message requests"
+done
 jq -c '{requests, seconds, failures: (.failures | length), stored: (.stored | length)}' "$work/traffic.json"
 if [ "$(jq '.failures | length' "$work/traffic.json")" != 0 ]; then
   jq -c '.failures[:20][]' "$work/traffic.json"

@@ -46,7 +46,7 @@ async function loop() {
     for (let i = 0; i < 10 && !existsSync(stopFile); i += 1) {
       const id = randomUUID();
       if (await call('/api/v1/widget/messages', visitor, { id, body: `e2e traffic ${i}` })) stored.push(id);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }
