@@ -86,10 +86,13 @@ export function exitGracefullyOnSignals(app: NestFastifyApplication, options: Sh
       `${signal}: ${delayMs > 0 ? `out of rotation for ${delayMs} ms, then ` : ''}draining ` +
         `(up to ${options.graceMs} ms for requests in flight)`,
     );
-    setTimeout(() => {
-      process.stderr.write('Shutdown is stuck: exiting\n');
-      process.exit(1);
-    }, delayMs + options.graceMs + 10_000).unref();
+    setTimeout(
+      () => {
+        process.stderr.write('Shutdown is stuck: exiting\n');
+        process.exit(1);
+      },
+      delayMs + options.graceMs + 10_000,
+    ).unref();
     void shutDownGracefully(app, options).then(({ clean }) => process.exit(clean ? 0 : 1));
   };
   process.on('SIGTERM', onSignal);
