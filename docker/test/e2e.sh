@@ -46,8 +46,10 @@ teardown() {
     docker rm -f "$run_id-embedded" >/dev/null 2>&1
     docker volume ls -q --filter "name=$run_id" | xargs -r docker volume rm >/dev/null
     docker network ls -q --filter "name=$run_id" | xargs -r docker network rm >/dev/null
-    left="$(docker ps -aq --filter "name=$run_id"; docker volume ls -q --filter "name=$run_id"; docker network ls -q --filter "name=$run_id")"
-    [ -z "$left" ] || { echo "e2e: left behind: $left" >&2; rc=1; }
+    if [ -e "$work/inventory.before" ]; then
+      left="$(comm -13 "$work/inventory.before" <(inventory | sort))"
+      [ -z "$left" ] || { echo "e2e: left behind (containers, volumes, networks): $left" >&2; rc=1; }
+    fi
   fi
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null
@@ -88,6 +90,9 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || fail "dockerd did not start: $(tail -5 "$work/dockerd.log")"
 fi
 docker version --format 'engine {{.Server.Version}}, client {{.Client.Version}}'
+# What exists before: after the run, nothing more may (containers, volumes, networks).
+inventory() { docker ps -aq --no-trunc; docker volume ls -q; docker network ls -q --no-trunc; }
+inventory | sort >"$work/inventory.before"
 docker-compose version --short
 done_step "engine"
 
@@ -223,13 +228,22 @@ traffic=$!
 sleep 5
 for service in cloop-2 cloop; do
   old="$(cid "$project" "$service")" old_ip="$(address "$(cid "$project" "$service")")"
-  # An upgrade of one replica: Compose stops it (SIGTERM, the drain), then starts a new container.
+  # Docker would hand the new container the address just freed. On a busy host another container
+  # often takes it first: a placeholder does so here (nothing listens on it), so the replica comes
+  # back at a new address and nginx meets a stale one in its DNS cache, as it would in real life.
+  compose "$project" --profile replicas stop "$service" 2>&1 | grep -v '^$' || true
+  docker run -d --label "cloop.e2e=$run_id" --name "$run_id-placeholder-$service" --network "${project}_default" \
+    --entrypoint sleep "$image" infinity >/dev/null
+  # The upgrade itself (docs/self-hosting.md, "Upgrade"): a new container for the replica.
   compose "$project" --profile replicas up -d --no-deps --force-recreate "$service" 2>&1 | grep -v '^$' || true
   new="$(cid "$project" "$service")"
   wait_healthy "$new"
-  echo "$service: $old_ip -> $(address "$new") (container ${old:0:12} -> ${new:0:12})"
+  new_ip="$(address "$new")"
+  echo "$service: $old_ip -> $new_ip (container ${old:0:12} -> ${new:0:12})"
+  [ "$new_ip" != "$old_ip" ] || fail "$service came back at its old address: the test proves nothing"
   sleep 6
 done
+docker rm -f "$run_id-placeholder-cloop" "$run_id-placeholder-cloop-2" >/dev/null
 touch "$stop_file"
 wait "$traffic" || fail "the traffic client failed"
 # Which replica answered: each logs its requests (one JSON line each).
