@@ -70,6 +70,9 @@ teardown() {
   exit "$rc"
 }
 trap teardown EXIT
+# A signal (CI cancelled, Ctrl-C) still tears down.
+trap "exit 143" TERM
+trap "exit 130" INT
 
 # ---------------------------------------------------------------------------------------------
 say "engine"
@@ -132,6 +135,12 @@ CLOOP_IMAGE=$image
 RATE_LIMITS={"chat":{"limit":100000},"public":{"limit":100000},"visitorMessages":{"limit":100000},"newVisitors":{"limit":100000},"admin":{"limit":100000}}
 EOF
 compose() { docker-compose -p "$1" -f docker/compose.yaml "${@:2}"; }
+# Each step below runs a command the guide gives; this fails when the guide no longer gives it.
+documented() { # the part after `docker compose -f docker/compose.yaml `
+  grep -qF -- "docker compose -f docker/compose.yaml $1" "$repo/docs/self-hosting.md" ||
+    fail "docs/self-hosting.md no longer shows \`docker compose -f docker/compose.yaml $1\`, which CI runs"
+}
+grep -qF 'cp docker/.env.example docker/.env' "$repo/docs/self-hosting.md" || fail "the guide lost its install steps"
 compose_projects+=("$run_id" "${run_id}restore")
 build_started=$(date +%s)
 compose "$run_id" build --quiet cloop >"$work/build.log" 2>&1 || { tail -40 "$work/build.log"; fail "image build"; }
@@ -155,7 +164,8 @@ api() { # method url [json] [token]
 }
 
 say "up -d"
-compose "$run_id" up -d
+documented 'up -d --build'
+compose "$run_id" up -d --build
 wait_healthy "$(cid "$run_id" db)"
 wait_healthy "$(cid "$run_id" cloop)"
 base="http://127.0.0.1:$cloop_port"
@@ -190,6 +200,7 @@ done_step "signup, widget message, inbox"
 
 say "the cloop CLI inside the container"
 # As the docs show it: the password on standard input, never on the command line.
+documented 'exec -T cloop cloop user:create'
 printf 'another horse battery staple\n' |
   compose "$run_id" exec -T cloop cloop user:create --email "cli-$run_id@example.com" --name 'From the CLI' | jq -c .
 api POST "$base/api/v1/auth/login" "{\"email\":\"cli-$run_id@example.com\",\"password\":\"another horse battery staple\"}" >/dev/null ||
@@ -198,10 +209,13 @@ echo "the account made by the CLI signs in"
 done_step "CLI"
 
 say "backup (pg_dump) and restore into a fresh stack"
-compose "$run_id" exec -T db pg_dump -U cloop -d cloop --format=custom >"$work/cloop.dump"
+documented 'exec -T db pg_dump -U cloop -d cloop -Fc > cloop.dump'
+compose "$run_id" exec -T db pg_dump -U cloop -d cloop -Fc >"$work/cloop.dump"
 echo "dump: $(stat -c %s "$work/cloop.dump") bytes"
 compose "$run_id" down -v -t 30
 restore="${run_id}restore"
+documented 'up -d db'
+documented 'exec -T db pg_restore -U cloop -d cloop --no-owner --exit-on-error < cloop.dump'
 compose "$restore" up -d db
 wait_healthy "$(cid "$restore" db)"
 compose "$restore" exec -T db pg_restore -U cloop -d cloop --no-owner --exit-on-error <"$work/cloop.dump"
@@ -216,7 +230,8 @@ done_step "pg_dump, restore into a fresh stack"
 # ---------------------------------------------------------------------------------------------
 say "replicas profile: recreate both replicas while a client keeps sending"
 project="$restore"
-compose "$project" --profile replicas up -d
+documented '--profile replicas up -d --build'
+compose "$project" --profile replicas up -d --build
 wait_healthy "$(cid "$project" cloop-2)"
 wait_healthy "$(cid "$project" proxy)"
 proxy="http://127.0.0.1:$proxy_port"
@@ -235,6 +250,7 @@ for service in cloop-2 cloop; do
   docker run -d --label "cloop.e2e=$run_id" --name "$run_id-placeholder-$service" --network "${project}_default" \
     --entrypoint sleep "$image" infinity >/dev/null
   # The upgrade itself (docs/self-hosting.md, "Upgrade"): a new container for the replica.
+  documented "--profile replicas up -d --no-deps --force-recreate $service"
   compose "$project" --profile replicas up -d --no-deps --force-recreate "$service" 2>&1 | grep -v '^$' || true
   new="$(cid "$project" "$service")"
   wait_healthy "$new"
