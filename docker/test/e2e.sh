@@ -165,7 +165,8 @@ api() { # method url [json] [token]
 
 say "up -d"
 documented 'up -d --build'
-compose "$run_id" up -d --build
+# (--build: the image above, from the build cache.)
+compose "$run_id" up -d --build >"$work/up.log" 2>&1 || { tail -30 "$work/up.log"; fail "up -d --build"; }
 wait_healthy "$(cid "$run_id" db)"
 wait_healthy "$(cid "$run_id" cloop)"
 base="http://127.0.0.1:$cloop_port"
@@ -231,7 +232,7 @@ done_step "pg_dump, restore into a fresh stack"
 say "replicas profile: recreate both replicas while a client keeps sending"
 project="$restore"
 documented '--profile replicas up -d --build'
-compose "$project" --profile replicas up -d --build
+compose "$project" --profile replicas up -d --build >"$work/up.log" 2>&1 || { tail -30 "$work/up.log"; fail "replicas up"; }
 wait_healthy "$(cid "$project" cloop-2)"
 wait_healthy "$(cid "$project" proxy)"
 proxy="http://127.0.0.1:$proxy_port"
