@@ -248,6 +248,9 @@ for service in cloop-2 cloop; do
   # often takes it first: a placeholder does so here (nothing listens on it), so the replica comes
   # back at a new address and nginx meets a stale one in its DNS cache, as it would in real life.
   compose "$project" --profile replicas stop "$service" 2>&1 | grep -v '^$' || true
+  # Drained and closed within the stop grace period: exit 0, not Docker's SIGKILL (137).
+  [ "$(docker inspect -f '{{.State.ExitCode}}' "$old")" = 0 ] ||
+    { docker logs --tail 20 "$old"; fail "$service did not stop cleanly (exit $(docker inspect -f '{{.State.ExitCode}}' "$old"))"; }
   docker run -d --label "cloop.e2e=$run_id" --name "$run_id-placeholder-$service" --network "${project}_default" \
     --entrypoint sleep "$image" infinity >/dev/null
   # The upgrade itself (docs/self-hosting.md, "Upgrade"): a new container for the replica.
