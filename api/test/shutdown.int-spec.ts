@@ -59,4 +59,37 @@ describe('graceful shutdown', () => {
       await t.close();
     }
   });
+
+  it('with a delay, answers readiness 503 while still serving requests and sockets, then drains', async () => {
+    const t = await startTestApp();
+    try {
+      const host = await t.listen();
+      const owner = await signUp(t.http);
+      const site = await createSite(t.http, owner);
+      const inbox = await inboxSocket(host, owner.accessToken, site.id);
+      let socketClosed = false;
+      void inbox.closed.then(() => (socketClosed = true));
+
+      const stopping = t.shutDown(10_000, 1_500);
+      const ready = await fetch(`http://${host}/api/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'error', draining: true });
+      // Out of rotation, not yet draining: new connections still get answers, sockets stay open.
+      const served = await fetch(`http://${host}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: owner.email, password: 'not the password' }),
+      });
+      expect(served.status).toBe(401);
+      expect(served.headers.get('connection')).not.toBe('close');
+      expect(t.app.get(ShutdownState).draining).toBe(false);
+      expect(socketClosed).toBe(false);
+
+      expect((await inbox.closed).code).toBe(REALTIME_CLOSE_CODES.restart);
+      expect(await connectionRefused(host)).toBe(true);
+      expect(await stopping).toEqual({ clean: true });
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       embeddings: null,
       logLevel: 'info',
       shutdownGraceMs: 10_000,
+      shutdownDelayMs: 0,
       retentionIntervalMs: 3_600_000,
     });
     expect(config.database.kind).toBe('embedded');
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
         LLM_MODEL: 'small',
         LOG_LEVEL: 'WARN',
         SHUTDOWN_GRACE_MS: '30000',
+        SHUTDOWN_DELAY_MS: '5000',
         RETENTION_INTERVAL_MS: '600000',
       },
       CWD,
@@ -92,6 +94,7 @@ describe('loadConfig', () => {
       },
       logLevel: 'warn',
       shutdownGraceMs: 30_000,
+      shutdownDelayMs: 5_000,
       retentionIntervalMs: 600_000,
     });
   });
@@ -127,6 +130,8 @@ describe('loadConfig', () => {
     ['TRUST_PROXY is neither a boolean nor a hop count', { TRUST_PROXY: 'abc' }, 'TRUST_PROXY'],
     ['SHUTDOWN_GRACE_MS is not a number', { SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS'],
     ['SHUTDOWN_GRACE_MS is over ten minutes', { SHUTDOWN_GRACE_MS: '600001' }, 'SHUTDOWN_GRACE_MS'],
+    ['SHUTDOWN_DELAY_MS is negative', { SHUTDOWN_DELAY_MS: '-1' }, 'SHUTDOWN_DELAY_MS'],
+    ['SHUTDOWN_DELAY_MS is over ten minutes', { SHUTDOWN_DELAY_MS: '600001' }, 'SHUTDOWN_DELAY_MS'],
     ['RETENTION_INTERVAL_MS is under a second', { RETENTION_INTERVAL_MS: '999' }, 'RETENTION_INTERVAL_MS'],
     ['RETENTION_INTERVAL_MS is over a week', { RETENTION_INTERVAL_MS: '604800001' }, 'RETENTION_INTERVAL_MS'],
     [

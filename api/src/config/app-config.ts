@@ -48,6 +48,12 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** On SIGTERM/SIGINT, how long requests in flight and open sockets get before they are cut. */
   shutdownGraceMs: number;
+  /**
+   * On SIGTERM/SIGINT, how long readiness answers 503 while requests are still served, before the
+   * drain starts: a load balancer that polls readiness stops sending first, so no request meets a
+   * closed listener.
+   */
+  shutdownDelayMs: number;
   /** Retention runs once per this period across all replicas. */
   retentionIntervalMs: number;
   /** The defaults with the operator's `RATE_LIMITS` overrides merged over them. */
@@ -212,6 +218,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       ? shutdownGraceMs
       : fail('SHUTDOWN_GRACE_MS must be a number of milliseconds between 0 and 600000', 10_000);
 
+  const shutdownDelayMs = parseInteger(read('SHUTDOWN_DELAY_MS') ?? '0');
+  const validShutdownDelayMs =
+    shutdownDelayMs !== null && shutdownDelayMs <= 600_000
+      ? shutdownDelayMs
+      : fail('SHUTDOWN_DELAY_MS must be a number of milliseconds between 0 and 600000', 0);
+
   const retentionIntervalMs = parseInteger(read('RETENTION_INTERVAL_MS') ?? '3600000');
   const validRetentionIntervalMs =
     retentionIntervalMs !== null && retentionIntervalMs >= 1_000 && retentionIntervalMs <= 7 * 86_400_000
@@ -240,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     embeddings,
     logLevel,
     shutdownGraceMs: validShutdownGraceMs,
+    shutdownDelayMs: validShutdownDelayMs,
     retentionIntervalMs: validRetentionIntervalMs,
     rateLimits,
   };

@@ -23,7 +23,7 @@ export class ReadinessService {
       this.redis.configured ? withinTime(this.redis.isUp()) : null,
     ]);
     const redis = redisUp === null ? 'disabled' : redisUp ? 'up' : 'down';
-    const draining = this.shutdown.draining;
+    const draining = this.shutdown.leaving;
     return {
       status: !databaseUp || draining ? 'error' : redis === 'down' ? 'degraded' : 'ok',
       database: databaseUp ? 'up' : 'down',

@@ -1,13 +1,25 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Whether this process is draining: it has been told to stop (SIGTERM, SIGINT) and finishes what
- * it has while accepting nothing new. Readiness reports 503 while `draining`; background work
- * listens to `signal` to stop at its next safe point.
+ * Whether this process is stopping. It has been told to stop (SIGTERM, SIGINT) and first only
+ * `leaving`: readiness answers 503 while requests are still served (`SHUTDOWN_DELAY_MS`), so load
+ * balancers take it out of rotation. Then `draining`: it finishes what it has while accepting
+ * nothing new; background work listens to `signal` to stop at its next safe point.
  */
 @Injectable()
 export class ShutdownState {
   private readonly controller = new AbortController();
+  private announced = false;
+
+  /** Readiness answers 503 from now on: leaving, or already draining. */
+  get leaving(): boolean {
+    return this.announced || this.draining;
+  }
+
+  /** Out of rotation, still serving: nothing else changes until `beginDraining`. */
+  beginLeaving(): void {
+    this.announced = true;
+  }
 
   get draining(): boolean {
     return this.controller.signal.aborted;

@@ -30,7 +30,7 @@ export interface TestApp {
   /** Listens on a free loopback port (for WebSocket clients); returns `host:port`. */
   listen(): Promise<string>;
   /** Stops the app as SIGTERM does (drain, then close); `close` does nothing afterwards. */
-  shutDown(graceMs: number): Promise<{ clean: boolean }>;
+  shutDown(graceMs: number, delayMs?: number): Promise<{ clean: boolean }>;
   close(): Promise<void>;
 }
 
@@ -136,9 +136,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         await new Promise((resolve) => server.close(resolve));
       }
     },
-    shutDown: async (graceMs) => {
+    shutDown: async (graceMs, delayMs) => {
       closed = true;
-      const result = await shutDownGracefully(app, { graceMs });
+      const result = await shutDownGracefully(app, { graceMs, delayMs });
       await server?.drop();
       return result;
     },
