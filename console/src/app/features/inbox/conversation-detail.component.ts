@@ -6,12 +6,13 @@ import { I18n } from '../../core/i18n/i18n';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
 import { InboxStore } from './inbox.store';
 
 /** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
 @Component({
   selector: 'cl-conversation-detail',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, VisitorPrivacyComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-detail.component.html',
   host: { class: 'detail' },
@@ -21,7 +22,7 @@ export class ConversationDetailComponent {
   readonly deleted = output<void>();
   private readonly store = inject(InboxStore);
   private readonly auth = inject(AuthStore);
-  private readonly sites = inject(SiteContext);
+  protected readonly sites = inject(SiteContext);
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly phases = PHASES;
