@@ -369,7 +369,7 @@ export const FI: Record<MessageKey, string> = {
   'audit.target.privacy_request': 'Tietosuojapyyntö',
   'audit.target.site': 'Sivusto',
   'audit.target.user': 'Henkilö',
-  'audit.target.webhook': 'Webhook',
+  'audit.target.webhook': 'Webhook-päätepiste',
   'webhooks.intro':
     'Cloop lähettää valitsemasi tapahtumat omiin järjestelmiisi allekirjoitettuna JSONina POST-pyyntöinä ja yrittää uudelleen, kunnes ne vastaavat 2xx-tilalla. Jokaisessa pyynnössä on päätepisteen salaisuudella tehty allekirjoitus: tarkista se ennen kuin luotat pyyntöön.',
   'inbox.visitorId': 'Kävijätunnus',

@@ -47,7 +47,9 @@ export const readNothing = (source: Pick<KnowledgeSource, 'status' | 'chunkCount
   source.status === 'ready' && source.chunkCount === 0 && source.type !== 'qa';
 
 /** The status badge's words: "Nothing indexed" for a crawl or file that read nothing. */
-export const sourceBadgeKey = (source: Pick<KnowledgeSource, 'status' | 'chunkCount' | 'type'>): MessageKey =>
+export const sourceBadgeKey = (
+  source: Pick<KnowledgeSource, 'status' | 'chunkCount' | 'type'>,
+): MessageKey =>
   readNothing(source) ? 'knowledge.status.empty' : (`knowledge.status.${source.status}` as const);
 
 const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {

@@ -34,9 +34,7 @@ export class VisitorRequests {
       const found = await this.api.conversationSubject(siteId, input.conversationId);
       return { visitorId: found.visitorId };
     } catch (error) {
-      return errorCode(error) === 'CONVERSATION_NOT_FOUND'
-        ? { kind: 'conversationNotFound' }
-        : failed(error);
+      return errorCode(error) === 'CONVERSATION_NOT_FOUND' ? { kind: 'conversationNotFound' } : failed(error);
     }
   }
 

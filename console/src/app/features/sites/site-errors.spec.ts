@@ -18,9 +18,9 @@ describe('the site form’s invalid fields', () => {
 
   it('tells the site name from the assistant’s name, and finds nested widget fields', () => {
     expect([...invalidFields(refused(['name must not be blank']))]).toEqual(['name']);
-    expect([...invalidFields(refused(['widget.assistantName must be shorter', 'widget.greeting too long']))]).toEqual(
-      ['assistantName', 'greeting'],
-    );
+    expect([
+      ...invalidFields(refused(['widget.assistantName must be shorter', 'widget.greeting too long'])),
+    ]).toEqual(['assistantName', 'greeting']);
   });
 
   it('finds nothing in an error that is not a validation failure', () => {
