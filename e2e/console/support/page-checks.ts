@@ -17,7 +17,9 @@ interface AxeViolation {
 
 /** The page's WCAG A/AA violations, as "rule: selector" lines (empty when there are none). */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, which the console's strict CSP does not govern (a
+  // <script> tag would be refused, rightly).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<unknown> } })
       .axe;
@@ -52,7 +54,13 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       if (style.display === 'none' || style.visibility === 'hidden') continue;
       const box = element.getBoundingClientRect();
       if (box.width === 0 || box.height === 0) continue;
-      // Inside something that scrolls sideways on purpose (a wide table's wrapper), or clipped.
+      // Only a wide table (or code) may scroll sideways, inside its own box; anything else that
+      // does is a sideways scroll for the person too.
+      const scrolls = style.overflowX === 'auto' || style.overflowX === 'scroll';
+      const mayScroll = element.tagName === 'TABLE' || element.tagName === 'PRE';
+      if (scrolls && !mayScroll && element.scrollWidth > element.clientWidth + 1) {
+        problems.push(`${name(element)} scrolls sideways (${element.scrollWidth} in ${element.clientWidth})`);
+      }
       let clipped = false;
       for (
         let parent = element.parentElement;
@@ -60,7 +68,12 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         parent = parent.parentElement
       ) {
         const overflow = getComputedStyle(parent).overflowX;
-        if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden' || overflow === 'clip') {
+        if (
+          overflow === 'hidden' ||
+          overflow === 'clip' ||
+          parent.tagName === 'TABLE' ||
+          parent.tagName === 'PRE'
+        ) {
           clipped = true;
           break;
         }
