@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { UPLOAD_MAX_BYTES } from '@cloop/contracts';
-import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -13,11 +12,12 @@ import { AccessRepository } from './access/access.repository';
 import { allowCors } from './access/widget-access';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-app/console-app';
+import { logEachRequestOnce } from './logging/request-log';
+import { PinoNestLogger } from './logging/pino-nest-logger';
 import { DomainError } from './common/domain-error';
 import { transportErrorOptions } from './common/transport-errors';
 import { findUnstorableInput, UNSTORABLE_INPUT_MESSAGES } from './common/unstorable-input';
 import { createValidationPipe } from './common/validation';
-import type { LogLevel } from './config/app-config';
 import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { ShutdownState } from './lifecycle/shutdown-state';
@@ -57,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   const adapter = new FastifyAdapter(fastifyOptions(config, options.logStream));
   const fastify = adapter.getInstance();
   if (options.onRoute) fastify.addHook('onRoute', options.onRoute);
+  logEachRequestOnce(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
@@ -69,7 +70,8 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
         options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
     }),
     adapter,
-    { logger: nestLogger(config.logLevel), bodyParser: true },
+    // Nest writes through Fastify's pino: one JSON shape for every line.
+    { logger: config.logLevel === 'silent' ? false : new PinoNestLogger(fastify.log), bodyParser: true },
   );
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
@@ -94,6 +96,8 @@ function fastifyOptions(
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
     genReqId: () => randomUUID(),
+    // Fastify's own pair of lines ("incoming request", "request completed") becomes one: request-log.ts.
+    disableRequestLogging: true,
     logger:
       config.logLevel === 'silent'
         ? false
@@ -180,18 +184,4 @@ function closeConnectionsWhileDraining(fastify: FastifyInstance, shutdown: Shutd
   fastify.addHook('onSend', async (_request, reply) => {
     if (shutdown.draining) void reply.header('Connection', 'close');
   });
-}
-
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  silent: [],
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
-function nestLogger(level: LogLevel): ConsoleLogger | false {
-  return level === 'silent' ? false : new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[level] });
 }

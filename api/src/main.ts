@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   // Not Nest's enableShutdownHooks: it tells sockets to reconnect while still listening, never
   // bounds the wait for requests in flight, and exits with the signal's code instead of 0.
   exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs });
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  await app.listen({ port: config.port, host: config.host });
 
   const where =
     config.database.kind === 'embedded'

@@ -16,6 +16,7 @@ import type {
   LogoutRequest,
   Page,
   PrivacySubjectRequest,
+  RenameOrganizationRequest,
   RefreshRequest,
   Message,
   SendMessageRequest,
@@ -272,6 +273,13 @@ const MATRIX: Record<string, Row> = {
     expected: inOrgA(403, 200, 200),
     call: async (w, c) => as(w, c, w.http.post(`/api/v1/sites/${(await freshSiteA(w)).id}/rotate-key`)),
   },
+  'PATCH /api/v1/organizations/:orgId': {
+    expected: inOrgA(403, 403, 200),
+    call: (w, c) => {
+      const body: RenameOrganizationRequest = { name: 'Organization A' };
+      return as(w, c, w.http.patch(orgA(w))).send(body);
+    },
+  },
   'GET /api/v1/organizations/:orgId/members': {
     expected: inOrgA(200, 200, 200),
     call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/members`)),
@@ -488,6 +496,11 @@ const MATRIX: Record<string, Row> = {
       const body: PrivacySubjectRequest = { email: uniqueEmail('subject') };
       return as(w, c, w.http.post(`/api/v1/sites/${w.siteA.id}/privacy/erasures`)).send(body);
     },
+  },
+  'GET /api/v1/sites/:siteId/privacy/conversations/:conversationId/subject': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) =>
+      as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/conversations/${w.conversationId}/subject`)),
   },
   'GET /api/v1/sites/:siteId/privacy/requests': {
     expected: inOrgA(403, 200, 200),

@@ -224,7 +224,8 @@ describe('knowledge: the crawler and private networks', () => {
       expect(detail.documents).toEqual([
         expect.objectContaining({
           status: 'skipped',
-          detail: 'robots.txt could not be read (127.0.0.1 is a private address)',
+          detail:
+            'robots.txt could not be read (127.0.0.1 is a private address: set CRAWL_ALLOW_PRIVATE_NETWORKS=true to allow it)',
         }),
       ]);
       expect(shop.requests).toEqual([]);

@@ -7,8 +7,11 @@ describe('request logs', () => {
   const lines: string[] = [];
   let t: TestApp;
 
+  let boot: string[] = [];
+
   beforeAll(async () => {
     t = await startTestApp({ env: { LOG_LEVEL: 'info' }, logStream: { write: (line) => lines.push(line) } });
+    boot = [...lines];
   });
   afterAll(() => t.close());
 
@@ -52,5 +55,25 @@ describe('request logs', () => {
     ]) {
       expect(log).not.toContain(secret);
     }
+  });
+
+  it('write one line per request, in the same JSON shape as every other line, with no route table at info', async () => {
+    lines.length = 0;
+    await t.http.get('/api/health').expect(200);
+
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ofHealth = records.filter((record) => JSON.stringify(record).includes('"path":"/api/health"'));
+    expect(ofHealth).toHaveLength(1);
+    expect(ofHealth[0]).toMatchObject({ level: 30, msg: 'request completed', res: { statusCode: 200 } });
+    expect(ofHealth[0]?.['responseTime']).toEqual(expect.any(Number));
+  });
+
+  it('kept the start-up route table out of the info log', () => {
+    // `lines` was emptied above; the boot lines are checked in their own app.
+    expect(boot.join('')).not.toContain('Mapped {');
+    for (const line of boot)
+      expect(JSON.parse(line)).toEqual(
+        expect.objectContaining({ level: expect.any(Number), time: expect.any(Number) }),
+      );
   });
 });

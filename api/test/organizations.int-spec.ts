@@ -1,11 +1,14 @@
 import type {
+  AuditEvent,
   ErrorResponse,
   Invitation,
   InviteMemberRequest,
   InviteMemberResponse,
   Member,
   MeResponse,
+  Organization,
   Page,
+  RenameOrganizationRequest,
   Role,
   UpdateMemberRequest,
 } from '@cloop/contracts';
@@ -304,5 +307,54 @@ describe('organizations: members and invitations', () => {
       await remove(owner, owner, 'not-a-uuid').expect(400);
       expect(await roleOf(owner, owner.userId)).toBe('owner');
     });
+  });
+
+  describe('renaming', () => {
+    const rename = (owner: SignedUpUser, as: SignedUpUser, name: unknown) =>
+      t.http.patch(`/api/v1/organizations/${owner.organizationId}`).set(as.auth).send({ name });
+
+    it('lets an owner rename the organization, which every member then sees, and records it', async () => {
+      const owner = await signUp(t.http);
+      const grace = await signUp(t.http);
+      await addMember(t.http, owner, grace, 'member');
+      const body: RenameOrganizationRequest = { name: '  Acme Oy  ' };
+
+      const response = await rename(owner, owner, body.name).expect(200);
+
+      expect(response.body as Organization).toEqual({ id: owner.organizationId, name: 'Acme Oy' });
+      const seen = (await organizationsOf(grace)).find((o) => o.id === owner.organizationId);
+      expect(seen?.name).toBe('Acme Oy');
+      const trail = await t.http
+        .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+        .set(owner.auth)
+        .expect(200);
+      const event = (trail.body as Page<AuditEvent>).items.find((e) => e.action === 'organization.renamed');
+      expect(event).toMatchObject({ actor: { userId: owner.userId }, details: {} });
+    });
+
+    it('refuses admins and members with 403 and keeps the name', async () => {
+      const owner = await signUp(t.http);
+      const admin = await signUp(t.http);
+      await addMember(t.http, owner, admin, 'admin');
+      const before = (await organizationsOf(owner))[0]?.name;
+
+      const response = await rename(owner, admin, 'Hijacked').expect(403);
+
+      expect((response.body as ErrorResponse).code).toBe('FORBIDDEN');
+      expect((await organizationsOf(owner))[0]?.name).toBe(before);
+    });
+
+    it.each([[''], ['   '], ['x'.repeat(101)], [42], [null]])(
+      'refuses the name %j with 400 and keeps the old one',
+      async (name) => {
+        const owner = await signUp(t.http);
+        const before = (await organizationsOf(owner))[0]?.name;
+
+        const response = await rename(owner, owner, name).expect(400);
+
+        expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
+        expect((await organizationsOf(owner))[0]?.name).toBe(before);
+      },
+    );
   });
 });

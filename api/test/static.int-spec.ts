@@ -103,6 +103,20 @@ describe('static files', () => {
     });
   });
 
+  it('serves /favicon.ico, which browsers ask for on every page of the origin (a 404 is a console error)', async () => {
+    const response = await t.http
+      .get('/favicon.ico')
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(response.headers['content-type']).toBe('image/svg+xml');
+    expect(String(response.body)).toMatch(/^<svg /);
+  });
+
   describe("Cloop's own origin (the demo page)", () => {
     let owner: SignedUpUser;
     beforeAll(async () => {

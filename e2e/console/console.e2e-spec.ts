@@ -138,7 +138,7 @@ describe('the console in Chromium', () => {
     expect(JSON.stringify(exported.data)).toContain('Do you ship to Finland?');
     await page.click('[data-testid=privacy-erase]');
     await page.click('[data-testid=confirm-dialog][open] [data-testid=confirm]');
-    await page.waitForSelector('[data-testid=privacy-erased]');
+    await page.waitForSelector('[data-testid=privacy-outcome].ok');
     await eventually(async () =>
       expect(await page.locator('[data-testid=privacy-ledger] tbody tr').count()).toBe(2),
     );
@@ -195,7 +195,7 @@ describe('the console in Chromium', () => {
     expect(JSON.stringify(exported.data)).toContain('Can I return boots after 60 days?');
     await page.click('[data-testid=privacy-erase]');
     await page.click('[data-testid=confirm-dialog][open] [data-testid=confirm]');
-    await page.waitForSelector('[data-testid=privacy-erased]');
+    await page.waitForSelector('[data-testid=privacy-outcome].ok');
     await page.click('nav a[href="/console/inbox"]');
     await page.waitForSelector('[data-testid=inbox-empty]');
     await visitorContext.close();

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
 
     expect(config).toMatchObject({
       port: 3000,
+      host: '127.0.0.1',
       publicUrl: 'http://localhost:3000',
       dataDir: join(CWD, 'data'),
       redisUrl: null,
@@ -44,6 +45,10 @@ describe('loadConfig', () => {
     if (config.database.kind === 'embedded') {
       expect(`${config.database.dataDir}/`.startsWith(`${join(CWD, 'data')}/`)).toBe(true);
     }
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'localhost'])('listens on HOST=%s when told', (host) => {
+    expect(loadConfig({ HOST: host }, CWD).host).toBe(host);
   });
 
   it('treats blank variables as unset', () => {
@@ -102,6 +107,8 @@ describe('loadConfig', () => {
   it.each<[string, NodeJS.ProcessEnv, string]>([
     ['PORT is not a number', { PORT: 'abc' }, 'PORT'],
     ['PORT is out of range', { PORT: '70000' }, 'PORT'],
+    ['HOST is not an address', { HOST: 'http://0.0.0.0' }, 'HOST'],
+    ['HOST has a port', { HOST: '0.0.0.0:3000' }, 'HOST'],
     [
       'DATABASE_URL is not PostgreSQL',
       { DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET, AUDIT_KEY },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { parseRateLimits } from '../rate-limit/rate-limit-overrides';
@@ -11,6 +12,8 @@ export type DatabaseConfig = { kind: 'embedded'; dataDir: string } | { kind: 'po
 /** Every setting of Cloop, read from the environment once at boot (DESIGN §8). */
 export interface AppConfig {
   port: number;
+  /** The interface to listen on: loopback unless the operator opens it (the container image does). */
+  host: string;
   publicUrl: string;
   dataDir: string;
   database: DatabaseConfig;
@@ -90,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     port !== null && port >= 1 && port <= 65535
       ? port
       : fail(`PORT must be an integer between 1 and 65535 (got "${read('PORT')}")`, 3000);
+
+  const hostRaw = read('HOST') ?? '127.0.0.1';
+  const host = isListenHost(hostRaw)
+    ? hostRaw
+    : fail(`HOST must be an IP address or host name such as 127.0.0.1 or 0.0.0.0 (got "${hostRaw}")`, '');
 
   const publicUrlRaw = read('PUBLIC_URL') ?? `http://localhost:${validPort}`;
   const publicUrl = isHttpUrl(publicUrlRaw)
@@ -238,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: validPort,
+    host,
     publicUrl,
     dataDir,
     database,
@@ -286,4 +295,12 @@ function hasProtocol(value: string, protocols: string[]): boolean {
 
 function isHttpUrl(value: string): boolean {
   return hasProtocol(value, ['http:', 'https:']);
+}
+
+/** An address to bind: an IP literal (`0.0.0.0`, `::`) or a host name such as `localhost`. */
+function isListenHost(value: string): boolean {
+  return (
+    isIP(value) !== 0 ||
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value)
+  );
 }

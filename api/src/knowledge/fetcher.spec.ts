@@ -95,7 +95,11 @@ describe('fetchResource and private addresses', () => {
     const resolve = stubResolver({ 'intranet.test': [{ address: '127.0.0.1', family: 4 }] });
     await expect(
       fetchResource(`http://intranet.test:${port}/`, { ...options, resolve }, () => true),
-    ).rejects.toThrow(new FetchError('intranet.test resolves to a private address (127.0.0.1)'));
+    ).rejects.toThrow(
+      new FetchError(
+        'intranet.test resolves to a private address (127.0.0.1): set CRAWL_ALLOW_PRIVATE_NETWORKS=true to allow it',
+      ),
+    );
     expect(resolve.asked).toEqual(['intranet.test']);
     expect(requests).toBe(0);
   });
@@ -104,7 +108,9 @@ describe('fetchResource and private addresses', () => {
     const resolve = stubResolver({});
     await expect(
       fetchResource(`http://[::ffff:127.0.0.1]:${port}/`, { ...options, resolve }, () => true),
-    ).rejects.toThrow(new FetchError('::ffff:7f00:1 is a private address'));
+    ).rejects.toThrow(
+      new FetchError('::ffff:7f00:1 is a private address: set CRAWL_ALLOW_PRIVATE_NETWORKS=true to allow it'),
+    );
     expect(resolve.asked).toEqual([]);
     expect(requests).toBe(0);
   });

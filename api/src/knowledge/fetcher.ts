@@ -67,12 +67,15 @@ export async function fetchResource(
   throw new FetchError('too many redirects');
 }
 
+/** A refusal names the setting that lifts it: the operator reads it on the source's page. */
+const ALLOW_HINT = ': set CRAWL_ALLOW_PRIVATE_NETWORKS=true to allow it';
+
 function get(url: URL, options: FetchOptions, deadline: AbortSignal): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   // An address written in the URL is connected to without a lookup: check it here.
   const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!options.allowPrivateNetworks && isIP(literal) !== 0 && isPrivateAddress(literal)) {
-    return Promise.reject(new FetchError(`${literal} is a private address`));
+    return Promise.reject(new FetchError(`${literal} is a private address${ALLOW_HINT}`));
   }
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -125,7 +128,10 @@ export function publicOnlyLookup(resolve: Resolver = dnsLookup) {
       if (error) return callback(error, []);
       const refused = addresses.find((address) => isPrivateAddress(address.address));
       if (refused) {
-        return callback(new FetchError(`${hostname} resolves to a private address (${refused.address})`), []);
+        return callback(
+          new FetchError(`${hostname} resolves to a private address (${refused.address})${ALLOW_HINT}`),
+          [],
+        );
       }
       const all = (options as { all?: boolean }).all === true;
       const first = addresses[0];

@@ -6,12 +6,20 @@ import { InvitationsRepository } from './invitations.repository';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 import { MembershipsRepository } from './memberships.repository';
+import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
+import { OrganizationsService } from './organizations.service';
 
 @Module({
   imports: [UsersModule, AccessCacheModule],
-  controllers: [MembersController],
-  providers: [MembersService, MembershipsRepository, InvitationsRepository, OrganizationsRepository],
+  controllers: [MembersController, OrganizationsController],
+  providers: [
+    MembersService,
+    OrganizationsService,
+    MembershipsRepository,
+    InvitationsRepository,
+    OrganizationsRepository,
+  ],
   exports: [MembershipsRepository, InvitationsRepository, OrganizationsRepository],
 })
 export class OrganizationsModule {}

@@ -15,6 +15,12 @@ export class OrganizationsRepository {
     return (result.identifiers[0] as { id: string }).id;
   }
 
+  /** Renames the organization; `false` when there is no such organization. */
+  async rename(tx: Tx, organizationId: string, name: string): Promise<boolean> {
+    const result = await tx.getRepository(OrganizationEntity).update({ id: organizationId }, { name });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** The organizations a user belongs to, with the user's role in each, oldest first. */
   async listForUser(userId: string): Promise<OrganizationMembership[]> {
     const rows = await this.dataSource

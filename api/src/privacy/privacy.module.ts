@@ -9,13 +9,24 @@ import { AccountPrivacyService } from './account-privacy.service';
 import { AccountRepository } from './account.repository';
 import { PrivacyController } from './privacy.controller';
 import { PrivacyRepository } from './privacy.repository';
+import { PrivacySubjectsController } from './privacy-subjects.controller';
+import { PrivacySubjectsRepository } from './privacy-subjects.repository';
+import { PrivacySubjectsService } from './privacy-subjects.service';
 import { PrivacyService } from './privacy.service';
 import { SubjectHasher } from './subject-hash';
 import { WidgetPrivacyController } from './widget-privacy.controller';
 
 @Module({
   imports: [AccessModule, AuthModule, ConversationsModule, WebhookOutboxModule],
-  controllers: [PrivacyController, WidgetPrivacyController, AccountController],
-  providers: [PrivacyService, AccountPrivacyService, PrivacyRepository, AccountRepository, SubjectHasher],
+  controllers: [PrivacyController, PrivacySubjectsController, WidgetPrivacyController, AccountController],
+  providers: [
+    PrivacyService,
+    PrivacySubjectsService,
+    AccountPrivacyService,
+    PrivacyRepository,
+    PrivacySubjectsRepository,
+    AccountRepository,
+    SubjectHasher,
+  ],
 })
 export class PrivacyModule {}

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { DEMO_CSP, DEMO_CSS, DEMO_HTML, DEMO_SCRIPT } from './demo-page';
+import { FAVICON_SVG } from './favicon';
 import { WidgetBundleFile } from './widget-bundle';
 
 /** The embed URL has no version in it, so caches may keep it only briefly; the ETag makes rechecks cheap. */
@@ -45,6 +46,12 @@ export function serveStaticFiles(fastify: FastifyInstance, widgetJsPath: string)
   fastify.get('/', page('text/html', DEMO_HTML));
   fastify.get('/demo.js', page('application/javascript', DEMO_SCRIPT));
   fastify.get('/demo.css', page('text/css', DEMO_CSS));
+  fastify.get('/favicon.ico', async (_request, reply) =>
+    reply
+      .header('Content-Type', 'image/svg+xml')
+      .header('Cache-Control', 'public, max-age=86400')
+      .send(FAVICON_SVG),
+  );
 }
 
 function acceptsGzip(request: FastifyRequest): boolean {

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'member.role_changed',
   'member.removed',
   'invitation.revoked',
+  'organization.renamed',
   'site.created',
   'site.updated',
   'site.key_rotated',

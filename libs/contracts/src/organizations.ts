@@ -31,3 +31,15 @@ export type InviteMemberResponse =
 export interface UpdateMemberRequest {
   role: Role;
 }
+
+export const ORGANIZATION_NAME_MAX_LENGTH = 100;
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+/** Body of `PATCH /organizations/:orgId`. */
+export interface RenameOrganizationRequest {
+  name: string;
+}

@@ -66,3 +66,13 @@ export interface PrivacyRequest {
 export interface DeleteAccountRequest {
   password: string;
 }
+
+/**
+ * Who a conversation's visitor is, for the team's privacy requests: the UUID the widget keeps in
+ * the visitor's browser (the `visitorId` of an export or erasure) and the email they left, if any.
+ */
+export interface PrivacyConversationSubject {
+  conversationId: string;
+  visitorId: string;
+  email: string | null;
+}

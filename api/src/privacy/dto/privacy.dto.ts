@@ -6,6 +6,7 @@ import {
   PRIVACY_REQUEST_KINDS,
   PRIVACY_SUBJECT_KINDS,
   type PrivacyExport,
+  type PrivacyConversationSubject,
   type PrivacyProcessingFacts,
   type PrivacyRequest,
   type PrivacySubjectRequest,
@@ -201,4 +202,20 @@ export class DeleteAccountDto implements DeleteAccountRequest {
   @IsNotEmpty()
   @MaxLength(512)
   password: string;
+}
+
+export class PrivacyConversationSubjectDto implements PrivacyConversationSubject {
+  @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' })
+  conversationId: string;
+
+  @ApiProperty({
+    example: EXAMPLE.visitorUuid,
+    format: 'uuid',
+    description:
+      "The visitor UUID the widget keeps in the visitor's browser: the `visitorId` of an export or erasure",
+  })
+  visitorId: string;
+
+  @ApiProperty({ example: 'ada@example.com', type: String, nullable: true })
+  email: string | null;
 }

@@ -28,7 +28,7 @@ describe('language and theme', () => {
     i18n.setLocale('fi');
     TestBed.tick();
     expect(i18n.t('nav.inbox')).toBe('Saapuneet');
-    expect(i18n.t('privacy.erased', { count: 3 })).toBe('Poistettu: 3 riviä.');
+    expect(i18n.t('privacy.erased', { count: 3 })).toBe('Poistettu: 3 tietuetta.');
     expect(localStorage.getItem(CONSOLE_STORAGE_KEYS.locale)).toBe('fi');
     expect(document.documentElement.lang).toBe('fi');
   });

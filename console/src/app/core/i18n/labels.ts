@@ -26,3 +26,19 @@ export const sourceStatusKey = (status: KnowledgeSourceStatus): MessageKey =>
   `knowledge.status.${status}` as const;
 export const documentStatusKey = (status: KnowledgeDocumentStatus): MessageKey =>
   `knowledge.doc.${status}` as const;
+
+const AUDIT_TARGETS = [
+  'conversation',
+  'invitation',
+  'organization',
+  'privacy_request',
+  'site',
+  'user',
+  'webhook',
+] as const;
+
+/** Audit targets are open-ended strings in the API; known ones get words, others `null`. */
+export const auditTargetKey = (type: string): MessageKey | null =>
+  (AUDIT_TARGETS as readonly string[]).includes(type)
+    ? (`audit.target.${type as (typeof AUDIT_TARGETS)[number]}` as const)
+    : null;

@@ -124,15 +124,10 @@ export const FI: Record<MessageKey, string> = {
   'status.closed': 'Suljettu',
   'privacy.title': 'Tietosuojapyynnöt',
   'privacy.intro': 'Vastaa kävijän pyyntöön saada tietonsa (vienti) tai tulla unohdetuksi (poisto).',
-  'privacy.subject': 'Kävijä',
-  'privacy.byVisitor': 'Kävijätunnus',
-  'privacy.byEmail': 'Sähköposti',
   'privacy.export': 'Vie tiedot',
   'privacy.erase': 'Poista tiedot',
   'privacy.eraseConfirm':
     'Poistetaanko kaikki tämän kävijän tiedot tältä sivustolta? Toimintoa ei voi perua.',
-  'privacy.exported': 'Vienti ladattiin.',
-  'privacy.erased': 'Poistettu: {count} riviä.',
   'privacy.ledger': 'Pyyntöloki',
   'privacy.kind': 'Pyyntö',
   'privacy.received': 'Vastaanotettu',
@@ -147,8 +142,6 @@ export const FI: Record<MessageKey, string> = {
   'privacy.adminOnly': 'Vain ylläpitäjät ja omistajat käsittelevät tietosuojapyyntöjä.',
   'nav.webhooks': 'Webhookit',
   'webhooks.title': 'Webhookit',
-  'webhooks.intro':
-    'Cloop lähettää valitsemasi tapahtumat omiin järjestelmiisi allekirjoitettuna JSONina POST-pyyntöinä ja yrittää uudelleen, kunnes ne vastaavat 2xx-tilalla. Tarkista jokainen pyyntö päätepisteen salaisuudella (ks. docs/webhooks.md).',
   'webhooks.adminOnly':
     'Vain ylläpitäjät ja omistajat hallitsevat webhookeja: niissä on allekirjoitussalaisuuksia.',
   'webhooks.add': 'Lisää päätepiste',
@@ -346,4 +339,53 @@ export const FI: Record<MessageKey, string> = {
   'knowledge.error.queryEmpty': 'Kirjoita kokeiltava kysymys.',
   'notFound.title': 'Sivua ei löydy',
   'notFound.back': 'Takaisin saapuneisiin',
+  'privacy.subject': 'Kävijätunnus, sähköposti tai keskustelun linkki',
+  'privacy.subjectHint': 'Kopioi kävijätunnus saapuneiden keskustelusta tai liitä keskustelun linkki.',
+  'privacy.exported': 'Ladattu: {count} tietuetta tästä kävijästä.',
+  'privacy.erased': 'Poistettu: {count} tietuetta.',
+  'privacy.emptyExport':
+    'Tältä sivustolta ei löytynyt tietoja tästä kävijästä, joten mitään ei ladattu. Tarkista tunnus: kopioi se keskustelusta tai liitä keskustelun linkki.',
+  'privacy.nothingErased': 'Ei poistettavaa: tältä sivustolta ei löytynyt tietoja tästä kävijästä.',
+  'privacy.invalidSubject':
+    'Tämä ei ole kävijätunnus, sähköposti eikä keskustelun linkki. Saapuneiden lyhyet nimet kuten ”Kävijä fdc891” eivät ole tunnuksia: avaa keskustelu ja kopioi sen kävijätunnus.',
+  'privacy.conversationNotFound':
+    'Tällä sivustolla ei ole keskustelua tällä linkillä. Valitse sivusto, jolle se kuuluu, tai tarkista linkki.',
+  'privacy.table.visitors': 'Kävijätietueet: {count}',
+  'privacy.table.conversations': 'Keskustelut: {count}',
+  'privacy.table.messages': 'Viestit: {count}',
+  'privacy.table.users': 'Käyttäjätilit: {count}',
+  'privacy.table.memberships': 'Tiimijäsenyydet: {count}',
+  'privacy.table.refresh_tokens': 'Kirjautumisistunnot: {count}',
+  'privacy.table.invitations': 'Kutsut: {count}',
+  'privacy.table.privacy_requests': 'Tietosuojapyynnöt: {count}',
+  'privacy.table.audit_events': 'Lokimerkinnät: {count}',
+  'knowledge.status.empty': 'Ei mitään indeksoitu',
+  'knowledge.emptyHint': 'Yhtään sivua ei voitu lukea: avaa lähde nähdäksesi syyn.',
+  'knowledge.progressDoneEmpty':
+    'Läpikäynti päättyi, mutta mitään ei voitu lukea: avaa lähde nähdäksesi syyn.',
+  'sites.originsInvalid':
+    'Kirjoita jokainen alkuperä skeemoineen ja isäntineen, esim. https://shop.example (ei polkua).',
+  'audit.action.organization.renamed': 'Organisaatio nimettiin uudelleen',
+  'audit.target.conversation': 'Keskustelu',
+  'audit.target.invitation': 'Kutsu',
+  'audit.target.organization': 'Organisaatio',
+  'audit.target.privacy_request': 'Tietosuojapyyntö',
+  'audit.target.site': 'Sivusto',
+  'audit.target.user': 'Henkilö',
+  'audit.target.webhook': 'Webhook-päätepiste',
+  'webhooks.intro':
+    'Cloop lähettää valitsemasi tapahtumat omiin järjestelmiisi allekirjoitettuna JSONina POST-pyyntöinä ja yrittää uudelleen, kunnes ne vastaavat 2xx-tilalla. Jokaisessa pyynnössä on päätepisteen salaisuudella tehty allekirjoitus: tarkista se ennen kuin luotat pyyntöön.',
+  'inbox.visitorId': 'Kävijätunnus',
+  'inbox.visitorIdHint':
+    'Tunnus, jonka widget säilyttää kävijän selaimessa: käytä sitä tietosuojapyyntöihin.',
+  'inbox.exportVisitor': 'Vie kävijän tiedot',
+  'inbox.eraseVisitor': 'Poista kävijän tiedot',
+  'inbox.eraseConfirm':
+    'Poistetaanko kaikki tämän kävijän tiedot tältä sivustolta, myös tämä keskustelu? Toimintoa ei voi perua.',
+  'inbox.privacy': 'Kävijän tiedot',
+  'team.organization': 'Organisaatio',
+  'team.organizationName': 'Organisaation nimi',
+  'team.rename': 'Nimeä uudelleen',
+  'team.renamed': 'Nimetty uudelleen.',
+  'nav.menu': 'Valikko',
 };

@@ -4,10 +4,12 @@ import {
   computed,
   DestroyRef,
   effect,
+  ElementRef,
   inject,
+  signal,
   untracked,
 } from '@angular/core';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { AuthStore } from '../auth/auth.store';
@@ -33,23 +35,35 @@ import { SiteContext } from '../site/site-context';
           }
         </select>
       </label>
-      <nav [attr.aria-label]="t('nav.main')">
-        <a routerLink="/inbox" routerLinkActive="active">{{ t('nav.inbox') }}</a>
-        <a routerLink="/knowledge" routerLinkActive="active">{{ t('nav.knowledge') }}</a>
-        <a routerLink="/sites" routerLinkActive="active">{{ t('nav.sites') }}</a>
-        <a routerLink="/privacy" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">{{
-          t('nav.privacy')
-        }}</a>
-        <a routerLink="/privacy/audit" routerLinkActive="active">{{ t('nav.audit') }}</a>
-        <a routerLink="/webhooks" routerLinkActive="active">{{ t('nav.webhooks') }}</a>
-        <a routerLink="/team" routerLinkActive="active">{{ t('nav.team') }}</a>
-      </nav>
-      <div class="topbar-end">
-        <cl-prefs-toggle />
-        <a class="account-link" routerLink="/account" routerLinkActive="active">{{ userName() }}</a>
-        <button type="button" class="ghost" data-testid="sign-out" (click)="signOut()">
-          {{ t('nav.signOut') }}
-        </button>
+      <button
+        type="button"
+        class="ghost menu-toggle"
+        data-testid="menu-toggle"
+        aria-controls="shell-menu"
+        [attr.aria-expanded]="menuOpen()"
+        (click)="menuOpen.set(!menuOpen())"
+      >
+        <span aria-hidden="true">☰</span> {{ t('nav.menu') }}
+      </button>
+      <div id="shell-menu" class="topbar-menu" [class.open]="menuOpen()" (keydown.escape)="closeMenu(true)">
+        <nav [attr.aria-label]="t('nav.main')">
+          <a routerLink="/inbox" routerLinkActive="active">{{ t('nav.inbox') }}</a>
+          <a routerLink="/knowledge" routerLinkActive="active">{{ t('nav.knowledge') }}</a>
+          <a routerLink="/sites" routerLinkActive="active">{{ t('nav.sites') }}</a>
+          <a routerLink="/privacy" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">{{
+            t('nav.privacy')
+          }}</a>
+          <a routerLink="/privacy/audit" routerLinkActive="active">{{ t('nav.audit') }}</a>
+          <a routerLink="/webhooks" routerLinkActive="active">{{ t('nav.webhooks') }}</a>
+          <a routerLink="/team" routerLinkActive="active">{{ t('nav.team') }}</a>
+        </nav>
+        <div class="topbar-end">
+          <cl-prefs-toggle />
+          <a class="account-link" routerLink="/account" routerLinkActive="active">{{ userName() }}</a>
+          <button type="button" class="ghost" data-testid="sign-out" (click)="signOut()">
+            {{ t('nav.signOut') }}
+          </button>
+        </div>
       </div>
     </header>
     <main class="content">
@@ -67,6 +81,9 @@ export class ShellComponent {
   protected readonly sites = inject(SiteContext);
   private readonly realtime = inject(Realtime);
   protected readonly t = inject(I18n).t;
+  /** The narrow-screen menu (CSS shows the toggle only where the links do not fit). */
+  protected readonly menuOpen = signal(false);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly userName = computed(() => this.auth.me()?.user.name ?? this.t('nav.account'));
 
   constructor() {
@@ -76,8 +93,18 @@ export class ShellComponent {
       const siteId = this.auth.signedIn() ? this.sites.siteId() : null;
       untracked(() => this.realtime.watch(siteId));
     });
+    const navigation = inject(Router).events.subscribe((event) => {
+      if (event instanceof NavigationEnd) this.menuOpen.set(false);
+    });
+    inject(DestroyRef).onDestroy(() => navigation.unsubscribe());
     // Leaving the shell (sign-out, a failed refresh, account deletion) closes the socket too.
     inject(DestroyRef).onDestroy(() => this.realtime.disconnect());
+  }
+
+  protected closeMenu(returnFocus: boolean): void {
+    if (!this.menuOpen()) return;
+    this.menuOpen.set(false);
+    if (returnFocus) this.host.nativeElement.querySelector<HTMLElement>('.menu-toggle')?.focus();
   }
 
   protected selectSite(event: Event): void {

@@ -7,6 +7,7 @@ import { Realtime } from '../../core/realtime/realtime';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
 import { InboxStore } from './inbox.store';
 
 /** The widget shows "typing…" for 6 s after each hint: one every 2 s keeps it up while the agent types. */
@@ -15,7 +16,7 @@ const TYPING_HINT_INTERVAL_MS = 2000;
 /** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
 @Component({
   selector: 'cl-conversation-detail',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, VisitorPrivacyComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-detail.component.html',
   host: { class: 'detail' },
@@ -25,7 +26,7 @@ export class ConversationDetailComponent {
   readonly deleted = output<void>();
   private readonly store = inject(InboxStore);
   private readonly auth = inject(AuthStore);
-  private readonly sites = inject(SiteContext);
+  protected readonly sites = inject(SiteContext);
   private readonly realtime = inject(Realtime);
   /** When the visitor was last told that the agent types (the server also drops hints sent faster). */
   private typingSentAt = 0;

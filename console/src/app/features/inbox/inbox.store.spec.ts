@@ -1,3 +1,4 @@
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { Conversation, ConversationListQuery, Page, RealtimeEvent, Transcript } from '@cloop/contracts';
 
@@ -7,6 +8,7 @@ import { InboxApi } from './inbox.api';
 import { InboxStore } from './inbox.store';
 
 class FakeRealtime {
+  status = signal<'offline' | 'connecting' | 'live'>('live');
   listeners: ((event: RealtimeEvent) => void)[] = [];
   resubscribed: (() => void)[] = [];
   on(listener: (event: RealtimeEvent) => void): () => void {
@@ -160,5 +162,29 @@ describe('InboxStore', () => {
     await store.useSite('site-1');
     realtime.resubscribed.forEach((listener) => listener());
     expect(api.list).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks for the list once when the socket is still connecting: the subscription loads it', async () => {
+    const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
+    realtime.status.set('connecting');
+    await store.useSite('site-1');
+    expect(api.list).not.toHaveBeenCalled();
+
+    realtime.status.set('live');
+    realtime.resubscribed.forEach((listener) => listener());
+    expect(api.list).toHaveBeenCalledTimes(1);
+  });
+
+  it('loads anyway when the socket does not come up', async () => {
+    jest.useFakeTimers();
+    try {
+      const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
+      realtime.status.set('connecting');
+      await store.useSite('site-1');
+      jest.advanceTimersByTime(3000);
+      expect(api.list).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -20,6 +20,8 @@ export interface InboxFilters {
 
 const PAGE_SIZE = 50;
 const TYPING_SHOWN_MS = 4000;
+/** How long a first load waits for the socket it would reload after anyway (then loads regardless). */
+const LIVE_WAIT_MS = 3000;
 
 const newestFirst = (a: Conversation, b: Conversation): number =>
   b.lastMessageAt.localeCompare(a.lastMessageAt);
@@ -45,14 +47,19 @@ export class InboxStore {
   readonly typingIn = signal<string | null>(null);
   private generation = 0;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private liveWait: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     const stopEvents = this.realtime.on((event) => this.apply(event));
-    const stopResubscribed = this.realtime.onResubscribed(() => void this.reload());
+    const stopResubscribed = this.realtime.onResubscribed(() => {
+      this.stopWaitingForLive();
+      void this.reload();
+    });
     inject(DestroyRef).onDestroy(() => {
       stopEvents();
       stopResubscribed();
       if (this.typingTimer) clearTimeout(this.typingTimer);
+      this.stopWaitingForLive();
     });
   }
 
@@ -61,7 +68,20 @@ export class InboxStore {
     if (siteId === this.siteId()) return;
     this.siteId.set(siteId);
     this.transcript.set(null);
+    this.stopWaitingForLive();
+    if (siteId && this.realtime.status() === 'connecting') {
+      // The socket reloads the list once subscribed (nothing is missed between the two): loading
+      // now too would request the same page twice on every visit.
+      this.loading.set(true);
+      this.liveWait = setTimeout(() => void this.reload(), LIVE_WAIT_MS);
+      return;
+    }
     await this.reload();
+  }
+
+  private stopWaitingForLive(): void {
+    if (this.liveWait) clearTimeout(this.liveWait);
+    this.liveWait = null;
   }
 
   async setFilters(change: Partial<InboxFilters>): Promise<void> {

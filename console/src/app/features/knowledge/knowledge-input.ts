@@ -39,6 +39,19 @@ export function crawlUrlProblem(value: string, allowedOrigins: readonly string[]
 export const inProgress = (source: Pick<KnowledgeSource, 'status'>): boolean =>
   source.status === 'queued' || source.status === 'running';
 
+/**
+ * Finished, yet nothing the assistant can use: every page was skipped or failed. The API calls
+ * that `ready`; the console must not show it as a success.
+ */
+export const readNothing = (source: Pick<KnowledgeSource, 'status' | 'chunkCount' | 'type'>): boolean =>
+  source.status === 'ready' && source.chunkCount === 0 && source.type !== 'qa';
+
+/** The status badge's words: "Nothing indexed" for a crawl or file that read nothing. */
+export const sourceBadgeKey = (
+  source: Pick<KnowledgeSource, 'status' | 'chunkCount' | 'type'>,
+): MessageKey =>
+  readNothing(source) ? 'knowledge.status.empty' : (`knowledge.status.${source.status}` as const);
+
 const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
   CRAWL_URL_NOT_ALLOWED: 'knowledge.error.notAllowed',
   UNSUPPORTED_FILE_TYPE: 'knowledge.error.unsupportedType',

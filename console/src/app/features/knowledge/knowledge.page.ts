@@ -18,7 +18,7 @@ import { sourceStatusKey, sourceTypeKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { AddSourceComponent } from './add-source.component';
-import { inProgress } from './knowledge-input';
+import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 import { TestQuestionComponent } from './test-question.component';
 
@@ -38,6 +38,8 @@ export class KnowledgePage {
   protected readonly sourceTypeKey = sourceTypeKey;
   protected readonly sourceStatusKey = sourceStatusKey;
   protected readonly inProgress = inProgress;
+  protected readonly readNothing = readNothing;
+  protected readonly sourceBadgeKey = sourceBadgeKey;
   /** Members may look and test; admins and owners change (the API decides in the end). */
   protected readonly canEdit = computed(() => {
     const organizationId = this.sites.site()?.organizationId;
@@ -53,7 +55,10 @@ export class KnowledgePage {
       const pages = crawling.reduce((sum, source) => sum + source.documentCount, 0);
       return this.t('knowledge.progress', { count: crawling.length, pages });
     }
-    return this.sawCrawl() ? this.t('knowledge.progressDone') : '';
+    if (!this.sawCrawl()) return '';
+    // A crawl that read nothing is not announced as a plain success.
+    const empty = this.store.sources().some((source) => source.type === 'crawl' && readNothing(source));
+    return this.t(empty ? 'knowledge.progressDoneEmpty' : 'knowledge.progressDone');
   });
   private readonly addSource = viewChild(AddSourceComponent);
 

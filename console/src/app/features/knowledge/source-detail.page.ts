@@ -11,9 +11,9 @@ import {
 import { Router, RouterLink } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
-import { documentStatusKey, sourceStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import { documentStatusKey, sourceTypeKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
-import { inProgress } from './knowledge-input';
+import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 
 /** One source with every page or file it read and what became of each (polled while crawling). */
@@ -30,9 +30,13 @@ import { KnowledgeStore } from './knowledge.store';
           <span>{{ t('knowledge.type') }}: {{ t(sourceTypeKey(source.type)) }}</span>
           <span
             >{{ t('knowledge.status') }}:
-            <span class="badge" [class.warn]="source.status === 'failed'" [class.accent]="busy()">{{
-              t(sourceStatusKey(source.status))
-            }}</span></span
+            <span
+              class="badge"
+              data-testid="detail-status"
+              [class.warn]="source.status === 'failed' || readNothing(source)"
+              [class.accent]="busy()"
+              >{{ t(sourceBadgeKey(source)) }}</span
+            ></span
           >
           <span
             >{{ t('knowledge.pages') }}:
@@ -119,7 +123,8 @@ export class SourceDetailPage {
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly sourceTypeKey = sourceTypeKey;
-  protected readonly sourceStatusKey = sourceStatusKey;
+  protected readonly sourceBadgeKey = sourceBadgeKey;
+  protected readonly readNothing = readNothing;
   protected readonly documentStatusKey = documentStatusKey;
   protected readonly busy = computed(() => {
     const source = this.store.detail();

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked
 import type { AuditEvent } from '@cloop/contracts';
 
 import { I18n } from '../../core/i18n/i18n';
-import { auditActionKey, auditActorKey } from '../../core/i18n/labels';
+import { auditActionKey, auditActorKey, auditTargetKey } from '../../core/i18n/labels';
 import { SiteContext } from '../../core/site/site-context';
 import { AuthStore } from '../../core/auth/auth.store';
 import { PrivacyStore } from './privacy.store';
@@ -35,9 +35,10 @@ import { PrivacyStore } from './privacy.store';
                 <td>{{ actor(event) }}</td>
                 <td>{{ t(auditActionKey(event.action)) }}</td>
                 <td>
-                  <small class="muted">{{
-                    event.target ? event.target.type + ' ' + event.target.id.slice(0, 8) : ''
-                  }}</small>
+                  @if (event.target; as target) {
+                    {{ targetLabel(target.type) }}
+                    <small class="muted" [title]="target.id">{{ target.id.slice(0, 8) }}</small>
+                  }
                 </td>
               </tr>
             } @empty {
@@ -72,6 +73,11 @@ export class AuditPage {
       const organizationId = this.organizationId();
       untracked(() => organizationId && void this.store.loadAudit(organizationId));
     });
+  }
+
+  protected targetLabel(type: string): string {
+    const key = auditTargetKey(type);
+    return key ? this.t(key) : type.replaceAll('_', ' ');
   }
 
   protected actor(event: AuditEvent): string {

@@ -4,6 +4,7 @@ import type {
   AuditEvent,
   ErasureResult,
   Page,
+  PrivacyConversationSubject,
   PrivacyRequest,
   PrivacySubjectRequest,
 } from '@cloop/contracts';
@@ -19,6 +20,15 @@ export class PrivacyApi {
         responseType: 'blob',
         observe: 'response',
       }),
+    );
+  }
+
+  /** The widget's visitor id (and email) behind a conversation: admins and owners only. */
+  conversationSubject(siteId: string, conversationId: string): Promise<PrivacyConversationSubject> {
+    return firstValueFrom(
+      this.http.get<PrivacyConversationSubject>(
+        `/api/v1/sites/${siteId}/privacy/conversations/${conversationId}/subject`,
+      ),
     );
   }
 

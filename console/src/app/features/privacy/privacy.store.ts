@@ -1,14 +1,11 @@
 import { inject, Injectable, signal } from '@angular/core';
 import type { AuditEvent, PrivacyRequest, PrivacySubjectRequest } from '@cloop/contracts';
 
-import { saveDownload } from '../../core/http/download';
 import { errorCode } from '../../core/http/errors';
 import { PrivacyApi } from './privacy.api';
+import { isOutcome, type Outcome, VisitorRequests } from './visitor-requests';
 
-export type Outcome =
-  | { kind: 'exported' }
-  | { kind: 'erased'; rows: number }
-  | { kind: 'failed'; forbidden: boolean };
+export type { Outcome } from './visitor-requests';
 
 /** A request is overdue when it is still open after its due date (one month, GDPR Art. 12(3)). */
 export function isOverdue(request: PrivacyRequest, now: Date = new Date()): boolean {
@@ -19,6 +16,7 @@ export function isOverdue(request: PrivacyRequest, now: Date = new Date()): bool
 @Injectable()
 export class PrivacyStore {
   private readonly api = inject(PrivacyApi);
+  private readonly visitorRequests = inject(VisitorRequests);
 
   readonly requests = signal<PrivacyRequest[]>([]);
   readonly requestsCursor = signal<string | null>(null);
@@ -53,30 +51,32 @@ export class PrivacyStore {
     }
   }
 
-  async export(siteId: string, subject: PrivacySubjectRequest): Promise<void> {
-    await this.run(siteId, async () => {
-      saveDownload(await this.api.export(siteId, subject), 'cloop-export.json');
-      return { kind: 'exported' };
-    });
+  /** `subject` is what the admin typed: a visitor id, an email or a conversation link. */
+  async export(siteId: string, subject: string): Promise<void> {
+    await this.run(siteId, subject, (resolved) => this.visitorRequests.export(siteId, resolved));
   }
 
-  async erase(siteId: string, subject: PrivacySubjectRequest): Promise<void> {
-    await this.run(siteId, async () => {
-      const result = await this.api.erase(siteId, subject);
-      return { kind: 'erased', rows: Object.values(result.deleted).reduce((sum, n) => sum + n, 0) };
-    });
+  async erase(siteId: string, subject: string): Promise<void> {
+    await this.run(siteId, subject, (resolved) => this.visitorRequests.erase(siteId, resolved));
   }
 
-  private async run(siteId: string, work: () => Promise<Outcome>): Promise<void> {
+  private async run(
+    siteId: string,
+    subject: string,
+    work: (resolved: PrivacySubjectRequest) => Promise<Outcome>,
+  ): Promise<void> {
     this.busy.set(true);
     this.outcome.set(null);
     try {
-      this.outcome.set(await work());
-    } catch (error) {
-      this.outcome.set({ kind: 'failed', forbidden: errorCode(error) === 'FORBIDDEN' });
+      const resolved = await this.visitorRequests.resolve(siteId, subject);
+      if (isOutcome(resolved)) {
+        this.outcome.set(resolved);
+        return;
+      }
+      this.outcome.set(await work(resolved));
+      await this.loadRequests(siteId);
     } finally {
       this.busy.set(false);
     }
-    await this.loadRequests(siteId);
   }
 }

@@ -3,6 +3,7 @@ import {
   Component,
   computed,
   effect,
+  ElementRef,
   inject,
   input,
   signal,
@@ -26,6 +27,7 @@ import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { draftOf, embedSnippet, type SiteDraft } from './site-draft';
+import { invalidFields, type SiteField } from './site-errors';
 import { SitesStore } from './sites.store';
 import { WidgetPreviewComponent } from './widget-preview.component';
 
@@ -41,6 +43,7 @@ export class SiteEditPage {
   private readonly store = inject(SitesStore);
   private readonly context = inject(SiteContext);
   private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly t = inject(I18n).t;
   protected readonly positions = WIDGET_POSITIONS;
   protected readonly locales = WIDGET_LOCALES;
@@ -59,6 +62,8 @@ export class SiteEditPage {
     if (!error) return null;
     return errorCode(error) === 'VALIDATION_FAILED' ? this.t('sites.invalid') : this.t('app.error');
   });
+  /** Fields the API refused: marked `aria-invalid`, with their own message where one helps. */
+  protected readonly invalid = computed(() => invalidFields(this.store.error()));
   protected readonly snippet = computed(() => {
     const site = this.site();
     return site ? embedSnippet(this.origin, site.publicKey) : '';
@@ -82,6 +87,15 @@ export class SiteEditPage {
         if (id) this.context.select(id);
       });
     });
+  }
+
+  protected isInvalid(field: SiteField): true | null {
+    return this.invalid().has(field) ? true : null;
+  }
+
+  private focusFirstInvalid(): void {
+    // After the view shows the marks: the keyboard user lands on what to fix.
+    setTimeout(() => this.host.nativeElement.querySelector<HTMLElement>('[aria-invalid=true]')?.focus());
   }
 
   protected text(event: Event): string {
@@ -125,10 +139,12 @@ export class SiteEditPage {
     const id = this.siteId();
     if (id) {
       if (await this.store.save(id, this.draft())) this.saved.set(true);
+      else this.focusFirstInvalid();
       return;
     }
     const site = await this.store.create(this.draft());
     if (site) await this.router.navigate(['/sites', site.id]);
+    else this.focusFirstInvalid();
   }
 
   protected async rotate(): Promise<void> {

@@ -1,6 +1,14 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { Invitation, InviteMemberResponse, Member, Page, Role } from '@cloop/contracts';
+import type {
+  Invitation,
+  InviteMemberResponse,
+  Member,
+  Organization,
+  Page,
+  RenameOrganizationRequest,
+  Role,
+} from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
 const base = (organizationId: string) => `/api/v1/organizations/${organizationId}`;
@@ -8,6 +16,11 @@ const base = (organizationId: string) => `/api/v1/organizations/${organizationId
 @Injectable({ providedIn: 'root' })
 export class TeamApi {
   private readonly http = inject(HttpClient);
+
+  rename(organizationId: string, name: string): Promise<Organization> {
+    const body: RenameOrganizationRequest = { name };
+    return firstValueFrom(this.http.patch<Organization>(base(organizationId), body));
+  }
 
   members(organizationId: string): Promise<Page<Member>> {
     return firstValueFrom(

@@ -41,6 +41,15 @@ export class TeamPage {
     });
   }
 
+  protected async rename(event: Event): Promise<void> {
+    event.preventDefault();
+    const { name = '' } = formValues(event);
+    const organization = this.organization();
+    if (!organization || !name.trim()) return;
+    await this.store.rename(organization.id, name.trim());
+    await this.auth.loadMe(true).catch(() => undefined);
+  }
+
   protected invite(event: Event): void {
     const { email = '', role = 'member' } = formValues(event);
     const organization = this.organization();

@@ -23,6 +23,14 @@ export class TeamStore {
     this.invitations.set(invitations.items);
   }
 
+  /** Renames the organization; the caller refreshes `/auth/me`, where its name is read. */
+  rename(organizationId: string, name: string): Promise<void> {
+    return this.run(organizationId, async () => {
+      await this.api.rename(organizationId, name);
+      return 'team.renamed';
+    });
+  }
+
   invite(organizationId: string, email: string, role: Role): Promise<void> {
     return this.run(organizationId, async () => {
       const result = await this.api.invite(organizationId, email, role);

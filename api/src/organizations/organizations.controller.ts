@@ -1,0 +1,32 @@
+import { API_PREFIX, type Organization } from '@cloop/contracts';
+import { Body, Controller, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import type { OrganizationScope, Principal } from '../access/access-policy';
+import { OrganizationAccess } from '../access/policies';
+import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
+import { ApiInvalidInput } from '../openapi/api-errors';
+import { OrganizationDto, RenameOrganizationDto } from './dto/organization.dto';
+import { OrganizationsService } from './organizations.service';
+
+@ApiTags('organizations')
+@Controller(`${API_PREFIX}/organizations/:orgId`)
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Patch()
+  @OrganizationAccess('owner')
+  @ApiOperation({
+    summary: 'Rename the organization',
+    description: 'Owners only. Recorded in the audit trail (without the name).',
+  })
+  @ApiOkResponse({ type: OrganizationDto, description: 'The organization with its new name' })
+  @ApiInvalidInput('`name` is blank or longer than 100 characters')
+  rename(
+    @CurrentOrganization() scope: OrganizationScope,
+    @CurrentUser() caller: Principal,
+    @Body() body: RenameOrganizationDto,
+  ): Promise<Organization> {
+    return this.organizations.rename(scope, caller, body);
+  }
+}

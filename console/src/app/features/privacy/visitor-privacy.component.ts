@@ -1,0 +1,95 @@
+import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import type { PrivacyConversationSubject } from '@cloop/contracts';
+
+import { I18n } from '../../core/i18n/i18n';
+import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
+import { PrivacyApi } from './privacy.api';
+import { PrivacyOutcomeComponent } from './privacy-outcome.component';
+import { type Outcome, VisitorRequests } from './visitor-requests';
+
+/**
+ * A conversation's visitor for privacy requests, where the admin already is: the widget's visitor
+ * id (copyable), export, and erasure after a confirmation. For admins and owners, as the API is.
+ */
+@Component({
+  selector: 'cl-visitor-privacy',
+  imports: [ConfirmDialogComponent, CopyButtonComponent, PrivacyOutcomeComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    @if (subject(); as found) {
+      <div class="row visitor-privacy" data-testid="visitor-privacy">
+        <span class="muted" [title]="t('inbox.visitorIdHint')">{{ t('inbox.visitorId') }}:</span>
+        <code class="visitor-id" data-testid="visitor-id">{{ found.visitorId }}</code>
+        <cl-copy-button [text]="found.visitorId" />
+        <span class="spacer"></span>
+        <button type="button" data-testid="export-visitor" [disabled]="busy()" (click)="exportData(found)">
+          {{ t('inbox.exportVisitor') }}
+        </button>
+        <button
+          type="button"
+          class="danger"
+          data-testid="erase-visitor"
+          [disabled]="busy()"
+          (click)="confirmErase.open()"
+        >
+          {{ t('inbox.eraseVisitor') }}
+        </button>
+      </div>
+      <cl-privacy-outcome [outcome]="outcome()" />
+      <cl-confirm-dialog
+        #confirmErase
+        [message]="t('inbox.eraseConfirm')"
+        [confirmLabel]="t('privacy.erase')"
+        (confirmed)="erase(found)"
+      />
+    }
+  `,
+})
+export class VisitorPrivacyComponent {
+  readonly siteId = input.required<string>();
+  readonly conversationId = input.required<string>();
+  private readonly api = inject(PrivacyApi);
+  private readonly requests = inject(VisitorRequests);
+  protected readonly t = inject(I18n).t;
+  protected readonly subject = signal<PrivacyConversationSubject | null>(null);
+  protected readonly busy = signal(false);
+  protected readonly outcome = signal<Outcome | null>(null);
+
+  constructor() {
+    effect(() => {
+      const siteId = this.siteId();
+      const conversationId = this.conversationId();
+      untracked(() => void this.load(siteId, conversationId));
+    });
+  }
+
+  private async load(siteId: string, conversationId: string): Promise<void> {
+    this.subject.set(null);
+    this.outcome.set(null);
+    try {
+      const found = await this.api.conversationSubject(siteId, conversationId);
+      if (this.conversationId() === conversationId) this.subject.set(found);
+    } catch {
+      // Gone meanwhile, or not allowed: the panel stays away.
+    }
+  }
+
+  protected async exportData(found: PrivacyConversationSubject): Promise<void> {
+    await this.run(() => this.requests.export(this.siteId(), { visitorId: found.visitorId }));
+  }
+
+  protected async erase(found: PrivacyConversationSubject): Promise<void> {
+    await this.run(() => this.requests.erase(this.siteId(), { visitorId: found.visitorId }));
+  }
+
+  private async run(work: () => Promise<Outcome>): Promise<void> {
+    this.busy.set(true);
+    this.outcome.set(null);
+    try {
+      this.outcome.set(await work());
+    } finally {
+      this.busy.set(false);
+    }
+  }
+}
