@@ -69,8 +69,9 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
   {
     table: 'conversations',
     subject: 'visitor',
-    // The preview is a copy of the latest message's start, exported with the messages themselves.
-    columns: ['visitor_id', 'email', 'entry_url', 'locale', 'last_message_preview'],
+    // The preview is a copy of the latest message's start, exported with the messages themselves;
+    // how far the visitor has read goes with the conversation.
+    columns: ['visitor_id', 'email', 'entry_url', 'locale', 'last_message_preview', 'visitor_seen_seq'],
     where: `site_id = $1 AND id = ANY($3)`,
     exported: [
       'id',
@@ -82,6 +83,7 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
       'locale',
       'message_count',
       'last_message_at',
+      'visitor_seen_seq',
       'created_at',
     ],
     orderBy: ['created_at', 'id'],
