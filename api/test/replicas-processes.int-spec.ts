@@ -33,7 +33,7 @@ async function inboxSocket(host: string, accessToken: string, siteId: string): P
 
 /** The Scheduler's log line about the retention job, with the period it concerns. */
 function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | null {
-  const message = line.json?.['context'] === 'Scheduler' ? String(line.json['message']) : '';
+  const message = line.json?.['context'] === 'Scheduler' ? String(line.json['msg']) : '';
   const match = /^retention: (ran|skipped).* the period from (\S+)/.exec(message);
   return match?.[1] && match[2] ? { ran: match[1] === 'ran', period: match[2] } : null;
 }
@@ -186,7 +186,7 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
     expect(answer.status).toBe(401);
     expect(answer.head.toLowerCase()).toContain('connection: close');
     expect(await b.exited).toEqual({ code: 0, signal: null });
-    await b.waitForLine((line) => String(line.json?.['message']).startsWith('stopped in'));
+    await b.waitForLine((line) => String(line.json?.['msg']).startsWith('stopped in'));
 
     // The other replica carries on.
     await request(a.url).get('/api/health').expect(200);
