@@ -40,7 +40,7 @@ function sentencesOf(line: string): string[] {
 }
 
 /** Identifies a statement whatever its case, spacing and punctuation. */
-export function statementKey(text: string): string {
+function statementKey(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')

@@ -46,7 +46,7 @@ export function titleFromFileName(fileName: string): string {
   return base.replace(/[_\s]+/g, ' ').trim() || fileName;
 }
 
-export function isGenericHeading(text: string): boolean {
+function isGenericHeading(text: string): boolean {
   const normalized = text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s]/gu, ' ')

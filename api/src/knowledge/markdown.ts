@@ -125,7 +125,7 @@ function isAnchorLinkOnly(text: string): boolean {
 }
 
 /** The words of a line: images and badges dropped, links reduced to their text, tags removed. */
-export function inlineText(line: string): string {
+function inlineText(line: string): string {
   return (
     line
       // A badge: an image inside a link.

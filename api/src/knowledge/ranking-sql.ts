@@ -12,7 +12,7 @@
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
 /** A heading word counts this many times a body word (a simple BM25F). */
-export const HEADING_WEIGHT = 2;
+const HEADING_WEIGHT = 2;
 /**
  * A word of the document's title adds this share of its weight on top of the passage's own match:
  * a question that names the product ("… with fastify") belongs to that product's page, however
