@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import { UPLOAD_MAX_BYTES } from '@cloop/contracts';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 
 import { AccessRepository } from './access/access.repository';
 import { allowCors } from './access/widget-access';
@@ -97,7 +97,7 @@ function fastifyOptions(
     trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
     genReqId: () => randomUUID(),
     // Fastify's own pair of lines ("incoming request", "request completed") becomes one: request-log.ts.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     logger:
       config.logLevel === 'silent'
         ? false
