@@ -44,9 +44,12 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
+            // The integrators' client: generated types and openapi-fetch, nothing of Cloop's own code.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:contracts'] },
             // Browser tests drive the built app from outside: contracts (types) only, like an app.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // …and the typed client, run as an integrator runs it.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
           ],
         },
       ],

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 
-import type { FastifyInstance } from 'fastify';
-
 import { API_DOCS_PATH, HEALTH_PATH, OPENAPI_JSON_PATH } from '@cloop/contracts';
 
 import { createApp } from './app.factory';
@@ -35,7 +33,7 @@ async function main(): Promise<void> {
 
   // One JSON line like every other (pino), printed whatever LOG_LEVEL says but `silent`: operators
   // and scripts wait for it, and it carries the addresses a newcomer needs first.
-  const pino = app.getHttpAdapter().getInstance<FastifyInstance>().log;
+  const pino = app.getHttpAdapter().getInstance().log;
   pino.child({}, { level: 'info' }).info(
     {
       database: config.database.kind === 'embedded' ? `embedded (${config.database.dataDir})` : 'server',
