@@ -56,6 +56,12 @@ export default tseslint.config(
     },
   },
   {
+    // The client's examples are the README's code: they import the package by its name, as an
+    // integrator's code does, not by a path inside the project.
+    files: ['libs/client/examples/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Only repositories, entities and the database folder may touch TypeORM (STYLE.md).
     files: ['api/src/**/*.ts'],
     ignores: ['api/src/**/*.repository.ts', 'api/src/**/*.entity.ts', 'api/src/database/**'],
