@@ -215,10 +215,10 @@ export class InboxStore {
       const messages = [...open.messages, message].sort((a, b) => a.seq - b.seq);
       return { ...open, messages };
     });
-    if (this.transcript()?.conversation.id === conversationId) void this.markOpenSeen();
     const listed = this.items().find((c) => c.id === conversationId);
-    if (listed) {
-      if (message.seq <= listed.lastSeq) return;
+    if (!listed) {
+      void this.fetchAndInsert(conversationId);
+    } else if (message.seq > listed.lastSeq) {
       this.upsert({
         ...listed,
         lastSeq: message.seq,
@@ -229,9 +229,9 @@ export class InboxStore {
         // The server moves the read position with an agent's reply (whoever answers has read it).
         teamSeenSeq: message.author === 'agent' ? message.seq : listed.teamSeenSeq,
       });
-      return;
     }
-    void this.fetchAndInsert(conversationId);
+    // After the list: an agent's own reply has moved the read position already.
+    if (this.transcript()?.conversation.id === conversationId) void this.markOpenSeen();
   }
 
   /**
