@@ -51,6 +51,9 @@ export type ServerFrame =
   | { type: 'resync' }
   | RealtimeEvent;
 
+/** What a visitor's socket can receive: the team's own events (its read position) never reach it. */
+export type VisitorServerFrame = Exclude<ServerFrame, { type: 'conversation.seen' }>;
+
 export const REALTIME_PATH = '/api/v1/realtime';
 
 /** Close codes of the realtime socket. Clients reconnect on any code but `erased` (and refresh their token on `unauthenticated`). */
