@@ -436,6 +436,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sites/{siteId}/conversations/{conversationId}/seen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * The team has read the conversation up to a sequence number
+     * @description One read position for the whole team: the inbox shows the conversation as unread while `lastSeq` is past it. Only moves forward, and never past the last message; the team's other inboxes hear of it through the realtime connection, the visitor does not.
+     */
+    put: operations['InboxController_seen'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sites/{siteId}/knowledge/search': {
     parameters: {
       query?: never;
@@ -1143,6 +1163,22 @@ export interface components {
        */
       lastMessageAt: string;
       /**
+       * @description The start of the latest message; `null` before the first message
+       * @example Do you ship to Finland?
+       */
+      lastMessagePreview: string | null;
+      /**
+       * @description Who wrote the latest message; `null` before the first message
+       * @example visitor
+       * @enum {string|null}
+       */
+      lastMessageAuthor: 'visitor' | 'assistant' | 'agent' | null;
+      /**
+       * @description How far the site's team has read (one position for the whole team): unread while `lastSeq` is greater. Moved by `PUT …/seen` and by an agent's reply; never moves back.
+       * @example 3
+       */
+      teamSeenSeq: number;
+      /**
        * Format: date-time
        * @example 2026-11-02T09:14:03.512Z
        */
@@ -1152,6 +1188,13 @@ export interface components {
       items: components['schemas']['ConversationDto'][];
       /** @example WyIyMDI2LTExLTI4VDEwOjA1OjQyLjExOFoiLCJiM2UxZjRhMi02YzhkLTRlOWYtYTFiMi1jM2Q0ZTVmNmE3YjgiXQ */
       nextCursor: string | null;
+    };
+    ConversationSeenDto: {
+      /**
+       * @description Read up to this `seq`; a lower value than before changes nothing, a higher one than `lastSeq` counts as `lastSeq`
+       * @example 4
+       */
+      seq: number;
     };
     CreateKnowledgeSourceDto: {
       /**
@@ -4203,6 +4246,9 @@ export interface operations {
            *           "messageCount": 4,
            *           "lastSeq": 4,
            *           "lastMessageAt": "2026-11-28T10:05:42.118Z",
+           *           "lastMessagePreview": "Do you ship to Finland?",
+           *           "lastMessageAuthor": "visitor",
+           *           "teamSeenSeq": 3,
            *           "createdAt": "2026-11-02T09:14:03.512Z"
            *         }
            *       ],
@@ -4285,6 +4331,9 @@ export interface operations {
            *         "messageCount": 4,
            *         "lastSeq": 4,
            *         "lastMessageAt": "2026-11-28T10:05:42.118Z",
+           *         "lastMessagePreview": "Do you ship to Finland?",
+           *         "lastMessageAuthor": "visitor",
+           *         "teamSeenSeq": 3,
            *         "createdAt": "2026-11-02T09:14:03.512Z"
            *       },
            *       "messages": [
@@ -4470,6 +4519,9 @@ export interface operations {
            *       "messageCount": 4,
            *       "lastSeq": 4,
            *       "lastMessageAt": "2026-11-28T10:05:42.118Z",
+           *       "lastMessagePreview": "Do you ship to Finland?",
+           *       "lastMessageAuthor": "visitor",
+           *       "teamSeenSeq": 3,
            *       "createdAt": "2026-11-02T09:14:03.512Z"
            *     }
            */
@@ -4640,6 +4692,100 @@ export interface operations {
       };
       /** @description `MESSAGE_ID_CONFLICT`: The id was used for another message */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  InboxController_seen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The conversation */
+        conversationId: string;
+        /** @description The site */
+        siteId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "seq": 4
+         *     }
+         */
+        'application/json': components['schemas']['ConversationSeenDto'];
+      };
+    };
+    responses: {
+      /** @description The conversation, with its `teamSeenSeq` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "b3e1f4a2-6c8d-4e9f-a1b2-c3d4e5f6a7b8",
+           *       "siteId": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+           *       "visitorId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+           *       "phase": "learning",
+           *       "status": "open",
+           *       "email": "visitor@example.com",
+           *       "leadStatus": "new",
+           *       "entryUrl": "https://www.example.com/pricing",
+           *       "locale": "fi-FI",
+           *       "messageCount": 4,
+           *       "lastSeq": 4,
+           *       "lastMessageAt": "2026-11-28T10:05:42.118Z",
+           *       "lastMessagePreview": "Do you ship to Finland?",
+           *       "lastMessageAuthor": "visitor",
+           *       "teamSeenSeq": 3,
+           *       "createdAt": "2026-11-02T09:14:03.512Z"
+           *     }
+           */
+          'application/json': components['schemas']['ConversationDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `conversationId` is not a UUID, or `seq` is not a non-negative integer */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /**
+       * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
+       *
+       *     `SITE_NOT_FOUND`: No such site, or not one of the caller's
+       */
+      404: {
         headers: {
           [name: string]: unknown;
         };
