@@ -53,6 +53,7 @@ beforeAll(async () => {
   team = await TeamApi.signUp(cloop.url);
   site = await team.createSite([host.origin], {
     languages: { fi: { greeting: 'Hei! Miten voin auttaa?', assistantName: 'Avustaja' } },
+    privacyUrl: `${host.origin}/privacy`,
   });
   await team.updateSite(site.id, { leadCapture: true });
   host.page('/', embedPage(cloop.url, site.publicKey));
@@ -64,7 +65,7 @@ beforeAll(async () => {
   );
   await team.crawl(site.id, guideUrl);
   mkdirSync(SCREENSHOTS, { recursive: true });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -121,7 +122,7 @@ const combinations = (['light', 'dark'] as const).flatMap((theme) =>
 
 describe('the widget in English and Finnish, light and dark, on a desktop and a phone (Chromium)', () => {
   it.each(Object.keys(LANGUAGES) as Language[])(
-    '%s: cites its source as a titled link, then fits the viewport with no WCAG 2.2 A/AA violation closed (badge and preview) and open, in every combination',
+    '%s: cites its source as a titled link, then fits the viewport with no WCAG 2.2 A/AA violation closed (badge and preview), open and with its privacy menu, in every combination',
     async (language) => {
       const { question, reply } = LANGUAGES[language];
       // One conversation: a question the crawled page answers, then a reply from the team while closed.
@@ -154,6 +155,9 @@ describe('the widget in English and Finnish, light and dark, on a desktop and a 
         await waitForText(page, '.log .agent', reply.slice(0, 20));
         await page.locator(widget('.contact input[type=email]')).waitFor();
         await check(page, `widget-${language}-${theme}-${device}-open`);
+        await page.locator(widget('header [aria-haspopup]')).click();
+        await page.locator(widget('.menu a[href$="/privacy"]')).waitFor();
+        await check(page, `widget-${language}-${theme}-${device}-menu`);
         await context.close();
       }
     },

@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
   host.page('/', embedPage(cloop.url, site.publicKey));
   mkdirSync(SCREENSHOTS, { recursive: true });
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -48,7 +48,8 @@ export async function startCloop(
   });
   let output = '';
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`Cloop did not start in 60 s:\n${output}`)), 60_000);
+    // The embedded database's first start takes seconds alone, and over a minute on a busy machine.
+    const timer = setTimeout(() => fail(new Error(`Cloop did not start in 150 s:\n${output}`)), 150_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (output.includes('Cloop is running')) {
