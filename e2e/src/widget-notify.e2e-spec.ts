@@ -267,6 +267,7 @@ describe('the widget tells the visitor what happened (Chromium)', () => {
       // Counts the tones the page starts through Web Audio (the widget's chime is one).
       await context.addInitScript(() => {
         const counter = window as unknown as { tones?: number };
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- applied below with its node as `this`
         const start = OscillatorNode.prototype.start;
         OscillatorNode.prototype.start = function (...args) {
           counter.tones = (counter.tones ?? 0) + 1;
