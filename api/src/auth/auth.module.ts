@@ -5,6 +5,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { ConsoleJwtStrategy } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
@@ -13,7 +14,14 @@ import { TokenService } from './token.service';
 @Module({
   imports: [JwtModule.register({}), UsersModule, OrganizationsModule],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, TokenService, RefreshTokensRepository, LoginThrottle],
-  exports: [AuthService],
+  providers: [
+    AuthService,
+    ConsoleJwtStrategy,
+    SessionsService,
+    TokenService,
+    RefreshTokensRepository,
+    LoginThrottle,
+  ],
+  exports: [AuthService, ConsoleJwtStrategy],
 })
 export class AuthModule {}
