@@ -35,7 +35,7 @@ describe('two apps in one process authenticate independently', () => {
     // Started last: a strategy registered process-wide would now be this app's, for both apps.
     second = await startTestApp();
     secondUser = await signUp(second.http);
-  });
+  }, 120_000); // two apps boot here, each within the usual 60 s
   afterAll(async () => {
     await second.close();
     await first.close();
