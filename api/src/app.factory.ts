@@ -9,7 +9,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 
 import { AccessRepository } from './access/access.repository';
-import { allowCors } from './access/widget-access';
+import { allowCors } from './access/widget-headers';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-app/console-app';
 import { logEachRequestOnce } from './logging/request-log';

@@ -2,20 +2,28 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { AuthService } from '../auth/auth.service';
 import { DomainError } from '../common/domain-error';
-import { ACCESS_POLICY, type AccessPolicy, type Principal } from './access-policy';
+import {
+  ACCESS_POLICY,
+  type AccessPolicy,
+  type Principal,
+  type VisitorScope,
+  type WidgetSiteScope,
+} from './access-policy';
 import { AccessService } from './access.service';
-import { WidgetAccess } from './widget-access';
+import { AppPassport, CONSOLE_JWT, WIDGET_SITE, WIDGET_VISITOR } from './app-passport';
+import { allowCors } from './widget-headers';
 
-/** The one global guard: a route without a declared policy is refused. */
+/**
+ * The one global guard: a route without a declared policy is refused. Who the caller is comes from
+ * this app's Passport strategies; what they may do here from the policy (`AccessService`).
+ */
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
+    private readonly passport: AppPassport,
     private readonly access: AccessService,
-    private readonly widget: WidgetAccess,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,13 +35,12 @@ export class AccessGuard implements CanActivate {
     if (policy.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (policy.kind === 'siteKey' || policy.kind === 'visitor') {
-      const reply = context.switchToHttp().getResponse<FastifyReply>();
-      if (policy.kind === 'siteKey') request.widgetSite = await this.widget.site(request, reply);
-      else request.visitor = await this.widget.visitor(request, reply);
+      await this.admitWidget(policy.kind, request, reply);
       return true;
     }
-    const principal = await this.authenticate(request);
+    const principal = await this.passport.authenticate<Principal>(CONSOLE_JWT, request, reply);
     request.principal = principal;
     const params = request.params as Record<string, string | undefined>;
     switch (policy.kind) {
@@ -56,11 +63,16 @@ export class AccessGuard implements CanActivate {
     }
   }
 
-  private authenticate(request: FastifyRequest): Promise<Principal> {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer ([^\s]+)$/i.exec(header) : null;
-    if (!match?.[1])
-      throw new DomainError('UNAUTHENTICATED', 'Sign in: an `Authorization: Bearer` token is required');
-    return this.auth.authenticate(match[1]);
+  private async admitWidget(
+    kind: 'siteKey' | 'visitor',
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const site = await this.passport.authenticate<WidgetSiteScope>(WIDGET_SITE, request, reply);
+    // The page may read every answer from here on, a refused visitor id included.
+    const origin = request.headers.origin ?? null;
+    if (origin !== null) allowCors(reply, origin);
+    if (kind === 'siteKey') request.widgetSite = site;
+    else request.visitor = await this.passport.authenticate<VisitorScope>(WIDGET_VISITOR, request, reply);
   }
 }

@@ -5,12 +5,29 @@ import { AccessCacheModule } from './access-cache.module';
 import { AccessGuard } from './access.guard';
 import { AccessRepository } from './access.repository';
 import { AccessService } from './access.service';
-import { WidgetAccess } from './widget-access';
+import { AppPassport } from './app-passport';
 import { WidgetSiteCache } from './widget-site-cache';
+import { WidgetSiteStrategy } from './widget-site.strategy';
+import { WidgetVisitorStrategy } from './widget-visitor.strategy';
 
 @Module({
   imports: [AuthModule, AccessCacheModule],
-  providers: [AccessRepository, AccessService, WidgetSiteCache, WidgetAccess, AccessGuard],
-  exports: [AccessCacheModule, AccessService, AccessRepository, WidgetSiteCache, WidgetAccess, AccessGuard],
+  providers: [
+    AccessRepository,
+    AccessService,
+    WidgetSiteCache,
+    WidgetSiteStrategy,
+    WidgetVisitorStrategy,
+    AppPassport,
+    AccessGuard,
+  ],
+  exports: [
+    AccessCacheModule,
+    AccessService,
+    AccessRepository,
+    WidgetSiteCache,
+    WidgetSiteStrategy,
+    AccessGuard,
+  ],
 })
 export class AccessModule {}

@@ -1,19 +1,39 @@
+import { createSecretKey } from 'node:crypto';
+
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { ConsoleJwtStrategy } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [JwtModule.register({}), UsersModule, OrganizationsModule],
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      // A key object, made once: given a string, jsonwebtoken tries to read it as a PEM public key
+      // on every call before taking it as a secret: milliseconds per token (bench/authentication.mjs).
+      useFactory: (config: ResolvedConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret)) }),
+    }),
+    UsersModule,
+    OrganizationsModule,
+  ],
   controllers: [AuthController],
-  providers: [AuthService, SessionsService, TokenService, RefreshTokensRepository, LoginThrottle],
-  exports: [AuthService],
+  providers: [
+    AuthService,
+    ConsoleJwtStrategy,
+    SessionsService,
+    TokenService,
+    RefreshTokensRepository,
+    LoginThrottle,
+  ],
+  exports: [AuthService, ConsoleJwtStrategy],
 })
 export class AuthModule {}

@@ -23,18 +23,16 @@ import type { UserEntity } from '../users/user.entity';
 import { mapUser } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
 import { mapAuthResponse } from './auth.mapper';
+import { NOT_SIGNED_IN } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
-import { TokenService } from './token.service';
 
 /** An account the operator created, with the organization it owns. */
 export interface CreatedUser {
   user: User;
   organizationId: string;
 }
-
-const NOT_SIGNED_IN = 'Access token is invalid or expired; refresh it or sign in';
 
 @Injectable()
 export class AuthService {
@@ -45,7 +43,6 @@ export class AuthService {
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
     private readonly sessions: SessionsService,
-    private readonly tokens: TokenService,
     private readonly loginThrottle: LoginThrottle,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
@@ -151,17 +148,6 @@ export class AuthService {
   async me(principal: Principal): Promise<MeResponse> {
     const user = await this.requireUser(principal.userId);
     return { user: mapUser(user), organizations: await this.organizations.listForUser(user.id) };
-  }
-
-  /** The principal behind a bearer token; every failure is the same 401. */
-  async authenticate(accessToken: string): Promise<Principal> {
-    const claims = this.tokens.verifyAccessToken(accessToken);
-    const session = claims ? await this.sessions.findLive(claims.sub, claims.sid) : null;
-    // Both instants come from the app's clock (JWT times are whole seconds), never the database's.
-    if (!claims || !session || claims.iat * 1000 < session.tokensValidAfter.getTime()) {
-      throw new DomainError('UNAUTHENTICATED', NOT_SIGNED_IN);
-    }
-    return { userId: claims.sub, sessionId: claims.sid };
   }
 
   /**

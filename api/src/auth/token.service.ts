@@ -1,10 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import { isUuid } from '../common/identifiers';
-import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Clocks of two replicas may differ a little; a token issued further in the future is not ours. */
@@ -22,18 +21,15 @@ export interface AccessClaims {
   iat: number;
 }
 
+/** Signs and checks access tokens with the module's key (`auth.module.ts`). */
 @Injectable()
 export class TokenService {
-  constructor(
-    private readonly jwt: JwtService,
-    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
-  ) {}
+  constructor(private readonly jwt: JwtService) {}
 
   signAccessToken(userId: string, sessionId: string): { token: string; expiresAt: Date } {
     const token = this.jwt.sign(
       { sid: sessionId },
       {
-        secret: this.config.jwtSecret,
         algorithm: 'HS256',
         subject: userId,
         issuer: ISSUER,
@@ -50,7 +46,6 @@ export class TokenService {
   verifyAccessToken(token: string): AccessClaims | null {
     try {
       const claims = this.jwt.verify<Partial<AccessClaims & { exp: number }>>(token, {
-        secret: this.config.jwtSecret,
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,

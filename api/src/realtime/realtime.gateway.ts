@@ -19,8 +19,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 
 import { AccessService } from '../access/access.service';
-import { WidgetAccess } from '../access/widget-access';
-import { AuthService } from '../auth/auth.service';
+import { WidgetSiteStrategy } from '../access/widget-site.strategy';
+import { ConsoleJwtStrategy } from '../auth/console-jwt.strategy';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
 import type { ConversationEntity } from '../conversations/conversation.entity';
@@ -88,9 +88,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly bus: EventBus,
-    private readonly auth: AuthService,
+    /** The REST routes' Passport strategies, called directly: a socket's `auth` frame is no HTTP request. */
+    private readonly consoleTokens: ConsoleJwtStrategy,
     private readonly access: AccessService,
-    private readonly widgetAccess: WidgetAccess,
+    private readonly widgetSites: WidgetSiteStrategy,
     private readonly visitors: VisitorsRepository,
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
@@ -245,10 +246,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     frame: Extract<ClientFrame, { type: 'auth' }>,
   ): Promise<Identity> {
     if ('accessToken' in frame) {
-      const principal = await this.auth.authenticate(frame.accessToken);
+      const principal = await this.consoleTokens.verify(frame.accessToken);
       return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Map() };
     }
-    const site = await this.widgetAccess.resolveSite(frame.siteKey, client.origin);
+    const site = await this.widgetSites.resolve(frame.siteKey, client.origin);
     const visitor = isUuid(frame.visitorId)
       ? await this.visitors.find(site.siteId, frame.visitorId.toLowerCase())
       : null;
@@ -392,7 +393,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
    */
   private async recheck(client: Client, identity: Extract<Identity, { kind: 'user' }>): Promise<void> {
     try {
-      await this.auth.authenticate(identity.accessToken);
+      await this.consoleTokens.verify(identity.accessToken);
     } catch {
       client.socket.close(
         REALTIME_CLOSE_CODES.unauthenticated,

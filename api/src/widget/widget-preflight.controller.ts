@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AccessRepository } from '../access/access.repository';
 import { Public } from '../access/policies';
-import { allowCors, SITE_KEY_HEADER, VISITOR_HEADER } from '../access/widget-access';
+import { allowCors, SITE_KEY_HEADER, VISITOR_HEADER } from '../access/widget-headers';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
 const WIDGET_PATHS = ['config', 'session', 'messages', 'contact', 'seen', 'privacy', 'privacy/export'];
