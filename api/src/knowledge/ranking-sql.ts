@@ -77,3 +77,6 @@ export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN 0 WHEN 'B' THEN ${H
                                FROM unnest(u.weights) AS w)`;
 /** Whether the lexeme of `unnest(tsvector)` row `u` is in the title (weight A). */
 export const IN_TITLE = `('A' = ANY (u.weights))`;
+
+/** A group's BM25 term score without its idf, for a `matches` row `m` (tf, length) and `stats` `s`. */
+export const BM25_TERM = `(m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl)))`;
