@@ -10,6 +10,7 @@ import {
   BM25_TERM,
   IN_TITLE,
   QUESTION_FILLER,
+  QUESTION_LEXEMES_IN_CHUNK,
   QUESTION_TERMS,
   TITLE_WEIGHT,
   WEIGHTED_TF,
@@ -371,18 +372,25 @@ export class KnowledgeRepository {
    * by meaning, without adding scores of different scales.
    */
   async search(siteId: string, question: string, limit: number, vector?: QueryVector): Promise<PassageRow[]> {
-    const vectorHits = vector
-      ? `SELECT c.id, greatest(1 - (c.embedding <=> $5::vector), 0)::float8 AS similarity,
+    // Without a query vector the ranking is BM25's alone: no fusion to plan or run.
+    const hits = vector
+      ? `vector_hits AS (
+         SELECT c.id, greatest(1 - (c.embedding <=> $5::vector), 0)::float8 AS similarity,
                 row_number() OVER (ORDER BY c.embedding <=> $5::vector, c.id) AS vector_rank
            FROM knowledge_chunks c
           WHERE c.site_id = $1 AND c.embedding_model = $6
-          ORDER BY c.embedding <=> $5::vector LIMIT ${SEARCH_CANDIDATES}`
-      : `SELECT NULL::uuid AS id, 0::float8 AS similarity, 0::bigint AS vector_rank WHERE false`;
+          ORDER BY c.embedding <=> $5::vector LIMIT ${SEARCH_CANDIDATES}),
+       hits AS (
+         SELECT coalesce(t.id, v.id) AS id, coalesce(t.bm25, 0) AS bm25,
+                greatest(coalesce(t.coverage, 0), coalesce(v.similarity, 0)) AS score,
+                coalesce(1.0 / (${RRF_K} + t.text_rank), 0) + coalesce(1.0 / (${RRF_K} + v.vector_rank), 0) AS fused
+           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)`
+      : `hits AS (SELECT id, bm25, coverage AS score, bm25 AS fused FROM text_hits)`;
     return await this.dataSource.query<PassageRow[]>(
       `WITH ${QUESTION_TERMS},
        chosen AS (
          SELECT g FROM (SELECT g, df, sum(df) OVER (ORDER BY df, g) AS running FROM group_weights WHERE df > 0) x
-          WHERE running - df < ${CANDIDATE_POSTINGS}),
+          WHERE running <= ${CANDIDATE_POSTINGS} OR running = df),
        candidate_query AS (
          SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query,
                 (SELECT array_agg(lexeme) FROM terms WHERE df > 0) AS lexemes
@@ -395,7 +403,7 @@ export class KnowledgeRepository {
        matches AS (
          SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
            FROM candidates c, candidate_query q,
-                LATERAL (SELECT * FROM unnest(c.search) AS u WHERE u.lexeme = ANY (q.lexemes)) AS u
+                LATERAL ${QUESTION_LEXEMES_IN_CHUNK} AS u
            JOIN terms t ON t.lexeme = u.lexeme
           GROUP BY c.id, c.length, t.g),
        text_scores AS (
@@ -407,12 +415,7 @@ export class KnowledgeRepository {
        text_hits AS (
          SELECT id, bm25, coverage, row_number() OVER (ORDER BY bm25 DESC, id) AS text_rank
            FROM text_scores ORDER BY bm25 DESC, id LIMIT ${SEARCH_CANDIDATES}),
-       vector_hits AS (${vectorHits}),
-       hits AS (
-         SELECT coalesce(t.id, v.id) AS id, coalesce(t.bm25, 0) AS bm25,
-                greatest(coalesce(t.coverage, 0), coalesce(v.similarity, 0)) AS score,
-                coalesce(1.0 / (${RRF_K} + t.text_rank), 0) + coalesce(1.0 / (${RRF_K} + v.vector_rank), 0) AS fused
-           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)
+       ${hits}
        SELECT c.id AS chunk_id, d.source_id, d.title, d.url, d.language, c.heading, c.content,
               h.score::float8 AS score, h.bm25::float8 AS bm25
          FROM hits h
@@ -444,7 +447,7 @@ export class KnowledgeRepository {
        matches AS (
          SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
            FROM document, question_lexemes q, knowledge_chunks c,
-                LATERAL (SELECT * FROM unnest(c.search) AS u WHERE u.lexeme = ANY (q.lexemes)) AS u
+                LATERAL ${QUESTION_LEXEMES_IN_CHUNK} AS u
            JOIN terms t ON t.lexeme = u.lexeme
           WHERE c.site_id = $1 AND c.document_id = document.document_id
           GROUP BY c.id, c.length, t.g),
