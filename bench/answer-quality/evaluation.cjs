@@ -339,6 +339,7 @@ function outcome(question, { declined, first, top3, reply, latencyMs, citations 
     latencyMs,
     got: first,
     top3Documents: top3,
+    reply,
     ...(citations ? { citations } : {}),
   };
 }

@@ -50,6 +50,24 @@ describe('extractive answers', () => {
     expect(quote && quoteText(quote.units)).toBe('Install it with:\nnpm install thing');
   });
 
+  it('counts the code a run brings along, so the sentence before the answer is not dropped for it', () => {
+    // "By default, pending commands fail after 20 retries. That keeps them from waiting forever.
+    // Change it with:" + code: the run that ends at the colon quotes the code too.
+    const units = [
+      unit('Pending commands fail after 20 retries.', [2]),
+      unit('That keeps commands from waiting forever.', [2]),
+      unit('Change it with:', []),
+      unit('new Redis({ maxRetries: 1 })', [1], true),
+    ];
+    const quote = bestQuote(units, weights, { said: [], maxUnits: 3 });
+    expect(quote?.units.map((u) => u.text)).toEqual([
+      'Pending commands fail after 20 retries.',
+      'That keeps commands from waiting forever.',
+      'Change it with:',
+      'new Redis({ maxRetries: 1 })',
+    ]);
+  });
+
   it('counts the words of the section heading for each of its sentences', () => {
     const units = [unit('Node.js 18 or higher is required.', [2])];
     const alone = bestQuote(units, weights, { said: [], maxUnits: 3 });

@@ -103,8 +103,10 @@ export function bestQuote(
       const unit = units[end];
       if (!unit || !usable[end]) break;
       for (const group of unit.covered) (unit.code ? code : prose).add(group);
+      // The code a run's last sentence introduces is quoted with it, so it counts for the run.
+      const introduced = introducedCode(units, end);
       let held = 0;
-      for (const group of new Set([...prose, ...code])) {
+      for (const group of new Set([...prose, ...code, ...(introduced?.covered ?? [])])) {
         held += (weights[String(group)] ?? 0) * (prose.has(group) ? 1 : CODE_MATCH_WEIGHT);
       }
       const score = held / total + UNIT_BONUS * (end - start);
@@ -113,9 +115,16 @@ export function bestQuote(
   }
   if (!best) return null;
   const picked = units.slice(best.start, best.end + 1);
-  const next = units[best.end + 1];
-  if (next?.code && picked.at(-1)?.text.trimEnd().endsWith(':')) picked.push(next);
+  const introduced = introducedCode(units, best.end);
+  if (introduced) picked.push(introduced);
   return { units: picked, score: best.score };
+}
+
+/** The code block after unit `index` when that unit introduces it ("Install it with:"). */
+function introducedCode(units: MatchedUnit[], index: number): MatchedUnit | null {
+  const next = units[index + 1];
+  const unit = units[index];
+  return next?.code && !unit?.code && unit?.text.trimEnd().endsWith(':') ? next : null;
 }
 
 /** The quoted units as text: prose runs on, code sits on lines of its own. */

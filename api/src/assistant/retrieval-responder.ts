@@ -1,7 +1,7 @@
 import type { Citation, Passage } from '@cloop/contracts';
 
 import { asksForContact } from '../conversations/contact-request';
-import { CONFIDENT_SCORE, type KnowledgeService } from '../knowledge/knowledge.service';
+import { CONFIDENT_SCORE, confidenceOf, type KnowledgeService } from '../knowledge/knowledge.service';
 import { bestQuote, documentKey, type Quote, quoteText, unitsOf } from './extractive-answer';
 import { Responder, type ResponderChunk, type ResponderInput } from './responder';
 
@@ -40,8 +40,16 @@ const TEXT: Record<
 };
 
 const PASSAGES_CONSIDERED = 20;
+/** Passages of the best document whose sentences may be quoted. */
+const DOCUMENT_PASSAGES = 10;
 const CITATIONS_MAX = 2;
 const SENTENCES_PER_CITATION = 3;
+/**
+ * How much more of the question (0–1) a lower-ranked passage of the best document must hold to be
+ * quoted instead of a higher one: BM25 weighs the whole passage and its headings, a quote only
+ * three sentences. Chosen on the tune half of bench/answer-quality.
+ */
+const LATER_PASSAGE_MARGIN = 0.05;
 
 /**
  * The default assistant: answers with the sentences of the site's own content that answer the
@@ -64,10 +72,11 @@ export class RetrievalResponder extends Responder {
     const question = input.message.body;
     const passages = await this.knowledge.search(input.site.id, question, PASSAGES_CONSIDERED);
     const best = passages[0];
-    if (!best || best.score < CONFIDENT_SCORE) {
+    const confidence = confidenceOf(passages);
+    if (!best || confidence < CONFIDENT_SCORE) {
       const offer = input.conversation.hasEmail ? text.askPerson : text.leaveEmail;
       yield* words(text.notFound + offer);
-      yield { type: 'done', citations: [], confidence: best?.score ?? 0, fromKnowledge: false };
+      yield { type: 'done', citations: [], confidence, fromKnowledge: false };
       return;
     }
     const quotes = await this.quotes(input.site.id, question, passages, best);
@@ -75,7 +84,7 @@ export class RetrievalResponder extends Responder {
     yield {
       type: 'done',
       citations: citationsOf(quotes.map((quote) => quote.passage)),
-      confidence: best.score,
+      confidence,
       fromKnowledge: true,
     };
   }
@@ -94,16 +103,17 @@ export class RetrievalResponder extends Responder {
     const second = passages.find(
       (passage) => documentKey(passage) !== documentKey(best) && passage.score >= best.score,
     );
-    const considered = passages.filter(
-      (passage) => documentKey(passage) === documentKey(best) || passage === second,
-    );
+    // The search chose the document; inside it, its passages ranked without the title's words.
+    const inDocument = await this.knowledge.documentPassages(siteId, best, question, DOCUMENT_PASSAGES);
+    const considered = [...(inDocument.length > 0 ? inDocument : [best]), ...(second ? [second] : [])];
     const units = considered.map((passage) => unitsOf(passage.content));
-    // One query: each passage's heading, then its units.
+    // One query: each passage's document title and heading (they speak for each of its
+    // sentences: "node-fetch › Handling cookies" → "Cookies are not stored by default"), then its units.
     const matches = await this.knowledge.questionMatches(
       siteId,
       question,
       considered.flatMap((passage, index) => [
-        { text: passage.heading, passage },
+        { text: `${passage.title}\n${passage.heading}`, passage },
         ...(units[index] ?? []).map((unit) => ({ text: unit.text, passage })),
       ]),
     );
@@ -119,16 +129,23 @@ export class RetrievalResponder extends Responder {
         context: matched[index]?.heading,
       });
 
+    // Passages come best first: a later one is quoted instead only when it holds clearly more.
     let first: { passage: Passage; quote: Quote } | null = null;
     for (const [index, passage] of considered.entries()) {
       if (passage === second) continue;
       const quote = quoteOf(index, []);
-      if (quote && (!first || quote.score > first.quote.score)) first = { passage, quote };
+      if (quote && (!first || quote.score > first.quote.score + LATER_PASSAGE_MARGIN))
+        first = { passage, quote };
     }
     const chosen: QuotedPassage[] = first
       ? [{ passage: first.passage, text: quoteText(first.quote.units) }]
       : // The question's words are only in the title or headings: the passage's opening says what it is.
-        [{ passage: best, text: quoteText((units[0] ?? []).filter((unit) => !unit.code).slice(0, 2)) }];
+        [
+          {
+            passage: considered[0] ?? best,
+            text: quoteText((units[0] ?? []).filter((unit) => !unit.code).slice(0, 2)),
+          },
+        ];
     if (second && chosen.length < CITATIONS_MAX) {
       const said = first?.quote.units.map((unit) => unit.text) ?? [];
       const quote = quoteOf(considered.indexOf(second), said);

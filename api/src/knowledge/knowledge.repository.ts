@@ -7,10 +7,10 @@ import type { Tx } from '../database/transactions';
 import type { Chunk } from './chunker';
 import type { SearchLanguage } from './language';
 import {
-  BM25_B,
-  BM25_K1,
+  BM25_TERM,
   IN_TITLE,
   QUESTION_FILLER,
+  QUESTION_LEXEMES_IN_CHUNK,
   QUESTION_TERMS,
   TITLE_WEIGHT,
   WEIGHTED_TF,
@@ -108,6 +108,13 @@ const CANDIDATES_SCORED = 200;
 const UNKNOWN_WORD_FACTOR = 0.5;
 /** Reciprocal rank fusion's constant: the usual 60 keeps a single list's top from dominating. */
 const RRF_K = 60;
+
+/**
+ * The share of the question's words, by rarity, a chunk's `matches` hold (joined with
+ * `group_weights` as `w`): the confidence of an answer from it.
+ */
+const COVERAGE = `sum(w.idf) / (SELECT sum(idf) FROM group_weights)
+                  * (CASE WHEN EXISTS (SELECT 1 FROM group_weights WHERE df = 0) THEN ${UNKNOWN_WORD_FACTOR} ELSE 1 END)`;
 
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
   chunk_count, created_at, updated_at, crawled_at`;
@@ -365,18 +372,25 @@ export class KnowledgeRepository {
    * by meaning, without adding scores of different scales.
    */
   async search(siteId: string, question: string, limit: number, vector?: QueryVector): Promise<PassageRow[]> {
-    const vectorHits = vector
-      ? `SELECT c.id, greatest(1 - (c.embedding <=> $5::vector), 0)::float8 AS similarity,
+    // Without a query vector the ranking is BM25's alone: no fusion to plan or run.
+    const hits = vector
+      ? `vector_hits AS (
+         SELECT c.id, greatest(1 - (c.embedding <=> $5::vector), 0)::float8 AS similarity,
                 row_number() OVER (ORDER BY c.embedding <=> $5::vector, c.id) AS vector_rank
            FROM knowledge_chunks c
           WHERE c.site_id = $1 AND c.embedding_model = $6
-          ORDER BY c.embedding <=> $5::vector LIMIT ${SEARCH_CANDIDATES}`
-      : `SELECT NULL::uuid AS id, 0::float8 AS similarity, 0::bigint AS vector_rank WHERE false`;
+          ORDER BY c.embedding <=> $5::vector LIMIT ${SEARCH_CANDIDATES}),
+       hits AS (
+         SELECT coalesce(t.id, v.id) AS id, coalesce(t.bm25, 0) AS bm25,
+                greatest(coalesce(t.coverage, 0), coalesce(v.similarity, 0)) AS score,
+                coalesce(1.0 / (${RRF_K} + t.text_rank), 0) + coalesce(1.0 / (${RRF_K} + v.vector_rank), 0) AS fused
+           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)`
+      : `hits AS (SELECT id, bm25, coverage AS score, bm25 AS fused FROM text_hits)`;
     return await this.dataSource.query<PassageRow[]>(
       `WITH ${QUESTION_TERMS},
        chosen AS (
          SELECT g FROM (SELECT g, df, sum(df) OVER (ORDER BY df, g) AS running FROM group_weights WHERE df > 0) x
-          WHERE running - df < ${CANDIDATE_POSTINGS}),
+          WHERE running <= ${CANDIDATE_POSTINGS} OR running = df),
        candidate_query AS (
          SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery AS query,
                 (SELECT array_agg(lexeme) FROM terms WHERE df > 0) AS lexemes
@@ -389,27 +403,19 @@ export class KnowledgeRepository {
        matches AS (
          SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
            FROM candidates c, candidate_query q,
-                LATERAL (SELECT * FROM unnest(c.search) AS u WHERE u.lexeme = ANY (q.lexemes)) AS u
+                LATERAL ${QUESTION_LEXEMES_IN_CHUNK} AS u
            JOIN terms t ON t.lexeme = u.lexeme
           GROUP BY c.id, c.length, t.g),
        text_scores AS (
          SELECT m.id,
-                sum(w.idf * (m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl))
-                             + CASE WHEN m.in_title THEN ${TITLE_WEIGHT} ELSE 0 END)) AS bm25,
-                sum(w.idf) / (SELECT sum(idf) FROM group_weights)
-                  * (CASE WHEN EXISTS (SELECT 1 FROM group_weights WHERE df = 0) THEN ${UNKNOWN_WORD_FACTOR} ELSE 1 END)
-                  AS coverage
+                sum(w.idf * (${BM25_TERM} + CASE WHEN m.in_title THEN ${TITLE_WEIGHT} ELSE 0 END)) AS bm25,
+                ${COVERAGE} AS coverage
            FROM matches m JOIN group_weights w ON w.g = m.g CROSS JOIN stats s
           GROUP BY m.id),
        text_hits AS (
          SELECT id, bm25, coverage, row_number() OVER (ORDER BY bm25 DESC, id) AS text_rank
            FROM text_scores ORDER BY bm25 DESC, id LIMIT ${SEARCH_CANDIDATES}),
-       vector_hits AS (${vectorHits}),
-       hits AS (
-         SELECT coalesce(t.id, v.id) AS id, coalesce(t.bm25, 0) AS bm25,
-                greatest(coalesce(t.coverage, 0), coalesce(v.similarity, 0)) AS score,
-                coalesce(1.0 / (${RRF_K} + t.text_rank), 0) + coalesce(1.0 / (${RRF_K} + v.vector_rank), 0) AS fused
-           FROM text_hits t FULL JOIN vector_hits v ON v.id = t.id)
+       ${hits}
        SELECT c.id AS chunk_id, d.source_id, d.title, d.url, d.language, c.heading, c.content,
               h.score::float8 AS score, h.bm25::float8 AS bm25
          FROM hits h
@@ -419,6 +425,43 @@ export class KnowledgeRepository {
       vector
         ? [siteId, question, QUESTION_FILLER, limit, vector.literal, vector.model]
         : [siteId, question, QUESTION_FILLER, limit],
+    );
+  }
+
+  /**
+   * The passages of the document holding chunk `chunkId`, best first for the question, by BM25 over
+   * the question's words that are not in the document's title: the title's words chose the
+   * document, inside it every passage shares them, and how often a passage repeats the product's
+   * name says nothing about whether it answers ("node-fetch … cookies" → "Handling cookies").
+   */
+  async documentPassages(
+    siteId: string,
+    chunkId: string,
+    question: string,
+    limit: number,
+  ): Promise<PassageRow[]> {
+    return await this.dataSource.query<PassageRow[]>(
+      `WITH ${QUESTION_TERMS},
+       document AS (SELECT document_id FROM knowledge_chunks WHERE site_id = $1 AND id = $4),
+       question_lexemes AS (SELECT array_agg(lexeme) AS lexemes FROM terms WHERE df > 0),
+       matches AS (
+         SELECT c.id, c.length, t.g, max(${WEIGHTED_TF}) AS tf, bool_or(${IN_TITLE}) AS in_title
+           FROM document, question_lexemes q, knowledge_chunks c,
+                LATERAL ${QUESTION_LEXEMES_IN_CHUNK} AS u
+           JOIN terms t ON t.lexeme = u.lexeme
+          WHERE c.site_id = $1 AND c.document_id = document.document_id
+          GROUP BY c.id, c.length, t.g),
+       scores AS (
+         SELECT m.id, sum(CASE WHEN m.in_title THEN 0 ELSE w.idf * ${BM25_TERM} END) AS bm25, ${COVERAGE} AS coverage
+           FROM matches m JOIN group_weights w ON w.g = m.g CROSS JOIN stats s
+          GROUP BY m.id)
+       SELECT c.id AS chunk_id, d.source_id, d.title, d.url, d.language, c.heading, c.content,
+              s.coverage::float8 AS score, s.bm25::float8 AS bm25
+         FROM scores s
+         JOIN knowledge_chunks c ON c.id = s.id
+         JOIN knowledge_documents d ON d.id = c.document_id AND d.site_id = c.site_id
+        ORDER BY s.bm25 DESC, c.ordinal LIMIT $5`,
+      [siteId, question, QUESTION_FILLER, chunkId, limit],
     );
   }
 

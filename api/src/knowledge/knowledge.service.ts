@@ -49,6 +49,17 @@ const QUERY_EMBEDDING_TIMEOUT_MS = 5_000;
  * thing the content does not talk about): chosen on the tuning half of bench/answer-quality.
  */
 export const CONFIDENT_SCORE = 0.35;
+/**
+ * The confidence of an answer is the best score among this many of the first passages: BM25 may
+ * rank a passage with a rarer word first while the next one holds the whole question (the rank
+ * decides where to quote from, not whether the content answers at all).
+ */
+const CONFIDENCE_PASSAGES = 5;
+
+/** 0–1: how well the site's content covers the question, from its search results (best first). */
+export function confidenceOf(passages: Passage[]): number {
+  return Math.max(0, ...passages.slice(0, CONFIDENCE_PASSAGES).map((passage) => passage.score));
+}
 const UNANSWERED_LIMIT = 100;
 
 @Injectable()
@@ -119,6 +130,16 @@ export class KnowledgeService {
     return (await this.knowledge.search(siteId, query, limit)).map(mapPassage);
   }
 
+  /** The passages of `passage`'s document, best first for the question (see the repository). */
+  async documentPassages(
+    siteId: string,
+    passage: Passage,
+    question: string,
+    limit: number,
+  ): Promise<Passage[]> {
+    return (await this.knowledge.documentPassages(siteId, passage.chunkId, question, limit)).map(mapPassage);
+  }
+
   /**
    * For each text (a sentence of a passage), the question's word groups it holds; and each group's
    * weight (its rarity in the site). Texts are stemmed in the language of their passage.
@@ -167,8 +188,7 @@ export class KnowledgeService {
     const reviews: QuestionReview[] = [];
     for (const row of rows) {
       if (row.reviewed_version !== null && row.reviewed_version >= version) continue;
-      const [best] = await this.search(scope.siteId, row.question, 1);
-      const confidence = best?.score ?? 0;
+      const confidence = confidenceOf(await this.search(scope.siteId, row.question, CONFIDENCE_PASSAGES));
       reviews.push({
         questionId: row.question_id,
         state: confidence >= CONFIDENT_SCORE ? 'answered' : 'open',

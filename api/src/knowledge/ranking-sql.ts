@@ -77,3 +77,13 @@ export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN 0 WHEN 'B' THEN ${H
                                FROM unnest(u.weights) AS w)`;
 /** Whether the lexeme of `unnest(tsvector)` row `u` is in the title (weight A). */
 export const IN_TITLE = `('A' = ANY (u.weights))`;
+
+/** A group's BM25 term score without its idf, for a `matches` row `m` (tf, length) and `stats` `s`. */
+export const BM25_TERM = `(m.tf * ${BM25_K1 + 1} / (m.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * m.length / s.avgdl)))`;
+
+/**
+ * The question's lexemes (`q.lexemes`) in chunk `c`'s search vector, one row each (lexeme,
+ * positions, weights): the vector less everything but them, unnested. Two `ts_delete` calls in C
+ * cost far less than unnesting all of a chunk's words and filtering them row by row.
+ */
+export const QUESTION_LEXEMES_IN_CHUNK = `unnest(ts_delete(c.search, tsvector_to_array(ts_delete(c.search, q.lexemes))))`;
