@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import type { PrivacyExport } from '@cloop/contracts';
 
-import type { ExportRow } from './privacy.repository';
+import type { ExportRow } from './privacy-export.repository';
 
 export interface ExportSection {
   name: string;

@@ -1,0 +1,229 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { type PersonalDataEntry, SUBJECT_PARAMETERS } from './personal-data-registry';
+
+/** A registry entry the site-wide export shows. */
+export type SiteExportedEntry = PersonalDataEntry & { siteExported: string[] };
+
+/** The values of {@link siteKeyset}'s columns for one row. */
+export type SiteKeyset = unknown[];
+
+/** One batch of the site-wide export: NDJSON lines (no trailing newline), and where it ended. */
+export interface SiteBatch {
+  lines: string;
+  count: number;
+  last: SiteKeyset | null;
+}
+
+/**
+ * The site-wide export's order within a table: `id` (an index on `(site_id, id)` serves it), or
+ * for rows of a conversation the walk's `(conversation, position in it)`.
+ */
+export function siteKeyset(entry: PersonalDataEntry): string[] {
+  return entry.walk ? entry.orderBy : ['id'];
+}
+
+export type ExportRow = Record<string, unknown>;
+
+/**
+ * Conversations per batch of a walk: enough to fill a batch with short conversations, few enough
+ * that planning the array costs nothing next to reading the rows.
+ */
+const WALK_SLICE = 50;
+
+/**
+ * Reads a subject's rows for an export, batch by batch. Separate short queries rather than one
+ * long transaction: the embedded database has one connection, and a long export must not hold it.
+ * Table, column and condition names come only from the registry, never from a request.
+ */
+@Injectable()
+export class PrivacyExportRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** All of the subject's rows of one entry, in export order, at most `limit` per batch. */
+  exportBatches(entry: PersonalDataEntry, params: unknown[], limit: number): AsyncGenerator<ExportRow[]> {
+    return entry.walk
+      ? this.walkBatches(entry, entry.walk, params, limit)
+      : this.keysetBatches(entry, params, limit);
+  }
+
+  private async *keysetBatches(
+    entry: PersonalDataEntry,
+    params: unknown[],
+    limit: number,
+  ): AsyncGenerator<ExportRow[]> {
+    let after: ExportRow | null = null;
+    for (;;) {
+      const rows = await this.keysetBatch(entry, params, after, limit);
+      yield rows;
+      if (rows.length < limit) return;
+      after = rows.at(-1) ?? null;
+    }
+  }
+
+  /** One batch of the subject's rows in export order after `after` (the previous batch's last row). */
+  private async keysetBatch(
+    entry: PersonalDataEntry,
+    params: unknown[],
+    after: ExportRow | null,
+    limit: number,
+  ): Promise<ExportRow[]> {
+    const columns = entry.exported ?? [];
+    const keyset = entry.orderBy.join(', ');
+    const afterValues = after ? entry.orderBy.map((column) => after[column]) : [];
+    const placeholders = afterValues.map((_, index) => `$${params.length + index + 1}`).join(', ');
+    const afterClause = after ? `AND (${keyset}) > (${placeholders})` : '';
+    return await this.dataSource.query<ExportRow[]>(
+      `WITH subject AS (SELECT ${SUBJECT_PARAMETERS[entry.subject]})
+       SELECT ${columns.join(', ')} FROM ${entry.table}
+        WHERE (${entry.where}) ${afterClause}
+        ORDER BY ${keyset} LIMIT ${limit}`,
+      [...params, ...afterValues],
+    );
+  }
+
+  /**
+   * The subject's conversations (`params[2]`, `$3`) in slices: each batch is given the next
+   * {@link WALK_SLICE} conversations from where the last one stopped. A batch that fills up ends inside one of them
+   * (the next slice starts there, after its last row); one that does not has finished its slice.
+   */
+  private async *walkBatches(
+    entry: PersonalDataEntry,
+    walk: NonNullable<PersonalDataEntry['walk']>,
+    params: unknown[],
+    limit: number,
+  ): AsyncGenerator<ExportRow[]> {
+    const conversationIds = params[2] as string[];
+    let position = 0;
+    let after: ExportRow | null = null;
+    while (position < conversationIds.length) {
+      const slice = conversationIds.slice(position, position + WALK_SLICE);
+      const rows = await this.keysetBatch(entry, params.with(2, slice), after, limit);
+      yield rows;
+      const last = rows.at(-1);
+      if (rows.length < limit || !last) {
+        position += slice.length;
+        after = null;
+      } else {
+        position += slice.indexOf(String(last[walk.conversation]));
+        after = last;
+      }
+    }
+  }
+
+  /**
+   * One table's rows of the whole site after `after` (the keyset of the last row sent, in the
+   * order {@link siteKeyset} names), as NDJSON lines built by PostgreSQL: a batch reaches the
+   * stream as one string, not as thousands of parsed rows.
+   */
+  siteBatches(
+    entry: SiteExportedEntry,
+    siteId: string,
+    after: SiteKeyset | null,
+    limit: number,
+  ): AsyncGenerator<SiteBatch> {
+    return entry.walk
+      ? this.siteWalkBatches(entry, entry.walk, siteId, after, limit)
+      : this.siteKeysetBatches(entry, siteId, after, limit);
+  }
+
+  private async *siteKeysetBatches(
+    entry: SiteExportedEntry,
+    siteId: string,
+    after: SiteKeyset | null,
+    limit: number,
+  ): AsyncGenerator<SiteBatch> {
+    let keyset = after;
+    for (;;) {
+      const batch = await this.siteRows(entry, siteId, null, keyset, limit);
+      if (batch.count > 0) yield batch;
+      if (batch.count < limit || !batch.last) return;
+      keyset = batch.last;
+    }
+  }
+
+  /** The site's conversations in id order, a slice at a time, as the visitor export's walk. */
+  private async *siteWalkBatches(
+    entry: SiteExportedEntry,
+    walk: NonNullable<PersonalDataEntry['walk']>,
+    siteId: string,
+    after: SiteKeyset | null,
+    limit: number,
+  ): AsyncGenerator<SiteBatch> {
+    let keyset = after;
+    let from = after ? { id: String(after[0]), inclusive: true } : null;
+    for (;;) {
+      const slice = await this.siteConversations(siteId, from);
+      const lastOfSlice = slice.at(-1);
+      if (!lastOfSlice) return;
+      const batch = await this.siteRows(
+        entry,
+        siteId,
+        { column: walk.conversation, ids: slice },
+        keyset,
+        limit,
+      );
+      if (batch.count > 0) yield batch;
+      if (batch.count < limit || !batch.last) {
+        from = { id: lastOfSlice, inclusive: false };
+        keyset = null;
+      } else {
+        keyset = batch.last;
+        from = { id: String(keyset[0]), inclusive: true };
+      }
+    }
+  }
+
+  /** The next {@link WALK_SLICE} conversation ids of the site, in id order. */
+  private async siteConversations(
+    siteId: string,
+    from: { id: string; inclusive: boolean } | null,
+  ): Promise<string[]> {
+    const bound = from ? `AND id ${from.inclusive ? '>=' : '>'} $2` : '';
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM conversations WHERE site_id = $1 ${bound} ORDER BY id LIMIT ${WALK_SLICE}`,
+      from ? [siteId, from.id] : [siteId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private async siteRows(
+    entry: SiteExportedEntry,
+    siteId: string,
+    within: { column: string; ids: string[] } | null,
+    after: SiteKeyset | null,
+    limit: number,
+  ): Promise<SiteBatch> {
+    const keyset = siteKeyset(entry);
+    const params: unknown[] = [siteId];
+    const conditions = ['site_id = $1'];
+    if (within) {
+      params.push(within.ids);
+      conditions.push(`${within.column} = ANY($${params.length}::uuid[])`);
+    }
+    if (after) {
+      const placeholders = after.map((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      });
+      conditions.push(`(${keyset.join(', ')}) > (${placeholders.join(', ')})`);
+    }
+    const order = keyset.join(', ');
+    const prefix = JSON.stringify({ type: 'row', table: entry.table }).slice(0, -1);
+    const [row] = await this.dataSource.query<
+      { lines: string | null; count: number; last: unknown[] | null }[]
+    >(
+      `WITH batch AS (
+         SELECT ${entry.siteExported.join(', ')} FROM ${entry.table}
+          WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit})
+       SELECT string_agg($${params.length + 1} || row_to_json(batch)::text || '}', E'\n' ORDER BY ${order}) AS lines,
+              count(*)::int AS count,
+              (SELECT json_build_array(${order}) FROM batch
+                ORDER BY ${keyset.map((column) => `${column} DESC`).join(', ')} LIMIT 1) AS last
+         FROM batch`,
+      [...params, `${prefix},"data":`],
+    );
+    return { lines: row?.lines ?? '', count: row?.count ?? 0, last: row?.last ?? null };
+  }
+}
