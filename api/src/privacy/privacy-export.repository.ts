@@ -117,18 +117,7 @@ export class PrivacyExportRepository {
    * order {@link siteKeyset} names), as NDJSON lines built by PostgreSQL: a batch reaches the
    * stream as one string, not as thousands of parsed rows.
    */
-  siteBatches(
-    entry: SiteExportedEntry,
-    siteId: string,
-    after: SiteKeyset | null,
-    limit: number,
-  ): AsyncGenerator<SiteBatch> {
-    return entry.walk
-      ? this.siteWalkBatches(entry, entry.walk, siteId, after, limit)
-      : this.siteKeysetBatches(entry, siteId, after, limit);
-  }
-
-  private async *siteKeysetBatches(
+  async *siteBatches(
     entry: SiteExportedEntry,
     siteId: string,
     after: SiteKeyset | null,
@@ -136,87 +125,47 @@ export class PrivacyExportRepository {
   ): AsyncGenerator<SiteBatch> {
     let keyset = after;
     for (;;) {
-      const batch = await this.siteRows(entry, siteId, null, keyset, limit);
+      const batch = await this.siteBatch(entry, siteId, keyset, limit);
       if (batch.count > 0) yield batch;
       if (batch.count < limit || !batch.last) return;
       keyset = batch.last;
     }
   }
 
-  /** The site's conversations in id order, a slice at a time, as the visitor export's walk. */
-  private async *siteWalkBatches(
-    entry: SiteExportedEntry,
-    walk: NonNullable<PersonalDataEntry['walk']>,
-    siteId: string,
-    after: SiteKeyset | null,
-    limit: number,
-  ): AsyncGenerator<SiteBatch> {
-    let keyset = after;
-    let from = after ? { id: String(after[0]), inclusive: true } : null;
-    for (;;) {
-      const slice = await this.siteConversations(siteId, from);
-      const lastOfSlice = slice.at(-1);
-      if (!lastOfSlice) return;
-      const batch = await this.siteRows(
-        entry,
-        siteId,
-        { column: walk.conversation, ids: slice },
-        keyset,
-        limit,
-      );
-      if (batch.count > 0) yield batch;
-      if (batch.count < limit || !batch.last) {
-        from = { id: lastOfSlice, inclusive: false };
-        keyset = null;
-      } else {
-        keyset = batch.last;
-        from = { id: String(keyset[0]), inclusive: true };
-      }
-    }
-  }
-
-  /** The next {@link WALK_SLICE} conversation ids of the site, in id order. */
-  private async siteConversations(
-    siteId: string,
-    from: { id: string; inclusive: boolean } | null,
-  ): Promise<string[]> {
-    const bound = from ? `AND id ${from.inclusive ? '>=' : '>'} $2` : '';
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM conversations WHERE site_id = $1 ${bound} ORDER BY id LIMIT ${WALK_SLICE}`,
-      from ? [siteId, from.id] : [siteId],
-    );
-    return rows.map((row) => row.id);
-  }
-
-  private async siteRows(
+  private async siteBatch(
     entry: SiteExportedEntry,
     siteId: string,
-    within: { column: string; ids: string[] } | null,
     after: SiteKeyset | null,
     limit: number,
   ): Promise<SiteBatch> {
     const keyset = siteKeyset(entry);
-    const params: unknown[] = [siteId];
-    const conditions = ['site_id = $1'];
-    if (within) {
-      params.push(within.ids);
-      conditions.push(`${within.column} = ANY($${params.length}::uuid[])`);
-    }
-    if (after) {
-      const placeholders = after.map((value) => {
-        params.push(value);
-        return `$${params.length}`;
-      });
-      conditions.push(`(${keyset.join(', ')}) > (${placeholders.join(', ')})`);
-    }
     const order = keyset.join(', ');
+    const params: unknown[] = [siteId, ...(after ?? [])];
+    const afterValues = (after ?? []).map((_, index) => `$${index + 2}`).join(', ');
+    const columns = entry.siteExported.map((column) => `t.${column}`).join(', ');
+    const rows = entry.walk
+      ? // The site's conversations in id order (index on (site_id, id)), each one's rows in order:
+        // a nested loop that stops once `limit` rows are out, however many conversations the site
+        // has. Ordered by `c.id`, which the loop already follows: only `within` is sorted.
+        `SELECT ${columns} FROM conversations c
+          CROSS JOIN LATERAL (
+            SELECT * FROM ${entry.table} t
+             WHERE t.site_id = $1 AND t.${entry.walk.conversation} = c.id
+               ${after ? `AND (${keyset.map((column) => `t.${column}`).join(', ')}) > (${afterValues})` : ''}
+             ORDER BY ${keyset.map((column) => `t.${column}`).join(', ')} LIMIT ${limit}) t
+          WHERE c.site_id = $1 ${after ? 'AND c.id >= $2' : ''}
+          ORDER BY c.id, ${keyset
+            .slice(1)
+            .map((column) => `t.${column}`)
+            .join(', ')} LIMIT ${limit}`
+      : `SELECT ${columns} FROM ${entry.table} t
+          WHERE t.site_id = $1 ${after ? `AND (${order}) > (${afterValues})` : ''}
+          ORDER BY ${order} LIMIT ${limit}`;
     const prefix = JSON.stringify({ type: 'row', table: entry.table }).slice(0, -1);
     const [row] = await this.dataSource.query<
       { lines: string | null; count: number; last: unknown[] | null }[]
     >(
-      `WITH batch AS (
-         SELECT ${entry.siteExported.join(', ')} FROM ${entry.table}
-          WHERE ${conditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit})
+      `WITH batch AS (${rows})
        SELECT string_agg($${params.length + 1} || row_to_json(batch)::text || '}', E'\n' ORDER BY ${order}) AS lines,
               count(*)::int AS count,
               (SELECT json_build_array(${order}) FROM batch
