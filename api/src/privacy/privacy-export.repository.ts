@@ -17,8 +17,9 @@ export interface SiteBatch {
 }
 
 /**
- * The site-wide export's order within a table: `id` (an index on `(site_id, id)` serves it), or
- * for rows of a conversation the walk's `(conversation, position in it)`.
+ * The site-wide export's order within a table, each served by an index that starts with `site_id`:
+ * `id`, or for rows of a conversation the walk's `(conversation, position in it)`. Each batch is
+ * then one index range, whatever the size of the site or of other sites.
  */
 export function siteKeyset(entry: PersonalDataEntry): string[] {
   return entry.walk ? entry.orderBy : ['id'];
@@ -143,24 +144,9 @@ export class PrivacyExportRepository {
     const params: unknown[] = [siteId, ...(after ?? [])];
     const afterValues = (after ?? []).map((_, index) => `$${index + 2}`).join(', ');
     const columns = entry.siteExported.map((column) => `t.${column}`).join(', ');
-    const rows = entry.walk
-      ? // The site's conversations in id order (index on (site_id, id)), each one's rows in order:
-        // a nested loop that stops once `limit` rows are out, however many conversations the site
-        // has. Ordered by `c.id`, which the loop already follows: only `within` is sorted.
-        `SELECT ${columns} FROM conversations c
-          CROSS JOIN LATERAL (
-            SELECT * FROM ${entry.table} t
-             WHERE t.site_id = $1 AND t.${entry.walk.conversation} = c.id
-               ${after ? `AND (${keyset.map((column) => `t.${column}`).join(', ')}) > (${afterValues})` : ''}
-             ORDER BY ${keyset.map((column) => `t.${column}`).join(', ')} LIMIT ${limit}) t
-          WHERE c.site_id = $1 ${after ? 'AND c.id >= $2' : ''}
-          ORDER BY c.id, ${keyset
-            .slice(1)
-            .map((column) => `t.${column}`)
-            .join(', ')} LIMIT ${limit}`
-      : `SELECT ${columns} FROM ${entry.table} t
-          WHERE t.site_id = $1 ${after ? `AND (${order}) > (${afterValues})` : ''}
-          ORDER BY ${order} LIMIT ${limit}`;
+    const rows = `SELECT ${columns} FROM ${entry.table} t
+        WHERE t.site_id = $1 ${after ? `AND (${order}) > (${afterValues})` : ''}
+        ORDER BY ${order} LIMIT ${limit}`;
     const prefix = JSON.stringify({ type: 'row', table: entry.table }).slice(0, -1);
     const [row] = await this.dataSource.query<
       { lines: string | null; count: number; last: unknown[] | null }[]

@@ -8,7 +8,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   erasure of 100,000 messages), the trigger once per statement. A review can still only name a
  *   message that exists: its insert locks the message as the key's check did, so a review written
  *   while the message is being deleted either waits and fails, or is deleted with it.
- * - The site-wide export walks visitors and conversations in id order within the site.
+ * - The site-wide export reads each table in index order within the site: visitors and
+ *   conversations by `(site_id, id)`, messages by `(site_id, conversation_id, seq)`, which replaces
+ *   the index on `site_id` alone (it serves every lookup by site as well, so ingest still maintains
+ *   the same number of indexes on messages).
  * - The privacy ledger records site-wide exports (subject kind `site`).
  */
 export class PrivacyAtScale1764930000000 implements MigrationInterface {
@@ -45,6 +48,10 @@ export class PrivacyAtScale1764930000000 implements MigrationInterface {
 
     await db.query(`CREATE INDEX visitors_site_id_idx ON visitors (site_id, id)`);
     await db.query(`CREATE INDEX conversations_site_id_idx ON conversations (site_id, id)`);
+    await db.query(
+      `CREATE INDEX messages_site_conversation_seq_idx ON messages (site_id, conversation_id, seq)`,
+    );
+    await db.query(`DROP INDEX messages_site_idx`);
 
     await db.query(`ALTER TABLE privacy_requests DROP CONSTRAINT privacy_requests_subject_kind_check`);
     await db.query(`ALTER TABLE privacy_requests ADD CONSTRAINT privacy_requests_subject_kind_check
@@ -56,6 +63,8 @@ export class PrivacyAtScale1764930000000 implements MigrationInterface {
     await db.query(`ALTER TABLE privacy_requests DROP CONSTRAINT privacy_requests_subject_kind_check`);
     await db.query(`ALTER TABLE privacy_requests ADD CONSTRAINT privacy_requests_subject_kind_check
       CHECK (subject_kind IN ('visitor', 'email', 'user'))`);
+    await db.query(`CREATE INDEX messages_site_idx ON messages (site_id)`);
+    await db.query(`DROP INDEX messages_site_conversation_seq_idx`);
     await db.query(`DROP INDEX conversations_site_id_idx`);
     await db.query(`DROP INDEX visitors_site_id_idx`);
     await db.query(`DROP TRIGGER messages_removed_reviews ON messages`);
