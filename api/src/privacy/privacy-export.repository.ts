@@ -38,15 +38,10 @@ export interface ExportBatch {
  * `JSON.stringify` writes in UTC with milliseconds) and 64-bit integers and decimals as strings.
  */
 function jsonValue(column: string, type: string | undefined): string {
-  switch (type) {
-    case 'timestamp with time zone':
-      return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-    case 'bigint':
-    case 'numeric':
-      return `${column}::text`;
-    default:
-      return column;
+  if (type === 'timestamp with time zone') {
+    return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   }
+  return type === 'bigint' || type === 'numeric' ? `${column}::text` : column;
 }
 
 /**
