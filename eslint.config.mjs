@@ -44,13 +44,22 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
+            // The integrators' client: generated types and openapi-fetch, nothing of Cloop's own code.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:contracts'] },
             // Browser tests drive the built app from outside: contracts (types) only, like an app.
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // …and the typed client, run as an integrator runs it.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
           ],
         },
       ],
     },
+  },
+  {
+    // The client's examples are the README's code: they import the package by its name, as an
+    // integrator's code does, not by a path inside the project.
+    files: ['libs/client/examples/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
     // Only repositories, entities and the database folder may touch TypeORM (STYLE.md).

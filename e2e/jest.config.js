@@ -8,7 +8,11 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  moduleNameMapper: { '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+    '^@cloop/client$': '<rootDir>/../libs/client/src/index.ts',
+    '^@cloop/client/examples/(.*)$': '<rootDir>/../libs/client/examples/$1',
+  },
   // The app's first start (embedded PostgreSQL initdb) takes seconds; browsers add more.
   testTimeout: 60_000,
 };

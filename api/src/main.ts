@@ -31,20 +31,19 @@ async function main(): Promise<void> {
   exitGracefullyOnSignals(app, { graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs });
   await app.listen({ port: config.port, host: config.host });
 
-  const where =
-    config.database.kind === 'embedded'
-      ? `embedded PostgreSQL in ${config.database.dataDir}`
-      : 'PostgreSQL server';
-  process.stdout.write(
-    [
-      '',
-      `Cloop is running (${where}; ready in ${Date.now() - started} ms)`,
-      `  Console:   ${config.publicUrl}/console/  (sign up, create a site, then "Try it")`,
-      `  API docs:  ${config.publicUrl}${API_DOCS_PATH}`,
-      `  OpenAPI:   ${config.publicUrl}${OPENAPI_JSON_PATH}`,
-      `  Health:    ${config.publicUrl}${HEALTH_PATH}`,
-      '',
-    ].join('\n') + '\n',
+  // One JSON line like every other (pino), printed whatever LOG_LEVEL says but `silent`: operators
+  // and scripts wait for it, and it carries the addresses a newcomer needs first.
+  const pino = app.getHttpAdapter().getInstance().log;
+  pino.child({}, { level: 'info' }).info(
+    {
+      database: config.database.kind === 'embedded' ? `embedded (${config.database.dataDir})` : 'server',
+      readyMs: Date.now() - started,
+      console: `${config.publicUrl}/console/`,
+      apiDocs: `${config.publicUrl}${API_DOCS_PATH}`,
+      openapi: `${config.publicUrl}${OPENAPI_JSON_PATH}`,
+      health: `${config.publicUrl}${HEALTH_PATH}`,
+    },
+    `Cloop is running: open ${config.publicUrl}/console/ (sign up, create a site, then "Try it on the demo page")`,
   );
 }
 

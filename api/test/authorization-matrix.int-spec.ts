@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   AuthResponse,
   ChangePasswordRequest,
+  ConversationSeenRequest,
   CreateKnowledgeSourceRequest,
   CreateSiteRequest,
   CreateWebhookRequest,
@@ -323,6 +324,13 @@ const MATRIX: Record<string, Row> = {
     call: (w, c) => {
       const body: UpdateConversationRequest = { phase: 'learning' };
       return as(w, c, w.http.patch(`${conversationsOfA(w)}/${w.conversationId}`)).send(body);
+    },
+  },
+  'PUT /api/v1/sites/:siteId/conversations/:conversationId/seen': {
+    expected: inOrgA(200, 200, 200),
+    call: (w, c) => {
+      const body: ConversationSeenRequest = { seq: 1 };
+      return as(w, c, w.http.put(`${conversationsOfA(w)}/${w.conversationId}/seen`)).send(body);
     },
   },
   'DELETE /api/v1/sites/:siteId/conversations/:conversationId': {

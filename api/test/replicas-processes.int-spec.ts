@@ -75,6 +75,15 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
     await database?.drop();
   });
 
+  it('prints every line of standard output as one pino JSON object, the ready line with the console URL included', () => {
+    for (const replica of [a, b]) {
+      expect(replica.lines.length).toBeGreaterThan(0);
+      expect(replica.lines.filter((line) => line.json === null)).toEqual([]);
+      const ready = replica.lines.find((line) => String(line.json?.['msg']).startsWith('Cloop is running'));
+      expect(ready?.json).toMatchObject({ level: 30, console: `${replica.url}/console/` });
+    }
+  });
+
   it('delivers a message posted to process A to a console socket on process B', async () => {
     const owner = await signUp(request(a.url));
     const site = await createSite(request(a.url), owner, { allowedOrigins: ['https://shop.example'] });

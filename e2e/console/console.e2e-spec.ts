@@ -156,7 +156,7 @@ describe('the console in Chromium', () => {
     expect(left).not.toContain(CONSOLE_STORAGE_KEYS.siteId);
   });
 
-  it('runs the whole journey with the real widget: the demo page asks, the inbox shows it live, the reply reaches the widget live', async () => {
+  it("runs the whole journey with the real widget: the demo page asks, the inbox shows it live, the agent's typing and reply reach the widget live", async () => {
     const { page } = await newPage();
     const publicKey = await signUpAndCreateSite(page, 'Widget shop');
     const tryIt = (await page.getAttribute('[data-testid=try-it]', 'href')) ?? '';
@@ -175,6 +175,12 @@ describe('the console in Chromium', () => {
     await page.click('[data-testid=conversation-item]');
     await page.waitForSelector('[data-testid=message-body]:has-text("Can I return boots after 60 days?")');
 
+    // The agent types in the reply box: the visitor sees it before the reply is sent.
+    await page.locator('[data-testid=reply-input]').pressSequentially('Yes: 90', { delay: 30 });
+    await demo
+      .locator('cloop-widget .typing')
+      .filter({ hasText: 'Team is typing…' })
+      .waitFor({ timeout: 10_000 });
     await page.fill('[data-testid=reply-input]', 'Yes: 90 days, free of charge.');
     await page.click('[data-testid=reply-send]');
     await demo

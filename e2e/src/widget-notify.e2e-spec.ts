@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
   host.page('/', embedPage(cloop.url, site.publicKey));
   mkdirSync(SCREENSHOTS, { recursive: true });
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -62,9 +62,9 @@ async function say(page: Page, text: string): Promise<void> {
 }
 
 /** The visitor's conversation, as the team's inbox lists it: the one with this first message. */
-async function conversationWith(body: string): Promise<string> {
-  for (const conversation of await team.conversations(site.id)) {
-    const transcript = await team.transcript(site.id, conversation.id);
+async function conversationWith(body: string, siteId = site.id): Promise<string> {
+  for (const conversation of await team.conversations(siteId)) {
+    const transcript = await team.transcript(siteId, conversation.id);
     if (transcript.messages.some((message) => message.body === body)) return conversation.id;
   }
   throw new Error(`no conversation with "${body}"`);
@@ -218,6 +218,76 @@ describe('the widget tells the visitor what happened (Chromium)', () => {
     await page.locator(widget('.log .assistant')).nth(1).waitFor();
     expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
     await context.close();
+  });
+
+  it('folds the email form away once an email is given: a thank-you until the chat moves on, and gone after a reload', async () => {
+    const leads = await team.createSite([host.origin], { assistantName: 'Lea' });
+    await team.updateSite(leads.id, { leadCapture: true });
+    const { context, page } = await visitor();
+    await page.goto(host.page('/leads-given', embedPage(cloop.url, leads.publicKey)));
+    await openWidget(page);
+    await say(page, 'Do you sell gift cards?');
+    await waitForText(page, '.log .assistant', REPLY);
+    await page.locator(widget('.contact input[type=email]')).fill('visitor@example.test');
+    await page.locator(widget('.contact .primary')).click();
+    await waitForText(page, '.notice', 'The team will contact you at visitor@example.test.');
+    expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
+
+    await say(page, 'And vouchers?');
+    // Stored (no longer waiting to be sent): the chat has moved on.
+    await page
+      .locator(widget('.log .visitor:not([aria-busy])'))
+      .filter({ hasText: 'And vouchers?' })
+      .waitFor();
+    expect(
+      await page
+        .locator(widget('.notice[role=status]'))
+        .filter({ hasText: 'visitor@example.test' })
+        .isHidden(),
+    ).toBe(true);
+    expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
+
+    // The server knows the email: a new page load offers no form.
+    await page.reload();
+    await waitForText(page, '.log .visitor', 'And vouchers?', 10_000);
+    expect(await page.locator(widget('.contact')).isHidden()).toBe(true);
+    const transcript = await team.transcript(leads.id, (await team.conversations(leads.id))[0]?.id ?? '');
+    expect(transcript.conversation.email).toBe('visitor@example.test');
+    await context.close();
+  });
+
+  it('chimes once for a reply that arrives while closed when the site turned the sound on, and never when it did not', async () => {
+    const chiming = await team.createSite([host.origin], { sound: true });
+    const counts: Record<string, number> = {};
+    for (const [name, key] of [
+      ['on', chiming.publicKey],
+      ['off', site.publicKey],
+    ] as const) {
+      const { context, page } = await visitor();
+      // Counts the tones the page starts through Web Audio (the widget's chime is one).
+      await context.addInitScript(() => {
+        const counter = window as unknown as { tones?: number };
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- applied below with its node as `this`
+        const start = OscillatorNode.prototype.start;
+        OscillatorNode.prototype.start = function (...args) {
+          counter.tones = (counter.tones ?? 0) + 1;
+          start.apply(this, args);
+        };
+      });
+      await page.goto(host.page(`/sound-${name}`, embedPage(cloop.url, key)));
+      await openWidget(page);
+      const question = `Anyone there? (sound ${name})`;
+      await say(page, question);
+      await waitForText(page, '.log .assistant', REPLY);
+      await page.keyboard.press('Escape');
+      const siteId = name === 'on' ? chiming.id : site.id;
+      await team.reply(siteId, await conversationWith(question, siteId), 'Yes, Sam here.');
+      await page.locator(widget('.badge')).filter({ hasText: '1' }).waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      counts[name] = await page.evaluate(() => (window as unknown as { tones?: number }).tones ?? 0);
+      await context.close();
+    }
+    expect(counts).toEqual({ on: 1, off: 0 });
   });
 
   it('raised no page error', () => {

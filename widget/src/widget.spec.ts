@@ -262,6 +262,31 @@ describe('the widget on a page', () => {
     expect([...find('.body').querySelectorAll('.notice')].every((n) => (n as HTMLElement).hidden)).toBe(true);
   });
 
+  it("names a refused message's state and an action's outcome in the visitor's language", async () => {
+    jest.spyOn(navigator, 'languages', 'get').mockReturnValue(['fi-FI']);
+    const { server, find } = launch({ locale: 'auto' });
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-0000000000f1');
+    await settle();
+    find<HTMLButtonElement>('.launcher').click();
+    await settle(20);
+    FakeSocket.latest().accept();
+    server.refuseNextSend = { status: 422, code: 'INVALID_INPUT' };
+    find<HTMLTextAreaElement>('textarea').value = 'Hei';
+    find('.compose').dispatchEvent(new Event('submit', { cancelable: true }));
+    expect(find('.msg.visitor .meta').textContent).toBe('Lähetetään…');
+    await settle(40);
+    expect(find('.msg.visitor .meta').textContent).toBe('Ei lähetetty.Yritä uudelleen');
+
+    // Nothing to export for a visitor the server does not know.
+    localStorage.clear();
+    find<HTMLButtonElement>('[aria-haspopup]').click();
+    find<HTMLButtonElement>('.menu button').click();
+    await settle(20);
+    expect(find('.notice[role=status]:not([hidden])').textContent).toBe(
+      'Sinusta ei ole vielä tallennettu mitään.',
+    );
+  });
+
   it('names a citation without an address as text and links the others to a new tab', async () => {
     const { server, find, shadow } = launch();
     localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-000000000def');

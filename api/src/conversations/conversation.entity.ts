@@ -46,6 +46,13 @@ export class ConversationEntity {
   @Column('text', { name: 'last_message_author', nullable: true })
   lastMessageAuthor: MessageAuthor | null;
 
+  /**
+   * How far the site's team has read (one position for the whole team): the conversation is
+   * unread while `lastSeq` is past it. Moved by opening the conversation and by an agent's reply.
+   */
+  @Column('integer', { name: 'team_seen_seq', default: 0 })
+  teamSeenSeq: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -17,6 +17,9 @@ export function mapConversation(conversation: ConversationEntity): Conversation 
     messageCount: conversation.messageCount,
     lastSeq: conversation.lastSeq,
     lastMessageAt: conversation.lastMessageAt.toISOString(),
+    lastMessagePreview: conversation.lastMessagePreview,
+    lastMessageAuthor: conversation.lastMessageAuthor,
+    teamSeenSeq: conversation.teamSeenSeq,
     createdAt: conversation.createdAt.toISOString(),
   };
 }

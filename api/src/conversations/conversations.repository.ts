@@ -99,6 +99,20 @@ export class ConversationsRepository {
     return affected > 0;
   }
 
+  /**
+   * The team has read the conversation up to `seq`: only ever forward, never past the last message.
+   * One statement; `true` when the position moved (so there is something to announce).
+   */
+  async markSeenByTeam(siteId: string, conversationId: string, seq: number): Promise<boolean> {
+    // A raw UPDATE comes back from TypeORM as [rows, affected count].
+    const [, affected] = await this.dataSource.query<[unknown[], number]>(
+      `UPDATE conversations SET team_seen_seq = LEAST($3::integer, last_seq)
+        WHERE site_id = $1 AND id = $2 AND team_seen_seq < LEAST($3::integer, last_seq)`,
+      [siteId, conversationId, seq],
+    );
+    return affected > 0;
+  }
+
   /** Locks the conversation row: messages of one conversation are numbered one at a time. */
   lockInSite(tx: Tx, siteId: string, conversationId: string): Promise<ConversationEntity | null> {
     return tx

@@ -201,6 +201,22 @@ export class ConversationsService {
     if (advanced) await this.publishUpdated(await this.require(siteId, conversationId));
   }
 
+  /**
+   * The team has read the conversation up to `seq` (never backwards); the team's other inboxes are
+   * told, the visitor is not (no read receipts). Returns the conversation as it now is.
+   */
+  async markSeenByTeam(siteId: string, conversationId: string, seq: number): Promise<ConversationEntity> {
+    const moved = await this.conversations.markSeenByTeam(siteId, conversationId, seq);
+    const conversation = await this.require(siteId, conversationId);
+    if (moved) {
+      await this.announce(
+        { type: 'conversation.seen', siteId, conversationId, teamSeenSeq: conversation.teamSeenSeq },
+        conversation.visitorId,
+      );
+    }
+    return conversation;
+  }
+
   /** Typing is announced, never stored. */
   async typing(conversation: ConversationEntity, author: MessageAuthor): Promise<void> {
     await this.announce(

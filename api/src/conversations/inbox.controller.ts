@@ -1,5 +1,5 @@
 import { API_PREFIX, type Conversation, type Message, type Page, type Transcript } from '@cloop/contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -19,6 +19,7 @@ import {
   ConversationDto,
   ConversationListQueryDto,
   ConversationPageDto,
+  ConversationSeenDto,
   MessageDto,
   SendMessageDto,
   TranscriptDto,
@@ -87,6 +88,27 @@ export class InboxController {
     @Body() body: UpdateConversationDto,
   ): Promise<Conversation> {
     return this.inbox.update(scope, conversationId, body);
+  }
+
+  @Put(':conversationId/seen')
+  @SiteAccess('member')
+  @ApiOperation({
+    summary: 'The team has read the conversation up to a sequence number',
+    description:
+      'One read position for the whole team: the inbox shows the conversation as unread while ' +
+      "`lastSeq` is past it. Only moves forward, and never past the last message; the team's " +
+      'other inboxes hear of it through the realtime connection, the visitor does not.',
+  })
+  @ApiOkResponse({ type: ConversationDto, description: 'The conversation, with its `teamSeenSeq`' })
+  @notFound
+  @ApiInvalidInput('`conversationId` is not a UUID, or `seq` is not a non-negative integer')
+  @ApiUuidParam('conversationId')
+  seen(
+    @CurrentSite() scope: SiteScope,
+    @Param('conversationId', uuidParam) conversationId: string,
+    @Body() body: ConversationSeenDto,
+  ): Promise<Conversation> {
+    return this.inbox.markSeen(scope, conversationId, body);
   }
 
   @Delete(':conversationId')

@@ -1,6 +1,7 @@
 import type {
   Conversation,
   ConversationListQuery,
+  ConversationSeenRequest,
   Message,
   Page,
   SendMessageRequest,
@@ -71,6 +72,16 @@ export class InboxService {
     request: UpdateConversationRequest,
   ): Promise<Conversation> {
     return mapConversation(await this.conversations.update(scope.siteId, conversationId, request));
+  }
+
+  async markSeen(
+    scope: SiteScope,
+    conversationId: string,
+    request: ConversationSeenRequest,
+  ): Promise<Conversation> {
+    return mapConversation(
+      await this.conversations.markSeenByTeam(scope.siteId, conversationId, request.seq),
+    );
   }
 
   delete(scope: SiteScope, actor: Principal, conversationId: string): Promise<void> {

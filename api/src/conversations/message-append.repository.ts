@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Citation, MessageAuthor, Phase } from '@cloop/contracts';
+import { type Citation, MESSAGE_PREVIEW_LENGTH, type MessageAuthor, type Phase } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -38,7 +38,7 @@ export type AppendOutcome =
   | null;
 
 /** How much of a message the inbox's list shows (and the conversation row keeps). */
-export const PREVIEW_LENGTH = 200;
+export const PREVIEW_LENGTH = MESSAGE_PREVIEW_LENGTH;
 
 const MESSAGE_COLUMNS = `id, conversation_id, site_id, seq, client_message_id, author, author_user_id, body,
   citations, confidence, created_at`;
@@ -50,7 +50,8 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  * - `existing`: an earlier message with this client id (a retry) makes the rest a no-op;
  * - `locked`/`conv`: lock the conversation, take the next `seq` (row lock: gap-free under
  *   concurrency, rows of other appends are re-read after their commit), count the message, keep
- *   the preview and last author, and move the phase when the visitor asks for a person;
+ *   the preview and last author, and move the phase when the visitor asks for a person; an agent's
+ *   reply also moves the team's read position to itself (whoever answers has read that far);
  * - `msg`: the message; a concurrent append of the same client id fails on the unique key here,
  *   and the statement is run again to find that message;
  * - `seen`: the visitor's `last_seen_at`, written only when older than a minute;
@@ -75,6 +76,7 @@ conv AS (
          last_message_at = greatest(c.last_message_at, clock_timestamp()),
          last_message_preview = left($6, ${PREVIEW_LENGTH}),
          last_message_author = $4,
+         team_seen_seq = CASE WHEN $4::text = 'agent' THEN c.last_seq + 1 ELSE c.team_seen_seq END,
          phase = CASE WHEN $9 THEN 'requesting_contact' ELSE c.phase END
     FROM locked
    WHERE c.id = locked.id
@@ -119,7 +121,8 @@ SELECT m.*, u.name AS author_name, m.id IN (SELECT id FROM msg) AS created,
        conv.lead_status AS c_lead_status, conv.entry_url AS c_entry_url, conv.locale AS c_locale,
        conv.message_count AS c_message_count, conv.last_seq AS c_last_seq,
        conv.last_message_at AS c_last_message_at, conv.last_message_preview AS c_last_message_preview,
-       conv.last_message_author AS c_last_message_author, conv.created_at AS c_created_at,
+       conv.last_message_author AS c_last_message_author, conv.team_seen_seq AS c_team_seen_seq,
+       conv.created_at AS c_created_at,
        conv.id IS NOT NULL AND EXISTS (
          SELECT 1 FROM messages a WHERE a.conversation_id = conv.id AND a.author = 'agent'
        ) AS c_handled_by_agent
@@ -156,6 +159,7 @@ interface AppendRow {
   c_last_message_at: Date;
   c_last_message_preview: string | null;
   c_last_message_author: MessageAuthor | null;
+  c_team_seen_seq: number;
   c_created_at: Date;
   c_handled_by_agent: boolean;
 }
@@ -240,6 +244,7 @@ function toConversation(row: AppendRow, id: string): ConversationEntity {
     lastMessageAt: new Date(row.c_last_message_at),
     lastMessagePreview: row.c_last_message_preview,
     lastMessageAuthor: row.c_last_message_author,
+    teamSeenSeq: row.c_team_seen_seq,
     createdAt: new Date(row.c_created_at),
   };
 }

@@ -98,6 +98,7 @@ function conversationFromJson(json: Record<string, unknown>): ConversationEntity
     lastMessageAt: new Date(json['last_message_at'] as string),
     lastMessagePreview: json['last_message_preview'] as string | null,
     lastMessageAuthor: json['last_message_author'] as ConversationEntity['lastMessageAuthor'],
+    teamSeenSeq: json['team_seen_seq'] as number,
     createdAt: new Date(json['created_at'] as string),
   };
 }

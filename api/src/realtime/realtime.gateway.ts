@@ -461,6 +461,8 @@ function visibleTo(identity: Identity, event: BusEvent, visitorId: string): Serv
   if (identity.kind === 'user') return identity.sites.has(event.siteId) ? event : null;
   if (event.siteId !== identity.siteId || visitorId !== identity.visitorId) return null;
   if (event.type === 'typing' && event.author === 'visitor') return null;
+  // How far the team has read is the team's business: no read receipts for visitors.
+  if (event.type === 'conversation.seen') return null;
   if (event.type === 'conversation.updated') {
     return { ...event, conversation: mapWidgetConversation(event.conversation) };
   }

@@ -118,7 +118,12 @@ export async function startCloopProcess(
     });
   };
 
-  await waitForLine((line) => line.text.startsWith('Cloop is running'), bootTimeoutMs);
+  // The ready line is pino JSON like every other line (api/src/main.ts).
+  const ready = (line: OutputLine) => {
+    const msg = line.json?.['msg'];
+    return typeof msg === 'string' && msg.startsWith('Cloop is running');
+  };
+  await waitForLine(ready, bootTimeoutMs);
   return {
     pid: child.pid ?? 0,
     host: `127.0.0.1:${port}`,

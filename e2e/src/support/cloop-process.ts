@@ -27,18 +27,29 @@ export function freePort(): Promise<number> {
 /**
  * The built app as an operator runs it (`node dist/api/api/src/main.js`), on a free port and a
  * fresh embedded database in a temporary DATA_DIR, or on `options.dataDir` (kept when it stops).
+ * `options.env` adds settings (e.g. `CRAWL_ALLOW_PRIVATE_NETWORKS` to crawl a page on loopback).
  */
-export async function startCloop(options: { dataDir?: string } = {}): Promise<CloopProcess> {
+export async function startCloop(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<CloopProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cloop-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`Cloop did not start in 60 s:\n${output}`)), 60_000);
+    // The embedded database's first start takes seconds alone, and over a minute on a busy machine.
+    const timer = setTimeout(() => fail(new Error(`Cloop did not start in 150 s:\n${output}`)), 150_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       if (output.includes('Cloop is running')) {

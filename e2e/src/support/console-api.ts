@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type {
   AuthResponse,
   Conversation,
+  KnowledgeSource,
   MeResponse,
   Page,
   Site,
@@ -42,6 +43,23 @@ export class TeamApi {
 
   updateSite(siteId: string, change: UpdateSiteRequest): Promise<Site> {
     return call(this.url, 'PATCH', `/api/v1/sites/${siteId}`, this.token, change);
+  }
+
+  /** Crawls one page into the site's knowledge and waits until it is indexed. */
+  async crawl(siteId: string, url: string): Promise<KnowledgeSource> {
+    const base = `/api/v1/sites/${siteId}/knowledge/sources`;
+    const source = await call<KnowledgeSource>(this.url, 'POST', base, this.token, {
+      type: 'crawl',
+      url,
+      pageLimit: 1,
+    });
+    for (let tries = 0; tries < 300; tries += 1) {
+      const now = await call<KnowledgeSource>(this.url, 'GET', `${base}/${source.id}`, this.token);
+      if (now.status === 'failed') throw new Error(`crawl of ${url} failed: ${now.error}`);
+      if (now.status === 'ready') return now;
+      await new Promise((later) => setTimeout(later, 100));
+    }
+    throw new Error(`crawl of ${url} did not finish in 30 s`);
   }
 
   async conversations(siteId: string): Promise<Conversation[]> {

@@ -16,6 +16,8 @@ export const MESSAGE_AUTHORS = ['visitor', 'assistant', 'agent'] as const;
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 
 export const MESSAGE_BODY_MAX_LENGTH = 4000;
+/** How much of the latest message a conversation keeps as its preview. */
+export const MESSAGE_PREVIEW_LENGTH = 200;
 export const ENTRY_URL_MAX_LENGTH = 2048;
 
 /** A source the assistant used; `url` is http(s) or absent. */
@@ -57,7 +59,27 @@ export interface Conversation {
   messageCount: number;
   lastSeq: number;
   lastMessageAt: string;
+  /** The start of the latest message (`MESSAGE_PREVIEW_LENGTH` characters); `null` before the first message. */
+  lastMessagePreview: string | null;
+  /** Who wrote the latest message; `null` before the first message. */
+  lastMessageAuthor: MessageAuthor | null;
+  /**
+   * How far the site's team has read, one position shared by the whole team: the conversation is
+   * unread while `lastSeq > teamSeenSeq` (see {@link isUnread}). Opening the conversation
+   * (`PUT …/seen`) and replying as an agent move it forward; it never moves back.
+   */
+  teamSeenSeq: number;
   createdAt: string;
+}
+
+/** Unread for the team: a message arrived after what the team has seen. */
+export function isUnread(conversation: Pick<Conversation, 'lastSeq' | 'teamSeenSeq'>): boolean {
+  return conversation.lastSeq > conversation.teamSeenSeq;
+}
+
+/** `PUT /sites/{siteId}/conversations/{id}/seen`: the team has read up to `seq` (never moves back). */
+export interface ConversationSeenRequest {
+  seq: number;
 }
 
 /** Inbox filters; `lead=true` keeps conversations with an email. */

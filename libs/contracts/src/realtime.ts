@@ -19,6 +19,8 @@ export type RealtimeEvent =
       conversation: Conversation | WidgetConversation;
     }
   | { type: 'conversation.deleted'; siteId: string; conversationId: string }
+  /** The team has read the conversation up to `teamSeenSeq` (sent to the team only, never to the visitor). */
+  | { type: 'conversation.seen'; siteId: string; conversationId: string; teamSeenSeq: number }
   | { type: 'typing'; siteId: string; conversationId: string; author: MessageAuthor };
 
 /** Client → server frames. `auth` must come first. */
@@ -48,6 +50,9 @@ export type ServerFrame =
    */
   | { type: 'resync' }
   | RealtimeEvent;
+
+/** What a visitor's socket can receive: the team's own events (its read position) never reach it. */
+export type VisitorServerFrame = Exclude<ServerFrame, { type: 'conversation.seen' }>;
 
 export const REALTIME_PATH = '/api/v1/realtime';
 

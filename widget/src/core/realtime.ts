@@ -1,11 +1,11 @@
-import type { ClientFrame, ServerFrame } from '@cloop/contracts';
+import type { ClientFrame, VisitorServerFrame } from '@cloop/contracts';
 
 import { CLOSE_ERASED, REALTIME_PATH } from './contract-constants';
 
 export interface RealtimeHandlers {
   /** Authenticated: the caller resumes from its last seq. */
   onReady(): void;
-  onFrame(frame: ServerFrame): void;
+  onFrame(frame: VisitorServerFrame): void;
   /** The socket could not connect or dropped; it retries by itself with a growing delay. */
   onDown(): void;
   /** The visitor's data was erased: the socket stays closed for good. */
@@ -102,9 +102,9 @@ export class RealtimeConnection {
   }
 
   #receive(data: unknown): void {
-    let frame: ServerFrame;
+    let frame: VisitorServerFrame;
     try {
-      frame = JSON.parse(String(data)) as ServerFrame;
+      frame = JSON.parse(String(data)) as VisitorServerFrame;
     } catch {
       return;
     }

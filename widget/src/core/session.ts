@@ -1,4 +1,4 @@
-import type { PrivacyExport, ServerFrame, WidgetSessionResponse } from '@cloop/contracts';
+import type { PrivacyExport, VisitorServerFrame, WidgetSessionResponse } from '@cloop/contracts';
 
 import { type ApiClient, ApiError, NetworkError } from './api-client';
 import { Outbox } from './outbox';
@@ -209,7 +209,7 @@ export class ChatSession {
     }
   }
 
-  #onFrame(frame: ServerFrame): void {
+  #onFrame(frame: VisitorServerFrame): void {
     const { store } = this.#options;
     const current = store.state.conversation;
     switch (frame.type) {

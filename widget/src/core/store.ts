@@ -11,8 +11,8 @@ export interface PendingMessage {
 /** What the visitor should be told about the connection, if anything. */
 export type Problem = 'offline' | 'failed' | null;
 
-/** A one-off notice after an action: the UI shows it until the next one. */
-export type Notice = 'erased' | 'nothing-stored' | 'exported' | 'action-failed' | null;
+/** A one-off notice after an action: the UI shows it until the next one. Each is the key of its text. */
+export type Notice = 'erased' | 'nothingStored' | 'exported' | 'actionFailed' | null;
 
 export interface ChatState {
   config: WidgetConfig;

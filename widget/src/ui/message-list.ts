@@ -68,7 +68,8 @@ function renderBubble(bubble: Bubble, context: BubbleContext): HTMLElement {
   if (bubble.kind === 'greeting') return renderDraft(context.assistantName, bubble.text);
   if (bubble.kind === 'pending') {
     const { pending } = bubble;
-    const state = { sending: texts.sending, queued: texts.queued, failed: texts.failed }[pending.state];
+    // Each state is the key of its text.
+    const state = texts[pending.state];
     const retry = pending.state === 'failed' ? h('button', { type: 'button', text: texts.retry }) : null;
     retry?.addEventListener('click', () => context.retry(pending.id));
     return h(

@@ -2,7 +2,7 @@ import type { WidgetLanguage } from '@cloop/contracts';
 
 import { MESSAGE_MAX_LENGTH } from '../core/contract-constants';
 import type { ChatSession } from '../core/session';
-import type { ChatState, ChatStore } from '../core/store';
+import type { ChatStore } from '../core/store';
 import type { Guard } from '../guard';
 import { accentColors } from './colors';
 import { ContactForm } from './contact-form';
@@ -193,11 +193,11 @@ export class WidgetView {
   async #download(): Promise<void> {
     const data = await this.#o.session.exportData();
     if (data) downloadJson(this.#o.root, data, 'cloop-my-data.json');
-    this.#o.store.update({ notice: data ? 'exported' : 'nothing-stored' });
+    this.#o.store.update({ notice: data ? 'exported' : 'nothingStored' });
   }
 
   async #erase(): Promise<void> {
-    if (!(await this.#o.session.erase())) this.#o.store.update({ notice: 'nothing-stored' });
+    if (!(await this.#o.session.erase())) this.#o.store.update({ notice: 'nothingStored' });
   }
 
   /** Runs a visitor action; a failure becomes a notice, and the focus returns to the message box. */
@@ -205,7 +205,7 @@ export class WidgetView {
     try {
       await action();
     } catch {
-      this.#o.store.update({ notice: 'action-failed' });
+      this.#o.store.update({ notice: 'actionFailed' });
     }
     if (this.#isOpen) this.#input.focus();
   }
@@ -241,7 +241,7 @@ export class WidgetView {
     (this.#banner.firstChild as HTMLElement).textContent =
       state.problem === 'offline' ? texts.offline : texts.unavailable;
     this.#notice.hidden = state.notice === null;
-    this.#notice.textContent = noticeText(state, texts);
+    this.#notice.textContent = state.notice ? texts[state.notice] : '';
     this.#contact.render(state);
     if (atEnd) this.#scrollToEnd();
 
@@ -264,15 +264,4 @@ export class WidgetView {
   #scrollToEnd(): void {
     this.#scroller.scrollTop = this.#scroller.scrollHeight;
   }
-}
-
-function noticeText(state: ChatState, texts: Texts): string {
-  return state.notice
-    ? {
-        erased: texts.erased,
-        'nothing-stored': texts.nothingStored,
-        exported: texts.exported,
-        'action-failed': texts.actionFailed,
-      }[state.notice]
-    : '';
 }

@@ -2,6 +2,7 @@ import {
   type Citation,
   type Conversation,
   type ConversationListQuery,
+  type ConversationSeenRequest,
   CONVERSATION_STATUSES,
   type ConversationStatus,
   LEAD_STATUSES,
@@ -9,6 +10,7 @@ import {
   type Message,
   MESSAGE_AUTHORS,
   MESSAGE_BODY_MAX_LENGTH,
+  MESSAGE_PREVIEW_LENGTH,
   type MessageAuthor,
   type Page,
   type Phase,
@@ -19,11 +21,23 @@ import {
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 import { PageQueryDto } from '../../common/pagination';
 import { IsOptionalNotNull } from '../../common/validation';
 import { EXAMPLE } from '../../openapi/example-values';
+import { MAX_SEQ } from '../../realtime/frames';
 
 export class SendMessageDto implements SendMessageRequest {
   @ApiProperty({
@@ -191,8 +205,48 @@ export class ConversationDto implements Conversation {
   @ApiProperty({ example: EXAMPLE.at, format: 'date-time' })
   lastMessageAt: string;
 
+  @ApiProperty({
+    example: 'Do you ship to Finland?',
+    type: String,
+    nullable: true,
+    maxLength: MESSAGE_PREVIEW_LENGTH,
+    description: 'The start of the latest message; `null` before the first message',
+  })
+  lastMessagePreview: string | null;
+
+  @ApiProperty({
+    example: 'visitor',
+    enum: MESSAGE_AUTHORS,
+    nullable: true,
+    description: 'Who wrote the latest message; `null` before the first message',
+  })
+  lastMessageAuthor: MessageAuthor | null;
+
+  @ApiProperty({
+    example: 3,
+    minimum: 0,
+    description:
+      "How far the site's team has read (one position for the whole team): unread while `lastSeq` is " +
+      "greater. Moved by `PUT …/seen` and by an agent's reply; never moves back.",
+  })
+  teamSeenSeq: number;
+
   @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' })
   createdAt: string;
+}
+
+export class ConversationSeenDto implements ConversationSeenRequest {
+  @ApiProperty({
+    example: 4,
+    minimum: 0,
+    maximum: MAX_SEQ,
+    description:
+      'Read up to this `seq`; a lower value than before changes nothing, a higher one than `lastSeq` counts as `lastSeq`',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  seq: number;
 }
 
 export class ConversationPageDto implements Page<Conversation> {

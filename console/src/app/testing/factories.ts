@@ -61,6 +61,9 @@ export function createConversation(overrides: Partial<Conversation> = {}): Conve
     messageCount: 1,
     lastSeq: 1,
     lastMessageAt: new Date(2026, 10, 1, 12, n % 60).toISOString(),
+    lastMessagePreview: 'Do you ship to Finland?',
+    lastMessageAuthor: 'visitor',
+    teamSeenSeq: 0,
     createdAt: new Date(2026, 10, 1).toISOString(),
     ...overrides,
   };

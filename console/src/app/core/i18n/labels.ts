@@ -19,6 +19,7 @@ export const leadKey = (lead: LeadStatus): MessageKey => `lead.${lead}` as const
 export const roleKey = (role: Role): MessageKey => `role.${role}` as const;
 export const requestKindKey = (kind: PrivacyRequestKind): MessageKey => `privacy.kind.${kind}` as const;
 export const authorKey = (author: MessageAuthor): MessageKey => `inbox.${author}` as const;
+export const lastAuthorKey = (author: MessageAuthor): MessageKey => `inbox.lastBy.${author}` as const;
 export const auditActionKey = (action: AuditAction): MessageKey => `audit.action.${action}` as const;
 export const auditActorKey = (kind: AuditActorKind): MessageKey => `audit.actor.${kind}` as const;
 export const sourceTypeKey = (type: KnowledgeSourceType): MessageKey => `knowledge.type.${type}` as const;

@@ -108,6 +108,15 @@ export const EN = {
   'inbox.notFound': 'This conversation no longer exists.',
   'inbox.select': 'Select a conversation to read it.',
   'inbox.typing': 'The visitor is typing…',
+  'inbox.unread': 'Unread',
+  // Who wrote the latest message, before its preview in the list. "Team" rather than "You": the
+  // reply may be a colleague's.
+  'inbox.lastBy.visitor': 'Visitor',
+  'inbox.lastBy.assistant': 'Assistant',
+  'inbox.lastBy.agent': 'Team',
+  'inbox.noMessages': 'No messages yet',
+  'inbox.assistantTag': 'Automatic answer',
+  'inbox.agentTag': 'Team reply',
   'phase.exploring': 'Exploring',
   'phase.learning': 'Learning',
   'phase.requesting_contact': 'Requesting contact',

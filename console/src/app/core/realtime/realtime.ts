@@ -99,6 +99,7 @@ export class Realtime {
         case 'message.delta':
         case 'conversation.updated':
         case 'conversation.deleted':
+        case 'conversation.seen':
         case 'typing':
           this.listeners.forEach((listener) => listener(frame));
           return;

@@ -3,6 +3,7 @@ import { inject, Injectable } from '@angular/core';
 import type {
   Conversation,
   ConversationListQuery,
+  ConversationSeenRequest,
   Message,
   Page,
   Transcript,
@@ -30,6 +31,12 @@ export class InboxApi {
 
   update(siteId: string, conversationId: string, body: UpdateConversationRequest): Promise<Conversation> {
     return firstValueFrom(this.http.patch<Conversation>(`${base(siteId)}/${conversationId}`, body));
+  }
+
+  /** The team has read the conversation up to `seq`; the answer carries the position kept. */
+  seen(siteId: string, conversationId: string, seq: number): Promise<Conversation> {
+    const body: ConversationSeenRequest = { seq };
+    return firstValueFrom(this.http.put<Conversation>(`${base(siteId)}/${conversationId}/seen`, body));
   }
 
   remove(siteId: string, conversationId: string): Promise<unknown> {

@@ -1,9 +1,9 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, untracked } from '@angular/core';
-import { PHASES } from '@cloop/contracts';
+import { isUnread, PHASES } from '@cloop/contracts';
 import { Router, RouterLink, RouterLinkActive } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
-import { leadKey, phaseKey } from '../../core/i18n/labels';
+import { lastAuthorKey, leadKey, phaseKey } from '../../core/i18n/labels';
 import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
 import { InViewDirective } from '../../shared/ui/in-view.directive';
@@ -30,6 +30,8 @@ export class InboxPage {
   protected readonly phases = PHASES;
   protected readonly phaseKey = phaseKey;
   protected readonly leadKey = leadKey;
+  protected readonly lastAuthorKey = lastAuthorKey;
+  protected readonly isUnread = isUnread;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {

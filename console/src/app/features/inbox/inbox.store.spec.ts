@@ -38,6 +38,9 @@ function setUp(pages: Page<Conversation>[], transcripts: Record<string, Transcri
     reply: jest.fn(),
     update: jest.fn(),
     remove: jest.fn(),
+    seen: jest.fn((_siteId: string, id: string, seq: number) =>
+      Promise.resolve(createConversation({ id, lastSeq: seq, teamSeenSeq: seq })),
+    ),
   };
   const realtime = new FakeRealtime();
   TestBed.configureTestingModule({
@@ -47,6 +50,9 @@ function setUp(pages: Page<Conversation>[], transcripts: Record<string, Transcri
 }
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 29, 10, minute)).toISOString();
+const flush = async () => {
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+};
 
 describe('InboxStore', () => {
   it('loads the first page of the selected site with the filters as query', async () => {
@@ -95,6 +101,61 @@ describe('InboxStore', () => {
     expect(store.items().map((x) => x.id)).toEqual([older.id, newer.id]);
     expect(store.items()[0]).toMatchObject({ lastSeq: 2, messageCount: 2, lastMessageAt: at(9) });
     expect(store.transcript()?.messages.map((m) => m.body)).toEqual([first.body, 'Hello?']);
+  });
+
+  it('marks the opened conversation read, and keeps it read as messages arrive while it is open', async () => {
+    const open = createConversation({ siteId: 'site-1', lastSeq: 2, teamSeenSeq: 0 });
+    const other = createConversation({ siteId: 'site-1', lastSeq: 1, teamSeenSeq: 1 });
+    const { store, realtime, api } = setUp([{ items: [open, other], nextCursor: null }], {
+      [open.id]: { conversation: open, messages: [createMessage({ conversationId: open.id, seq: 2 })] },
+    });
+    await store.useSite('site-1');
+    await store.open(open.id);
+    await flush();
+    expect(api.seen).toHaveBeenCalledWith('site-1', open.id, 2);
+    expect(store.items().find((c) => c.id === open.id)).toMatchObject({ teamSeenSeq: 2 });
+
+    // A visitor message in the open conversation: shown as the preview, then read at once.
+    const message = createMessage({
+      conversationId: open.id,
+      seq: 3,
+      author: 'visitor',
+      body: 'Still there?',
+      createdAt: at(30),
+    });
+    realtime.emit({ type: 'message.created', siteId: 'site-1', conversationId: open.id, message });
+    expect(store.items()[0]).toMatchObject({
+      lastMessagePreview: 'Still there?',
+      lastMessageAuthor: 'visitor',
+    });
+    await flush();
+    expect(api.seen).toHaveBeenLastCalledWith('site-1', open.id, 3);
+    expect(store.items()[0]).toMatchObject({ lastSeq: 3, teamSeenSeq: 3 });
+
+    // One that is not open becomes unread, until a colleague's read arrives; a stale update keeps it read.
+    const elsewhere = createMessage({
+      conversationId: other.id,
+      seq: 2,
+      author: 'visitor',
+      createdAt: at(59),
+    });
+    realtime.emit({
+      type: 'message.created',
+      siteId: 'site-1',
+      conversationId: other.id,
+      message: elsewhere,
+    });
+    expect(store.items()[0]).toMatchObject({ id: other.id, lastSeq: 2, teamSeenSeq: 1 });
+    realtime.emit({ type: 'conversation.seen', siteId: 'site-1', conversationId: other.id, teamSeenSeq: 2 });
+    expect(store.items()[0]).toMatchObject({ id: other.id, teamSeenSeq: 2 });
+    realtime.emit({
+      type: 'conversation.updated',
+      siteId: 'site-1',
+      conversationId: other.id,
+      conversation: { ...other, lastSeq: 2, lastMessageAt: at(59), teamSeenSeq: 1 },
+    });
+    expect(store.items()[0]).toMatchObject({ id: other.id, teamSeenSeq: 2 });
+    expect(api.seen).toHaveBeenCalledTimes(2);
   });
 
   it('fetches and shows a new conversation that appears live', async () => {

@@ -1,12 +1,14 @@
 import { DestroyRef, inject, Injectable, signal } from '@angular/core';
-import type {
-  Conversation,
-  ConversationListQuery,
-  Message,
-  Phase,
-  RealtimeEvent,
-  Transcript,
-  UpdateConversationRequest,
+import {
+  type Conversation,
+  type ConversationListQuery,
+  isUnread,
+  type Message,
+  MESSAGE_PREVIEW_LENGTH,
+  type Phase,
+  type RealtimeEvent,
+  type Transcript,
+  type UpdateConversationRequest,
 } from '@cloop/contracts';
 
 import { Realtime } from '../../core/realtime/realtime';
@@ -30,6 +32,9 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
  * The selected site's inbox: a filtered, paged list kept current by realtime events, and the open
  * conversation's transcript. Events for other sites are ignored; after a reconnect the first page
  * and the open transcript are reloaded, since events may have been missed.
+ *
+ * Unread state is the team's read position (`teamSeenSeq`): the open conversation, while the tab
+ * is visible, is marked read up to its last message, on opening and as messages arrive.
  */
 @Injectable()
 export class InboxStore {
@@ -55,9 +60,13 @@ export class InboxStore {
       this.stopWaitingForLive();
       void this.reload();
     });
+    // Back to a tab left in the background: what arrived meanwhile is now in front of the agent.
+    const onVisible = () => void this.markOpenSeen();
+    document.addEventListener('visibilitychange', onVisible);
     inject(DestroyRef).onDestroy(() => {
       stopEvents();
       stopResubscribed();
+      document.removeEventListener('visibilitychange', onVisible);
       if (this.typingTimer) clearTimeout(this.typingTimer);
       this.stopWaitingForLive();
     });
@@ -115,7 +124,9 @@ export class InboxStore {
     this.transcriptMissing.set(false);
     try {
       const transcript = await this.api.get(siteId, conversationId);
-      if (siteId === this.siteId()) this.transcript.set(transcript);
+      if (siteId !== this.siteId()) return;
+      this.transcript.set(transcript);
+      void this.markOpenSeen();
     } catch {
       this.transcript.set(null);
       this.transcriptMissing.set(true);
@@ -165,6 +176,10 @@ export class InboxStore {
       case 'conversation.deleted':
         this.forget(event.conversationId);
         return;
+      case 'conversation.seen':
+        // Another member (or this one, in another tab) read it.
+        this.markRead(event.conversationId, event.teamSeenSeq);
+        return;
       case 'typing':
         if (event.author === 'visitor') this.showTyping(event.conversationId);
         return;
@@ -201,17 +216,54 @@ export class InboxStore {
       return { ...open, messages };
     });
     const listed = this.items().find((c) => c.id === conversationId);
-    if (listed) {
-      if (message.seq <= listed.lastSeq) return;
+    if (!listed) {
+      void this.fetchAndInsert(conversationId);
+    } else if (message.seq > listed.lastSeq) {
       this.upsert({
         ...listed,
         lastSeq: message.seq,
         messageCount: listed.messageCount + 1,
         lastMessageAt: message.createdAt,
+        lastMessagePreview: message.body.slice(0, MESSAGE_PREVIEW_LENGTH),
+        lastMessageAuthor: message.author,
+        // The server moves the read position with an agent's reply (whoever answers has read it).
+        teamSeenSeq: message.author === 'agent' ? message.seq : listed.teamSeenSeq,
       });
-      return;
     }
-    void this.fetchAndInsert(conversationId);
+    // After the list: an agent's own reply has moved the read position already.
+    if (this.transcript()?.conversation.id === conversationId) void this.markOpenSeen();
+  }
+
+  /**
+   * The open conversation is in front of the agent (its tab visible): read up to its last message.
+   * Best effort: on failure it stays unread, and opening it again retries.
+   */
+  private async markOpenSeen(): Promise<void> {
+    const open = this.transcript();
+    const siteId = this.siteId();
+    if (!open || !siteId || document.visibilityState === 'hidden') return;
+    const seq = Math.max(open.conversation.lastSeq, open.messages.at(-1)?.seq ?? 0);
+    const known = this.items().find((c) => c.id === open.conversation.id) ?? open.conversation;
+    if (!isUnread({ lastSeq: seq, teamSeenSeq: Math.max(known.teamSeenSeq, open.conversation.teamSeenSeq) }))
+      return;
+    try {
+      const { teamSeenSeq } = await this.api.seen(siteId, open.conversation.id, seq);
+      if (siteId === this.siteId()) this.markRead(open.conversation.id, teamSeenSeq);
+    } catch {
+      // Still unread: nothing else to do.
+    }
+  }
+
+  /** Moves the read position where the conversation is shown (list and transcript), never back. */
+  private markRead(conversationId: string, teamSeenSeq: number): void {
+    const read = (c: Conversation): Conversation =>
+      c.teamSeenSeq >= teamSeenSeq ? c : { ...c, teamSeenSeq };
+    this.items.update((items) => items.map((c) => (c.id === conversationId ? read(c) : c)));
+    this.transcript.update((open) =>
+      open && open.conversation.id === conversationId
+        ? { ...open, conversation: read(open.conversation) }
+        : open,
+    );
   }
 
   /** A conversation the list has not seen (new, or beyond the loaded pages). */
@@ -226,7 +278,13 @@ export class InboxStore {
     }
   }
 
-  private upsert(conversation: Conversation): void {
+  private upsert(incoming: Conversation): void {
+    // The read position never moves back: an event built before a `seen` may arrive after it.
+    const shown = this.items().find((c) => c.id === incoming.id) ?? this.transcript()?.conversation;
+    const conversation =
+      shown?.id === incoming.id && shown.teamSeenSeq > incoming.teamSeenSeq
+        ? { ...incoming, teamSeenSeq: shown.teamSeenSeq }
+        : incoming;
     this.transcript.update((open) =>
       open && open.conversation.id === conversation.id ? { ...open, conversation } : open,
     );
