@@ -190,7 +190,7 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
         [lead?.data['id']],
       );
       expect(lead?.data).toMatchObject(stored ?? {});
-      expect(Date.parse(String(lead?.data['created_at']))).not.toBeNaN();
+      expect(lead?.data['created_at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
       const message = rows.find((line) => line.table === 'messages' && line.data['seq'] === 700);
       expect(message?.data).toMatchObject({

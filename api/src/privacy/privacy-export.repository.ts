@@ -198,7 +198,10 @@ export class PrivacyExportRepository {
     const order = keyset.join(', ');
     const params: unknown[] = [siteId, ...(after ?? [])];
     const afterValues = (after ?? []).map((_, index) => `$${index + 2}`).join(', ');
-    const columns = entry.siteExported.map((column) => `t.${column}`).join(', ');
+    const types = await this.columnTypes(entry.table);
+    const columns = entry.siteExported
+      .map((column) => `${jsonValue(`t.${column}`, types.get(column))} AS ${column}`)
+      .join(', ');
     const rows = `SELECT ${columns} FROM ${entry.table} t
         WHERE t.site_id = $1 ${after ? `AND (${order}) > (${afterValues})` : ''}
         ORDER BY ${order} LIMIT ${limit}`;

@@ -279,7 +279,7 @@ export class SiteExportLineDto {
     type: 'object',
     additionalProperties: true,
     description:
-      "`row` line: the row's columns (visitors: `id`, `last_seen_at`, `created_at` — never the browser's visitor UUID; conversations with `visitor_id`; messages with `conversation_id`). Timestamps are RFC 3339.",
+      "`row` line: the row's columns (visitors: `id`, `last_seen_at`, `created_at` — never the browser's visitor UUID; conversations with `visitor_id`; messages with `conversation_id`). Timestamps in UTC with milliseconds, as everywhere in the API.",
     example: {
       id: '4a7d1ed4-1b2c-4e5f-8a9b-0c1d2e3f4a5b',
       conversation_id: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
@@ -288,7 +288,7 @@ export class SiteExportLineDto {
       body: 'Do you ship to Finland?',
       citations: [],
       confidence: null,
-      created_at: '2026-12-07T10:05:42.118+00:00',
+      created_at: '2026-12-07T10:05:42.118Z',
     },
   })
   data?: Record<string, unknown>;
@@ -335,9 +335,9 @@ export const SITE_EXPORT_LINE_EXAMPLES = {
         entry_url: 'https://acme.example/pricing',
         locale: 'en',
         message_count: 4,
-        last_message_at: '2026-12-07T10:05:42.118+00:00',
+        last_message_at: '2026-12-07T10:05:42.118Z',
         visitor_seen_seq: 4,
-        created_at: '2026-12-07T10:01:02.345+00:00',
+        created_at: '2026-12-07T10:01:02.345Z',
       },
     },
   },
