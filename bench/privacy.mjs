@@ -1,13 +1,33 @@
-// Privacy at scale: the RSS of streaming the export of a visitor with 100,000 messages, and the
-// time to erase a visitor with 10,000 messages from a database of 1,000,000 messages.
-// Prints figures; never fails on time. Run after `npm run build`:
+// Privacy at scale. Prints figures; never fails on time; not run in CI. Run after `npm run build`:
 //   node bench/privacy.mjs                      embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/privacy.mjs
-//                                               a scratch database on that server, dropped afterwards
-// Sizes: BENCH_TOTAL_MESSAGES, BENCH_EXPORT_MESSAGES, BENCH_ERASE_MESSAGES.
+//                                               scratch databases on that server, dropped afterwards
+// 1. With DATABASE_URL, the heavy visitor (support/privacy-heavy.mjs): the built server as its own
+//    process; a visitor with 1,000 conversations × 100 messages among a crowd of visitors on the
+//    same site. Their export (beside 10 × 100 and 100 × 100: time grows with the rows) and the
+//    server's RSS growth; the site-wide NDJSON export beside `psql \copy` of the same rows; the
+//    visitor's erasure. Sizes: BENCH_HEAVY_CONVERSATIONS, BENCH_HEAVY_MESSAGES, BENCH_CROWD_VISITORS
+//    (one conversation of BENCH_CROWD_MESSAGES each), BENCH_SITE_RUNS; BENCH_HEAVY=0 skips it.
+// 2. In this process: the RSS of streaming the export of a visitor with 100,000 messages, and the
+//    time to erase a visitor with 10,000 messages from a database of 1,000,000 messages. Sizes:
+//    BENCH_TOTAL_MESSAGES (0 skips this part), BENCH_EXPORT_MESSAGES, BENCH_ERASE_MESSAGES.
 import { randomUUID } from 'node:crypto';
 
 import { startInProcessApp } from './support/in-process-app.mjs';
+import { heavyVisitorBench } from './support/privacy-heavy.mjs';
+
+if (process.env.DATABASE_URL && process.env.BENCH_HEAVY !== '0') {
+  await heavyVisitorBench(process.env.DATABASE_URL, {
+    conversations: Number(process.env.BENCH_HEAVY_CONVERSATIONS ?? 1000),
+    messages: Number(process.env.BENCH_HEAVY_MESSAGES ?? 100),
+    crowd: {
+      visitors: Number(process.env.BENCH_CROWD_VISITORS ?? 20_000),
+      messages: Number(process.env.BENCH_CROWD_MESSAGES ?? 10),
+    },
+    runs: Number(process.env.BENCH_SITE_RUNS ?? 3),
+  });
+}
+if (process.env.BENCH_TOTAL_MESSAGES === '0') process.exit(0);
 
 const TOTAL = Number(process.env.BENCH_TOTAL_MESSAGES ?? 1_000_000);
 const EXPORTED = Number(process.env.BENCH_EXPORT_MESSAGES ?? 100_000);

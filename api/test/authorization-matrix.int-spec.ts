@@ -510,6 +510,10 @@ const MATRIX: Record<string, Row> = {
     call: (w, c) =>
       as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/conversations/${w.conversationId}/subject`)),
   },
+  'GET /api/v1/sites/:siteId/privacy/export': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/export`)),
+  },
   'GET /api/v1/sites/:siteId/privacy/requests': {
     expected: inOrgA(403, 200, 200),
     call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/requests`)),

@@ -51,7 +51,9 @@ function problemsOf(document: OpenAPIObject): string[] {
       if (successes.length === 0) report('no 2xx response');
       for (const [status, response] of successes) {
         if (status === '204') continue;
-        report(jsonExampleProblem(`response ${status}`, response.content?.['application/json']));
+        // NDJSON (the site-wide export) is JSON line by line: documented the same way.
+        const media = response.content?.['application/json'] ?? response.content?.['application/x-ndjson'];
+        report(jsonExampleProblem(`response ${status}`, media));
       }
 
       const errors = responses.filter(([status]) => /^[45]\d\d$/.test(status));

@@ -10,6 +10,7 @@ import { TransactionRunner } from '../database/transactions';
 import { AccountRepository, type MembershipStanding } from './account.repository';
 import { exportDocumentStream } from './export-document';
 import { exportedEntries, registryFor } from './personal-data-registry';
+import { PrivacyExportRepository } from './privacy-export.repository';
 import { PrivacyRepository } from './privacy.repository';
 import { EXPORT_BATCH, type ExportDownload } from './privacy.service';
 import { accountProcessingFacts } from './processing-facts';
@@ -20,6 +21,7 @@ import { SubjectHasher } from './subject-hash';
 export class AccountPrivacyService {
   constructor(
     private readonly privacy: PrivacyRepository,
+    private readonly exports: PrivacyExportRepository,
     private readonly accounts: AccountRepository,
     private readonly hasher: SubjectHasher,
     private readonly audit: AuditService,
@@ -40,7 +42,7 @@ export class AccountPrivacyService {
       },
       exportedEntries('user').map((entry) => ({
         name: entry.table,
-        batches: this.privacy.exportBatches(entry, params, EXPORT_BATCH),
+        batches: this.exports.exportBatches(entry, params, EXPORT_BATCH),
       })),
       (counts) => this.privacy.completeRequest(requestId, counts),
     );

@@ -2,10 +2,13 @@ import { StreamableFile } from '@nestjs/common';
 
 import type { ExportDownload } from './privacy.service';
 
-/** A JSON document the browser saves as a file. */
-export function downloadOf({ stream, filename }: ExportDownload): StreamableFile {
+/** A JSON document (or NDJSON lines) the browser saves as a file. */
+export function downloadOf(
+  { stream, filename }: ExportDownload,
+  type = 'application/json; charset=utf-8',
+): StreamableFile {
   return new StreamableFile(stream, {
-    type: 'application/json; charset=utf-8',
+    type,
     disposition: `attachment; filename="${filename}"`,
   });
 }

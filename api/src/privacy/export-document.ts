@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 
 import type { PrivacyExport } from '@cloop/contracts';
 
-import type { ExportRow } from './privacy.repository';
+import type { ExportBatch } from './privacy-export.repository';
 
 export interface ExportSection {
   name: string;
   /** The section's rows, one bounded batch at a time. */
-  batches: AsyncIterable<ExportRow[]>;
+  batches: AsyncIterable<ExportBatch>;
 }
 
 /**
@@ -26,10 +26,10 @@ export function exportDocumentStream(
     for (const [index, section] of sections.entries()) {
       yield `${index > 0 ? ',' : ''}${JSON.stringify(section.name)}:[`;
       let count = 0;
-      for await (const rows of section.batches) {
-        if (rows.length === 0) continue;
-        yield `${count > 0 ? ',' : ''}${rows.map((row) => JSON.stringify(row)).join(',')}`;
-        count += rows.length;
+      for await (const batch of section.batches) {
+        if (batch.count === 0) continue;
+        yield `${count > 0 ? ',' : ''}${batch.json}`;
+        count += batch.count;
       }
       counts[section.name] = count;
       yield ']';

@@ -40,6 +40,19 @@ export interface PersonalDataEntry {
   exported: string[] | null;
   /** Export order, also the keyset of its batches: unique, and part of `exported`. */
   orderBy: string[];
+  /**
+   * For rows that belong to a conversation (visitor subjects; `orderBy` starts with `conversation`):
+   * batches walk the subject's conversations (`$3`) a slice at a time, each slice starting at the
+   * conversation the last batch stopped in. One keyset over all of `$3` made PostgreSQL re-read
+   * the array's earlier conversations for every batch: 1,000 conversations × 100 messages took
+   * minutes.
+   */
+  walk?: { conversation: string };
+  /**
+   * Visitor subjects: what the site-wide export shows of every visitor's rows (`null`: not
+   * exported). Unlike `exported`, it links rows to their visitor, and leaves out bearer secrets.
+   */
+  siteExported?: string[] | null;
   erasure: Erasure;
 }
 
@@ -55,6 +68,7 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     where: `site_id = $1 AND (visitor_id = ANY($2) OR conversation_id = ANY($3))`,
     exported: null,
     orderBy: ['created_at', 'id'],
+    siteExported: null,
     erasure: { kind: 'delete' },
   },
   {
@@ -64,6 +78,8 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     where: `site_id = $1 AND conversation_id = ANY($3)`,
     exported: ['id', 'conversation_id', 'seq', 'author', 'body', 'citations', 'confidence', 'created_at'],
     orderBy: ['conversation_id', 'seq'],
+    walk: { conversation: 'conversation_id' },
+    siteExported: ['id', 'conversation_id', 'seq', 'author', 'body', 'citations', 'confidence', 'created_at'],
     erasure: { kind: 'delete' },
   },
   {
@@ -87,6 +103,20 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
       'created_at',
     ],
     orderBy: ['created_at', 'id'],
+    siteExported: [
+      'id',
+      'visitor_id',
+      'phase',
+      'status',
+      'email',
+      'lead_status',
+      'entry_url',
+      'locale',
+      'message_count',
+      'last_message_at',
+      'visitor_seen_seq',
+      'created_at',
+    ],
     erasure: { kind: 'delete' },
   },
   {
@@ -96,6 +126,9 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     where: `site_id = $1 AND id = ANY($2)`,
     exported: ['id', 'visitor_uuid', 'last_seen_at', 'created_at'],
     orderBy: ['created_at', 'id'],
+    // The UUID is the browser's bearer secret: with the public site key it would let the file's
+    // reader continue as that visitor. The team reaches one visitor's UUID per conversation.
+    siteExported: ['id', 'last_seen_at', 'created_at'],
     erasure: { kind: 'delete' },
   },
   {
@@ -190,6 +223,13 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
 
 export function registryFor(subject: RegistrySubject): PersonalDataEntry[] {
   return PERSONAL_DATA_REGISTRY.filter((entry) => entry.subject === subject);
+}
+
+/** The site-wide export's sections, in document order: visitors, conversations, messages. */
+export function siteExportedEntries(): (PersonalDataEntry & { siteExported: string[] })[] {
+  return exportedEntries('visitor').filter((entry): entry is PersonalDataEntry & { siteExported: string[] } =>
+    Array.isArray(entry.siteExported),
+  );
 }
 
 /** The export's sections for a subject, in document order (each table once). */

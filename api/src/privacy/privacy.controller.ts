@@ -1,6 +1,6 @@
 import { API_PREFIX, type ErasureResult, type Page, type PrivacyRequest } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
@@ -12,9 +12,13 @@ import {
   PrivacyExportDto,
   PrivacyRequestPageDto,
   PrivacySubjectDto,
+  SITE_EXPORT_LINE_EXAMPLES,
+  SiteExportLineDto,
+  SiteExportQueryDto,
 } from './dto/privacy.dto';
 import { downloadOf } from './download';
 import { PrivacyService } from './privacy.service';
+import { SiteExportService } from './site-export.service';
 
 const invalid = ApiInvalidInput('The subject is not named by exactly one of `visitorId` and `email`');
 
@@ -22,7 +26,45 @@ const invalid = ApiInvalidInput('The subject is not named by exactly one of `vis
 @ApiTags('privacy')
 @Controller(`${API_PREFIX}/sites/:siteId/privacy`)
 export class PrivacyController {
-  constructor(private readonly privacy: PrivacyService) {}
+  constructor(
+    private readonly privacy: PrivacyService,
+    private readonly siteExport: SiteExportService,
+  ) {}
+
+  @Get('export')
+  @SiteAccess('admin')
+  @ApiOperation({
+    summary:
+      "Every visitor's data of the site as NDJSON: visitors, conversations, messages (streamed, resumable)",
+    description:
+      'Admins and owners only; sent as an attachment (`application/x-ndjson`), one JSON object per line: ' +
+      'an `export` line, then `row` lines table by table with a `cursor` line after each batch, and an ' +
+      '`end` line with the counts once everything was sent. A stream that ends without `end` was cut ' +
+      'short: request again with the last `cursor` received, dropping the rows received after it. ' +
+      "Visitors appear by record id, never by the browser's visitor UUID. Each response is recorded " +
+      'in the privacy request ledger (subject kind `site`) and the audit trail.',
+  })
+  @ApiExtraModels(SiteExportLineDto)
+  @ApiOkResponse({
+    description: 'NDJSON: each line one of these objects',
+    content: {
+      'application/x-ndjson': {
+        schema: { $ref: getSchemaPath(SiteExportLineDto) },
+        examples: SITE_EXPORT_LINE_EXAMPLES,
+      },
+    },
+  })
+  @ApiInvalidInput('`cursor` is not a cursor line of this site’s export')
+  async exportSite(
+    @CurrentSite() scope: SiteScope,
+    @CurrentUser() actor: Principal,
+    @Query() query: SiteExportQueryDto,
+  ): Promise<StreamableFile> {
+    return downloadOf(
+      await this.siteExport.export(scope, actor, query),
+      'application/x-ndjson; charset=utf-8',
+    );
+  }
 
   @Post('exports')
   @SiteAccess('admin')

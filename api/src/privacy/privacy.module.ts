@@ -8,11 +8,13 @@ import { AccountController } from './account.controller';
 import { AccountPrivacyService } from './account-privacy.service';
 import { AccountRepository } from './account.repository';
 import { PrivacyController } from './privacy.controller';
+import { PrivacyExportRepository } from './privacy-export.repository';
 import { PrivacyRepository } from './privacy.repository';
 import { PrivacySubjectsController } from './privacy-subjects.controller';
 import { PrivacySubjectsRepository } from './privacy-subjects.repository';
 import { PrivacySubjectsService } from './privacy-subjects.service';
 import { PrivacyService } from './privacy.service';
+import { SiteExportService } from './site-export.service';
 import { SubjectHasher } from './subject-hash';
 import { WidgetPrivacyController } from './widget-privacy.controller';
 
@@ -21,9 +23,11 @@ import { WidgetPrivacyController } from './widget-privacy.controller';
   controllers: [PrivacyController, PrivacySubjectsController, WidgetPrivacyController, AccountController],
   providers: [
     PrivacyService,
+    SiteExportService,
     PrivacySubjectsService,
     AccountPrivacyService,
     PrivacyRepository,
+    PrivacyExportRepository,
     PrivacySubjectsRepository,
     AccountRepository,
     SubjectHasher,

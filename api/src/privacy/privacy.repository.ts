@@ -6,8 +6,6 @@ import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import { type PersonalDataEntry, SUBJECT_PARAMETERS } from './personal-data-registry';
 
-export type ExportRow = Record<string, unknown>;
-
 export interface NewPrivacyRequest {
   organizationId: string | null;
   siteId: string | null;
@@ -83,46 +81,6 @@ export class PrivacyRepository {
         ORDER BY id`,
       [siteId, visitorIds, email],
     );
-  }
-
-  /**
-   * One batch of the subject's rows in export order after `after` (the previous batch's last row).
-   * Separate short queries rather than one long transaction: the embedded database has one
-   * connection, and a long export must not hold it.
-   */
-  private async exportBatch(
-    entry: PersonalDataEntry,
-    params: unknown[],
-    after: ExportRow | null,
-    limit: number,
-  ): Promise<ExportRow[]> {
-    const columns = entry.exported ?? [];
-    const keyset = entry.orderBy.join(', ');
-    const afterValues = after ? entry.orderBy.map((column) => after[column]) : [];
-    const placeholders = afterValues.map((_, index) => `$${params.length + index + 1}`).join(', ');
-    const afterClause = after ? `AND (${keyset}) > (${placeholders})` : '';
-    return await this.dataSource.query<ExportRow[]>(
-      `WITH subject AS (SELECT ${SUBJECT_PARAMETERS[entry.subject]})
-       SELECT ${columns.join(', ')} FROM ${entry.table}
-        WHERE (${entry.where}) ${afterClause}
-        ORDER BY ${keyset} LIMIT ${limit}`,
-      [...params, ...afterValues],
-    );
-  }
-
-  /** All of the subject's rows of one entry, batch by batch. */
-  async *exportBatches(
-    entry: PersonalDataEntry,
-    params: unknown[],
-    limit: number,
-  ): AsyncGenerator<ExportRow[]> {
-    let after: ExportRow | null = null;
-    for (;;) {
-      const rows = await this.exportBatch(entry, params, after, limit);
-      yield rows;
-      if (rows.length < limit) return;
-      after = rows.at(-1) ?? null;
-    }
   }
 
   /** Applies the entry's erasure to the subject's rows; returns how many rows it touched. */

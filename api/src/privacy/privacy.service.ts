@@ -21,6 +21,7 @@ import { TransactionRunner, type Tx } from '../database/transactions';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { exportDocumentStream, type ExportSection } from './export-document';
 import { exportedEntries, registryFor } from './personal-data-registry';
+import { PrivacyExportRepository } from './privacy-export.repository';
 import { PrivacyRepository, type PrivacyRequestRow, type SiteFacts } from './privacy.repository';
 import { visitorProcessingFacts } from './processing-facts';
 import { SubjectHasher } from './subject-hash';
@@ -45,6 +46,7 @@ interface SiteSubject {
 export class PrivacyService {
   constructor(
     private readonly privacy: PrivacyRepository,
+    private readonly exports: PrivacyExportRepository,
     private readonly hasher: SubjectHasher,
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
@@ -102,7 +104,7 @@ export class PrivacyService {
     const params = [subject.siteId, visitorIds, conversations.map((conversation) => conversation.id)];
     const sections: ExportSection[] = exportedEntries('visitor').map((entry) => ({
       name: entry.table,
-      batches: this.privacy.exportBatches(entry, params, EXPORT_BATCH),
+      batches: this.exports.exportBatches(entry, params, EXPORT_BATCH),
     }));
     const stream = exportDocumentStream(
       {

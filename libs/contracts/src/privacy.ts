@@ -1,5 +1,8 @@
-/** Who a privacy request is about. A visitor is named by the browser's visitor UUID. */
-export const PRIVACY_SUBJECT_KINDS = ['visitor', 'email', 'user'] as const;
+/**
+ * Who a privacy request is about. A visitor is named by the browser's visitor UUID; `site` is a
+ * site-wide export of every visitor's data.
+ */
+export const PRIVACY_SUBJECT_KINDS = ['visitor', 'email', 'user', 'site'] as const;
 export type PrivacySubjectKind = (typeof PRIVACY_SUBJECT_KINDS)[number];
 
 export const PRIVACY_REQUEST_KINDS = ['export', 'erase'] as const;
@@ -34,6 +37,32 @@ export interface PrivacyExport {
   processing: PrivacyProcessingFacts;
   data: Record<string, Record<string, unknown>[]>;
 }
+
+export const SITE_EXPORT_FORMAT = 'cloop.site-export.v1';
+
+/** Query of the site-wide export: absent to start, or a `cursor` line's value to resume after it. */
+export interface SiteExportQuery {
+  cursor?: string;
+}
+
+/**
+ * One line of the site-wide export (NDJSON). The first line is `export`; then each table's rows
+ * (`visitors`, `conversations`, `messages`), each batch followed by a `cursor` line; `end` only
+ * when everything was sent, so a stream cut short is recognisable. To resume, request the export
+ * with the last `cursor` received and drop the rows received after it.
+ */
+export type SiteExportLine =
+  | {
+      type: 'export';
+      format: typeof SITE_EXPORT_FORMAT;
+      siteId: string;
+      generatedAt: string;
+      /** The cursor this response resumes after; `null` from the start. */
+      resumedFrom: string | null;
+    }
+  | { type: 'row'; table: string; data: Record<string, unknown> }
+  | { type: 'cursor'; cursor: string }
+  | { type: 'end'; counts: Record<string, number> };
 
 /** Rows deleted per table. */
 export interface ErasureResult {

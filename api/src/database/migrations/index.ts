@@ -10,6 +10,7 @@ import { AuditKeyedHashes1764770000000 } from './1764770000000-audit-keyed-hashe
 import { KnowledgeRanking1764900000000 } from './1764900000000-knowledge-ranking';
 import { WidgetSeenLanguages1764910000000 } from './1764910000000-widget-seen-languages';
 import { TeamSeen1764920000000 } from './1764920000000-team-seen';
+import { PrivacyAtScale1764930000000 } from './1764930000000-privacy-at-scale';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   KnowledgeRanking1764900000000,
   WidgetSeenLanguages1764910000000,
   TeamSeen1764920000000,
+  PrivacyAtScale1764930000000,
 ];

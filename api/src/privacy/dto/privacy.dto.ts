@@ -10,9 +10,11 @@ import {
   type PrivacyProcessingFacts,
   type PrivacyRequest,
   type PrivacySubjectRequest,
+  SITE_EXPORT_FORMAT,
+  type SiteExportQuery,
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
 import { EXAMPLE } from '../../openapi/example-values';
@@ -219,3 +221,129 @@ export class PrivacyConversationSubjectDto implements PrivacyConversationSubject
   @ApiProperty({ example: 'ada@example.com', type: String, nullable: true })
   email: string | null;
 }
+
+/** A cursor as the export writes it: after message 12 of a conversation. */
+const EXAMPLE_SITE_CURSOR = Buffer.from(
+  JSON.stringify([EXAMPLE.siteId, 'messages', [EXAMPLE.conversationId, 12]]),
+).toString('base64url');
+
+export class SiteExportQueryDto implements SiteExportQuery {
+  @ApiPropertyOptional({
+    example: EXAMPLE_SITE_CURSOR,
+    description:
+      'To resume: the value of the last `cursor` line received. The response then holds exactly the lines after it.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  cursor?: string;
+}
+
+/**
+ * One line of the site-wide export, for the OpenAPI document: the contract type `SiteExportLine`
+ * is a union of four shapes told apart by `type`; each field below says which shape has it.
+ */
+export class SiteExportLineDto {
+  @ApiProperty({ example: 'row', enum: ['export', 'row', 'cursor', 'end'] })
+  type: 'export' | 'row' | 'cursor' | 'end';
+
+  @ApiPropertyOptional({
+    example: SITE_EXPORT_FORMAT,
+    enum: [SITE_EXPORT_FORMAT],
+    description: '`export` line',
+  })
+  format?: typeof SITE_EXPORT_FORMAT;
+
+  @ApiPropertyOptional({ example: EXAMPLE.siteId, format: 'uuid', description: '`export` line' })
+  siteId?: string;
+
+  @ApiPropertyOptional({ example: EXAMPLE.at, format: 'date-time', description: '`export` line' })
+  generatedAt?: string;
+
+  @ApiPropertyOptional({
+    example: null,
+    type: String,
+    nullable: true,
+    description: '`export` line: the cursor this response resumes after, `null` from the start',
+  })
+  resumedFrom?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'messages',
+    enum: ['visitors', 'conversations', 'messages'],
+    description: '`row` line: the table, in this order',
+  })
+  table?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      "`row` line: the row's columns (visitors: `id`, `last_seen_at`, `created_at` — never the browser's visitor UUID; conversations with `visitor_id`; messages with `conversation_id`). Timestamps in UTC with milliseconds, as everywhere in the API.",
+    example: {
+      id: '4a7d1ed4-1b2c-4e5f-8a9b-0c1d2e3f4a5b',
+      conversation_id: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+      seq: 12,
+      author: 'visitor',
+      body: 'Do you ship to Finland?',
+      citations: [],
+      confidence: null,
+      created_at: '2026-12-07T10:05:42.118Z',
+    },
+  })
+  data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: EXAMPLE_SITE_CURSOR,
+    description: '`cursor` line, after each batch of rows: pass it as `cursor` to get the lines after it',
+  })
+  cursor?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { visitors: 2, conversations: 3, messages: 41 },
+    description: '`end` line, last: rows sent per table by this response. A stream without it was cut short.',
+  })
+  counts?: Record<string, number>;
+}
+
+/** One example of each line of the site-wide export, in the order they come. */
+export const SITE_EXPORT_LINE_EXAMPLES = {
+  export: {
+    summary: 'First line',
+    value: {
+      type: 'export',
+      format: SITE_EXPORT_FORMAT,
+      siteId: EXAMPLE.siteId,
+      generatedAt: EXAMPLE.at,
+      resumedFrom: null,
+    },
+  },
+  row: {
+    summary: 'A row',
+    value: {
+      type: 'row',
+      table: 'conversations',
+      data: {
+        id: EXAMPLE.conversationId,
+        visitor_id: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+        phase: 'requesting_contact',
+        status: 'open',
+        email: 'ada@example.com',
+        lead_status: 'new',
+        entry_url: 'https://acme.example/pricing',
+        locale: 'en',
+        message_count: 4,
+        last_message_at: '2026-12-07T10:05:42.118Z',
+        visitor_seen_seq: 4,
+        created_at: '2026-12-07T10:01:02.345Z',
+      },
+    },
+  },
+  cursor: { summary: 'After each batch of rows', value: { type: 'cursor', cursor: EXAMPLE_SITE_CURSOR } },
+  end: {
+    summary: 'Last line, once everything was sent',
+    value: { type: 'end', counts: { visitors: 2, conversations: 3, messages: 41 } },
+  },
+};

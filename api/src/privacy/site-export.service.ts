@@ -1,0 +1,65 @@
+import type { SiteExportQuery } from '@cloop/contracts';
+import { Injectable } from '@nestjs/common';
+
+import type { Principal, SiteScope } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../database/transactions';
+import { PrivacyExportRepository } from './privacy-export.repository';
+import { PrivacyRepository } from './privacy.repository';
+import { decodeSiteCursor, siteExportStream } from './site-export';
+import type { ExportDownload } from './privacy.service';
+import { SubjectHasher } from './subject-hash';
+
+/**
+ * Rows per batch of the site-wide export. A message is at most ~16 KB of JSON, so a batch stays
+ * within ~16 MB however long the messages; short ones make ~200 KB batches.
+ */
+export const SITE_EXPORT_BATCH = 1000;
+
+/** Every visitor's data of one site, for its owners and admins (portability, backups, audits). */
+@Injectable()
+export class SiteExportService {
+  constructor(
+    private readonly privacy: PrivacyRepository,
+    private readonly exports: PrivacyExportRepository,
+    private readonly hasher: SubjectHasher,
+    private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /**
+   * Streams the site's export from the start or after a cursor. Each response is a request in the
+   * ledger and the audit trail before its first byte, completed with its row counts after the
+   * last; a bad cursor is refused before anything is recorded.
+   */
+  async export(scope: SiteScope, actor: Principal, query: SiteExportQuery): Promise<ExportDownload> {
+    const start = query.cursor === undefined ? null : decodeSiteCursor(query.cursor, scope.siteId);
+    const requestId = await this.transactions.run(async (tx) => {
+      const id = await this.privacy.insertRequest(tx, {
+        organizationId: scope.organizationId,
+        siteId: scope.siteId,
+        kind: 'export',
+        subjectKind: 'site',
+        subjectHash: this.hasher.hash('site', scope.siteId, scope.siteId),
+        actorKind: 'user',
+        actorUserId: actor.userId,
+        counts: null,
+      });
+      await this.audit.record(tx, {
+        organizationId: scope.organizationId,
+        actor: { kind: 'user', userId: actor.userId },
+        action: 'privacy.exported',
+        target: { type: 'privacy_request', id },
+        details: { siteId: scope.siteId, subjectKind: 'site', resumed: start !== null },
+      });
+      return id;
+    });
+    const stream = siteExportStream(
+      scope.siteId,
+      start,
+      { batches: (entry, after) => this.exports.siteBatches(entry, scope.siteId, after, SITE_EXPORT_BATCH) },
+      (counts) => this.privacy.completeRequest(requestId, counts),
+    );
+    return { filename: `cloop-site-export-${new Date().toISOString().slice(0, 10)}.ndjson`, stream };
+  }
+}
