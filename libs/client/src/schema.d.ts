@@ -644,6 +644,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sites/{siteId}/privacy/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every visitor's data of the site as NDJSON: visitors, conversations, messages (streamed, resumable)
+     * @description Admins and owners only; sent as an attachment (`application/x-ndjson`), one JSON object per line: an `export` line, then `row` lines table by table with a `cursor` line after each batch, and an `end` line with the counts once everything was sent. A stream that ends without `end` was cut short: request again with the last `cursor` received, dropping the rows received after it. Visitors appear by record id, never by the browser's visitor UUID. Each response is recorded in the privacy request ledger (subject kind `site`) and the audit trail.
+     */
+    get: operations['PrivacyController_exportSite'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/sites/{siteId}/privacy/exports': {
     parameters: {
       query?: never;
@@ -1351,7 +1371,7 @@ export interface components {
        * @example visitor
        * @enum {string}
        */
-      kind: 'visitor' | 'email' | 'user';
+      kind: 'visitor' | 'email' | 'user' | 'site';
       /**
        * @description The visitor UUID, email or account id the export is about
        * @example 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d
@@ -1755,7 +1775,7 @@ export interface components {
        * @example visitor
        * @enum {string}
        */
-      subjectKind: 'visitor' | 'email' | 'user';
+      subjectKind: 'visitor' | 'email' | 'user' | 'site';
       /**
        * @description Keyed hash of the subject: the same subject, the same hash; names nobody
        * @example c0ffee3b9d2a47e18f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f
@@ -1950,6 +1970,74 @@ export interface components {
        * @example 2026-11-20T16:40:11.007Z
        */
       updatedAt: string;
+    };
+    SiteExportLineDto: {
+      /**
+       * @example row
+       * @enum {string}
+       */
+      type: 'export' | 'row' | 'cursor' | 'end';
+      /**
+       * @description `export` line
+       * @example cloop.site-export.v1
+       * @enum {string}
+       */
+      format?: 'cloop.site-export.v1';
+      /**
+       * Format: uuid
+       * @description `export` line
+       * @example 7c9e6679-7425-40de-944b-e07fc1f90ae7
+       */
+      siteId?: string;
+      /**
+       * Format: date-time
+       * @description `export` line
+       * @example 2026-11-28T10:05:42.118Z
+       */
+      generatedAt?: string;
+      /**
+       * @description `export` line: the cursor this response resumes after, `null` from the start
+       * @example null
+       */
+      resumedFrom?: string | null;
+      /**
+       * @description `row` line: the table, in this order
+       * @example messages
+       * @enum {string}
+       */
+      table?: 'visitors' | 'conversations' | 'messages';
+      /**
+       * @description `row` line: the row's columns (visitors: `id`, `last_seen_at`, `created_at` — never the browser's visitor UUID; conversations with `visitor_id`; messages with `conversation_id`). Timestamps in UTC with milliseconds, as everywhere in the API.
+       * @example {
+       *       "id": "4a7d1ed4-1b2c-4e5f-8a9b-0c1d2e3f4a5b",
+       *       "conversation_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+       *       "seq": 12,
+       *       "author": "visitor",
+       *       "body": "Do you ship to Finland?",
+       *       "citations": [],
+       *       "confidence": null,
+       *       "created_at": "2026-12-07T10:05:42.118Z"
+       *     }
+       */
+      data?: {
+        [key: string]: unknown;
+      };
+      /**
+       * @description `cursor` line, after each batch of rows: pass it as `cursor` to get the lines after it
+       * @example WyI3YzllNjY3OS03NDI1LTQwZGUtOTQ0Yi1lMDdmYzFmOTBhZTciLCJtZXNzYWdlcyIsWyJiM2UxZjRhMi02YzhkLTRlOWYtYTFiMi1jM2Q0ZTVmNmE3YjgiLDEyXV0
+       */
+      cursor?: string;
+      /**
+       * @description `end` line, last: rows sent per table by this response. A stream without it was cut short.
+       * @example {
+       *       "visitors": 2,
+       *       "conversations": 3,
+       *       "messages": 41
+       *     }
+       */
+      counts?: {
+        [key: string]: number;
+      };
     };
     SitePageDto: {
       items: components['schemas']['SiteDto'][];
@@ -5721,6 +5809,77 @@ export interface operations {
         };
       };
       /** @description `VALIDATION_FAILED`: The subject is not named by exactly one of `visitorId` and `email` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  PrivacyController_exportSite: {
+    parameters: {
+      query?: {
+        /** @description To resume: the value of the last `cursor` line received. The response then holds exactly the lines after it. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        /** @description The site */
+        siteId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description NDJSON: each line one of these objects */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-ndjson': components['schemas']['SiteExportLineDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `cursor` is not a cursor line of this site’s export */
       400: {
         headers: {
           [name: string]: unknown;
