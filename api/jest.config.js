@@ -24,6 +24,8 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      // The migrated database every test app copies, built once before the files start.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
       transform,
       moduleNameMapper,
     },
