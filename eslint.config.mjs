@@ -1,6 +1,7 @@
 // @ts-check
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -104,6 +105,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Every test asserts something of its own (a test that cannot fail proves nothing): jest's
+    // `expect`, a helper named `expect…` (expectCode, expectErrorShape), or supertest's `.expect(status)`.
+    // Browser tests (*.e2e-spec.ts) are not covered yet: one console test only takes screenshots.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '**.expect'] }],
     },
   },
   prettier,

@@ -24,6 +24,8 @@ module.exports = {
       rootDir: __dirname,
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      // The migrated database every test app copies, built once before the files start.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
       transform,
       moduleNameMapper,
     },
@@ -31,4 +33,9 @@ module.exports = {
   // Each integration file boots the real app on its own database; PGlite's first start takes seconds.
   // (Jest reads testTimeout only at the top level, not per project.)
   testTimeout: 60_000,
+  // Jest's default on a 2-core machine is one worker: the suite ran file after file while much of
+  // its time is spent waiting (timers, sockets, child processes). Two workers use both cores.
+  // The PostgreSQL pass (`test-int`) stays at one: its files share one Redis, whose rate-limit
+  // counters are per client address, so files running side by side would count each other's requests.
+  maxWorkers: 2,
 };

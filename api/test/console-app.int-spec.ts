@@ -11,7 +11,7 @@ import type TestAgent from 'supertest/lib/agent';
 
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config/app-config';
-import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../src/database/data-source';
+import { openInMemoryDatabase } from './support/test-app';
 
 const INDEX =
   '<!doctype html><html><head><script src="/console/prefs.js"></script></head><body><cl-root></cl-root></body></html>';
@@ -29,7 +29,7 @@ describe('the console served at /console/', () => {
       LOG_LEVEL: 'silent',
       PUBLIC_URL: 'https://chat.example.com',
     });
-    const database = await openDatabase(IN_MEMORY_EMBEDDED_DATABASE);
+    const database = await openInMemoryDatabase();
     app = await createApp({
       config: {
         ...config,

@@ -188,7 +188,7 @@ describe('realtime socket', () => {
   it('answers ping with pong', async () => {
     const socket = await consoleSocket(owner, site.id);
     socket.send({ type: 'ping' });
-    await socket.next(ofType('pong'));
+    expect(await socket.next(ofType('pong'))).toEqual({ type: 'pong' });
   });
 
   it.each([

@@ -142,7 +142,8 @@ describe('static files', () => {
       const client = await RealtimeClient.connect(host, PUBLIC_URL);
       try {
         client.send({ type: 'auth', siteKey: site.publicKey, visitorId: session.visitorId });
-        await client.next(ofType('ready'));
+        expect(await client.next(ofType('ready'))).toEqual({ type: 'ready' });
+        expect(client.frames.filter((frame) => frame.type === 'error')).toEqual([]);
       } finally {
         client.socket.close();
       }

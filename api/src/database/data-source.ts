@@ -20,8 +20,21 @@ export const APPLICATION_NAME = 'cloop';
 /** Arbitrary constant: every Cloop process takes the same advisory lock to migrate one at a time. */
 const MIGRATION_LOCK_KEY = 727_4231;
 
+/**
+ * Test support only (api/test/support/database-template.ts); the app and the CLI never pass it.
+ * An in-memory embedded database then starts from `embeddedDump`, a `dumpDataDir()` of one that is
+ * already migrated, instead of running initdb and every migration again: seconds per test app. The
+ * migration run still happens and finds nothing to do.
+ */
+export interface OpenDatabaseOptions {
+  embeddedDump?: Blob;
+}
+
 /** Opens the database named by the config and brings its schema up to date. */
-export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  { embeddedDump }: OpenDatabaseOptions = {},
+): Promise<OpenDatabase> {
   const common = {
     type: 'postgres',
     entities: ENTITIES,
@@ -46,7 +59,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
   const onDisk = config.dataDir !== EMBEDDED_IN_MEMORY;
   if (onDisk) await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const unlock = onDisk ? await lockDataDir(config.dataDir) : () => Promise.resolve();
-  const pglite = await startPglite(config.dataDir).catch(async (error: unknown) => {
+  // A dump is only loaded into a fresh in-memory database: a directory on disk may hold data already.
+  const dump = onDisk ? undefined : embeddedDump;
+  const pglite = await startPglite(config.dataDir, dump).catch(async (error: unknown) => {
     await unlock();
     throw error;
   });
@@ -75,10 +90,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenDatabase
 }
 
 /** With pgvector loaded: it costs nothing until `CREATE EXTENSION`, which happens only with embeddings. */
-async function startPglite(dataDir: string): Promise<PGlite> {
+async function startPglite(dataDir: string, loadDataDir?: Blob): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
-  return PGlite.create(dataDir, { extensions: { vector } });
+  return PGlite.create(dataDir, { extensions: { vector }, ...(loadDataDir ? { loadDataDir } : {}) });
 }
 
 async function migrateWithLock(dataSource: DataSource): Promise<void> {

@@ -34,13 +34,17 @@ describe('the embedded data directory lock', () => {
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
     await writeFile(lockFile(), `${gone}@${hostname()}`);
     const unlock = await lockDataDir(dataDir);
+    expect(await readFile(lockFile(), 'utf8')).toBe(`${process.pid}@${hostname()}`);
     await unlock();
   });
 
   it('takes over a lock holding its own pid: a restarted container, where the server is pid 1 again', async () => {
     await writeFile(lockFile(), `${process.pid}@${hostname()}`);
-    const unlock = await lockDataDir(dataDir);
+    const locking = lockDataDir(dataDir);
+    await expect(locking).resolves.toEqual(expect.any(Function));
+    const unlock = await locking;
     await unlock();
+    await expect(readFile(lockFile(), 'utf8')).rejects.toThrow();
   });
 
   it('reads a lock from before host names were recorded as this host’s', async () => {

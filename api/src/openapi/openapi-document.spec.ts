@@ -109,6 +109,19 @@ function problemsOf(document: OpenAPIObject): string[] {
   return problems;
 }
 
+/** `null` when the committed document is the generated one, else how to fix it and the first difference. */
+function staleness(committed: string, generated: string): string | null {
+  if (committed === generated) return null;
+  const committedLines = committed.split('\n');
+  const generatedLines = generated.split('\n');
+  const line = generatedLines.findIndex((text, index) => text !== committedLines[index]);
+  return (
+    `${OPENAPI_DOCUMENT_FILE} is out of date: run \`${OPENAPI_REGENERATE_COMMAND}\` (\`npm run build\` ` +
+    `does too) and commit the file.\nFirst difference at line ${line + 1}:\n` +
+    `  committed: ${committedLines[line] ?? '(end of file)'}\n  generated: ${generatedLines[line]}`
+  );
+}
+
 describe('the OpenAPI document', () => {
   let document: OpenAPIObject;
 
@@ -118,17 +131,8 @@ describe('the OpenAPI document', () => {
 
   it(`is committed as ${OPENAPI_DOCUMENT_FILE}, exactly as the code generates it`, async () => {
     const committed = await readFile(join(WORKSPACE_ROOT, OPENAPI_DOCUMENT_FILE), 'utf8').catch(() => '');
-    const generated = serializeOpenApiDocument(document);
-    if (committed !== generated) {
-      const committedLines = committed.split('\n');
-      const generatedLines = generated.split('\n');
-      const line = generatedLines.findIndex((text, index) => text !== committedLines[index]);
-      throw new Error(
-        `${OPENAPI_DOCUMENT_FILE} is out of date: run \`${OPENAPI_REGENERATE_COMMAND}\` (\`npm run build\` ` +
-          `does too) and commit the file.\nFirst difference at line ${line + 1}:\n` +
-          `  committed: ${committedLines[line] ?? '(end of file)'}\n  generated: ${generatedLines[line]}`,
-      );
-    }
+    // Compared through a message rather than the two texts, so a failure says what to do and where.
+    expect(staleness(committed, serializeOpenApiDocument(document))).toBeNull();
   });
 
   it('does not depend on the environment', async () => {

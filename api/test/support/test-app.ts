@@ -3,17 +3,17 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
-import { IN_MEMORY_EMBEDDED_DATABASE, openDatabase } from '../../src/database/data-source';
+import { IN_MEMORY_EMBEDDED_DATABASE, type OpenDatabase, openDatabase } from '../../src/database/data-source';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
 import { shutDownGracefully } from '../../src/lifecycle/graceful-shutdown';
 import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 import type { WebhookDeliverySettings } from '../../src/webhooks/webhook-delivery.worker';
+import { databaseUrl, migratedEmbeddedDump, migratedTemplateDatabase, withClient } from './database-template';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -82,13 +82,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   const config = loadConfig(env);
-  const database = await openDatabase(
+  const database =
     config.database.kind === 'postgres'
-      ? config.database
+      ? await openDatabase(config.database)
       : options.embeddedDataDir
-        ? { kind: 'embedded', dataDir: options.embeddedDataDir }
-        : IN_MEMORY_EMBEDDED_DATABASE,
-  );
+        ? await openDatabase({ kind: 'embedded', dataDir: options.embeddedDataDir })
+        : await openInMemoryDatabase();
   const routes: string[] = [];
   const app = await createApp({
     config: { ...config, jwtSecret: config.jwtSecret ?? '', auditKey: config.auditKey ?? '' },
@@ -151,27 +150,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
+/** An in-memory embedded database of its own, already migrated (a copy of the run's template). */
+export async function openInMemoryDatabase(): Promise<OpenDatabase> {
+  return openDatabase(IN_MEMORY_EMBEDDED_DATABASE, { embeddedDump: await migratedEmbeddedDump() });
+}
+
+/**
+ * A database of its own on the server of `adminUrl`: a copy of the migrated template, or `empty`
+ * for a test of what the app does on a database it has to migrate itself.
+ */
 export async function createScratchDatabase(
   adminUrl: string,
+  { empty = false }: { empty?: boolean } = {},
 ): Promise<{ url: string; drop(): Promise<void> }> {
+  const template = empty ? null : await migratedTemplateDatabase(adminUrl);
   const name = `cloop_test_${randomBytes(6).toString('hex')}`;
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  await withClient(adminUrl, (client) =>
+    client.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`),
+  );
   return {
-    url: url.toString(),
+    url: databaseUrl(adminUrl, name),
     drop: async () => {
       await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
