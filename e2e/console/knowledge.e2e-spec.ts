@@ -254,7 +254,13 @@ describe('the knowledge page in Chromium', () => {
       page.waitForResponse((response) => response.url().endsWith('/knowledge/unanswered')),
       page.click('[data-testid=unanswered-refresh]'),
     ]);
-    const { items } = (await reload.json()) as UnansweredQuestionsResponse;
+    // What the server lists now, asked again with the console's own token: the body of the matched
+    // response can be gone already (a list request the console superseded is cancelled mid-body).
+    const items = await page.evaluate(async (url) => {
+      const token = localStorage.getItem('cloop.accessToken') ?? '';
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+      return ((await response.json()) as UnansweredQuestionsResponse).items;
+    }, reload.url());
     expect(items.map((item) => item.question)).toEqual([trains]);
     await eventually(async () => expect(await page.locator('[data-testid=unanswered-row]').count()).toBe(1));
     expect(await page.locator('[data-testid=unanswered-error]').count()).toBe(0);
