@@ -20,6 +20,7 @@ import { exportOpenApiDocument } from './openapi/generate';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
+import { runtimeSettings } from './runtime-settings';
 
 const USAGE = `Usage: cloop <command>
 
@@ -45,17 +46,17 @@ Commands:
 /** The services the commands need, without the HTTP server. */
 @Module({})
 class CliModule {
-  static forRoot(config: ResolvedConfig, database: OpenDatabase): DynamicModule {
+  static forRoot(config: Omit<ResolvedConfig, 'runtime'>, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot({ ...config, runtime: runtimeSettings() }),
         DatabaseModule.forRoot(database),
         EventBusModule,
         AuditModule,
-        RetentionModule.forRoot(null),
+        RetentionModule,
         // The user commands go through the same service as sign-up, which needs the login limits.
-        RateLimitModule.forRoot(config.rateLimits),
+        RateLimitModule,
         AuthModule,
       ],
     };

@@ -32,7 +32,6 @@ import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 import { type BusEvent, type BusMessage, type BusNotice, EventBus } from './event-bus';
 import { parseClientFrame } from './frames';
 
@@ -46,13 +45,6 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 const TYPING_INTERVAL_MS = 2_000;
 /** The answer to an upgrade while shutting down: try again, through the load balancer, elsewhere. */
 const DRAINING_RESPONSE = 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n';
-
-export interface RealtimeOptions {
-  /** How often sockets are pinged and console sessions and subscriptions re-checked. */
-  heartbeatMs: number;
-}
-
-export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
 
 type Identity =
   /** `sites`: each subscribed site and its organization (a membership change names the organization). */
@@ -95,9 +87,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly visitors: VisitorsRepository,
     private readonly conversationsRepository: ConversationsRepository,
     private readonly conversations: ConversationsService,
-    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
     private readonly limits: RateLimitStore,
     private readonly keys: RateLimitKeys,
     private readonly shutdown: ShutdownState,
@@ -110,7 +100,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     );
     this.unsubscribe = this.bus.subscribe((message) => this.route(message));
     this.stopNotices = this.bus.onNotice((notice) => this.onNotice(notice));
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
+    this.heartbeat = setInterval(() => this.beat(), this.config.runtime.heartbeatMs).unref();
     this.shutdown.signal.addEventListener('abort', () => this.closeAll());
   }
 
@@ -173,7 +163,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     const ip = clientIp(request, this.config.trustProxyHops);
     const decision = await this.limits.consume(
       this.keys.forClient('realtime', ip),
-      this.settings.realtimeConnections,
+      this.config.rateLimits.realtimeConnections,
     );
     return decision.allowed ? null : Math.ceil(decision.retryAfterMs / 1000);
   }

@@ -10,6 +10,7 @@ import type {
 } from '@cloop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
 import { WidgetSiteCache } from '../access/widget-site-cache';
 import { AssistantService } from '../assistant/assistant.service';
@@ -23,7 +24,6 @@ import { VisitorsRepository } from '../conversations/visitors.repository';
 import { isForeignKeyViolation } from '../database/constraint-violations';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 
 /** How many messages a session or a catch-up returns at most. */
 const PAGE = 200;
@@ -39,7 +39,7 @@ export class WidgetService {
     private readonly widgetSites: WidgetSiteCache,
     private readonly limits: RateLimitStore,
     private readonly keys: RateLimitKeys,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+    @Inject(APP_CONFIG) private readonly appConfig: ResolvedConfig,
   ) {}
 
   config(site: WidgetSiteScope): WidgetConfig {
@@ -124,7 +124,7 @@ export class WidgetService {
       return { message: mapMessage(replayed, null), created: false };
     await this.limits.enforce(
       this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
-      this.settings.visitorMessages,
+      this.appConfig.rateLimits.visitorMessages,
     );
     const appended = await this.conversations.append({
       siteId: visitor.siteId,
@@ -163,7 +163,7 @@ export class WidgetService {
   ): Promise<ConversationEntity> {
     if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
       // Only creating visitors costs: a returning visitor is never refused its own history.
-      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
+      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.appConfig.rateLimits.newVisitors);
     }
     const { conversation, created } = await this.openForVisitor(visitor, start).catch((error: unknown) => {
       // An erasure removed the visitor between the two steps: this browser starts again, afresh.
