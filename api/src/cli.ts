@@ -16,7 +16,7 @@ import { type OpenDatabase, openDatabase } from './database/data-source';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { exportOpenApiDocument } from './openapi/generate';
+import { exportOpenApiDocument } from './openapi-document';
 import { EventBusModule } from './realtime/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';

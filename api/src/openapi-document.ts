@@ -4,11 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-import { AppModule } from '../app.module';
-import { loadConfig } from '../config/app-config';
-import { unconnectedDatabase } from '../database/unconnected-database';
-import { runtimeSettings } from '../runtime-settings';
-import { buildOpenApiDocument } from './openapi';
+import { AppModule } from './app.module';
+import { loadConfig } from './config/app-config';
+import { unconnectedDatabase } from './database/unconnected-database';
+import { runtimeSettings } from './runtime-settings';
+import { buildOpenApiDocument } from './openapi/openapi';
 
 /** The server named by the committed document: a fixed placeholder, whatever the environment says. */
 export const OPENAPI_SERVER_URL = 'http://localhost:3000';
