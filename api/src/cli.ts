@@ -17,7 +17,7 @@ import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { exportOpenApiDocument } from './openapi-document';
-import { EventBusModule } from './realtime/event-bus.module';
+import { EventBusModule } from './events/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
 import { runtimeSettings } from './runtime-settings';

@@ -6,7 +6,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { ConversationEntity } from '../conversations/conversation.entity';
 import { ConversationsService } from '../conversations/conversations.service';
-import { EventBus } from '../realtime/event-bus';
+import { EventBus } from '../events/event-bus';
 import { AnswerQueue } from './answer-queue';
 import { Responder } from './responder';
 

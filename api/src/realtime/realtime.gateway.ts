@@ -32,7 +32,7 @@ import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { type BusEvent, type BusMessage, type BusNotice, EventBus } from './event-bus';
+import { type BusEvent, type BusMessage, type BusNotice, EventBus } from '../events/event-bus';
 import { parseClientFrame } from './frames';
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -102,6 +102,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     this.stopNotices = this.bus.onNotice((notice) => this.onNotice(notice));
     this.heartbeat = setInterval(() => this.beat(), this.config.runtime.heartbeatMs).unref();
     this.shutdown.signal.addEventListener('abort', () => this.closeAll());
+    this.shutdown.onGraceOver(() => this.terminateAll());
   }
 
   beforeApplicationShutdown(): void {
@@ -124,7 +125,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Drops the sockets whose clients did not answer the close in time (end of the grace period). */
-  terminateAll(): void {
+  private terminateAll(): void {
     for (const client of this.clients) client.socket.terminate();
   }
 

@@ -30,7 +30,7 @@ import {
 } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
-import { MAX_SEQ } from '../../realtime/frames';
+import { MAX_SEQ } from '../../conversations/seq';
 import { MessageDto } from '../../conversations/dto/conversations.dto';
 import { WidgetSettingsDto } from '../../sites/dto/sites.dto';
 import { EXAMPLE } from '../../openapi/example-values';
