@@ -13,6 +13,7 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { loadOrCreateAuditKey, loadOrCreateJwtSecret } from './config/jwt-secret';
 import { type OpenDatabase, openDatabase } from './database/data-source';
+import { ENTITIES } from './entities';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir));
   const auditKey = config.auditKey ?? (await loadOrCreateAuditKey(config.dataDir));
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { entities: ENTITIES });
   const app = await NestFactory.createApplicationContext(
     CliModule.forRoot({ ...config, jwtSecret, auditKey }, database),
     { logger: ['error', 'warn'] },

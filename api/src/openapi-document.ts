@@ -7,6 +7,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
 import { unconnectedDatabase } from './database/unconnected-database';
+import { ENTITIES } from './entities';
 import { runtimeSettings } from './runtime-settings';
 import { buildOpenApiDocument } from './openapi/openapi';
 
@@ -48,7 +49,7 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   const app = await NestFactory.create(
     AppModule.forRoot({
       config,
-      database: unconnectedDatabase(),
+      database: unconnectedDatabase(ENTITIES),
     }),
     new FastifyAdapter(),
     { logger: false, abortOnError: false },
