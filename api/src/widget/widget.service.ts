@@ -7,6 +7,7 @@ import type {
   WidgetSeenRequest,
   WidgetSessionRequest,
   WidgetSessionResponse,
+  WidgetUnreadResponse,
 } from '@cloop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -65,6 +66,28 @@ export class WidgetService {
       messages,
       config: this.config(visitor),
       seenSeq,
+    };
+  }
+
+  /**
+   * What a returning visitor has not read, for the closed launcher: reads only, so loading a page
+   * with the panel closed creates no visitor and no conversation (and an unknown visitor learns
+   * nothing, not even that the uuid is unknown).
+   */
+  async unread(visitor: VisitorScope): Promise<WidgetUnreadResponse> {
+    const unread = await this.conversationsRepository.unreadForVisitor(visitor.siteId, visitor.visitorUuid);
+    // Counted and picked in one statement: no latest reply means nothing is unread.
+    if (!unread?.latest) return { count: 0, latest: null };
+    const { seq, author, authorName, preview } = unread.latest;
+    return {
+      count: unread.count,
+      latest: {
+        conversationId: unread.conversationId,
+        seq,
+        author,
+        authorName: author === 'agent' ? authorName : null,
+        body: preview,
+      },
     };
   }
 
