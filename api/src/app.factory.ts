@@ -22,7 +22,7 @@ import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
-import type { RateLimitSettings } from './rate-limit/rate-limits';
+import type { RateLimitSettings } from './config/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
 import { runtimeSettings } from './runtime-settings';
 import { serveStaticFiles } from './static/static-routes';

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../rate-limit/rate-limits';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits';
 import { type EnvironmentValues, type LogLevel, readEnvironment, type SettingName } from './settings';
 
 export type DatabaseConfig = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };

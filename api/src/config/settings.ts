@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
-import { parseRateLimits } from '../rate-limit/rate-limit-overrides';
-import type { RateLimitSettings } from '../rate-limit/rate-limits';
+import { parseRateLimits } from './rate-limit-overrides';
+import type { RateLimitSettings } from './rate-limits';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -7,7 +7,7 @@ import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
 import { RateLimitKeys } from './rate-limit-keys';
 import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
 import { RateLimitStore } from './rate-limit.store';
-import type { RateLimitGroup } from './rate-limits';
+import type { RateLimitGroup } from '../config/rate-limits';
 
 /** Runs before authentication, so floods are refused before any token check or password hash. */
 @Injectable()

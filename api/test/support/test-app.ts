@@ -10,7 +10,7 @@ import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, type OpenDatabase, openDatabase } from '../../src/database/data-source';
 import { ENTITIES } from '../../src/entities';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/config/rate-limits';
 import { shutDownGracefully } from '../../src/lifecycle/graceful-shutdown';
 import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 import type { WebhookDeliverySettings } from '../../src/webhooks/webhook-delivery.worker';
