@@ -7,7 +7,7 @@ const SOURCE = __dirname;
  * Folders still in a cycle, being taken apart one concern at a time (docs/architecture.md,
  * "Layering"). It may only shrink: a folder joining it, or a new cycle, fails the test.
  */
-const KNOWN_CYCLES: string[][] = [['access', 'audit', 'auth', 'organizations', 'rate-limit', 'sites']];
+const KNOWN_CYCLES: string[][] = [['access', 'audit', 'auth', 'organizations', 'rate-limit']];
 
 /** The top-level folder of a file under `src/`; files directly in `src/` are the composition root. */
 function folderOf(file: string): string | null {
