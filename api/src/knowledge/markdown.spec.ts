@@ -71,4 +71,28 @@ describe('Markdown extraction', () => {
     expect(markdownDocument('bunyan.md', `${preamble}\n\n# Current Status\n\nText.`).title).toBe('bunyan');
     expect(markdownDocument('README.md', '# Installation\n\nText.').title).toBe('README — Installation');
   });
+  it("reads a collapsible section's summary as the heading of what it folds, under the current heading", () => {
+    const { blocks } = markdownDocument(
+      'env.md',
+      [
+        '# env',
+        '## FAQ',
+        '<details><summary>Should I commit my `.env` file?</summary><br/>',
+        '',
+        'No.',
+        '</details>',
+        '<details><summary>What about <b>expansion</b>?</summary>',
+        'Use a plugin.',
+        '</details>',
+      ].join('\n'),
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'env' },
+      { kind: 'heading', level: 2, text: 'FAQ' },
+      { kind: 'heading', level: 3, text: 'Should I commit my `.env` file?' },
+      { kind: 'text', text: 'No.' },
+      { kind: 'heading', level: 3, text: 'What about expansion ?' },
+      { kind: 'text', text: 'Use a plugin.' },
+    ]);
+  });
 });

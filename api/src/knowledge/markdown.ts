@@ -11,10 +11,13 @@ const TABLE_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 /** Text allowed above a title (a tagline, a line of badge text): more, and the `h1` is a section's. */
 const TITLE_PREAMBLE = 200;
 const THEMATIC_BREAK = /^ {0,3}(?:[-*_]\s*){3,}$/;
+/** A collapsible section's summary (`<details><summary>Should I commit .env?</summary>`): an FAQ entry's question. */
+const SUMMARY = /^\s*(?:<details\b[^>]*>\s*)?<summary\b[^>]*>(.*?)<\/summary>/i;
 
 /**
  * Markdown read as a person reads it: headings (`#`, underlined, or HTML `<h1>`), paragraphs, list
- * items and table rows as prose, fenced code as code. What only decorates a README is left out:
+ * items and table rows as prose, fenced code as code; a `<details>` section's `<summary>` heads what
+ * it folds (READMEs write their FAQs so), one level below the heading it sits under. What only decorates a README is left out:
  * badges and images, raw HTML markup, link reference definitions, front matter, and tables of
  * contents (list items that only link to an anchor on the page). Links keep their text.
  */
@@ -25,21 +28,25 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
   /** An underline under a list item is a thematic break, not a heading. */
   let paragraphIsListItem = false;
   let firstH1: string | null = null;
+  /** The level of the heading the text is under (0 before any): a summary heads a subsection of it. */
+  let level = 0;
   const flush = (): void => {
     const text = cleanText(paragraph.join(' '));
     if (text) blocks.push({ kind: 'text', text });
     paragraph = [];
     paragraphIsListItem = false;
   };
-  const heading = (level: number, raw: string): void => {
+  const heading = (headingLevel: number, raw: string, summary = false): void => {
     flush();
     const text = cleanText(inlineText(raw).replace(/:[a-z0-9_+-]+:/g, ' '));
     if (!text) return;
+    // A summary is a subsection of the heading it is under, and leaves that heading's level as is.
+    if (!summary) level = headingLevel;
     // A title heads the document: an `h1` after the first heading or after prose is a section's.
     const first = !blocks.some((block) => block.kind === 'heading');
     const before = blocks.reduce((length, block) => length + block.text.length, 0);
-    if (level === 1 && first && before < TITLE_PREAMBLE) firstH1 = text;
-    blocks.push({ kind: 'heading', level, text });
+    if (headingLevel === 1 && !summary && first && before < TITLE_PREAMBLE) firstH1 = text;
+    blocks.push({ kind: 'heading', level: headingLevel, text });
   };
 
   let inComment = false;
@@ -78,12 +85,18 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
       heading(Number(html[1]), html[2]);
       continue;
     }
+    const summary = SUMMARY.exec(line);
+    if (summary?.[1] !== undefined) {
+      heading(Math.min(level + 1, 6), summary[1], true);
+      const rest = line.slice(summary.index + summary[0].length);
+      if (cleanText(inlineText(rest))) paragraph.push(inlineText(rest));
+      continue;
+    }
     const underline = SETEXT_UNDERLINE.exec(line);
     if (underline?.[1] && paragraph.length === 1 && !paragraphIsListItem) {
-      const level = underline[1].startsWith('=') ? 1 : 2;
       const text = paragraph[0] ?? '';
       paragraph = [];
-      heading(level, text);
+      heading(underline[1].startsWith('=') ? 1 : 2, text);
       continue;
     }
     if (line.trim() === '' || THEMATIC_BREAK.test(line) || TABLE_SEPARATOR.test(line)) {
