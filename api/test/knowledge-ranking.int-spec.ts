@@ -40,7 +40,7 @@ Clients reconnect with exponential backoff, starting at one second.`,
   'deploy.md': `# Deploying
 
 Build the image with \`docker build\`. The container listens on port 8080.
-Set \`DATABASE_URL\` before starting it.`,
+Set \`DATABASE_URL\` before starting it. The health check is read-only.`,
   'pricing.md': `# Pricing
 
 The team plan costs 20 euros per seat and month. Invoices are sent on the first day of the month.`,
@@ -103,6 +103,11 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     expect((await titlesFor('mongoose.connect'))[0]).toBe('Tiny ORM');
     expect((await titlesFor('how do I connect with mongoose'))[0]).toBe('Tiny ORM');
     expect((await titlesFor('socket.io rooms'))[0]).toBe('Realtime');
+  });
+
+  it('finds a hyphenated word written as one, and as it is written', async () => {
+    expect(await titlesFor('readonly')).toEqual(['Deploying']);
+    expect((await titlesFor('read-only health check'))[0]).toBe('Deploying');
   });
 
   it('ranks the document a question names above one that only shares common words', async () => {
