@@ -157,6 +157,12 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     );
   });
 
+  it('answers a question with a number the content never uses from what it says instead', async () => {
+    const answer = await ask('Does the container listen on port 9090?');
+    expect(answer.body).toContain('The container listens on port 8080.');
+    expect(answer.citations[0]?.title).toBe('Deploying');
+  });
+
   it('drops a question from the unanswered list once the content answers it', async () => {
     const question = 'Do you offer a student discount?';
     await ask(question);
