@@ -95,4 +95,14 @@ describe('Markdown extraction', () => {
       { kind: 'text', text: 'Use a plugin.' },
     ]);
   });
+  it('reads a bracketed label the document defines as a link reference as a link', () => {
+    const { blocks } = markdownDocument(
+      'db.md',
+      '# db\n\nUse [Named Parameters] in [QueryFile] files, not [options].\n\n[named parameters]: #named\n[QueryFile]: https://example.com/qf',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'db' },
+      { kind: 'text', text: 'Use Named Parameters in QueryFile files, not [options].' },
+    ]);
+  });
 });

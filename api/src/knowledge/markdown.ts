@@ -23,6 +23,7 @@ const SUMMARY = /^\s*(?:<details\b[^>]*>\s*)?<summary\b[^>]*>(.*?)<\/summary>/i;
  */
 export function markdownDocument(fileName: string, markdown: string): ExtractedDocument {
   const lines = withoutFrontMatter(markdown).split(/\r?\n/);
+  const inlineText = inlineTextOf(referenceLabels(lines));
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   /** An underline under a list item is a thematic break, not a heading. */
@@ -137,8 +138,31 @@ function isAnchorLinkOnly(text: string): boolean {
   return /^\s*\[[^\]]*\]\(#[^)]*\)\s*$/.test(text);
 }
 
-/** The words of a line: images and badges dropped, links reduced to their text, tags removed. */
-function inlineText(line: string): string {
+/** The labels of the document's link reference definitions (`[QueryFile]: https://…`), lower-cased. */
+function referenceLabels(lines: string[]): Set<string> {
+  const labels = new Set<string>();
+  for (const line of lines) {
+    const label = /^ {0,3}\[([^\]]+)\]:\s*\S+/.exec(line)?.[1];
+    if (label) labels.add(label.trim().toLowerCase());
+  }
+  return labels;
+}
+
+/**
+ * The words of a line: images and badges dropped, links reduced to their text, tags removed. A
+ * bracketed label the document defines as a link reference (`see [QueryFile]`) is a link too.
+ */
+function inlineTextOf(labels: Set<string>): (line: string) => string {
+  const shortcutLinks = (text: string) =>
+    labels.size === 0
+      ? text
+      : text.replace(/\[([^\]]+)\](?![([:])/g, (whole, label: string) =>
+          labels.has(label.trim().toLowerCase()) ? label : whole,
+        );
+  return (line) => shortcutLinks(inlineLinks(line));
+}
+
+function inlineLinks(line: string): string {
   return (
     line
       // A badge: an image inside a link.
