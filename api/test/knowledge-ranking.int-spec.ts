@@ -36,7 +36,7 @@ The realtime server is built on socket.io and keeps one room per team. Rooms are
 
 ## Reconnecting
 
-Clients reconnect with exponential backoff, starting at one second.`,
+Clients reconnect with exponential backoff, starting at one second. Set \`maxRetries\` to give up.`,
   'deploy.md': `# Deploying
 
 Build the image with \`docker build\`. The container listens on port 8080.
@@ -103,6 +103,10 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     expect((await titlesFor('mongoose.connect'))[0]).toBe('Tiny ORM');
     expect((await titlesFor('how do I connect with mongoose'))[0]).toBe('Tiny ORM');
     expect((await titlesFor('socket.io rooms'))[0]).toBe('Realtime');
+  });
+
+  it('finds a camel-case name by its words', async () => {
+    expect(await titlesFor('how many retries at most')).toEqual(['Realtime']);
   });
 
   it('finds a hyphenated word written as one, and as it is written', async () => {

@@ -9,8 +9,14 @@ const JOINED_HYPHENATED = `coalesce(' ' || (
           SELECT string_agg(replace(m[1], '-', ''), ' ')
             FROM regexp_matches(t, '([[:alpha:]]+(?:-[[:alpha:]]+)+)', 'g') AS m), '')`;
 
+/** The words of a camel-case name ("uncaughtException" → "uncaught Exception", "fileSize"). */
+const CAMEL_CASE_PARTS = `coalesce(' ' || (
+          SELECT string_agg(regexp_replace(m[1], '([[:lower:]])([[:upper:]])', '\\1 \\2', 'g'), ' ')
+            FROM regexp_matches(t, '([[:alpha:]]*[[:lower:]][[:upper:]][[:alpha:]]*)', 'g') AS m), '')`;
+
 /**
- * A hyphenated word is indexed (and asked) also as one word: the parser keeps "pre-flight" whole
+ * A camel-case name is indexed (and asked) also by its words: a visitor writes "uncaught
+ * exception" for `uncaughtException`. A hyphenated word is indexed (and asked) also as one word: the parser keeps "pre-flight" whole
  * and by its parts, but a visitor who types "preflight" matched none of them. Existing chunks are
  * re-indexed and the site statistics recounted (the statistics triggers fire on insert and delete
  * only).
@@ -19,7 +25,7 @@ export class HyphenatedWords1764945000000 implements MigrationInterface {
   name = 'HyphenatedWords1764945000000';
 
   async up(db: QueryRunner): Promise<void> {
-    await setSearchText(db, `SELECT t || ${DOTTED_PARTS} || ${JOINED_HYPHENATED}`);
+    await setSearchText(db, `SELECT t || ${DOTTED_PARTS} || ${JOINED_HYPHENATED} || ${CAMEL_CASE_PARTS}`);
   }
 
   async down(db: QueryRunner): Promise<void> {
