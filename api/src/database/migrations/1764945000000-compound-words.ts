@@ -21,8 +21,8 @@ const CAMEL_CASE_PARTS = `coalesce(' ' || (
  * re-indexed and the site statistics recounted (the statistics triggers fire on insert and delete
  * only).
  */
-export class HyphenatedWords1764945000000 implements MigrationInterface {
-  name = 'HyphenatedWords1764945000000';
+export class CompoundWords1764945000000 implements MigrationInterface {
+  name = 'CompoundWords1764945000000';
 
   async up(db: QueryRunner): Promise<void> {
     await setSearchText(db, `SELECT t || ${DOTTED_PARTS} || ${JOINED_HYPHENATED} || ${CAMEL_CASE_PARTS}`);
