@@ -93,7 +93,7 @@ export class RetrievalResponder extends Responder {
 
   /**
    * What to quote: from the best passage's document, the passage whose sentences hold the most of
-   * the question; then a second citation only from another document that covers the question as
+   * the question, weighed by its rank (`PASSAGE_RANK_WEIGHT`); then a second citation only from another document that covers the question as
    * well as the best (a second citation must add a source, never repeat a statement).
    */
   private async quotes(
@@ -131,7 +131,8 @@ export class RetrievalResponder extends Responder {
         context: matched[index]?.heading,
       });
 
-    // Passages come best first: a later one is quoted instead only when it holds clearly more.
+    // Passages come best first: a later one is quoted instead only when its quote holds more of
+    // the question in proportion to how much lower it ranks.
     const topRank = inDocument[0]?.rank ?? 0;
     let first: { passage: Passage; quote: Quote; weight: number } | null = null;
     for (const [index, passage] of considered.entries()) {
