@@ -6,13 +6,17 @@ describe('extractive answers', () => {
       'First one. Second one, e.g. this. Third!\nA list item\n```\nconst a = 1. b;\nrun()\n```\nLast.',
     );
     expect(units).toEqual([
-      { text: 'First one.', code: false },
-      { text: 'Second one, e.g. this.', code: false },
-      { text: 'Third!', code: false },
-      { text: 'A list item', code: false },
+      { text: 'First one.', code: false, line: 0 },
+      { text: 'Second one, e.g. this.', code: false, line: 0 },
+      { text: 'Third!', code: false, line: 0 },
+      { text: 'A list item', code: false, line: 1 },
       { text: 'const a = 1. b;\nrun()', code: true },
-      { text: 'Last.', code: false },
+      { text: 'Last.', code: false, line: 4 },
     ]);
+  });
+
+  it('quotes the sentences of a paragraph on one line, and list items each on their own', () => {
+    expect(quoteText(unitsOf('One. Two.\nItem a\nItem b'))).toBe('One. Two.\nItem a\nItem b');
   });
 
   it('tells the same statement apart from a different one', () => {

@@ -4,6 +4,8 @@ import type { Passage } from '@cloop/contracts';
 export interface Unit {
   text: string;
   code: boolean;
+  /** Which line of the passage (a paragraph, list item or table row) a sentence is from. */
+  line?: number;
 }
 
 /** Abbreviations whose dot ends no sentence. */
@@ -12,6 +14,7 @@ const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs|cf|approx|incl|esim|ns|mm|yms)\.$/i;
 /** Splits a chunk (paragraphs on lines of their own, code between ``` fences) into units. */
 export function unitsOf(content: string): Unit[] {
   const units: Unit[] = [];
+  let lines = 0;
   const parts = content.split(/^```\n([\s\S]*?)\n```$/m);
   parts.forEach((part, index) => {
     if (index % 2 === 1) {
@@ -19,7 +22,8 @@ export function unitsOf(content: string): Unit[] {
       return;
     }
     for (const line of part.split('\n')) {
-      for (const sentence of sentencesOf(line)) units.push({ text: sentence, code: false });
+      const index = lines++;
+      for (const sentence of sentencesOf(line)) units.push({ text: sentence, code: false, line: index });
     }
   });
   return units;
@@ -182,9 +186,15 @@ function introducedCode(units: MatchedUnit[], index: number): MatchedUnit | null
 /** The quoted units as text: prose runs on, code sits on lines of its own. */
 export function quoteText(units: Unit[]): string {
   let text = '';
+  let previous: Unit | undefined;
   for (const unit of units) {
     if (unit.code) text += `${text ? '\n' : ''}${unit.text}\n`;
-    else text += `${text && !text.endsWith('\n') ? ' ' : ''}${unit.text}`;
+    else {
+      // Sentences of one paragraph run on; list items and table rows keep their own lines.
+      const newLine = previous?.line !== undefined && unit.line !== undefined && unit.line !== previous.line;
+      text += `${text && !text.endsWith('\n') ? (newLine ? '\n' : ' ') : ''}${unit.text}`;
+    }
+    previous = unit;
   }
   return text.trim();
 }
