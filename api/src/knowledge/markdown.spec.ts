@@ -105,4 +105,17 @@ describe('Markdown extraction', () => {
       { kind: 'text', text: 'Use Named Parameters in QueryFile files, not [options].' },
     ]);
   });
+  it('reads a table written without outer pipes row by row', () => {
+    const { blocks } = markdownDocument(
+      'limits.md',
+      '# limits\n\nKey | Description | Default\n--- | --- | ---\n`fieldSize` | Max field value size | 1MB\n`files` | Max number of files | Infinity\n\nAfter the table.',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'limits' },
+      { kind: 'text', text: 'Key | Description | Default' },
+      { kind: 'text', text: '`fieldSize` | Max field value size | 1MB' },
+      { kind: 'text', text: '`files` | Max number of files | Infinity' },
+      { kind: 'text', text: 'After the table.' },
+    ]);
+  });
 });

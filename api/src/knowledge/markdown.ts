@@ -43,11 +43,23 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
     if (!text) return;
     // A summary is a subsection of the heading it is under, and leaves that heading's level as is.
     if (!summary) level = headingLevel;
+    inTable = false;
     // A title heads the document: an `h1` after the first heading or after prose is a section's.
     const first = !blocks.some((block) => block.kind === 'heading');
     const before = blocks.reduce((length, block) => length + block.text.length, 0);
     if (headingLevel === 1 && !summary && first && before < TITLE_PREAMBLE) firstH1 = text;
     blocks.push({ kind: 'heading', level: headingLevel, text });
+  };
+
+  /** After a table's separator row, until a blank line or a heading: lines with a pipe are rows. */
+  let inTable = false;
+  const row = (line: string): void => {
+    const text = cleanText(
+      inlineText(line)
+        .replace(/^\s*\||\|\s*$/g, '')
+        .replace(/\s*\|\s*/g, ' | '),
+    );
+    if (text.replace(/[|\s]/g, '')) blocks.push({ kind: 'text', text });
   };
 
   let inComment = false;
@@ -100,8 +112,21 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
       heading(underline[1].startsWith('=') ? 1 : 2, text);
       continue;
     }
+    if (TABLE_SEPARATOR.test(line) && line.includes('|')) {
+      // A table's header row, when written without outer pipes, was read as prose: it is a row.
+      const header = paragraph.at(-1);
+      if (header?.includes('|')) {
+        paragraph.pop();
+        flush();
+        row(header);
+      }
+      flush();
+      inTable = true;
+      continue;
+    }
     if (line.trim() === '' || THEMATIC_BREAK.test(line) || TABLE_SEPARATOR.test(line)) {
       flush();
+      inTable = false;
       continue;
     }
     if (LINK_REFERENCE_DEFINITION.test(line)) continue;
@@ -113,14 +138,13 @@ export function markdownDocument(fileName: string, markdown: string): ExtractedD
       paragraphIsListItem = true;
       continue;
     }
-    const text = inlineText(line.replace(/^\s*>\s?/, ''));
-    if (/^\s*\|.*\|\s*$/.test(line)) {
-      // A table row reads as one line of its own: "option | default | meaning".
+    // A table row, with or without outer pipes, reads as one line of its own: "option | default | meaning".
+    if (/^\s*\|.*\|\s*$/.test(line) || (inTable && line.includes('|'))) {
       flush();
-      const row = cleanText(text.replace(/^\s*\||\|\s*$/g, '').replace(/\s*\|\s*/g, ' | '));
-      if (row.replace(/[|\s]/g, '')) blocks.push({ kind: 'text', text: row });
+      row(line);
       continue;
     }
+    const text = inlineText(line.replace(/^\s*>\s?/, ''));
     if (cleanText(text)) paragraph.push(text);
     else flush();
   }
