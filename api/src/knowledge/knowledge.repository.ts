@@ -104,7 +104,10 @@ const CANDIDATE_POSTINGS = 2_000;
  * to score exactly.
  */
 const CANDIDATES_SCORED = 200;
-/** A question with a word the site never uses is probably about something the site lacks. */
+/**
+ * A question with a word the site never uses is probably about something the site lacks. A number
+ * the site never uses is not: "does it run on node 22" where the content says "18 or higher".
+ */
 const UNKNOWN_WORD_FACTOR = 0.5;
 /** Reciprocal rank fusion's constant: the usual 60 keeps a single list's top from dominating. */
 const RRF_K = 60;
@@ -114,7 +117,7 @@ const RRF_K = 60;
  * `group_weights` as `w`): the confidence of an answer from it.
  */
 const COVERAGE = `sum(w.idf) / (SELECT sum(idf) FROM group_weights)
-                  * (CASE WHEN EXISTS (SELECT 1 FROM group_weights WHERE df = 0) THEN ${UNKNOWN_WORD_FACTOR} ELSE 1 END)`;
+                  * (CASE WHEN EXISTS (SELECT 1 FROM group_weights WHERE df = 0 AND word) THEN ${UNKNOWN_WORD_FACTOR} ELSE 1 END)`;
 
 const SOURCE_COLUMNS = `id, site_id, type, title, url, status, error, page_limit, depth_limit, document_count,
   chunk_count, created_at, updated_at, crawled_at`;

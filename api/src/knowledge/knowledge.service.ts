@@ -62,6 +62,11 @@ export function confidenceOf(passages: Passage[]): number {
 }
 const UNANSWERED_LIMIT = 100;
 
+/** A passage with the BM25 score it ranked by among its document's passages. */
+export interface RankedPassage extends Passage {
+  rank: number;
+}
+
 @Injectable()
 export class KnowledgeService {
   private readonly logger = new Logger('Knowledge');
@@ -130,14 +135,20 @@ export class KnowledgeService {
     return (await this.knowledge.search(siteId, query, limit)).map(mapPassage);
   }
 
-  /** The passages of `passage`'s document, best first for the question (see the repository). */
+  /**
+   * The passages of `passage`'s document, best first for the question (see the repository), each
+   * with its BM25 score there (`rank`: only comparable within the one document and question).
+   */
   async documentPassages(
     siteId: string,
     passage: Passage,
     question: string,
     limit: number,
-  ): Promise<Passage[]> {
-    return (await this.knowledge.documentPassages(siteId, passage.chunkId, question, limit)).map(mapPassage);
+  ): Promise<RankedPassage[]> {
+    return (await this.knowledge.documentPassages(siteId, passage.chunkId, question, limit)).map((row) => ({
+      ...mapPassage(row),
+      rank: row.bm25,
+    }));
   }
 
   /**
