@@ -137,7 +137,7 @@ async function measure(databaseUrl) {
     }
     if (embeddings) {
       const embedding = Date.now();
-      const backfill = app.service('knowledge/embedding-backfill.js', 'EmbeddingBackfill');
+      const backfill = app.service('knowledge/ingestion/embedding-backfill.js', 'EmbeddingBackfill');
       backfill.kick();
       await backfill.idle();
       console.log(

@@ -1,7 +1,11 @@
 import type { Citation, Passage } from '@cloop/contracts';
 
 import { asksForContact } from '../conversations/contact-request';
-import { CONFIDENT_SCORE, confidenceOf, type KnowledgeService } from '../knowledge/knowledge.service';
+import {
+  CONFIDENT_SCORE,
+  confidenceOf,
+  type KnowledgeSearch,
+} from '../knowledge/retrieval/knowledge-search.service';
 import { bestQuote, documentKey, type Quote, quoteText, unitsOf } from './extractive-answer';
 import { Responder, type ResponderChunk, type ResponderInput } from './responder';
 
@@ -60,7 +64,7 @@ const PASSAGE_RANK_WEIGHT = 0.5;
  * network.
  */
 export class RetrievalResponder extends Responder {
-  constructor(private readonly knowledge: KnowledgeService) {
+  constructor(private readonly knowledge: KnowledgeSearch) {
     super();
   }
 

@@ -38,6 +38,7 @@ import {
   UnansweredQuestionsDto,
 } from './dto/knowledge.dto';
 import { KnowledgeService } from './knowledge.service';
+import { KnowledgeSearch } from './retrieval/knowledge-search.service';
 
 const SEARCH_RESULTS = 8;
 const invalid = ApiInvalidInput('The body or `sourceId` is not valid; `details` lists each problem');
@@ -47,7 +48,10 @@ const noSource = ApiErrors({ SOURCE_NOT_FOUND: 'No such source on this site' });
 @ApiTags('knowledge')
 @Controller(`${API_PREFIX}/sites/:siteId/knowledge`)
 export class KnowledgeController {
-  constructor(private readonly knowledge: KnowledgeService) {}
+  constructor(
+    private readonly knowledge: KnowledgeService,
+    private readonly retrieval: KnowledgeSearch,
+  ) {}
 
   @Get('sources')
   @SiteAccess('member')
@@ -184,7 +188,7 @@ export class KnowledgeController {
     @CurrentSite() scope: SiteScope,
     @Body() body: KnowledgeSearchDto,
   ): Promise<KnowledgeSearchResponse> {
-    return { passages: await this.knowledge.search(scope.siteId, body.query, SEARCH_RESULTS) };
+    return { passages: await this.retrieval.search(scope.siteId, body.query, SEARCH_RESULTS) };
   }
 
   @Get('unanswered')
@@ -195,7 +199,7 @@ export class KnowledgeController {
   })
   @ApiOkResponse({ type: UnansweredQuestionsDto, description: 'The questions' })
   async unanswered(@CurrentSite() scope: SiteScope): Promise<UnansweredQuestionsDto> {
-    return { items: await this.knowledge.unanswered(scope) };
+    return { items: await this.retrieval.unanswered(scope) };
   }
 
   @Delete('unanswered/:questionId')
@@ -214,6 +218,6 @@ export class KnowledgeController {
     @CurrentSite() scope: SiteScope,
     @Param('questionId', uuidParam) questionId: string,
   ): Promise<void> {
-    await this.knowledge.dismissUnanswered(scope, questionId);
+    await this.retrieval.dismissUnanswered(scope, questionId);
   }
 }
