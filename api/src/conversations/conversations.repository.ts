@@ -1,10 +1,9 @@
 import type { Phase } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
 import { ConversationEntity } from './conversation.entity';
-import { MessageEntity } from './message.entity';
 
 export interface ConversationFilters {
   phase?: Phase;
@@ -19,6 +18,40 @@ export interface ActivityKeyset {
   lastMessageAt: Date;
   id: string;
 }
+
+/** What the inbox lists of a conversation: its row, under the entity's property names. */
+export type ConversationRow = Pick<
+  ConversationEntity,
+  | 'id'
+  | 'siteId'
+  | 'visitorId'
+  | 'phase'
+  | 'status'
+  | 'email'
+  | 'leadStatus'
+  | 'entryUrl'
+  | 'locale'
+  | 'messageCount'
+  | 'lastSeq'
+  | 'lastMessageAt'
+  | 'lastMessagePreview'
+  | 'lastMessageAuthor'
+  | 'teamSeenSeq'
+  | 'createdAt'
+>;
+
+const LIST_COLUMNS = `c.id, c.site_id AS "siteId", c.visitor_id AS "visitorId", c.phase, c.status, c.email,
+  c.lead_status AS "leadStatus", c.entry_url AS "entryUrl", c.locale, c.message_count AS "messageCount",
+  c.last_seq AS "lastSeq", c.last_message_at AS "lastMessageAt",
+  c.last_message_preview AS "lastMessagePreview", c.last_message_author AS "lastMessageAuthor",
+  c.team_seen_seq AS "teamSeenSeq", c.created_at AS "createdAt"`;
+
+/**
+ * Up to this many hits of `q` in a site's messages, the inbox search starts from the full-text
+ * index (a few milliseconds); past it, from the activity order (see `list`). Measured in
+ * bench/inbox-api.mjs.
+ */
+const SEARCH_FIRST_HITS = 2000;
 
 export type ConversationChanges = Partial<
   Pick<ConversationEntity, 'phase' | 'status' | 'leadStatus' | 'email' | 'entryUrl' | 'locale'>
@@ -144,42 +177,65 @@ export class ConversationsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** One inbox page: `limit + 1` rows after `after`, newest activity first. */
-  list(
+  /**
+   * One inbox page: `limit + 1` rows after `after`, newest activity first, read as plain rows (no
+   * entity hydration: that, not the query, was the cost of a page). Each filter the console offers
+   * has an index that keeps the activity order (see the inbox-filters migration).
+   *
+   * `q` goes through the full-text index first: while the site's messages hold at most
+   * {@link SEARCH_FIRST_HITS} hits, the page is picked among their conversations in keyset order.
+   * A word with more hits is common, so walking the inbox in activity order and checking each
+   * conversation's messages finds a page within a few conversations; the full-text index would
+   * cost more than the walk. Either way the result is the same.
+   */
+  async list(
     siteId: string,
     filters: ConversationFilters,
     after: ActivityKeyset | null,
     limit: number,
-  ): Promise<ConversationEntity[]> {
-    const query = this.dataSource
-      .getRepository(ConversationEntity)
-      .createQueryBuilder('c')
-      .where('c.site_id = :siteId', { siteId })
-      .orderBy('c.last_message_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (filters.phase) query.andWhere('c.phase = :phase', { phase: filters.phase });
-    if (filters.lead !== undefined) query.andWhere(filters.lead ? 'c.email IS NOT NULL' : 'c.email IS NULL');
-    if (filters.from) query.andWhere('c.last_message_at >= :from', { from: filters.from });
-    if (filters.to) query.andWhere('c.last_message_at <= :to', { to: filters.to });
-    if (filters.q) {
-      const search = this.dataSource
-        .createQueryBuilder()
-        .select('1')
-        .from(MessageEntity, 'm')
-        .where('m.conversation_id = c.id')
-        .andWhere("to_tsvector('simple', m.body) @@ plainto_tsquery('simple', :q)");
-      query.andWhere(
-        new Brackets((where) =>
-          where.where(`EXISTS (${search.getQuery()})`, { q: filters.q }).orWhere('c.email = lower(:q)', {
-            q: filters.q,
-          }),
-        ),
-      );
+  ): Promise<ConversationRow[]> {
+    const params: unknown[] = [siteId];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = ['c.site_id = $1'];
+    if (filters.phase) where.push(`c.phase = ${param(filters.phase)}`);
+    if (filters.lead !== undefined) where.push(filters.lead ? 'c.email IS NOT NULL' : 'c.email IS NULL');
+    if (filters.from) where.push(`c.last_message_at >= ${param(filters.from)}`);
+    if (filters.to) where.push(`c.last_message_at <= ${param(filters.to)}`);
+    if (after) where.push(`(c.last_message_at, c.id) < (${param(after.lastMessageAt)}, ${param(after.id)})`);
+    const rows = param(limit + 1);
+    const page = `ORDER BY c.last_message_at DESC, c.id DESC LIMIT ${rows}`;
+    const select = (conditions: string[]) =>
+      `SELECT ${LIST_COLUMNS} FROM conversations c WHERE ${conditions.join(' AND ')} ${page}`;
+    if (!filters.q) return this.dataSource.query<ConversationRow[]>(select(where), params);
+
+    const q = param(filters.q);
+    const words = `to_tsvector('simple', m.body) @@ plainto_tsquery('simple', ${q})`;
+    if (await this.fewSearchHits(siteId, filters.q)) {
+      // One IN over both (not an OR beside it, which would make PostgreSQL walk the inbox instead).
+      const matching = `c.id IN (
+        SELECT m.conversation_id FROM messages m WHERE m.site_id = $1 AND ${words}
+        UNION ALL
+        SELECT e.id FROM conversations e WHERE e.site_id = $1 AND e.email = lower(${q}))`;
+      return this.dataSource.query<ConversationRow[]>(select([...where, matching]), params);
     }
-    if (after) {
-      query.andWhere('(c.last_message_at, c.id) < (:lastMessageAt, :id)', after);
-    }
-    return query.getMany();
+    // Two branches, each in activity order, so that neither the OR nor the other branch stops the walk.
+    const inMessages = `EXISTS (SELECT 1 FROM messages m WHERE m.site_id = $1 AND m.conversation_id = c.id AND ${words})`;
+    return this.dataSource.query<ConversationRow[]>(
+      `SELECT * FROM ((${select([...where, inMessages])}) UNION (${select([...where, `c.email = lower(${q})`])})) c
+        ORDER BY c."lastMessageAt" DESC, c.id DESC LIMIT ${rows}`,
+      params,
+    );
+  }
+
+  /** Whether the site's messages hold at most {@link SEARCH_FIRST_HITS} hits of `q` (counted no further). */
+  private async fewSearchHits(siteId: string, q: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ hits: number }[]>(
+      `SELECT count(*)::int AS hits FROM (
+         SELECT 1 FROM messages m
+          WHERE m.site_id = $1 AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $2)
+          LIMIT $3) h`,
+      [siteId, q, SEARCH_FIRST_HITS + 1],
+    );
+    return (rows[0]?.hits ?? 0) <= SEARCH_FIRST_HITS;
   }
 }
