@@ -47,11 +47,26 @@ const LIST_COLUMNS = `c.id, c.site_id AS "siteId", c.visitor_id AS "visitorId", 
   c.team_seen_seq AS "teamSeenSeq", c.created_at AS "createdAt"`;
 
 /**
- * Up to this many hits of `q` in a site's messages, the inbox search starts from the full-text
- * index (a few milliseconds); past it, from the activity order (see `list`). Measured in
- * bench/inbox-api.mjs.
+ * How `q` is searched (see `list`), by the number of messages it is expected to hit. Up to
+ * `SEARCH_FIRST_HITS` hits, the full-text index finds them all and their conversations are sorted
+ * (about 5 µs a hit); from `COMMON_WORD` of all messages, walking the inbox in activity order
+ * finds a page within a few dozen conversations; in between, the full-text index's hits are
+ * gathered first and the inbox is walked in activity order against them. Measured in
+ * bench/inbox-api.mjs (docs/architecture.md).
  */
 const SEARCH_FIRST_HITS = 2000;
+const COMMON_WORD = 0.015;
+/** PostgreSQL's statistics of the words in messages, read again after this long. */
+const WORD_STATISTICS_TTL_MS = 60_000;
+
+type SearchPlan = 'index-first' | 'index-then-activity' | 'activity';
+
+interface WordStatistics {
+  readAt: number;
+  /** Messages in the table, and each frequent word's share of them; `null` before any ANALYZE. */
+  messages: number;
+  frequencies: Map<string, number> | null;
+}
 
 export type ConversationChanges = Partial<
   Pick<ConversationEntity, 'phase' | 'status' | 'leadStatus' | 'email' | 'entryUrl' | 'locale'>
@@ -182,11 +197,9 @@ export class ConversationsRepository {
    * entity hydration: that, not the query, was the cost of a page). Each filter the console offers
    * has an index that keeps the activity order (see the inbox-filters migration).
    *
-   * `q` goes through the full-text index first: while the site's messages hold at most
-   * {@link SEARCH_FIRST_HITS} hits, the page is picked among their conversations in keyset order.
-   * A word with more hits is common, so walking the inbox in activity order and checking each
-   * conversation's messages finds a page within a few conversations; the full-text index would
-   * cost more than the walk. Either way the result is the same.
+   * `q` (words of the messages, or an exact email) goes through the full-text index first unless
+   * its words are common (see {@link SearchPlan} and `searchPlan`); the three plans give the same
+   * result, only their cost differs.
    */
   async list(
     siteId: string,
@@ -210,32 +223,87 @@ export class ConversationsRepository {
 
     const q = param(filters.q);
     const words = `to_tsvector('simple', m.body) @@ plainto_tsquery('simple', ${q})`;
-    if (await this.fewSearchHits(siteId, filters.q)) {
-      // One IN over both (not an OR beside it, which would make PostgreSQL walk the inbox instead).
-      const matching = `c.id IN (
-        SELECT m.conversation_id FROM messages m WHERE m.site_id = $1 AND ${words}
-        UNION ALL
-        SELECT e.id FROM conversations e WHERE e.site_id = $1 AND e.email = lower(${q}))`;
-      return this.dataSource.query<ConversationRow[]>(select([...where, matching]), params);
+    const hits = `SELECT m.conversation_id FROM messages m WHERE m.site_id = $1 AND ${words}`;
+    const email = `c.email = lower(${q})`;
+    switch (await this.searchPlan(siteId, filters.q)) {
+      case 'index-first':
+        // One IN over both, so that PostgreSQL joins the hits and sorts them (an OR beside the IN
+        // would make it walk the whole inbox).
+        return this.dataSource.query<ConversationRow[]>(
+          select([
+            ...where,
+            `c.id IN (${hits} UNION ALL SELECT e.id FROM conversations e WHERE e.site_id = $1 AND e.email = lower(${q}))`,
+          ]),
+          params,
+        );
+      case 'index-then-activity':
+        // The OR makes the hits one hashed set that the walk in activity order looks rows up in.
+        return this.dataSource.query<ConversationRow[]>(
+          select([...where, `(c.id IN (${hits}) OR ${email})`]),
+          params,
+        );
+      case 'activity': {
+        // Each branch walks in activity order on its own, and stops once it has a page.
+        const inMessages = `EXISTS (${hits} AND m.conversation_id = c.id)`;
+        return this.dataSource.query<ConversationRow[]>(
+          `SELECT * FROM ((${select([...where, inMessages])}) UNION (${select([...where, email])})) c
+            ORDER BY c."lastMessageAt" DESC, c.id DESC LIMIT ${rows}`,
+          params,
+        );
+      }
     }
-    // Two branches, each in activity order, so that neither the OR nor the other branch stops the walk.
-    const inMessages = `EXISTS (SELECT 1 FROM messages m WHERE m.site_id = $1 AND m.conversation_id = c.id AND ${words})`;
-    return this.dataSource.query<ConversationRow[]>(
-      `SELECT * FROM ((${select([...where, inMessages])}) UNION (${select([...where, `c.email = lower(${q})`])})) c
-        ORDER BY c."lastMessageAt" DESC, c.id DESC LIMIT ${rows}`,
-      params,
-    );
   }
 
-  /** Whether the site's messages hold at most {@link SEARCH_FIRST_HITS} hits of `q` (counted no further). */
-  private async fewSearchHits(siteId: string, q: string): Promise<boolean> {
-    const rows = await this.dataSource.query<{ hits: number }[]>(
-      `SELECT count(*)::int AS hits FROM (
-         SELECT 1 FROM messages m
-          WHERE m.site_id = $1 AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $2)
-          LIMIT $3) h`,
-      [siteId, q, SEARCH_FIRST_HITS + 1],
+  /**
+   * How to search `q`: from PostgreSQL's statistics of the words in messages (kept by ANALYZE,
+   * read once a minute), the share of messages its rarest word is in; a word the statistics do not
+   * list is rare. Without statistics (before the first ANALYZE, as on a new embedded database),
+   * the hits in the site's messages are counted up to {@link SEARCH_FIRST_HITS}.
+   */
+  private async searchPlan(siteId: string, q: string): Promise<SearchPlan> {
+    const statistics = await this.wordStatistics();
+    if (!statistics.frequencies) {
+      const counted = await this.dataSource.query<{ hits: number }[]>(
+        `SELECT count(*)::int AS hits FROM (
+           SELECT 1 FROM messages m
+            WHERE m.site_id = $1 AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $2)
+            LIMIT $3) h`,
+        [siteId, q, SEARCH_FIRST_HITS + 1],
+      );
+      return (counted[0]?.hits ?? 0) <= SEARCH_FIRST_HITS ? 'index-first' : 'index-then-activity';
+    }
+    // Close to the 'simple' configuration's words; a miss only costs time, never changes the result.
+    const words = q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    const frequencies = statistics.frequencies;
+    const share = Math.min(...words.map((word) => frequencies.get(word) ?? 0), 1);
+    if (share * statistics.messages <= SEARCH_FIRST_HITS) return 'index-first';
+    return share >= COMMON_WORD ? 'activity' : 'index-then-activity';
+  }
+
+  private wordStatisticsCache: WordStatistics | null = null;
+
+  private async wordStatistics(): Promise<WordStatistics> {
+    const cached = this.wordStatisticsCache;
+    if (cached && Date.now() - cached.readAt < WORD_STATISTICS_TTL_MS) return cached;
+    // The statistics of the expression index's tsvector: its most common words and their shares.
+    const rows = await this.dataSource.query<
+      { words: string[] | null; shares: number[] | null; messages: number }[]
+    >(
+      `SELECT s.most_common_elems::text::text[] AS words, s.most_common_elem_freqs AS shares,
+              (SELECT greatest(reltuples, 0)::float8 FROM pg_class
+                WHERE oid = to_regclass(current_schema() || '.messages')) AS messages
+         FROM (SELECT 1) one
+         LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'messages_body_search_idx'`,
     );
-    return (rows[0]?.hits ?? 0) <= SEARCH_FIRST_HITS;
+    const row = rows[0];
+    const frequencies =
+      row?.words && row.shares ? new Map(row.words.map((word, i) => [word, Number(row.shares?.[i] ?? 0)])) : null;
+    const statistics = { readAt: Date.now(), messages: Number(row?.messages ?? 0), frequencies };
+    // None yet: read again next time, so that the first ANALYZE counts at once.
+    this.wordStatisticsCache = frequencies ? statistics : null;
+    return statistics;
   }
 }
