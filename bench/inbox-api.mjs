@@ -7,7 +7,7 @@
 //   node bench/inbox-api.mjs
 // Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is
 // created in it and dropped), BENCH_CONVERSATIONS (200000), BENCH_MESSAGES_EACH (5), BENCH_RUNS
-// (100 requests per case), BENCH_WRITES (2000 updates per write-cost round), BENCH_APP (the built
+// (100 rounds: each case once a round), BENCH_WRITES (2000 updates per write-cost round), BENCH_APP (the built
 // main.js, e.g. of another branch, to measure before and after), BENCH_KEEP=1 (keep the database).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
@@ -167,30 +167,31 @@ function pageSql({ where = [], params = [], q = null, plan = null }) {
   return async (db, siteId) => (await db.query(statement, [siteId, ...params, q])).rows;
 }
 
-async function timeHttp(get, path, headers) {
-  for (let i = 0; i < 10; i++) await get(path, headers);
-  const times = [];
-  let items = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const page = await get(path, headers);
-    times.push(performance.now() - started);
-    items = page.items.length;
+/**
+ * Each case's HTTP request and its SQL, in rounds that visit every case in turn, so that a change
+ * of load on the machine falls on all cases alike. Returns p50s and row counts per case.
+ */
+async function measure(cases, get, db, siteId, headers) {
+  const http = cases.map(() => []);
+  const direct = cases.map(() => []);
+  const items = [];
+  const rows = [];
+  for (let round = -10; round < RUNS; round++) {
+    for (const [i, { path, sql: run }] of cases.entries()) {
+      let started = performance.now();
+      const page = await get(path, headers);
+      const httpMs = performance.now() - started;
+      started = performance.now();
+      const result = await run(db, siteId);
+      const sqlMs = performance.now() - started;
+      if (round < 0) continue; // warming up
+      http[i].push(httpMs);
+      direct[i].push(sqlMs);
+      items[i] = page.items.length;
+      rows[i] = Math.min(result.length, LIMIT);
+    }
   }
-  return { p50: p50(times), items };
-}
-
-async function timeSql(db, run, siteId) {
-  for (let i = 0; i < 10; i++) await run(db, siteId);
-  const times = [];
-  let rows = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const result = await run(db, siteId);
-    times.push(performance.now() - started);
-    rows = Math.min(result.length, LIMIT);
-  }
-  return { p50: p50(times), rows };
+  return cases.map((_, i) => ({ http: p50(http[i]), sql: p50(direct[i]), items: items[i], rows: rows[i] }));
 }
 
 /** The per-message conversation update of the append statement, on random conversations. */
@@ -320,18 +321,17 @@ try {
       query: `from=${from.toISOString()}&to=${to.toISOString()}`,
       sql: pageSql({ where: ['c.last_message_at >= $2', 'c.last_message_at <= $3'], params: [from, to] }),
     },
-    ...(await Promise.all(
-      [
-        [`q=${RARE} (rare)`, RARE],
-        [`q=${MID} (1 message in 100)`, MID],
-        [`q=${COMMON} (common)`, COMMON],
-        ['q=<a lead email>', leadEmail],
-      ].map(async ([name, q]) => {
-        const plan = await searchPlan(db, q);
-        return { name: `${name} ${plan}`, query: `q=${encodeURIComponent(q)}`, sql: pageSql({ q, plan }) };
-      }),
-    )),
   );
+
+  for (const [name, q] of [
+    [`q=${RARE} (rare)`, RARE],
+    [`q=${MID} (1 message in 100)`, MID],
+    [`q=${COMMON} (common)`, COMMON],
+    ['q=<a lead email>', leadEmail],
+  ]) {
+    const plan = await searchPlan(db, q);
+    cases.push({ name: `${name} ${plan}`, query: `q=${encodeURIComponent(q)}`, sql: pageSql({ q, plan }) });
+  }
 
   // Deep in a filtered inbox: page 20 of the rarest combination and of the leads.
   for (const [name, query, where] of [
@@ -351,16 +351,17 @@ try {
     });
   }
 
-  console.log(`p50 of ${RUNS} sequential requests each (limit ${LIMIT}):`);
+  for (const entry of cases) entry.path = `${base}?limit=${LIMIT}${entry.query ? `&${entry.query}` : ''}`;
+  const results = await measure(cases, get, db, site.id, auth);
+  console.log(`p50 of ${RUNS} rounds, each case once a round (limit ${LIMIT}):`);
   console.log(
     `${'case'.padEnd(52)} ${'HTTP'.padStart(10)} ${'same SQL'.padStart(10)} ${'ratio'.padStart(7)}  rows`,
   );
-  for (const { name, query, sql: statement } of cases) {
-    const http = await timeHttp(get, `${base}?limit=${LIMIT}${query ? `&${query}` : ''}`, auth);
-    const direct = await timeSql(db, statement, site.id);
-    const flag = http.items === direct.rows ? '' : ` (SQL ${direct.rows})`;
+  for (const [i, { name }] of cases.entries()) {
+    const { http, sql: direct, items, rows } = results[i];
+    const flag = items === rows ? '' : ` (SQL ${rows})`;
     console.log(
-      `${name.padEnd(52)} ${ms(http.p50).padStart(10)} ${ms(direct.p50).padStart(10)} ${`${(http.p50 / direct.p50).toFixed(1)}×`.padStart(7)}  ${http.items}${flag}`,
+      `${name.padEnd(52)} ${ms(http).padStart(10)} ${ms(direct).padStart(10)} ${`${(http / direct).toFixed(1)}×`.padStart(7)}  ${items}${flag}`,
     );
   }
 
