@@ -139,6 +139,7 @@ async function searchPlan(db, q) {
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
+  if (words.length === 0) return 'index-first';
   const share = Math.min(...words.map((word) => frequencies.get(word) ?? 0), 1);
   if (share * row.messages <= SEARCH_FIRST_HITS) return 'index-first';
   return share >= COMMON_WORD ? 'activity' : 'index-then-activity';

@@ -124,6 +124,7 @@ describe('inbox', () => {
     it('searches the words of the messages, whatever their case', async () => {
       expect(idsOf(await list({ q: WORD }))).toEqual([searchable.id]);
       expect(idsOf(await list({ q: `${WORD}zz` }))).toEqual([]);
+      expect(idsOf(await list({ q: '?!' }))).toEqual([]);
       expect(idsOf(await list({ q: 'Finland', phase: 'exploring' }))).toEqual([plain.id]);
     });
 

@@ -277,6 +277,8 @@ export class ConversationsRepository {
       .toLowerCase()
       .split(/[^\p{L}\p{N}]+/u)
       .filter(Boolean);
+    // No words (only punctuation): the full-text index answers at once that nothing matches.
+    if (words.length === 0) return 'index-first';
     const frequencies = statistics.frequencies;
     const share = Math.min(...words.map((word) => frequencies.get(word) ?? 0), 1);
     if (share * statistics.messages <= SEARCH_FIRST_HITS) return 'index-first';
@@ -300,7 +302,9 @@ export class ConversationsRepository {
     );
     const row = rows[0];
     const frequencies =
-      row?.words && row.shares ? new Map(row.words.map((word, i) => [word, Number(row.shares?.[i] ?? 0)])) : null;
+      row?.words && row.shares
+        ? new Map(row.words.map((word, i) => [word, Number(row.shares?.[i] ?? 0)]))
+        : null;
     const statistics = { readAt: Date.now(), messages: Number(row?.messages ?? 0), frequencies };
     // None yet: read again next time, so that the first ANALYZE counts at once.
     this.wordStatisticsCache = frequencies ? statistics : null;
