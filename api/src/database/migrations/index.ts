@@ -12,6 +12,7 @@ import { WidgetSeenLanguages1764910000000 } from './1764910000000-widget-seen-la
 import { TeamSeen1764920000000 } from './1764920000000-team-seen';
 import { PrivacyAtScale1764930000000 } from './1764930000000-privacy-at-scale';
 import { CompoundWords1764945000000 } from './1764945000000-compound-words';
+import { InboxFilters1764950000000 } from './1764950000000-inbox-filters';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   TeamSeen1764920000000,
   PrivacyAtScale1764930000000,
   CompoundWords1764945000000,
+  InboxFilters1764950000000,
 ];
