@@ -167,6 +167,14 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     expect(answer.citations[0]?.title).toBe('Deploying');
   });
 
+  it('answers a dotted name the content never writes whole from the parts it does use', async () => {
+    // "pool.sockets" is nowhere in the content; "pool" and "sockets" are, in the answering passage.
+    const answer = await ask('How many pool.sockets are opened by default?');
+    expect(answer.citations[0]?.title).toMatch(/^Tiny ORM/);
+    expect(answer.body).toContain('The pool opens five sockets by default.');
+    expect(answer.confidence).toBeGreaterThanOrEqual(0.35);
+  });
+
   it('drops a question from the unanswered list once the content answers it', async () => {
     const question = 'Do you offer a student discount?';
     await ask(question);
