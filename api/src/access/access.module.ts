@@ -9,9 +9,10 @@ import { AppPassport } from './app-passport';
 import { WidgetSiteCache } from './widget-site-cache';
 import { WidgetSiteStrategy } from './widget-site.strategy';
 import { WidgetVisitorStrategy } from './widget-visitor.strategy';
+import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [AuthModule, AccessCacheModule],
+  imports: [EventBusModule, AuthModule, AccessCacheModule],
   providers: [
     AccessRepository,
     AccessService,

@@ -9,9 +9,10 @@ import { OpenAiResponder } from './openai-responder';
 import { Responder } from './responder';
 import { RetrievalResponder } from './retrieval-responder';
 import { TokenBudgetRepository } from './token-budget.repository';
+import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [ConversationsModule, KnowledgeModule],
+  imports: [EventBusModule, ConversationsModule, KnowledgeModule],
   providers: [
     AssistantService,
     TokenBudgetRepository,

@@ -8,9 +8,11 @@ import { InboxService } from './inbox.service';
 import { MessageAppendRepository } from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
 import { VisitorsRepository } from './visitors.repository';
+import { AuditModule } from '../audit/audit.module';
+import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [WebhookOutboxModule],
+  imports: [EventBusModule, AuditModule, WebhookOutboxModule],
   controllers: [InboxController],
   providers: [
     ConversationsService,

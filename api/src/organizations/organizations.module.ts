@@ -9,9 +9,10 @@ import { MembershipsRepository } from './memberships.repository';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [UsersModule, AccessCacheModule],
+  imports: [AuditModule, UsersModule, AccessCacheModule],
   controllers: [MembersController, OrganizationsController],
   providers: [
     MembersService,
