@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { AccessCacheModule } from './access-cache.module';
 import { AccessGuard } from './access.guard';
@@ -11,7 +12,7 @@ import { WidgetSiteStrategy } from './widget-site.strategy';
 import { WidgetVisitorStrategy } from './widget-visitor.strategy';
 
 @Module({
-  imports: [AuthModule, AccessCacheModule],
+  imports: [AuthModule, ApiKeysModule, AccessCacheModule],
   providers: [
     AccessRepository,
     AccessService,

@@ -50,7 +50,7 @@ export class KnowledgeController {
   constructor(private readonly knowledge: KnowledgeService) {}
 
   @Get('sources')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Sources with their status and chunk counts, oldest first',
     description:
@@ -63,7 +63,7 @@ export class KnowledgeController {
   }
 
   @Post('sources')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary:
       'Add a crawl (runs in the background; watch its status) or a question and answer (indexed at once)',
@@ -80,7 +80,7 @@ export class KnowledgeController {
   }
 
   @Get('sources/:sourceId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'One source with every page or file and what became of it',
     description:
@@ -98,7 +98,7 @@ export class KnowledgeController {
   }
 
   @Delete('sources/:sourceId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the source and everything indexed from it',
@@ -116,7 +116,7 @@ export class KnowledgeController {
   }
 
   @Post('sources/:sourceId/recrawl')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Crawl again; pages whose text did not change keep their index',
@@ -136,7 +136,7 @@ export class KnowledgeController {
   }
 
   @Post('uploads')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary: 'Upload a text, Markdown, HTML or PDF file (up to 10 MB), indexed at once',
     description: 'One file in the multipart field `file`. Text PDFs only: a scan needs OCR first.',
@@ -172,7 +172,7 @@ export class KnowledgeController {
   }
 
   @Post('search')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @HttpCode(200)
   @ApiOperation({
     summary: 'The passages the assistant would answer from, best first ("test a question")',
@@ -188,7 +188,7 @@ export class KnowledgeController {
   }
 
   @Get('unanswered')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Visitor questions the assistant could not answer well: content to add',
     description: 'Recent visitor questions whose best passage scored low: what the knowledge base lacks.',
@@ -199,7 +199,7 @@ export class KnowledgeController {
   }
 
   @Delete('unanswered/:questionId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Take a question off the unanswered list',
