@@ -100,10 +100,10 @@ export class ApiKeysPage {
 
   protected setAccess(area: ApiKeyArea, event: Event): void {
     const value = (event.target as HTMLSelectElement).value;
-    this.access.update((access) => {
-      const { [area]: _previous, ...others } = access;
-      return value === 'read' || value === 'write' ? { ...others, [area]: value } : others;
-    });
+    this.access.update((access) => ({
+      ...access,
+      [area]: value === 'read' || value === 'write' ? value : undefined,
+    }));
   }
 
   protected async create(event: Event): Promise<void> {
