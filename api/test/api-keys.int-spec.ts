@@ -64,6 +64,7 @@ describe('organization API keys', () => {
       { name: 'Unknown scope', scopes: ['sites:admin'] },
       { name: 'Past', scopes: ['sites:read'], expiresAt: '2020-01-01T00:00:00.000Z' },
       { name: 'Not a date', scopes: ['sites:read'], expiresAt: 'tomorrow' },
+      { name: 'Week date', scopes: ['sites:read'], expiresAt: '2099-W01-1' },
       { scopes: ['sites:read'] },
     ];
     for (const body of invalid) {

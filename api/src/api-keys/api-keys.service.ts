@@ -34,9 +34,10 @@ export class ApiKeysService {
     request: CreateApiKeyRequest,
   ): Promise<ApiKeyWithSecret> {
     const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future', {
-        details: ['expiresAt must be in the future'],
+    // ISO 8601 allows forms (week and ordinal dates) that `Date` cannot read: NaN fails here too.
+    if (expiresAt && !(expiresAt.getTime() > Date.now())) {
+      throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a date and time in the future', {
+        details: ['expiresAt must be a date and time in the future'],
       });
     }
     const { secret, prefix, hash } = this.secrets.generate();
