@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AssistantModule } from './assistant/assistant.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -44,6 +45,7 @@ export class AppModule {
         HealthModule,
         RateLimitModule,
         AccessModule,
+        ApiKeysModule,
         AuditModule,
         AuthModule,
         OrganizationsModule,

@@ -118,6 +118,7 @@ describe("console users' own data: export and account deletion", () => {
           'memberships',
           'refresh_tokens',
           'invitations',
+          'api_keys',
           'messages',
           'privacy_requests',
           'audit_events',
@@ -184,6 +185,7 @@ describe("console users' own data: export and account deletion", () => {
         audit_events: 4,
         privacy_requests: 1,
         invitations: 0,
+        api_keys: 0,
         messages: 1,
       });
       expect(ledger?.subject_hash).not.toContain(me.userId.slice(0, 8));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { AccessCacheModule } from './access-cache.module';
 import { AccessGuard } from './access.guard';
@@ -12,7 +13,7 @@ import { WidgetVisitorStrategy } from './widget-visitor.strategy';
 import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [EventBusModule, AuthModule, AccessCacheModule],
+  imports: [EventBusModule, AuthModule, ApiKeysModule, AccessCacheModule],
   providers: [
     AccessRepository,
     AccessService,

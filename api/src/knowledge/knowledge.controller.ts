@@ -54,7 +54,7 @@ export class KnowledgeController {
   ) {}
 
   @Get('sources')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Sources with their status and chunk counts, oldest first',
     description:
@@ -67,7 +67,7 @@ export class KnowledgeController {
   }
 
   @Post('sources')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary:
       'Add a crawl (runs in the background; watch its status) or a question and answer (indexed at once)',
@@ -84,7 +84,7 @@ export class KnowledgeController {
   }
 
   @Get('sources/:sourceId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'One source with every page or file and what became of it',
     description:
@@ -102,7 +102,7 @@ export class KnowledgeController {
   }
 
   @Delete('sources/:sourceId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the source and everything indexed from it',
@@ -120,7 +120,7 @@ export class KnowledgeController {
   }
 
   @Post('sources/:sourceId/recrawl')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Crawl again; pages whose text did not change keep their index',
@@ -140,7 +140,7 @@ export class KnowledgeController {
   }
 
   @Post('uploads')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary: 'Upload a text, Markdown, HTML or PDF file (up to 10 MB), indexed at once',
     description: 'One file in the multipart field `file`. Text PDFs only: a scan needs OCR first.',
@@ -176,7 +176,7 @@ export class KnowledgeController {
   }
 
   @Post('search')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @HttpCode(200)
   @ApiOperation({
     summary: 'The passages the assistant would answer from, best first ("test a question")',
@@ -192,7 +192,7 @@ export class KnowledgeController {
   }
 
   @Get('unanswered')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Visitor questions the assistant could not answer well: content to add',
     description: 'Recent visitor questions whose best passage scored low: what the knowledge base lacks.',
@@ -203,7 +203,7 @@ export class KnowledgeController {
   }
 
   @Delete('unanswered/:questionId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Take a question off the unanswered list',

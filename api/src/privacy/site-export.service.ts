@@ -2,7 +2,7 @@ import type { SiteExportQuery } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
-import { AuditService } from '../audit/audit.service';
+import { actorOf, AuditService } from '../audit/audit.service';
 import { TransactionRunner } from '../database/transactions';
 import { PrivacyExportRepository } from './privacy-export.repository';
 import { PrivacyRepository } from './privacy.repository';
@@ -47,7 +47,7 @@ export class SiteExportService {
       });
       await this.audit.record(tx, {
         organizationId: scope.organizationId,
-        actor: { kind: 'user', userId: actor.userId },
+        actor: actorOf(actor),
         action: 'privacy.exported',
         target: { type: 'privacy_request', id },
         details: { siteId: scope.siteId, subjectKind: 'site', resumed: start !== null },

@@ -55,6 +55,7 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   ...DEFAULT_RATE_LIMITS,
   auth: GENEROUS,
   admin: GENEROUS,
+  apiKey: GENEROUS,
   public: GENEROUS,
   chat: GENEROUS,
   visitorMessages: GENEROUS,

@@ -208,6 +208,50 @@ export interface paths {
     patch: operations['OrganizationsController_rename'];
     trace?: never;
   };
+  '/api/v1/organizations/{orgId}/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's API keys that are not revoked, oldest first (never their secrets)
+     * @description Owners and admins, signed in as themselves. Expired keys are listed until revoked.
+     */
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    /**
+     * Create an API key; the answer holds its secret, shown only now
+     * @description The key acts for its creator: at every use it is limited by its scopes and by the role its creator has in the organization at that moment, and it stops working when the creator leaves. Recorded in the audit trail.
+     */
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organizations/{orgId}/api-keys/{apiKeyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key: refused from the next request on
+     * @description Recorded in the audit trail.
+     */
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/organizations/{orgId}/audit-events': {
     parameters: {
       query?: never;
@@ -1024,9 +1068,81 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ApiKeyCreatorDto: {
+      /**
+       * Format: uuid
+       * @example 5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f
+       */
+      userId: string;
+      /** @example Ada Lovelace */
+      name: string;
+    };
+    ApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      organizationId: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description The first characters of the secret
+       * @example ck_3q2-7w
+       */
+      prefix: string;
+      /**
+       * @example [
+       *       "conversations:read",
+       *       "privacy:read"
+       *     ]
+       */
+      scopes: (
+        | 'sites:read'
+        | 'sites:write'
+        | 'conversations:read'
+        | 'conversations:write'
+        | 'knowledge:read'
+        | 'knowledge:write'
+        | 'privacy:read'
+        | 'privacy:write'
+        | 'webhooks:read'
+        | 'webhooks:write'
+      )[];
+      /**
+       * Format: date-time
+       * @example null
+       */
+      expiresAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the key was last accepted, to the minute
+       * @example 2026-11-20T16:40:11.007Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-02T09:14:03.512Z
+       */
+      createdAt: string;
+      /** @description The key acts with this person's current role; `null` once the account is deleted */
+      createdBy: components['schemas']['ApiKeyCreatorDto'] | null;
+    };
+    ApiKeyWithSecretDto: {
+      apiKey: components['schemas']['ApiKeyDto'];
+      /**
+       * @description Send as `Authorization: Bearer ck_…`. Shown only now: Cloop keeps a keyed hash of it
+       * @example ck_3q2-7wEj8Zl9Xk4pM1nB6vC0aS5dF2gH7jK9lQ8wE4r
+       */
+      secret: string;
+    };
     AuditActorDto: {
       /** @enum {string} */
-      kind: 'user' | 'visitor' | 'system' | 'anonymous';
+      kind: 'user' | 'visitor' | 'system' | 'anonymous' | 'api_key';
       /**
        * Format: uuid
        * @example 5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f
@@ -1073,7 +1189,10 @@ export interface components {
         | 'privacy.exported'
         | 'privacy.erased'
         | 'account.deleted'
-        | 'retention.deleted';
+        | 'retention.deleted'
+        | 'api_key.created'
+        | 'api_key.revoked'
+        | 'api_key.privacy_used';
       target: components['schemas']['AuditTargetDto'] | null;
       /**
        * @description Ids and counts; never emails, names or message text
@@ -1236,6 +1355,35 @@ export interface components {
        */
       seq: number;
     };
+    CreateApiKeyDto: {
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description At least one; `<area>:write` includes `<area>:read`
+       * @example [
+       *       "conversations:read",
+       *       "privacy:read"
+       *     ]
+       */
+      scopes: (
+        | 'sites:read'
+        | 'sites:write'
+        | 'conversations:read'
+        | 'conversations:write'
+        | 'knowledge:read'
+        | 'knowledge:write'
+        | 'privacy:read'
+        | 'privacy:write'
+        | 'webhooks:read'
+        | 'webhooks:write'
+      )[];
+      /**
+       * Format: date-time
+       * @description In the future; omitted or `null`: the key never expires
+       * @example 2027-06-30T00:00:00.000Z
+       */
+      expiresAt?: string | null;
+    };
     CreateKnowledgeSourceDto: {
       /**
        * @description Files are added through `POST …/knowledge/uploads`
@@ -1382,6 +1530,8 @@ export interface components {
         | 'WEBHOOK_LIMIT_REACHED'
         | 'WEBHOOK_DISABLED'
         | 'WEBHOOK_DELIVERY_NOT_FOUND'
+        | 'API_KEY_NOT_FOUND'
+        | 'API_KEY_LIMIT_REACHED'
         | 'INTERNAL_ERROR'
         | 'SERVICE_UNAVAILABLE';
       details?: string[];
@@ -3247,6 +3397,262 @@ export interface operations {
       };
     };
   };
+  ApiKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The keys */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example [
+           *       {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *         "name": "CRM sync",
+           *         "prefix": "ck_3q2-7w",
+           *         "scopes": [
+           *           "conversations:read",
+           *           "privacy:read"
+           *         ],
+           *         "expiresAt": null,
+           *         "lastUsedAt": "2026-11-20T16:40:11.007Z",
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "createdBy": {
+           *           "userId": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *           "name": "Ada Lovelace"
+           *         }
+           *       }
+           *     ]
+           */
+          'application/json': components['schemas']['ApiKeyDto'][];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "CRM sync",
+         *       "scopes": [
+         *         "conversations:read",
+         *         "privacy:read"
+         *       ],
+         *       "expiresAt": "2027-06-30T00:00:00.000Z"
+         *     }
+         */
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      /** @description The key and its secret */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "apiKey": {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *         "name": "CRM sync",
+           *         "prefix": "ck_3q2-7w",
+           *         "scopes": [
+           *           "conversations:read",
+           *           "privacy:read"
+           *         ],
+           *         "expiresAt": null,
+           *         "lastUsedAt": "2026-11-20T16:40:11.007Z",
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "createdBy": {
+           *           "userId": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *           "name": "Ada Lovelace"
+           *         }
+           *       },
+           *       "secret": "ck_3q2-7wEj8Zl9Xk4pM1nB6vC0aS5dF2gH7jK9lQ8wE4r"
+           *     }
+           */
+          'application/json': components['schemas']['ApiKeyWithSecretDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `name` is blank, `scopes` names an unknown scope, or `expiresAt` is not in the future */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `API_KEY_LIMIT_REACHED`: The organization already has 50 keys that are not revoked */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The API key */
+        apiKeyId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /**
+       * @description `API_KEY_NOT_FOUND`: No such key in this organization, or it was revoked already
+       *
+       *     `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member
+       */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   AuditController_list: {
     parameters: {
       query?: {
@@ -3932,6 +4338,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `sites:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
       429: {
         headers: {
@@ -4043,7 +4458,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller is only a member of the organization */
+      /**
+       * @description `FORBIDDEN`: The caller is only a member of the organization
+       *
+       *     `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4132,6 +4551,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `sites:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -4180,7 +4608,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4311,7 +4743,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4410,6 +4846,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `conversations:read` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4519,6 +4964,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -4582,7 +5036,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -4680,6 +5138,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4818,6 +5285,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -4921,6 +5397,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -5008,6 +5493,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -5087,6 +5581,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5189,7 +5692,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5288,6 +5795,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `SOURCE_NOT_FOUND`: No such source on this site
        *
@@ -5351,7 +5867,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5443,7 +5963,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5528,6 +6052,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -5587,7 +6120,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5684,7 +6221,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5788,7 +6329,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5879,7 +6424,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5950,7 +6499,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6076,7 +6629,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6172,7 +6729,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6261,7 +6822,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6353,7 +6918,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6453,7 +7022,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6547,7 +7120,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6619,7 +7196,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6722,7 +7303,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6828,7 +7413,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6927,7 +7516,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7030,7 +7623,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7109,7 +7706,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;

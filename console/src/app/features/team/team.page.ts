@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { ROLES } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
@@ -11,7 +12,7 @@ import { TeamStore } from './team.store';
 
 @Component({
   selector: 'cl-team-page',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './team.page.html',
 })
