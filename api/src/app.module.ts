@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
-import { AccessGuard } from './access/access.guard';
+import { AccessGuard } from './authentication/access.guard';
+import { AuthenticationModule } from './authentication/authentication.module';
 import { AccessModule } from './access/access.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AssistantModule } from './assistant/assistant.module';
@@ -45,6 +46,7 @@ export class AppModule {
         HealthModule,
         RateLimitModule,
         AccessModule,
+        AuthenticationModule,
         ApiKeysModule,
         AuditModule,
         AuthModule,

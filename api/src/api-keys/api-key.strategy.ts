@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import type { Principal } from '../access/access-policy';
-import { AppStrategy } from '../auth/app-strategy';
+import { AppStrategy } from '../access/app-strategy';
 import { DomainError } from '../common/domain-error';
 import { ApiKeySecrets } from './api-key-secrets';
 import { ApiKeysRepository } from './api-keys.repository';

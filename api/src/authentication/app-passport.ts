@@ -4,8 +4,8 @@ import { Passport } from 'passport';
 
 import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { ConsoleJwtStrategy } from '../auth/console-jwt.strategy';
-import { WidgetSiteStrategy } from './widget-site.strategy';
-import { WidgetVisitorStrategy } from './widget-visitor.strategy';
+import { WidgetSiteStrategy } from '../access/widget-site.strategy';
+import { WidgetVisitorStrategy } from '../access/widget-visitor.strategy';
 
 export const CONSOLE_JWT = 'console-jwt';
 export const WIDGET_SITE = 'widget-site';

@@ -12,10 +12,10 @@ import {
   type Principal,
   type VisitorScope,
   type WidgetSiteScope,
-} from './access-policy';
-import { AccessService, requireScope } from './access.service';
+} from '../access/access-policy';
+import { AccessService, requireScope } from '../access/access.service';
 import { API_KEY, AppPassport, CONSOLE_JWT, WIDGET_SITE, WIDGET_VISITOR } from './app-passport';
-import { allowCors } from './widget-headers';
+import { allowCors } from '../access/widget-headers';
 
 /**
  * The one global guard: a route without a declared policy is refused. Who the caller is comes from
