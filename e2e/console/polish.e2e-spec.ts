@@ -111,7 +111,7 @@ describe('privacy from where the admin works', () => {
     // The inbox's short label is not an id: said plainly, nothing sent.
     await page.fill('[data-testid=privacy-subject]', 'fdc891');
     await page.click('[data-testid=privacy-export]');
-    await expect(outcome.textContent()).resolves.toContain('are not ids');
+    await page.waitForSelector('[data-testid=privacy-outcome]:has-text("are not ids")');
     await expect(outcome.getAttribute('class')).resolves.toBe('error');
 
     // A well-formed id nobody has: no download, no "success".
@@ -119,7 +119,8 @@ describe('privacy from where the admin works', () => {
     page.on('download', (file) => downloads.push(file.suggestedFilename()));
     await page.fill('[data-testid=privacy-subject]', conversationId); // a conversation id is not a visitor id
     await page.click('[data-testid=privacy-export]');
-    await expect(outcome.textContent()).resolves.toContain('No data found');
+    // The outcome is replaced once the server answered: wait for the new text, not the old one.
+    await page.waitForSelector('[data-testid=privacy-outcome]:has-text("No data found")');
     await expect(outcome.getAttribute('class')).resolves.toBe('notice');
     expect(downloads).toEqual([]);
 
@@ -127,6 +128,7 @@ describe('privacy from where the admin works', () => {
     await page.fill('[data-testid=privacy-subject]', `${app.origin}/console/inbox/${conversationId}`);
     const byLink = await download(page, () => page.click('[data-testid=privacy-export]'));
     expect(byLink.subject.value).toBe(visitor.id);
+    await page.waitForSelector('[data-testid=privacy-outcome]:has-text("Downloaded:")');
     await expect(outcome.textContent()).resolves.toMatch(/Downloaded: \d+ records/);
     await page.fill('[data-testid=privacy-subject]', 'ada@example.com');
     const byEmail = await download(page, () => page.click('[data-testid=privacy-export]'));
