@@ -6,6 +6,7 @@ import { AccessModule } from './access/access.module';
 import { AssistantModule } from './assistant/assistant.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { PasswordResetModule } from './auth/password-reset/password-reset.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -60,6 +61,7 @@ export class AppModule {
         AccessModule,
         AuditModule,
         AuthModule,
+        PasswordResetModule,
         OrganizationsModule,
         SitesModule,
         EventBusModule,

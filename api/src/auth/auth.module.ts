@@ -8,6 +8,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { ConsoleJwtStrategy } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -24,6 +25,7 @@ import { TokenService } from './token.service';
     }),
     UsersModule,
     OrganizationsModule,
+    EmailVerificationModule,
   ],
   controllers: [AuthController],
   providers: [
@@ -34,6 +36,6 @@ import { TokenService } from './token.service';
     RefreshTokensRepository,
     LoginThrottle,
   ],
-  exports: [AuthService, ConsoleJwtStrategy],
+  exports: [AuthService, ConsoleJwtStrategy, SessionsService],
 })
 export class AuthModule {}

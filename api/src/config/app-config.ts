@@ -61,6 +61,15 @@ export interface AppConfig {
   retentionIntervalMs: number;
   /** The defaults with the operator's `RATE_LIMITS` overrides merged over them. */
   rateLimits: RateLimitSettings;
+  /** Outgoing e-mail through SMTP; `null`: Cloop sends none and the console says e-mail is off. */
+  mail: MailConfig | null;
+}
+
+export interface MailConfig {
+  /** `smtp://` or `smtps://`, with credentials and options in the URL, as nodemailer reads it. */
+  smtpUrl: string;
+  /** The `From` of every message: an address, optionally with a display name. */
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   problems.push(...(overrides?.problems ?? []));
   const rateLimits = overrides?.settings ?? DEFAULT_RATE_LIMITS;
 
+  const mail = readMail(read('SMTP_URL'), read('MAIL_FROM'), problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: validPort,
@@ -264,7 +275,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     shutdownDelayMs: validShutdownDelayMs,
     retentionIntervalMs: validRetentionIntervalMs,
     rateLimits,
+    mail,
   };
+}
+
+/** Both or neither: a server that could send but not sign its mail (or the reverse) is a typo. */
+function readMail(
+  smtpUrl: string | undefined,
+  from: string | undefined,
+  problems: string[],
+): MailConfig | null {
+  if (smtpUrl === undefined && from === undefined) return null;
+  const before = problems.length;
+  if (smtpUrl === undefined) problems.push('SMTP_URL is required when MAIL_FROM is set');
+  else if (!hasProtocol(smtpUrl, ['smtp:', 'smtps:'])) {
+    problems.push(
+      'SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:pass@mail.example.com:465',
+    );
+  }
+  if (from === undefined) problems.push('MAIL_FROM is required when SMTP_URL is set');
+  else if (!isMailFrom(from)) {
+    problems.push('MAIL_FROM must be an address such as "Cloop <cloop@example.com>" or cloop@example.com');
+  }
+  return problems.length > before || smtpUrl === undefined || from === undefined ? null : { smtpUrl, from };
+}
+
+/** `name@host` or `Display Name <name@host>`, on one line (a header value). */
+function isMailFrom(value: string): boolean {
+  const address = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+  const named = /^[^<>\r\n]*<([^<>]+)>$/.exec(value);
+  return !/[\r\n]/.test(value) && (address.test(value) || (named !== null && address.test(named[1] ?? '')));
 }
 
 function parseInteger(value: string): number | null {

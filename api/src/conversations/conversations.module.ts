@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { MailModule } from '../mail/mail.module';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
@@ -10,7 +11,7 @@ import { MessagesRepository } from './messages.repository';
 import { VisitorsRepository } from './visitors.repository';
 
 @Module({
-  imports: [WebhookOutboxModule],
+  imports: [WebhookOutboxModule, MailModule],
   controllers: [InboxController],
   providers: [
     ConversationsService,

@@ -1,5 +1,5 @@
-/** The four request groups of the product's rate limits, each counted per client IP. */
-export type RateLimitGroup = 'auth' | 'admin' | 'public' | 'chat';
+/** The request groups of the product's rate limits, each counted per client IP. */
+export type RateLimitGroup = 'auth' | 'admin' | 'public' | 'chat' | 'mail';
 
 export interface RateLimitRule {
   limit: number;
@@ -25,6 +25,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   admin: { limit: 600, windowMs: MINUTE },
   public: { limit: 300, windowMs: MINUTE },
   chat: { limit: 120, windowMs: MINUTE },
+  /** Requests that send e-mail (password reset, verification again): a mailbox is not a target. */
+  mail: { limit: 10, windowMs: 15 * MINUTE },
   loginFailures: { limit: 5, windowMs: 15 * MINUTE },
   visitorMessages: { limit: 20, windowMs: MINUTE },
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },

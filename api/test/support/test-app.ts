@@ -56,6 +56,7 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   admin: GENEROUS,
   public: GENEROUS,
   chat: GENEROUS,
+  mail: GENEROUS,
   visitorMessages: GENEROUS,
   newVisitors: GENEROUS,
   realtimeConnections: GENEROUS,

@@ -12,3 +12,4 @@ export * from './realtime';
 export * from './sites';
 export * from './storage-keys';
 export * from './webhooks';
+export * from './mail';

@@ -11,6 +11,7 @@ import { KnowledgeRanking1764900000000 } from './1764900000000-knowledge-ranking
 import { WidgetSeenLanguages1764910000000 } from './1764910000000-widget-seen-languages';
 import { TeamSeen1764920000000 } from './1764920000000-team-seen';
 import { PrivacyAtScale1764930000000 } from './1764930000000-privacy-at-scale';
+import { Mail1764960000000 } from './1764960000000-mail';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   WidgetSeenLanguages1764910000000,
   TeamSeen1764920000000,
   PrivacyAtScale1764930000000,
+  Mail1764960000000,
 ];
