@@ -29,7 +29,10 @@ export class MailController {
 
   @Get('preferences')
   @Authenticated()
-  @ApiOperation({ summary: "The signed-in user's e-mail preferences" })
+  @ApiOperation({
+    summary: "The signed-in user's e-mail preferences",
+    description: 'Whether they get lead notifications, and the language of their e-mail.',
+  })
   @ApiOkResponse({ type: MailPreferencesDto, description: 'Their preferences' })
   preferences(@CurrentUser() principal: Principal): Promise<MailPreferences> {
     return this.mail.preferences(principal);

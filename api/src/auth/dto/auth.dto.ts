@@ -59,7 +59,6 @@ export class SignupDto implements SignupRequest {
     required: false,
     description:
       'The token of an invitation link for this email (after `#token=`): proves the address and joins the inviting organization',
-    example: 'eyJwIjoiaW52aXRhdGlvbiJ9.q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w',
   })
   @IsOptional()
   @IsString()
