@@ -1,11 +1,11 @@
 import type { InviteMemberResponse, MeResponse } from '@cloop/contracts';
 import type { Browser, Page } from 'playwright-core';
 
-import { SmtpInbox, tokenIn } from '../../api/test/support/smtp-inbox';
-import { type Account, createAccount, PASSWORD, signIn } from './support/accounts';
+import { type Account, createAccount, signIn } from './support/accounts';
 import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
 import { accessibilityViolations } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
+import { SmtpInbox } from './support/smtp-inbox';
 
 const NEW_PASSWORD = 'a brand new passphrase nobody guesses';
 
@@ -80,8 +80,7 @@ describe('e-mail in the console (Chromium, a real SMTP server on loopback)', () 
     await page.waitForSelector('[data-testid=forgot-password] .ok');
     await screenshot(page, `mail-forgot-${locale}-${theme}`);
 
-    const mail = await inbox.next(account.email, (m) => m.text.includes('/console/reset-password#token='));
-    const token = tokenIn(mail, 'reset-password');
+    const token = await inbox.linkToken(account.email, 'reset-password');
     await page.goto(`${app.origin}/console/reset-password#token=${token}`);
     await page.waitForSelector('[data-testid=reset-password] input[name=password]');
     expect(await accessibilityViolations(page)).toEqual([]);
