@@ -79,7 +79,7 @@ describe('e-mail through a real SMTP server', () => {
         await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200)
       ).body as AuthResponse;
 
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email.toUpperCase() }).expect(202);
+      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email.toUpperCase() }).expect(204);
       const mail = await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password');
       expect(mail.from).toBe('cloop@example.test');
       expect(mail.html).toContain('Choose a new password');
@@ -123,7 +123,7 @@ describe('e-mail through a real SMTP server', () => {
           status: a.response.status,
           body: a.response.body as unknown,
         });
-        expect(a.response.status).toBe(202);
+        expect(a.response.status).toBe(204);
         known.push(a.ms);
         unknownTimes.push(b.ms);
       }
@@ -138,7 +138,7 @@ describe('e-mail through a real SMTP server', () => {
 
     it('refuses an expired link, and a weak password leaves the link usable', async () => {
       const user = await signUp(t.http);
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(202);
+      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
       const token = tokenIn(
         await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password'),
         'reset-password',
@@ -164,7 +164,7 @@ describe('e-mail through a real SMTP server', () => {
       const user = await signUp(t.http);
       const preferences: MailPreferences = { leadNotifications: true, locale: 'fi' };
       await t.http.put('/api/v1/mail/preferences').set(user.auth).send(preferences).expect(200);
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(202);
+      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
       const mail = await inbox.next(user.email, (m) => m.subject.startsWith('Cloop-salasanan'));
       expect(mail.text).toContain('Vaihda salasana');
       expect(mail.html).toContain('lang="fi"');
@@ -319,7 +319,7 @@ describe('e-mail through a real SMTP server', () => {
 
       // Proven: asking again sends nothing more.
       const before = inbox.to(user.email).length;
-      await t.http.post('/api/v1/auth/verify-email/resend').set(user.auth).expect(202);
+      await t.http.post('/api/v1/auth/verify-email/resend').set(user.auth).expect(204);
       await t.app.get(Mailer).idle();
       expect(inbox.to(user.email)).toHaveLength(before);
     });
@@ -382,7 +382,7 @@ describe('e-mail while the SMTP server is down', () => {
     try {
       const user = await signUp(t.http);
       const started = Date.now();
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(202);
+      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
       expect(Date.now() - started).toBeLessThan(2_000);
 
       await inbox.start(port);

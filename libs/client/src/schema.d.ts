@@ -159,7 +159,7 @@ export interface paths {
     put?: never;
     /**
      * E-mail a password reset link
-     * @description Answers 202 whether or not the address has an account (the same answer, in about the same time): a link is e-mailed only to an existing account. The link works once, for 30 minutes. On a server without e-mail (`SMTP_URL` unset) it answers 409 `MAIL_DISABLED` for every address.
+     * @description Answers 204 whether or not the address has an account (the same answer, in about the same time): a link is e-mailed only to an existing account. The link works once, for 30 minutes. On a server without e-mail (`SMTP_URL` unset) it answers 409 `MAIL_DISABLED` for every address.
      */
     post: operations['PasswordResetController_request'];
     delete?: never;
@@ -3289,7 +3289,7 @@ export interface operations {
     };
     responses: {
       /** @description If the address has an account, a link is on its way */
-      202: {
+      204: {
         headers: {
           [name: string]: unknown;
         };
@@ -3592,7 +3592,7 @@ export interface operations {
     requestBody?: never;
     responses: {
       /** @description A link is on its way unless the address is confirmed */
-      202: {
+      204: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,12 +1,6 @@
 import { API_PREFIX, type VerifyEmailRequest } from '@cloop/contracts';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 
 import type { Principal } from '../../access/access-policy';
@@ -53,12 +47,12 @@ export class EmailVerificationController {
   @Post('resend')
   @Authenticated()
   @RateLimit('mail')
-  @HttpCode(202)
+  @HttpCode(204)
   @ApiOperation({
     summary: 'Send the confirmation link again to the signed-in account',
     description: 'Nothing is sent when the address is already confirmed.',
   })
-  @ApiAcceptedResponse({ description: 'A link is on its way unless the address is confirmed' })
+  @ApiNoContentResponse({ description: 'A link is on its way unless the address is confirmed' })
   @ApiErrors({ MAIL_DISABLED: 'This server sends no e-mail' })
   async resend(@CurrentUser() principal: Principal): Promise<void> {
     await this.verification.resend(principal);

@@ -1,6 +1,6 @@
 import { API_PREFIX } from '@cloop/contracts';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { Public } from '../../access/policies';
 import { ApiErrors, ApiInvalidInput } from '../../openapi/api-errors';
@@ -18,15 +18,15 @@ export class PasswordResetController {
 
   @Post()
   @Public()
-  @HttpCode(202)
+  @HttpCode(204)
   @ApiOperation({
     summary: 'E-mail a password reset link',
     description:
-      'Answers 202 whether or not the address has an account (the same answer, in about the same ' +
+      'Answers 204 whether or not the address has an account (the same answer, in about the same ' +
       'time): a link is e-mailed only to an existing account. The link works once, for 30 minutes. ' +
       'On a server without e-mail (`SMTP_URL` unset) it answers 409 `MAIL_DISABLED` for every address.',
   })
-  @ApiAcceptedResponse({ description: 'If the address has an account, a link is on its way' })
+  @ApiNoContentResponse({ description: 'If the address has an account, a link is on its way' })
   @ApiErrors({
     MAIL_DISABLED: 'This server sends no e-mail; an operator resets passwords (`cloop user:password`)',
   })
