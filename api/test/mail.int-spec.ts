@@ -160,6 +160,17 @@ describe('e-mail through a real SMTP server', () => {
       await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
     });
 
+    it('sends one account at most 5 links an hour, answering the same beyond that', async () => {
+      const user = await signUp(t.http);
+      for (let i = 0; i < 7; i++) {
+        await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
+      }
+      await t.app.get(Mailer).idle();
+      await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password');
+      await t.app.get(Mailer).idle();
+      expect(inbox.to(user.email).filter((m) => m.subject === 'Reset your Cloop password')).toHaveLength(5);
+    });
+
     it('writes in Finnish to a user who chose Finnish', async () => {
       const user = await signUp(t.http);
       const preferences: MailPreferences = { leadNotifications: true, locale: 'fi' };

@@ -16,6 +16,12 @@ import { SessionsService } from '../sessions.service';
 import { PasswordResetsRepository } from './password-resets.repository';
 
 const TTL_MS = PASSWORD_RESET_TTL_MINUTES * 60_000;
+/**
+ * Links one account is sent per hour, whatever addresses ask: the per-IP `mail` limit does not stop
+ * a crowd of addresses from filling someone's inbox. Beyond it the answer stays the same.
+ */
+export const RESETS_PER_ACCOUNT_PER_HOUR = 5;
+const HOUR_MS = 60 * 60_000;
 
 /** Resets a forgotten password through a single-use link sent to the account's address. */
 @Injectable()
@@ -44,8 +50,10 @@ export class PasswordResetService {
     }
     const user = await this.users.findByEmail(normalizeEmail(email));
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + TTL_MS);
-    if (!user) {
+    const now = Date.now();
+    const expiresAt = new Date(now + TTL_MS);
+    const recent = await this.resets.countSince(user?.id ?? NO_USER, new Date(now - HOUR_MS));
+    if (!user || recent >= RESETS_PER_ACCOUNT_PER_HOUR) {
       await this.resets.insertNothing(hashToken(token), expiresAt);
       return;
     }
@@ -83,9 +91,12 @@ export class PasswordResetService {
         details: { by: 'email' },
       });
     });
-    await this.resets.deleteExpiredBefore(new Date(Date.now() - 24 * 60 * 60_000));
+    await this.resets.deleteExpiredBefore(new Date(Date.now() - 24 * HOUR_MS));
   }
 }
+
+/** Counted for an unknown address too, so both take the same queries. */
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -47,6 +47,15 @@ export class PasswordResetsRepository {
     return userId;
   }
 
+  /** How many links the account was sent since `since`. */
+  async countSince(userId: string, since: Date): Promise<number> {
+    const [row] = await this.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM password_resets WHERE user_id = $1 AND created_at > $2`,
+      [userId, since],
+    );
+    return row?.count ?? 0;
+  }
+
   /** Old rows have no use: retention-like pruning on each request keeps the table small. */
   async deleteExpiredBefore(before: Date): Promise<void> {
     await this.dataSource.query(`DELETE FROM password_resets WHERE expires_at < $1`, [before]);
