@@ -135,6 +135,39 @@ describe('e-mail in the console (Chromium, a real SMTP server on loopback)', () 
     expect(me.organizations.map((o) => o.id)).toContain(owner.organizationId);
   });
 
+  it('signs a new person up through the e-mailed invitation link, joining the team', async () => {
+    const owner = await createAccount(app.origin, 'Olive Owner');
+    const email = `newcomer-${Date.now()}@example.test`;
+    await api<InviteMemberResponse>(owner, `/api/v1/organizations/${owner.organizationId}/members`, {
+      method: 'POST',
+      body: JSON.stringify({ email, role: 'member', locale: 'fi' }),
+    });
+    const token = await inbox.linkToken(email, 'accept-invitation');
+
+    const page = await prepared('fi', 'dark');
+    await page.goto(`${app.origin}/console/accept-invitation#token=${token}`);
+    await page.waitForSelector('[data-testid=accept-invitation] input[name=email]');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'mail-accept-invitation-fi-dark');
+    await page.fill('input[name=name]', 'Newcomer');
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', 'a long enough passphrase here');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/console\/inbox/);
+
+    const login = await fetch(`${app.origin}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a long enough passphrase here' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const me = (await (
+      await fetch(`${app.origin}/api/v1/auth/me`, { headers: { Authorization: `Bearer ${accessToken}` } })
+    ).json()) as MeResponse;
+    expect(me.user.emailVerified).toBe(true);
+    expect(me.organizations.map((o) => o.id)).toContain(owner.organizationId);
+  });
+
   it('turns lead notifications off on the Account page', async () => {
     const account = await createAccount(app.origin, 'Quiet');
     const page = await prepared('fi', 'light');
