@@ -20,6 +20,7 @@ const dist = join(root, 'dist', 'api', 'api', 'src');
 const { createApp } = require(join(dist, 'app.factory.js'));
 const { loadConfig } = require(join(dist, 'config', 'app-config.js'));
 const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'database', 'data-source.js'));
+const { ENTITIES } = require(join(dist, 'entities.js'));
 const { DataSource } = require('typeorm');
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 1000);
@@ -46,7 +47,7 @@ const config = loadConfig({
   AUDIT_KEY: randomBytes(32).toString('base64url'),
   LOG_LEVEL: 'warn',
 });
-const database = await openDatabase(IN_MEMORY_EMBEDDED_DATABASE);
+const database = await openDatabase(IN_MEMORY_EMBEDDED_DATABASE, { entities: ENTITIES });
 const app = await createApp({
   config: { ...config, jwtSecret: config.jwtSecret, auditKey: config.auditKey },
   database,

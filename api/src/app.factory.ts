@@ -22,8 +22,9 @@ import type { ResolvedConfig } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
-import type { RateLimitSettings } from './rate-limit/rate-limits';
+import type { RateLimitSettings } from './config/rate-limits';
 import type { RetentionSchedule } from './retention/retention.scheduler';
+import { runtimeSettings } from './runtime-settings';
 import { serveStaticFiles } from './static/static-routes';
 import { defaultWidgetDir } from './static/widget-bundle';
 import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
@@ -31,7 +32,8 @@ import { DEFAULT_WEBHOOK_DELIVERY, type WebhookDeliverySettings } from './webhoo
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface CreateAppOptions {
-  config: ResolvedConfig;
+  /** The environment's configuration; the runtime settings come from the options below. */
+  config: Omit<ResolvedConfig, 'runtime'>;
   database: OpenDatabase;
   /** Replaces the configured limits (`RATE_LIMITS`); tests pass their own. */
   rateLimits?: RateLimitSettings;
@@ -53,22 +55,23 @@ export interface CreateAppOptions {
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
 export async function createApp(options: CreateAppOptions): Promise<NestFastifyApplication> {
-  const { config } = options;
+  const config: ResolvedConfig = {
+    ...options.config,
+    rateLimits: options.rateLimits ?? options.config.rateLimits,
+    runtime: runtimeSettings({
+      heartbeatMs: options.heartbeatMs ?? 30_000,
+      retentionSchedule: options.retentionSchedule ?? null,
+      webhookDelivery:
+        options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
+    }),
+  };
   const adapter = new FastifyAdapter(fastifyOptions(config, options.logStream));
   const fastify = adapter.getInstance();
   if (options.onRoute) fastify.addHook('onRoute', options.onRoute);
   logEachRequestOnce(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({
-      config,
-      database: options.database,
-      rateLimits: options.rateLimits ?? config.rateLimits,
-      realtime: { heartbeatMs: options.heartbeatMs ?? 30_000 },
-      retentionSchedule: options.retentionSchedule ?? null,
-      webhookDelivery:
-        options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
-    }),
+    AppModule.forRoot({ config, database: options.database }),
     adapter,
     // Nest writes through Fastify's pino: one JSON shape for every line.
     { logger: config.logLevel === 'silent' ? false : new PinoNestLogger(fastify.log), bodyParser: true },

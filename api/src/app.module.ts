@@ -7,6 +7,7 @@ import { AssistantModule } from './assistant/assistant.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { PasswordResetModule } from './auth/password-reset/password-reset.module';
+import { MailSettingsModule } from './mail-settings/mail-settings.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -19,36 +20,22 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { EventBusModule } from './realtime/event-bus.module';
-import { RealtimeModule, type RealtimeOptions } from './realtime/realtime.module';
-import type { RateLimitSettings } from './rate-limit/rate-limits';
+import { EventBusModule } from './events/event-bus.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RetentionModule } from './retention/retention.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import type { RetentionSchedule } from './retention/retention.scheduler';
 import { SitesModule } from './sites/sites.module';
-import type { WebhookDeliverySettings } from './webhooks/webhook-delivery.worker';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
 export interface AppModuleOptions {
   config: ResolvedConfig;
   database: OpenDatabase;
-  rateLimits: RateLimitSettings;
-  realtime: RealtimeOptions;
-  retentionSchedule: RetentionSchedule | null;
-  webhookDelivery: WebhookDeliverySettings | null;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({
-    config,
-    database,
-    rateLimits,
-    realtime,
-    retentionSchedule,
-    webhookDelivery,
-  }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, database }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -57,11 +44,12 @@ export class AppModule {
         LifecycleModule,
         SchedulingModule,
         HealthModule,
-        RateLimitModule.forRoot(rateLimits),
+        RateLimitModule,
         AccessModule,
         AuditModule,
         AuthModule,
         PasswordResetModule,
+        MailSettingsModule,
         OrganizationsModule,
         SitesModule,
         EventBusModule,
@@ -70,9 +58,9 @@ export class AppModule {
         AssistantModule,
         WidgetModule,
         PrivacyModule,
-        RetentionModule.forRoot(retentionSchedule),
-        WebhooksModule.forRoot(webhookDelivery),
-        RealtimeModule.forRoot(realtime),
+        RetentionModule,
+        WebhooksModule,
+        RealtimeModule,
       ],
       providers: [
         // Order matters: rate limits first, so floods never reach token checks or password hashing.

@@ -13,13 +13,15 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { loadOrCreateAuditKey, loadOrCreateJwtSecret } from './config/jwt-secret';
 import { type OpenDatabase, openDatabase } from './database/data-source';
+import { ENTITIES } from './entities';
 import { DatabaseModule } from './database/database.module';
 import { DataDirBusyError } from './database/embedded-lock';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
-import { exportOpenApiDocument } from './openapi/generate';
-import { EventBusModule } from './realtime/event-bus.module';
+import { exportOpenApiDocument } from './openapi-document';
+import { EventBusModule } from './events/event-bus.module';
 import { RetentionModule } from './retention/retention.module';
 import { RetentionService } from './retention/retention.service';
+import { runtimeSettings } from './runtime-settings';
 
 const USAGE = `Usage: cloop <command>
 
@@ -45,17 +47,17 @@ Commands:
 /** The services the commands need, without the HTTP server. */
 @Module({})
 class CliModule {
-  static forRoot(config: ResolvedConfig, database: OpenDatabase): DynamicModule {
+  static forRoot(config: Omit<ResolvedConfig, 'runtime'>, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot({ ...config, runtime: runtimeSettings() }),
         DatabaseModule.forRoot(database),
         EventBusModule,
         AuditModule,
-        RetentionModule.forRoot(null),
+        RetentionModule,
         // The user commands go through the same service as sign-up, which needs the login limits.
-        RateLimitModule.forRoot(config.rateLimits),
+        RateLimitModule,
         AuthModule,
       ],
     };
@@ -107,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig(process.env);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir));
   const auditKey = config.auditKey ?? (await loadOrCreateAuditKey(config.dataDir));
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { entities: ENTITIES });
   const app = await NestFactory.createApplicationContext(
     CliModule.forRoot({ ...config, jwtSecret, auditKey }, database),
     { logger: ['error', 'warn'] },

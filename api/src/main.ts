@@ -6,6 +6,7 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { loadOrCreateAuditKey, loadOrCreateJwtSecret } from './config/jwt-secret';
 import { openDatabase } from './database/data-source';
+import { ENTITIES } from './entities';
 import { DataDirBusyError } from './database/embedded-lock';
 import { exitGracefullyOnSignals } from './lifecycle/graceful-shutdown';
 
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(config.dataDir).catch(dataDirProblem));
   const auditKey = config.auditKey ?? (await loadOrCreateAuditKey(config.dataDir).catch(dataDirProblem));
-  const database = await openDatabase(config.database).catch(
+  const database = await openDatabase(config.database, { entities: ENTITIES }).catch(
     config.database.kind === 'embedded' ? dataDirProblem : rethrow,
   );
   const app = await createApp({

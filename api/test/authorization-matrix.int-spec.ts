@@ -117,6 +117,7 @@ const SITE_A_ORIGIN = 'https://shop-a.example';
 const WIDGET_PATHS = [
   'config',
   'session',
+  'unread',
   'messages',
   'contact',
   'seen',
@@ -126,6 +127,7 @@ const WIDGET_PATHS = [
 const PREFLIGHT_METHOD: Record<(typeof WIDGET_PATHS)[number], string> = {
   config: 'GET',
   session: 'POST',
+  unread: 'GET',
   messages: 'POST',
   contact: 'PUT',
   seen: 'PUT',
@@ -407,6 +409,10 @@ const MATRIX: Record<string, Row> = {
       const body: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/`, locale: 'en' };
       return asWidget(w, c, w.http.post('/api/v1/widget/session')).send(body);
     },
+  },
+  'GET /api/v1/widget/unread': {
+    expected: everyone(200),
+    call: (w, c) => asWidget(w, c, w.http.get('/api/v1/widget/unread')),
   },
   'GET /api/v1/widget/messages': {
     expected: everyone(200),

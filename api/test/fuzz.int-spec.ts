@@ -12,7 +12,7 @@ import {
 import fc from 'fast-check';
 
 import { CrawlRunner } from '../src/knowledge/crawl-runner';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../src/rate-limit/rate-limits';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../src/config/rate-limits';
 import {
   addMember,
   createSite,

@@ -266,6 +266,7 @@ describe('HTTP platform', () => {
         'DELETE /api/v1/widget/privacy',
         'GET /api/v1/widget/messages',
         'GET /api/v1/widget/privacy/export',
+        'GET /api/v1/widget/unread',
         'POST /api/v1/widget/messages',
         'POST /api/v1/widget/session',
         'PUT /api/v1/widget/contact',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ErrorResponse } from '@cloop/contracts';
 import type { Response } from 'supertest';
 
-import { OPENAPI_DOCUMENT_FILE, OPENAPI_REGENERATE_COMMAND } from '../src/openapi/generate';
+import { OPENAPI_DOCUMENT_FILE, OPENAPI_REGENERATE_COMMAND } from '../src/openapi-document';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface Operation {

@@ -104,7 +104,7 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
       .expect(200);
   });
 
-  it('applies allowed origins changed on replica A on replica B immediately', async () => {
+  it('applies allowed origins changed on replica A on replica B within a second', async () => {
     const owner = await signUp(a.http);
     const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
     const headers = { 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN };
@@ -114,6 +114,15 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
       .set(owner.auth)
       .send({ allowedOrigins: ['https://elsewhere.example'] })
       .expect(200);
-    await b.http.get('/api/v1/widget/config').set(headers).expect(403);
+    // The announcement reaches B through Redis pub/sub, a moment after A answered: B refuses the
+    // old origin within a second, where its cache alone would keep the site for 30 s.
+    const deadline = Date.now() + 1_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await b.http.get('/api/v1/widget/config').set(headers)).status;
+      if (status === 403) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toBe(403);
   });
 });

@@ -11,6 +11,7 @@ const dist = join(import.meta.dirname, '..', '..', 'dist', 'api', 'api', 'src');
 const { createApp } = require(join(dist, 'app.factory.js'));
 const { loadConfig } = require(join(dist, 'config', 'app-config.js'));
 const { openDatabase, IN_MEMORY_EMBEDDED_DATABASE } = require(join(dist, 'database', 'data-source.js'));
+const { ENTITIES } = require(join(dist, 'entities.js'));
 const { Client } = require('pg');
 const { DataSource } = require('typeorm');
 
@@ -33,7 +34,9 @@ export async function startInProcessApp(env = {}) {
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     ...env,
   });
-  const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE);
+  const database = await openDatabase(scratch ? config.database : IN_MEMORY_EMBEDDED_DATABASE, {
+    entities: ENTITIES,
+  });
   const app = await createApp({
     config: { ...config, jwtSecret: config.jwtSecret, auditKey: config.auditKey },
     database,

@@ -56,6 +56,14 @@ teardown() {
     for _ in $(seq 1 30); do kill -0 "$started_dockerd" 2>/dev/null || break; sleep 1; done
     # dockerd leaves its chains and its bridge behind: put back the rules as they were before it.
     iptables-restore <"$work/iptables.before"
+    # A table that did not exist before (a fresh host: `iptables-save` printed nothing) is not
+    # touched by the restore: empty it, as it was.
+    for table in filter nat; do
+      grep -q "^\*$table" "$work/iptables.before" && continue
+      iptables -t "$table" -F && iptables -t "$table" -X
+      iptables -t "$table" -S | awk '$1 == "-P" { print $2 }' |
+        while read -r chain; do iptables -t "$table" -P "$chain" ACCEPT; done
+    done
     ip link delete docker0 2>/dev/null
     sysctl -qw net.ipv4.ip_forward="$(cat "$work/ip_forward.before")"
     if iptables-save | grep -qi docker || ip link show docker0 >/dev/null 2>&1; then

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ClientFrame, ServerFrame, Site } from '@cloop/contracts';
-import type { Browser, Page } from 'playwright-core';
+import type { ClientFrame, ServerFrame, Site, WidgetSeenRequest } from '@cloop/contracts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import WebSocket from 'ws';
 
 import { axeViolations } from './support/axe';
@@ -88,6 +88,52 @@ async function consoleSocket(): Promise<WebSocket> {
   return socket;
 }
 
+/**
+ * A visitor who chatted on `path` and closed the tab: the conversation's id once the widget has told
+ * the server that the visitor saw everything in it (so only later replies are unread).
+ */
+async function chatAndCloseTab(
+  context: BrowserContext,
+  path: string,
+  siteId: string,
+  question: string,
+): Promise<string> {
+  const page = await context.newPage();
+  const seen: number[] = [];
+  page.on('requestfinished', (request) => {
+    if (request.method() === 'PUT' && request.url().endsWith('/api/v1/widget/seen'))
+      seen.push((request.postDataJSON() as WidgetSeenRequest).seq);
+  });
+  await page.goto(`${host.origin}${path}`);
+  await openWidget(page);
+  await say(page, question);
+  await waitForText(page, '.log .assistant', REPLY);
+  const conversationId = await conversationWith(question, siteId);
+  const { conversation } = await team.transcript(siteId, conversationId);
+  for (let tries = 0; !seen.includes(conversation.lastSeq); tries += 1) {
+    if (tries > 100) throw new Error(`the widget never marked seq ${conversation.lastSeq} seen`);
+    await page.waitForTimeout(50);
+  }
+  await page.close();
+  return conversationId;
+}
+
+/** A new tab of the same browser (same localStorage, empty sessionStorage), and the widget API calls it makes. */
+async function newTab(context: BrowserContext, path: string): Promise<{ tab: Page; calls: string[] }> {
+  const tab = await context.newPage();
+  const calls: string[] = [];
+  tab.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith('/api/v1/widget/') && request.method() !== 'OPTIONS')
+      calls.push(`${request.method()} ${pathname}`);
+  });
+  const unread = tab.waitForResponse((response) => response.url().endsWith('/api/v1/widget/unread'));
+  await tab.goto(`${host.origin}${path}`);
+  await unread;
+  await tab.locator(widget('.launcher')).waitFor();
+  return { tab, calls };
+}
+
 describe('the widget tells the visitor what happened (Chromium)', () => {
   it('has no WCAG 2.2 A/AA violation closed and open, light and dark, with a reply, the email form and an unread badge', async () => {
     for (const dark of [false, true]) {
@@ -168,6 +214,63 @@ describe('the widget tells the visitor what happened (Chromium)', () => {
     await page.locator(widget('.launcher')).waitFor();
     await page.waitForTimeout(1500);
     expect(await page.locator(widget('.badge')).isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it('shows a returning visitor who opens the site in a new tab the badge and preview of a reply that came while away', async () => {
+    const returning = await team.createSite([host.origin]);
+    host.page('/returning', embedPage(cloop.url, returning.publicKey));
+    const { context } = await visitor();
+    const conversationId = await chatAndCloseTab(context, '/returning', returning.id, 'Where is my parcel?');
+    await team.reply(returning.id, conversationId, 'Sam here: your parcel left today.');
+
+    const { tab, calls } = await newTab(context, '/returning');
+    await waitForText(tab, '.preview', 'your parcel left today', 10_000);
+    expect(await tab.locator(widget('.preview')).textContent()).toBe(
+      'Owner: Sam here: your parcel left today.',
+    );
+    expect(await tab.locator(widget('.badge')).textContent()).toBe('1');
+    expect(await tab.locator(widget('.launcher')).getAttribute('aria-label')).toBe('Open chat, 1 new');
+    expect(await tab.locator(widget('.panel')).isHidden()).toBe(true);
+    // Read, not resumed: no session was opened and nothing new is kept in the browser.
+    expect(calls).toEqual(['GET /api/v1/widget/config', 'GET /api/v1/widget/unread']);
+    const stored = await pageStorage(tab);
+    expect([Object.keys(stored.local), Object.keys(stored.session), stored.cookie]).toEqual([
+      [`cloop:visitor:${returning.publicKey}`],
+      [],
+      '',
+    ]);
+    expect((await team.conversations(returning.id)).map((c) => c.id)).toEqual([conversationId]);
+    expect(await axeViolations(tab)).toEqual([]);
+
+    // Opened from the preview: the session takes over, and replies arrive live from then on.
+    await tab.locator(widget('.preview')).click();
+    await waitForText(tab, '.log .agent', 'your parcel left today');
+    await tab.keyboard.press('Escape');
+    expect(await tab.locator(widget('.badge')).isHidden()).toBe(true);
+    await team.reply(returning.id, conversationId, 'It arrives tomorrow.');
+    await waitForText(tab, '.preview', 'It arrives tomorrow.', 10_000);
+    expect(await tab.locator(widget('.badge')).textContent()).toBe('1');
+    expect((await team.conversations(returning.id)).map((c) => c.id)).toEqual([conversationId]);
+    await context.close();
+  });
+
+  it('loads as a returning visitor with nothing unread without a badge or a session, creating no conversation even after the team closed theirs', async () => {
+    const quiet = await team.createSite([host.origin]);
+    host.page('/quiet', embedPage(cloop.url, quiet.publicKey));
+    const { context } = await visitor();
+    const conversationId = await chatAndCloseTab(context, '/quiet', quiet.id, 'Just browsing, thanks.');
+    for (const closed of [false, true]) {
+      if (closed) await team.close(quiet.id, conversationId);
+      const { tab, calls } = await newTab(context, '/quiet');
+      await tab.waitForTimeout(500);
+      expect(await tab.locator(widget('.badge')).isHidden()).toBe(true);
+      expect(await tab.locator(widget('.preview')).isHidden()).toBe(true);
+      expect(calls).toEqual(['GET /api/v1/widget/config', 'GET /api/v1/widget/unread']);
+      await tab.close();
+    }
+    const conversations = await team.conversations(quiet.id);
+    expect(conversations.map((c) => [c.id, c.status])).toEqual([[conversationId, 'closed']]);
     await context.close();
   });
 

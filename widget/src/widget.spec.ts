@@ -165,6 +165,51 @@ describe('the widget on a page', () => {
     expect(server.sent('PUT', '/seen')).toEqual([]);
   });
 
+  it('shows a returning visitor in a new tab what is unread, asking the server without opening a session', async () => {
+    const { server, find, shadow } = launch();
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000d00d');
+    server.reply('visitor', 'Hello?');
+    server.reply('assistant', 'Hi!');
+    server.reply('agent', 'Sam here, which order?');
+    server.seenSeq = 1;
+    await settle(20);
+    expect(server.calls.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /config', 'GET /unread']);
+    expect(server.calls[1]?.headers['X-Cloop-Visitor']).toBe('00000000-0000-4000-8000-00000000d00d');
+    expect(find('.badge').textContent).toBe('2');
+    expect(find('.launcher').getAttribute('aria-label')).toBe('Open chat, 2 new');
+    expect(find('.preview').textContent).toBe('Sam: Sam here, which order?');
+    expect(FakeSocket.all).toEqual([]);
+    expect(sessionStorage.length).toBe(0);
+
+    // Opening the chat loads the session as before: the whole history, live updates, marked seen.
+    find<HTMLButtonElement>('.preview').click();
+    await settle(20);
+    expect(shadow().activeElement).toBe(find('textarea'));
+    expect(find('.log').textContent).toContain('Sam here, which order?');
+    expect(server.sent('POST', '/session')).toHaveLength(1);
+    expect(server.sent('PUT', '/seen').map((call) => call.body)).toEqual([{ conversationId: 'c1', seq: 3 }]);
+    FakeSocket.latest().accept();
+    find<HTMLButtonElement>('header .icon:last-child').click();
+    expect(find<HTMLElement>('.badge').hidden).toBe(true);
+    const reply = server.reply('agent', 'Still there?');
+    FakeSocket.latest().push({ type: 'message.created', siteId: 's', conversationId: 'c1', message: reply });
+    expect(find('.badge').textContent).toBe('1');
+    expect(find('.preview').textContent).toBe('Sam: Still there?');
+  });
+
+  it('shows no badge to a returning visitor with nothing unread, and asks for no session', async () => {
+    const { server, find } = launch();
+    localStorage.setItem(`cloop:visitor:${SITE_KEY}`, '00000000-0000-4000-8000-00000000f00d');
+    server.reply('visitor', 'Hello?');
+    server.reply('assistant', 'Hi!');
+    server.seenSeq = 2;
+    await settle(20);
+    expect(server.calls.map((call) => `${call.method} ${call.path}`)).toEqual(['GET /config', 'GET /unread']);
+    expect(find<HTMLElement>('.badge').hidden).toBe(true);
+    expect(find<HTMLElement>('.preview').hidden).toBe(true);
+    expect(find('.launcher').getAttribute('aria-label')).toBe('Open chat');
+  });
+
   it('chimes for a reply while closed only when the site turned the sound on', async () => {
     const started: number[] = [];
     class FakeAudio {

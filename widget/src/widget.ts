@@ -74,8 +74,9 @@ export function startWidget(siteKey: string, apiOrigin: string, win: Window & ty
     win.document.body.append(host);
     win.addEventListener('online', online);
     // Opened earlier in this tab (on another page of the site): carry on where the visitor was.
+    // Otherwise a returning visitor's launcher shows what is unread, and nothing is created.
     const before = storage.wasOpen();
-    if (before !== null) void chat.start(false).catch(() => undefined);
+    void (before !== null ? chat.start(false) : chat.peek()).catch(() => undefined);
     if (wanted ?? before) view.open(wanted === true);
   };
 

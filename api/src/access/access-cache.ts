@@ -1,7 +1,7 @@
 import type { Role } from '@cloop/contracts';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 
-import { type BusNotice, EventBus } from '../realtime/event-bus';
+import { type BusNotice, EventBus } from '../events/event-bus';
 
 /** A safety net only: a membership change reaches every replica's cache through the event bus. */
 export const ACCESS_CACHE_TTL_MS = 5_000;

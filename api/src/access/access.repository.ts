@@ -1,55 +1,57 @@
-import type { Role } from '@cloop/contracts';
+import type { Role, WidgetSettings } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { MembershipEntity } from '../organizations/membership.entity';
-import { SiteEntity } from '../sites/site.entity';
-
 /** What the widget API needs of a site. */
-export type WidgetSiteRow = Pick<SiteEntity, 'id' | 'allowedOrigins' | 'widget' | 'leadCapture'>;
+export interface WidgetSiteRow {
+  id: string;
+  allowedOrigins: string[];
+  widget: WidgetSettings;
+  leadCapture: boolean;
+}
 
-/** The two lookups every authorization decision rests on, one indexed query each. */
+/**
+ * The lookups every authorization decision rests on, one indexed query each. Raw SQL over the
+ * `memberships` and `sites` tables, not their modules' entities: access sits below the features
+ * (docs/architecture.md, "Layering"), and these run on every request.
+ */
 @Injectable()
 export class AccessRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findOrganizationRole(organizationId: string, userId: string): Promise<Role | null> {
-    const membership = await this.dataSource
-      .getRepository(MembershipEntity)
-      .findOne({ select: { role: true }, where: { organizationId, userId } });
-    return membership?.role ?? null;
+    const [row] = await this.dataSource.query<{ role: Role }[]>(
+      `SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2`,
+      [organizationId, userId],
+    );
+    return row?.role ?? null;
   }
 
-  findWidgetSite(publicKey: string): Promise<WidgetSiteRow | null> {
-    return this.dataSource.getRepository(SiteEntity).findOne({
-      select: { id: true, allowedOrigins: true, widget: true, leadCapture: true },
-      where: { publicKey },
-    });
+  async findWidgetSite(publicKey: string): Promise<WidgetSiteRow | null> {
+    const [row] = await this.dataSource.query<WidgetSiteRow[]>(
+      `SELECT id, allowed_origins AS "allowedOrigins", widget, lead_capture AS "leadCapture"
+         FROM sites WHERE public_key = $1`,
+      [publicKey],
+    );
+    return row ?? null;
   }
 
   /** Whether any site lets the widget run on this origin (what a CORS preflight can ask). */
   async isOriginAllowedAnywhere(origin: string): Promise<boolean> {
-    return this.dataSource
-      .getRepository(SiteEntity)
-      .createQueryBuilder('site')
-      .where('site.allowed_origins @> ARRAY[:origin]::text[]', { origin })
-      .getExists();
+    const [row] = await this.dataSource.query<{ allowed: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM sites WHERE allowed_origins @> ARRAY[$1]::text[]) AS allowed`,
+      [origin],
+    );
+    return row?.allowed ?? false;
   }
 
   async findSiteRole(siteId: string, userId: string): Promise<{ organizationId: string; role: Role } | null> {
-    const row = await this.dataSource
-      .createQueryBuilder()
-      .select('site.organization_id', 'organizationId')
-      .addSelect('membership.role', 'role')
-      .from(SiteEntity, 'site')
-      .innerJoin(
-        MembershipEntity,
-        'membership',
-        'membership.organization_id = site.organization_id AND membership.user_id = :userId',
-        { userId },
-      )
-      .where('site.id = :siteId', { siteId })
-      .getRawOne<{ organizationId: string; role: Role }>();
+    const [row] = await this.dataSource.query<{ organizationId: string; role: Role }[]>(
+      `SELECT s.organization_id AS "organizationId", m.role
+         FROM sites s JOIN memberships m ON m.organization_id = s.organization_id AND m.user_id = $2
+        WHERE s.id = $1`,
+      [siteId, userId],
+    );
     return row ?? null;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 
-import { type BusEvent, type BusMessage, EventBus } from '../realtime/event-bus';
+import { type BusEvent, type BusMessage, EventBus } from '../events/event-bus';
 import { AccessRepository, type WidgetSiteRow } from './access.repository';
 
 /**

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Message, WidgetSettings } from '@cloop/contracts';
-import { BeforeApplicationShutdown, Inject, Injectable, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { ConversationEntity } from '../conversations/conversation.entity';
 import { ConversationsService } from '../conversations/conversations.service';
-import { EventBus } from '../realtime/event-bus';
-import { AnswerQueue, type AnswerQueueLimits, DEFAULT_ANSWER_QUEUE_LIMITS } from './answer-queue';
+import { EventBus } from '../events/event-bus';
+import { AnswerQueue } from './answer-queue';
 import { Responder } from './responder';
-
-/** Overrides {@link DEFAULT_ANSWER_QUEUE_LIMITS} (tests make the queue small). */
-export const ANSWER_QUEUE_LIMITS = Symbol('ANSWER_QUEUE_LIMITS');
 
 const HISTORY_LENGTH = 20;
 
@@ -34,9 +32,9 @@ export class AssistantService implements BeforeApplicationShutdown {
     private readonly responder: Responder,
     private readonly conversations: ConversationsService,
     private readonly bus: EventBus,
-    @Optional() @Inject(ANSWER_QUEUE_LIMITS) limits?: AnswerQueueLimits,
+    @Inject(APP_CONFIG) config: ResolvedConfig,
   ) {
-    this.queue = new AnswerQueue(limits ?? DEFAULT_ANSWER_QUEUE_LIMITS);
+    this.queue = new AnswerQueue(config.runtime.answerQueue);
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 
 /**
  * Slows password guessing against one account from one address. Keyed by account *and* client, so
@@ -13,7 +13,7 @@ export class LoginThrottle {
   constructor(
     private readonly store: RateLimitStore,
     private readonly keys: RateLimitKeys,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
   /**
@@ -23,7 +23,7 @@ export class LoginThrottle {
   async attempt(account: string, ip: string): Promise<void> {
     await this.store.enforce(
       this.key(account, ip),
-      this.settings.loginFailures,
+      this.config.rateLimits.loginFailures,
       'Too many failed password attempts; try again later',
     );
   }

@@ -5,7 +5,10 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 
 import { DomainError } from './domain-error';
 import { isUuid } from './identifiers';
-import { EXAMPLE } from '../openapi/example-values';
+
+/** A cursor as `toPage` writes it, for the API documentation. */
+export const EXAMPLE_CURSOR =
+  'WyIyMDI2LTExLTI4VDEwOjA1OjQyLjExOFoiLCJiM2UxZjRhMi02YzhkLTRlOWYtYTFiMi1jM2Q0ZTVmNmE3YjgiXQ';
 
 /** Exactly what `toPage` writes, so the date is always one PostgreSQL can compare. */
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -19,7 +22,7 @@ export class PageQueryDto implements PageQuery {
   @Max(MAX_PAGE_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ example: EXAMPLE.cursor, description: 'The `nextCursor` of the previous page' })
+  @ApiPropertyOptional({ example: EXAMPLE_CURSOR, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

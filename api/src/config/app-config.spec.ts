@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { DEFAULT_RATE_LIMITS } from '../rate-limit/rate-limits';
+import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { ConfigError, loadConfig } from './app-config';
 
 const CWD = '/srv/cloop';

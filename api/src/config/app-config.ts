@@ -1,11 +1,7 @@
-import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { parseRateLimits } from '../rate-limit/rate-limit-overrides';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../rate-limit/rate-limits';
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limits';
+import { type EnvironmentValues, type LogLevel, readEnvironment, type SettingName } from './settings';
 
 export type DatabaseConfig = { kind: 'embedded'; dataDir: string } | { kind: 'postgres'; url: string };
 
@@ -79,268 +75,122 @@ export class ConfigError extends Error {
   }
 }
 
-export const JWT_SECRET_MIN_LENGTH = 32;
-export const AUDIT_KEY_MIN_LENGTH = 32;
-
 /**
- * Validates the whole environment and reports every bad variable at once, each by name, so an
- * operator fixes their `.env` in one go.
+ * Validates the whole environment ({@link readEnvironment} checks each variable on its own, this
+ * adds the rules between them) and reports every bad variable at once, each by name.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
-  const problems: string[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === '' ? undefined : value;
-  };
-  const fail = <T>(problem: string, fallback: T): T => {
-    problems.push(problem);
-    return fallback;
-  };
+  const { values, problems } = readEnvironment(env);
+  /** Set (not blank), whether or not its value passed its check. */
+  const given = (name: SettingName): boolean => Boolean(env[name]?.trim());
 
-  const port = parseInteger(read('PORT') ?? '3000');
-  const validPort =
-    port !== null && port >= 1 && port <= 65535
-      ? port
-      : fail(`PORT must be an integer between 1 and 65535 (got "${read('PORT')}")`, 3000);
-
-  const hostRaw = read('HOST') ?? '127.0.0.1';
-  const host = isListenHost(hostRaw)
-    ? hostRaw
-    : fail(`HOST must be an IP address or host name such as 127.0.0.1 or 0.0.0.0 (got "${hostRaw}")`, '');
-
-  const publicUrlRaw = read('PUBLIC_URL') ?? `http://localhost:${validPort}`;
-  const publicUrl = isHttpUrl(publicUrlRaw)
-    ? publicUrlRaw.replace(/\/+$/, '')
-    : fail(`PUBLIC_URL must be an http(s) URL such as https://chat.example.com (got "${publicUrlRaw}")`, '');
-
-  const dataDirRaw = read('DATA_DIR') ?? './data';
+  const port = values.PORT ?? 3000;
+  const dataDirRaw = values.DATA_DIR ?? './data';
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+  const database: DatabaseConfig = values.DATABASE_URL
+    ? { kind: 'postgres', url: values.DATABASE_URL }
+    : { kind: 'embedded', dataDir: join(dataDir, 'pglite') };
 
-  const databaseUrl = read('DATABASE_URL');
-  let database: DatabaseConfig = { kind: 'embedded', dataDir: join(dataDir, 'pglite') };
-  if (databaseUrl !== undefined) {
-    database = hasProtocol(databaseUrl, ['postgres:', 'postgresql:'])
-      ? { kind: 'postgres', url: databaseUrl }
-      : fail('DATABASE_URL must be a postgres:// or postgresql:// URL', database);
-  }
-
-  const redisUrlRaw = read('REDIS_URL');
-  const redisUrl =
-    redisUrlRaw === undefined || hasProtocol(redisUrlRaw, ['redis:', 'rediss:'])
-      ? (redisUrlRaw ?? null)
-      : fail('REDIS_URL must be a redis:// or rediss:// URL', null);
-
-  const jwtSecretRaw = read('JWT_SECRET');
-  let jwtSecret: string | null = null;
-  if (jwtSecretRaw !== undefined) {
-    jwtSecret =
-      jwtSecretRaw.length >= JWT_SECRET_MIN_LENGTH
-        ? jwtSecretRaw
-        : fail(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters`, null);
-  } else if (database.kind === 'postgres') {
-    // Replicas sharing a server must share the secret, so it cannot be generated per process.
-    problems.push('JWT_SECRET is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
-  }
-
-  const auditKeyRaw = read('AUDIT_KEY');
-  let auditKey: string | null = null;
-  if (auditKeyRaw !== undefined) {
-    if (auditKeyRaw.length < AUDIT_KEY_MIN_LENGTH) {
-      problems.push(`AUDIT_KEY must be at least ${AUDIT_KEY_MIN_LENGTH} characters`);
-    } else if (auditKeyRaw === jwtSecretRaw) {
-      // One leaked or rotated secret must not take the audit trail's proof with it.
-      problems.push('AUDIT_KEY must differ from JWT_SECRET');
-    } else {
-      auditKey = auditKeyRaw;
+  if (database.kind === 'postgres') {
+    // Replicas sharing a server must share the secret, so it cannot be generated per process; and
+    // every replica and the command line must key the audit chains the same way.
+    if (!given('JWT_SECRET')) {
+      problems.push('JWT_SECRET is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
     }
-  } else if (database.kind === 'postgres') {
-    // Every replica and the command line must key the same chains the same way.
-    problems.push('AUDIT_KEY is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
-  }
-
-  const allowSignupRaw = read('ALLOW_SIGNUP') ?? 'true';
-  const allowSignup = parseBoolean(allowSignupRaw) ?? fail('ALLOW_SIGNUP must be true or false', true);
-  const crawlPrivateNetworks =
-    parseBoolean(read('CRAWL_ALLOW_PRIVATE_NETWORKS') ?? 'false') ??
-    fail('CRAWL_ALLOW_PRIVATE_NETWORKS must be true or false', false);
-
-  const recrawlDays = parseInteger(read('CRAWL_RECRAWL_DAYS') ?? '7');
-  const crawlRecrawlDays =
-    recrawlDays !== null && recrawlDays <= 365
-      ? recrawlDays
-      : fail('CRAWL_RECRAWL_DAYS must be a whole number of days from 0 (never) to 365', 7);
-
-  const trustProxyRaw = read('TRUST_PROXY') ?? '0';
-  const trustProxyHops = parseTrustProxy(trustProxyRaw);
-  const validTrustProxy =
-    trustProxyHops ??
-    fail(`TRUST_PROXY must be false, true (one hop) or a number of proxy hops (got "${trustProxyRaw}")`, 0);
-
-  const llmBaseUrl = read('LLM_BASE_URL');
-  let llm: AppConfig['llm'] = null;
-  if (llmBaseUrl !== undefined) {
-    const model = read('LLM_MODEL');
-    if (!isHttpUrl(llmBaseUrl)) problems.push('LLM_BASE_URL must be an http(s) URL');
-    if (model === undefined) problems.push('LLM_MODEL is required when LLM_BASE_URL is set');
-    const budget = parseInteger(read('LLM_MONTHLY_TOKEN_BUDGET') ?? '500000');
-    const timeoutMs = parseInteger(read('LLM_TIMEOUT_MS') ?? '30000');
-    llm = {
-      baseUrl: llmBaseUrl.replace(/\/+$/, ''),
-      apiKey: read('LLM_API_KEY') ?? null,
-      model: model ?? '',
-      monthlyTokenBudget:
-        budget !== null && budget >= 0
-          ? budget
-          : fail('LLM_MONTHLY_TOKEN_BUDGET must be a whole number of tokens (0 or more)', 0),
-      timeoutMs:
-        timeoutMs !== null && timeoutMs >= 100
-          ? timeoutMs
-          : fail('LLM_TIMEOUT_MS must be a number of milliseconds (100 or more)', 30000),
-    };
-  } else if (read('LLM_MODEL') !== undefined || read('LLM_API_KEY') !== undefined) {
-    problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
-  }
-
-  // Embeddings usually come from the same provider as the model: its URL and key are the defaults.
-  const embeddingModel = read('EMBEDDING_MODEL');
-  const embeddingBaseUrl = read('EMBEDDING_BASE_URL');
-  let embeddings: AppConfig['embeddings'] = null;
-  if (embeddingModel !== undefined) {
-    const baseUrl = embeddingBaseUrl ?? llmBaseUrl;
-    if (baseUrl === undefined) {
-      problems.push('EMBEDDING_BASE_URL (or LLM_BASE_URL) is required when EMBEDDING_MODEL is set');
-    } else if (!isHttpUrl(baseUrl)) {
-      problems.push('EMBEDDING_BASE_URL must be an http(s) URL');
-    } else {
-      embeddings = {
-        baseUrl: baseUrl.replace(/\/+$/, ''),
-        apiKey:
-          read('EMBEDDING_API_KEY') ??
-          (embeddingBaseUrl === undefined ? (read('LLM_API_KEY') ?? null) : null),
-        model: embeddingModel,
-      };
+    if (!given('AUDIT_KEY')) {
+      problems.push('AUDIT_KEY is required when DATABASE_URL is set (e.g. `openssl rand -base64 48`)');
     }
-  } else if (embeddingBaseUrl !== undefined || read('EMBEDDING_API_KEY') !== undefined) {
-    problems.push('EMBEDDING_MODEL is required when EMBEDDING_BASE_URL or EMBEDDING_API_KEY is set');
+  }
+  let auditKey = values.AUDIT_KEY ?? null;
+  if (auditKey !== null && auditKey === values.JWT_SECRET) {
+    // One leaked or rotated secret must not take the audit trail's proof with it.
+    problems.push('AUDIT_KEY must differ from JWT_SECRET');
+    auditKey = null;
   }
 
-  const logLevelRaw = (read('LOG_LEVEL') ?? 'info').toLowerCase();
-  const logLevel = LOG_LEVELS.includes(logLevelRaw as LogLevel)
-    ? (logLevelRaw as LogLevel)
-    : fail(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`, 'info' as LogLevel);
-
-  const shutdownGraceMs = parseInteger(read('SHUTDOWN_GRACE_MS') ?? '10000');
-  const validShutdownGraceMs =
-    shutdownGraceMs !== null && shutdownGraceMs <= 600_000
-      ? shutdownGraceMs
-      : fail('SHUTDOWN_GRACE_MS must be a number of milliseconds between 0 and 600000', 10_000);
-
-  const shutdownDelayMs = parseInteger(read('SHUTDOWN_DELAY_MS') ?? '0');
-  const validShutdownDelayMs =
-    shutdownDelayMs !== null && shutdownDelayMs <= 600_000
-      ? shutdownDelayMs
-      : fail('SHUTDOWN_DELAY_MS must be a number of milliseconds between 0 and 600000', 0);
-
-  const retentionIntervalMs = parseInteger(read('RETENTION_INTERVAL_MS') ?? '3600000');
-  const validRetentionIntervalMs =
-    retentionIntervalMs !== null && retentionIntervalMs >= 1_000 && retentionIntervalMs <= 7 * 86_400_000
-      ? retentionIntervalMs
-      : fail('RETENTION_INTERVAL_MS must be a number of milliseconds between 1000 and 604800000 (a week)', 0);
-
-  const rateLimitsRaw = read('RATE_LIMITS');
-  const overrides = rateLimitsRaw === undefined ? null : parseRateLimits(rateLimitsRaw);
-  problems.push(...(overrides?.problems ?? []));
-  const rateLimits = overrides?.settings ?? DEFAULT_RATE_LIMITS;
-
-  const mail = readMail(read('SMTP_URL'), read('MAIL_FROM'), problems);
-
+  const llm = modelSettings(values, given, problems);
+  const embeddings = embeddingSettings(values, given, problems);
+  const mail = mailSettings(values, given, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    port: validPort,
-    host,
-    publicUrl,
+    port,
+    host: values.HOST ?? '',
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     dataDir,
     database,
-    redisUrl,
-    jwtSecret,
+    redisUrl: values.REDIS_URL ?? null,
+    jwtSecret: values.JWT_SECRET ?? null,
     auditKey,
-    allowSignup,
-    crawlPrivateNetworks,
-    crawlRecrawlDays,
-    trustProxyHops: validTrustProxy,
+    allowSignup: values.ALLOW_SIGNUP ?? true,
+    crawlPrivateNetworks: values.CRAWL_ALLOW_PRIVATE_NETWORKS ?? false,
+    crawlRecrawlDays: values.CRAWL_RECRAWL_DAYS ?? 7,
+    trustProxyHops: values.TRUST_PROXY ?? 0,
     llm,
     embeddings,
-    logLevel,
-    shutdownGraceMs: validShutdownGraceMs,
-    shutdownDelayMs: validShutdownDelayMs,
-    retentionIntervalMs: validRetentionIntervalMs,
-    rateLimits,
+    logLevel: values.LOG_LEVEL ?? 'info',
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS ?? 10_000,
+    shutdownDelayMs: values.SHUTDOWN_DELAY_MS ?? 0,
+    retentionIntervalMs: values.RETENTION_INTERVAL_MS ?? 3_600_000,
+    // `RATE_LIMITS` overrides some of the defaults; what it leaves out keeps its default.
+    rateLimits: values.RATE_LIMITS ?? DEFAULT_RATE_LIMITS,
     mail,
   };
 }
 
-/** Both or neither: a server that could send but not sign its mail (or the reverse) is a typo. */
-function readMail(
-  smtpUrl: string | undefined,
-  from: string | undefined,
+type Given = (name: SettingName) => boolean;
+
+/** Outgoing e-mail: both or neither (a server that could send but not sign its mail is a typo). */
+function mailSettings(values: EnvironmentValues, given: Given, problems: string[]): MailConfig | null {
+  if (!given('SMTP_URL') && !given('MAIL_FROM')) return null;
+  if (!given('SMTP_URL')) problems.push('SMTP_URL is required when MAIL_FROM is set');
+  if (!given('MAIL_FROM')) problems.push('MAIL_FROM is required when SMTP_URL is set');
+  if (!values.SMTP_URL || !values.MAIL_FROM) return null;
+  return { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM };
+}
+
+/** The language model: all of `LLM_*` or none (`LLM_BASE_URL` says which). */
+function modelSettings(values: EnvironmentValues, given: Given, problems: string[]): AppConfig['llm'] {
+  if (!given('LLM_BASE_URL')) {
+    if (given('LLM_MODEL') || given('LLM_API_KEY')) {
+      problems.push('LLM_BASE_URL is required when LLM_MODEL or LLM_API_KEY is set');
+    }
+    return null;
+  }
+  if (!given('LLM_MODEL')) problems.push('LLM_MODEL is required when LLM_BASE_URL is set');
+  if (!values.LLM_BASE_URL || !values.LLM_MODEL) return null;
+  return {
+    baseUrl: values.LLM_BASE_URL.replace(/\/+$/, ''),
+    apiKey: values.LLM_API_KEY ?? null,
+    model: values.LLM_MODEL,
+    monthlyTokenBudget: values.LLM_MONTHLY_TOKEN_BUDGET ?? 500_000,
+    timeoutMs: values.LLM_TIMEOUT_MS ?? 30_000,
+  };
+}
+
+/**
+ * Embeddings usually come from the same provider as the model: its URL and key are the defaults.
+ * Another provider (its own `EMBEDDING_BASE_URL`) never receives the model provider's key.
+ */
+function embeddingSettings(
+  values: EnvironmentValues,
+  given: Given,
   problems: string[],
-): MailConfig | null {
-  if (smtpUrl === undefined && from === undefined) return null;
-  const before = problems.length;
-  if (smtpUrl === undefined) problems.push('SMTP_URL is required when MAIL_FROM is set');
-  else if (!hasProtocol(smtpUrl, ['smtp:', 'smtps:'])) {
-    problems.push(
-      'SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:pass@mail.example.com:465',
-    );
+): AppConfig['embeddings'] {
+  if (!given('EMBEDDING_MODEL')) {
+    if (given('EMBEDDING_BASE_URL') || given('EMBEDDING_API_KEY')) {
+      problems.push('EMBEDDING_MODEL is required when EMBEDDING_BASE_URL or EMBEDDING_API_KEY is set');
+    }
+    return null;
   }
-  if (from === undefined) problems.push('MAIL_FROM is required when SMTP_URL is set');
-  else if (!isMailFrom(from)) {
-    problems.push('MAIL_FROM must be an address such as "Cloop <cloop@example.com>" or cloop@example.com');
+  const ownProvider = given('EMBEDDING_BASE_URL');
+  if (!ownProvider && !given('LLM_BASE_URL')) {
+    problems.push('EMBEDDING_BASE_URL (or LLM_BASE_URL) is required when EMBEDDING_MODEL is set');
   }
-  return problems.length > before || smtpUrl === undefined || from === undefined ? null : { smtpUrl, from };
-}
-
-/** `name@host` or `Display Name <name@host>`, on one line (a header value). */
-function isMailFrom(value: string): boolean {
-  const address = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
-  const named = /^[^<>\r\n]*<([^<>]+)>$/.exec(value);
-  return !/[\r\n]/.test(value) && (address.test(value) || (named !== null && address.test(named[1] ?? '')));
-}
-
-function parseInteger(value: string): number | null {
-  return /^\d+$/.test(value) ? Number(value) : null;
-}
-
-function parseBoolean(value: string): boolean | null {
-  const normalized = value.toLowerCase();
-  if (['true', '1', 'yes'].includes(normalized)) return true;
-  if (['false', '0', 'no'].includes(normalized)) return false;
-  return null;
-}
-
-function parseTrustProxy(value: string): number | null {
-  const asBoolean = parseBoolean(value);
-  if (asBoolean !== null) return asBoolean ? 1 : 0;
-  const hops = parseInteger(value);
-  return hops !== null && hops <= 10 ? hops : null;
-}
-
-function hasProtocol(value: string, protocols: string[]): boolean {
-  try {
-    return protocols.includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  return hasProtocol(value, ['http:', 'https:']);
-}
-
-/** An address to bind: an IP literal (`0.0.0.0`, `::`) or a host name such as `localhost`. */
-function isListenHost(value: string): boolean {
-  return (
-    isIP(value) !== 0 ||
-    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value)
-  );
+  const baseUrl = ownProvider ? values.EMBEDDING_BASE_URL : values.LLM_BASE_URL;
+  if (!baseUrl || !values.EMBEDDING_MODEL) return null;
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: values.EMBEDDING_API_KEY ?? (ownProvider ? null : (values.LLM_API_KEY ?? null)),
+    model: values.EMBEDDING_MODEL,
+  };
 }

@@ -1,4 +1,4 @@
-import { AUDIT_KEY_MIN_LENGTH, JWT_SECRET_MIN_LENGTH } from './app-config';
+import { AUDIT_KEY_MIN_LENGTH, JWT_SECRET_MIN_LENGTH } from './settings';
 import { loadOrCreateSecret } from './generated-secret';
 
 /** The token signing secret of an embedded instance, generated on first start (`DATA_DIR/jwt-secret`). */

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { ENVIRONMENT } from './settings';
+
 const root = join(__dirname, '..', '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 /** Every environment variable the configuration reads. */
 function variablesInCode(): string[] {
-  const source = read('api/src/config/app-config.ts');
-  return [...new Set([...source.matchAll(/read\('([A-Z_]+)'\)/g)].map((match) => match[1] ?? ''))].sort();
+  return Object.keys(ENVIRONMENT).sort();
 }
 
 /** The first column of the settings table under `### Cloop` in the self-hosting guide. */

@@ -1,4 +1,4 @@
-import type { Phase } from '@cloop/contracts';
+import { MESSAGE_PREVIEW_LENGTH, type MessageAuthor, type Phase } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource } from 'typeorm';
 
@@ -18,6 +18,28 @@ export interface ConversationFilters {
 export interface ActivityKeyset {
   lastMessageAt: Date;
   id: string;
+}
+
+/** The replies a visitor has not read in their open conversation, and the latest of them. */
+export interface VisitorUnread {
+  conversationId: string;
+  count: number;
+  latest: {
+    seq: number;
+    author: Exclude<MessageAuthor, 'visitor'>;
+    authorName: string | null;
+    /** The start of the body (`MESSAGE_PREVIEW_LENGTH` characters). */
+    preview: string;
+  } | null;
+}
+
+interface VisitorUnreadRow {
+  conversation_id: string;
+  count: number;
+  seq: number | null;
+  author: Exclude<MessageAuthor, 'visitor'> | null;
+  author_name: string | null;
+  preview: string | null;
 }
 
 export type ConversationChanges = Partial<
@@ -78,6 +100,35 @@ export class ConversationsRepository {
       [siteId, conversationId],
     );
     return rows[0]?.seen ?? 0;
+  }
+
+  /**
+   * What the visitor (by the widget's uuid) has not read in their open conversation: one read-only
+   * statement; `null` when the site has no such visitor or they have no open conversation.
+   */
+  async unreadForVisitor(siteId: string, visitorUuid: string): Promise<VisitorUnread | null> {
+    const replies = `messages m WHERE m.site_id = $1 AND m.conversation_id = c.id
+       AND m.seq > c.visitor_seen_seq AND m.author <> 'visitor'`;
+    const [row] = await this.dataSource.query<VisitorUnreadRow[]>(
+      `SELECT c.id AS conversation_id, (SELECT count(*)::integer FROM ${replies}) AS count,
+              l.seq, l.author, u.name AS author_name, left(l.body, ${MESSAGE_PREVIEW_LENGTH}) AS preview
+         FROM visitors v
+         JOIN conversations c ON c.visitor_id = v.id AND c.site_id = $1 AND c.status = 'open'
+         LEFT JOIN LATERAL (SELECT m.seq, m.author, m.author_user_id, m.body FROM ${replies}
+                             ORDER BY m.seq DESC LIMIT 1) l ON true
+         LEFT JOIN users u ON u.id = l.author_user_id AND l.author = 'agent'
+        WHERE v.site_id = $1 AND v.visitor_uuid = $2`,
+      [siteId, visitorUuid],
+    );
+    if (!row) return null;
+    return {
+      conversationId: row.conversation_id,
+      count: row.count,
+      latest:
+        row.seq !== null && row.author !== null
+          ? { seq: row.seq, author: row.author, authorName: row.author_name, preview: row.preview ?? '' }
+          : null,
+    };
   }
 
   /**

@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
 import { LeadNotifications } from '../mail/lead-notifications';
 import { isUniqueViolation } from '../database/constraint-violations';
-import { type BusEvent, EventBus } from '../realtime/event-bus';
+import { type BusEvent, EventBus } from '../events/event-bus';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';

@@ -5,7 +5,6 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import type { DatabaseConfig } from '../config/app-config';
 import { lockDataDir } from './embedded-lock';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
 export interface OpenDatabase {
@@ -20,24 +19,26 @@ export const APPLICATION_NAME = 'cloop';
 /** Arbitrary constant: every Cloop process takes the same advisory lock to migrate one at a time. */
 const MIGRATION_LOCK_KEY = 727_4231;
 
-/**
- * Test support only (api/test/support/database-template.ts); the app and the CLI never pass it.
- * An in-memory embedded database then starts from `embeddedDump`, a `dumpDataDir()` of one that is
- * already migrated, instead of running initdb and every migration again: seconds per test app. The
- * migration run still happens and finds nothing to do.
- */
 export interface OpenDatabaseOptions {
+  /** The entity classes of the modules that have them (`ENTITIES`, in `src/entities.ts`). */
+  entities: DataSourceOptions['entities'];
+  /**
+   * Test support only (api/test/support/database-template.ts); the app and the CLI never pass it.
+   * An in-memory embedded database then starts from `embeddedDump`, a `dumpDataDir()` of one that
+   * is already migrated, instead of running initdb and every migration again: seconds per test app.
+   * The migration run still happens and finds nothing to do.
+   */
   embeddedDump?: Blob;
 }
 
 /** Opens the database named by the config and brings its schema up to date. */
 export async function openDatabase(
   config: DatabaseConfig,
-  { embeddedDump }: OpenDatabaseOptions = {},
+  { entities, embeddedDump }: OpenDatabaseOptions,
 ): Promise<OpenDatabase> {
   const common = {
     type: 'postgres',
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     synchronize: false,
   } as const;

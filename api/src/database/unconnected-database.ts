@@ -1,15 +1,14 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 import type { OpenDatabase } from './data-source';
-import { ENTITIES } from './entities';
 
 /**
  * A database that is never connected: enough to build the application's modules without serving a
  * request (the OpenAPI generator). Repositories reach the database only when a request runs.
  */
-export function unconnectedDatabase(): OpenDatabase {
+export function unconnectedDatabase(entities: DataSourceOptions['entities']): OpenDatabase {
   return {
-    dataSource: new DataSource({ type: 'postgres', entities: ENTITIES }),
+    dataSource: new DataSource({ type: 'postgres', entities }),
     close: () => Promise.resolve(),
   };
 }

@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { ShutdownState } from './shutdown-state';
 
 export interface ShutdownOptions {
@@ -54,7 +53,7 @@ export async function shutDownGracefully(
   clearTimeout(timer);
   if (cut) {
     logger.warn(`grace period of ${graceMs} ms over: cutting the connections still open`);
-    app.get(RealtimeGateway).terminateAll();
+    app.get(ShutdownState).graceOver();
     http.closeAllConnections();
   }
 

@@ -10,6 +10,7 @@ import { Injectable } from '@nestjs/common';
 export class ShutdownState {
   private readonly controller = new AbortController();
   private announced = false;
+  private readonly cutters: (() => void)[] = [];
 
   /** Readiness answers 503 from now on: leaving, or already draining. */
   get leaving(): boolean {
@@ -32,5 +33,17 @@ export class ShutdownState {
 
   beginDraining(): void {
     if (!this.draining) this.controller.abort(new Error('shutting down'));
+  }
+
+  /**
+   * What to cut when the grace period is over (sockets whose clients never answered the close):
+   * the owner of long-lived connections registers it here, so the shutdown knows no feature.
+   */
+  onGraceOver(cut: () => void): void {
+    this.cutters.push(cut);
+  }
+
+  graceOver(): void {
+    for (const cut of this.cutters) cut();
   }
 }

@@ -1,3 +1,5 @@
+import { EXAMPLE_CURSOR } from '../common/pagination';
+
 /**
  * One consistent story for the examples in the OpenAPI document: Ada of Acme Ltd runs the site
  * acme.example, and a visitor asked about shipping. DTOs use these so ids agree across operations.
@@ -25,6 +27,6 @@ export const EXAMPLE = {
   createdAt: '2026-11-02T09:14:03.512Z',
   updatedAt: '2026-11-20T16:40:11.007Z',
   at: '2026-11-28T10:05:42.118Z',
-  cursor: 'WyIyMDI2LTExLTI4VDEwOjA1OjQyLjExOFoiLCJiM2UxZjRhMi02YzhkLTRlOWYtYTFiMi1jM2Q0ZTVmNmE3YjgiXQ',
+  cursor: EXAMPLE_CURSOR,
   hash: '9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e',
 } as const;

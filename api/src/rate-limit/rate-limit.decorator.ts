@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 
-import type { RateLimitGroup } from './rate-limits';
+import type { RateLimitGroup } from '../config/rate-limits';
 
 export const RATE_LIMIT_GROUP = 'cloop:rate-limit-group';
 

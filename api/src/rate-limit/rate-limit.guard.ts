@@ -2,11 +2,12 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
 import { RateLimitKeys } from './rate-limit-keys';
 import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
 import { RateLimitStore } from './rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitGroup, type RateLimitSettings } from './rate-limits';
+import type { RateLimitGroup } from '../config/rate-limits';
 
 /** Runs before authentication, so floods are refused before any token check or password hash. */
 @Injectable()
@@ -15,13 +16,13 @@ export class RateLimitGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly store: RateLimitStore,
     private readonly keys: RateLimitKeys,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const group = this.groupOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.store.enforce(this.keys.forClient(group, request.ip), this.settings[group]);
+    await this.store.enforce(this.keys.forClient(group, request.ip), this.config.rateLimits[group]);
     return true;
   }
 

@@ -1,17 +1,9 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitGuard } from './rate-limit.guard';
 import { MemoryRateLimitStore, RateLimitStore } from './rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from './rate-limits';
 import { RedisRateLimitStore } from './redis-rate-limit.store';
 
 @Injectable()
@@ -25,24 +17,18 @@ class RateLimitStoreCloser implements OnApplicationShutdown {
 
 /** Counters in Redis when `REDIS_URL` is set (shared by every replica), otherwise in this process. */
 @Global()
-@Module({})
-export class RateLimitModule {
-  static forRoot(settings: RateLimitSettings): DynamicModule {
-    return {
-      module: RateLimitModule,
-      providers: [
-        { provide: RATE_LIMIT_SETTINGS, useValue: settings },
-        {
-          provide: RateLimitStore,
-          inject: [APP_CONFIG],
-          useFactory: (config: ResolvedConfig): Promise<RateLimitStore> | RateLimitStore =>
-            config.redisUrl ? RedisRateLimitStore.connect(config.redisUrl) : new MemoryRateLimitStore(),
-        },
-        RateLimitStoreCloser,
-        RateLimitKeys,
-        RateLimitGuard,
-      ],
-      exports: [RATE_LIMIT_SETTINGS, RateLimitStore, RateLimitKeys, RateLimitGuard],
-    };
-  }
-}
+@Module({
+  providers: [
+    {
+      provide: RateLimitStore,
+      inject: [APP_CONFIG],
+      useFactory: (config: ResolvedConfig): Promise<RateLimitStore> | RateLimitStore =>
+        config.redisUrl ? RedisRateLimitStore.connect(config.redisUrl) : new MemoryRateLimitStore(),
+    },
+    RateLimitStoreCloser,
+    RateLimitKeys,
+    RateLimitGuard,
+  ],
+  exports: [RateLimitStore, RateLimitKeys, RateLimitGuard],
+})
+export class RateLimitModule {}

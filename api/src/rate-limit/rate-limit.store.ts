@@ -1,5 +1,5 @@
 import { DomainError } from '../common/domain-error';
-import type { RateLimitRule } from './rate-limits';
+import type { RateLimitRule } from '../config/rate-limits';
 
 export interface RateLimitDecision {
   allowed: boolean;

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 
 import { MemoryRateLimitStore, RateLimitStore, slidingWindowDecision } from './rate-limit.store';
 import type { RateLimitDecision } from './rate-limit.store';
-import type { RateLimitRule } from './rate-limits';
+import type { RateLimitRule } from '../config/rate-limits';
 
 export const RATE_LIMIT_KEY_PREFIX = 'cloop:rate-limit:';
 

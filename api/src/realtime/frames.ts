@@ -1,8 +1,7 @@
 import type { ClientFrame } from '@cloop/contracts';
 import type { RawData } from 'ws';
 
-/** `seq` is a PostgreSQL integer. */
-export const MAX_SEQ = 2_147_483_647;
+import { MAX_SEQ } from '../conversations/seq';
 
 /** The frame a client sent, or `null` if it is not one we know (never throws on hostile input). */
 export function parseClientFrame(data: RawData): ClientFrame | null {

@@ -1,13 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import {
-  type ClientFrame,
-  REALTIME_CLOSE_CODES,
-  REALTIME_PATH,
-  type Role,
-  type ServerFrame,
-} from '@cloop/contracts';
+import { REALTIME_CLOSE_CODES, REALTIME_PATH, type Role } from '@cloop/contracts';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -18,69 +12,41 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 
-import { AccessService } from '../access/access.service';
-import { WidgetSiteStrategy } from '../access/widget-site.strategy';
-import { ConsoleJwtStrategy } from '../auth/console-jwt.strategy';
 import { DomainError } from '../common/domain-error';
-import { isUuid } from '../common/identifiers';
-import type { ConversationEntity } from '../conversations/conversation.entity';
-import { mapWidgetConversation } from '../conversations/conversation.mapper';
-import { ConversationsRepository } from '../conversations/conversations.repository';
-import { ConversationsService } from '../conversations/conversations.service';
-import { VisitorsRepository } from '../conversations/visitors.repository';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { type BusMessage, type BusNotice, EventBus } from '../events/event-bus';
 import { ShutdownState } from '../lifecycle/shutdown-state';
-import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
-import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
-import { type BusEvent, type BusMessage, type BusNotice, EventBus } from './event-bus';
+import { visibleTo } from './event-visibility';
+import { FrameHandler } from './frame-handler';
 import { parseClientFrame } from './frames';
+import {
+  enqueue,
+  newClient,
+  type RealtimeClient,
+  send,
+  sendError,
+  type UserIdentity,
+  withinBudget,
+} from './realtime-client';
+import { SocketAdmission } from './socket-admission';
+import { SocketAuthentication } from './socket-authentication';
 
 const AUTH_TIMEOUT_MS = 10_000;
-const RESUME_LIMIT = 500;
-/** Per socket: frames waiting to be handled, frames per window, and unread output before it is closed. */
-const MAX_PENDING_FRAMES = 32;
-const FRAME_BUDGET = { frames: 100, windowMs: 10_000 };
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-/** Typing is announced at most this often per conversation and socket. */
-const TYPING_INTERVAL_MS = 2_000;
 /** The answer to an upgrade while shutting down: try again, through the load balancer, elsewhere. */
 const DRAINING_RESPONSE = 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n';
-
-export interface RealtimeOptions {
-  /** How often sockets are pinged and console sessions and subscriptions re-checked. */
-  heartbeatMs: number;
-}
-
-export const REALTIME_OPTIONS = Symbol('REALTIME_OPTIONS');
-
-type Identity =
-  /** `sites`: each subscribed site and its organization (a membership change names the organization). */
-  | { kind: 'user'; accessToken: string; userId: string; sites: Map<string, string> }
-  | { kind: 'visitor'; siteId: string; visitorId: string };
-
-interface Client {
-  socket: WebSocket;
-  origin: string | null;
-  identity: Identity | null;
-  alive: boolean;
-  /** Frames are handled one after another, in the order sent: `subscribe` right after `auth` works. */
-  queue: Promise<void>;
-  pending: number;
-  budget: { windowStart: number; frames: number };
-  lastTyping: Map<string, number>;
-}
 
 /**
  * `/api/v1/realtime`: one socket per console tab or widget. The first frame authenticates; console
  * users then subscribe to their sites, visitors get their own conversation's events only. Events
- * come from the bus, so a socket on one replica sees what happened on another.
+ * come from the bus, so a socket on one replica sees what happened on another. The gateway keeps
+ * the sockets and their lifecycle (upgrade, heartbeat, shutdown, membership notices); admission,
+ * authentication, frames and what an event shows whom are each a piece of their own.
  */
 @Injectable()
 export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Realtime');
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
-  private readonly clients = new Set<Client>();
+  private readonly clients = new Set<RealtimeClient>();
   private unsubscribe: (() => void) | null = null;
   private stopNotices: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -88,18 +54,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly bus: EventBus,
-    /** The REST routes' Passport strategies, called directly: a socket's `auth` frame is no HTTP request. */
-    private readonly consoleTokens: ConsoleJwtStrategy,
-    private readonly access: AccessService,
-    private readonly widgetSites: WidgetSiteStrategy,
-    private readonly visitors: VisitorsRepository,
-    private readonly conversationsRepository: ConversationsRepository,
-    private readonly conversations: ConversationsService,
-    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
+    private readonly admission: SocketAdmission,
+    private readonly authentication: SocketAuthentication,
+    private readonly frames: FrameHandler,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
-    private readonly limits: RateLimitStore,
-    private readonly keys: RateLimitKeys,
     private readonly shutdown: ShutdownState,
   ) {}
 
@@ -110,8 +68,9 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     );
     this.unsubscribe = this.bus.subscribe((message) => this.route(message));
     this.stopNotices = this.bus.onNotice((notice) => this.onNotice(notice));
-    this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs).unref();
+    this.heartbeat = setInterval(() => this.beat(), this.config.runtime.heartbeatMs).unref();
     this.shutdown.signal.addEventListener('abort', () => this.closeAll());
+    this.shutdown.onGraceOver(() => this.terminateAll());
   }
 
   beforeApplicationShutdown(): void {
@@ -134,7 +93,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /** Drops the sockets whose clients did not answer the close in time (end of the grace period). */
-  terminateAll(): void {
+  private terminateAll(): void {
     for (const client of this.clients) client.socket.terminate();
   }
 
@@ -148,7 +107,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       socket.end(DRAINING_RESPONSE);
       return;
     }
-    void this.admit(request).then(
+    void this.admission.admit(request).then(
       (retryAfterSeconds) => {
         if (this.shutdown.draining) {
           socket.end(DRAINING_RESPONSE);
@@ -168,27 +127,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     );
   }
 
-  /** New sockets per client address are rate-limited; `null` admits, a number is the wait in seconds. */
-  private async admit(request: IncomingMessage): Promise<number | null> {
-    const ip = clientIp(request, this.config.trustProxyHops);
-    const decision = await this.limits.consume(
-      this.keys.forClient('realtime', ip),
-      this.settings.realtimeConnections,
-    );
-    return decision.allowed ? null : Math.ceil(decision.retryAfterMs / 1000);
-  }
-
   private accept(socket: WebSocket, origin: string | null): void {
-    const client: Client = {
-      socket,
-      origin,
-      identity: null,
-      alive: true,
-      queue: Promise.resolve(),
-      pending: 0,
-      budget: { windowStart: Date.now(), frames: 0 },
-      lastTyping: new Map(),
-    };
+    const client = newClient(socket, origin);
     this.clients.add(client);
     const authTimer = setTimeout(() => {
       if (!client.identity) socket.close(REALTIME_CLOSE_CODES.authTimeout, 'authenticate first');
@@ -200,7 +140,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
         return;
       }
       client.pending += 1;
-      client.queue = client.queue.then(async () => {
+      enqueue(client, async () => {
         await this.onFrame(client, data);
         client.pending -= 1;
       });
@@ -212,10 +152,10 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     socket.on('error', () => socket.terminate());
   }
 
-  private async onFrame(client: Client, data: RawData): Promise<void> {
+  private async onFrame(client: RealtimeClient, data: RawData): Promise<void> {
     const frame = parseClientFrame(data);
     if (!frame) {
-      this.fail(client, 'BAD_FRAME', 'Frames are JSON objects with a known `type`');
+      sendError(client, 'BAD_FRAME', 'Frames are JSON objects with a known `type`');
       if (!client.identity) client.socket.close(REALTIME_CLOSE_CODES.badFrame, 'bad frame');
       return;
     }
@@ -225,102 +165,27 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
           client.socket.close(REALTIME_CLOSE_CODES.unauthenticated, 'the first frame must authenticate');
           return;
         }
-        client.identity = await this.authenticate(client, frame);
-        this.send(client, { type: 'ready' });
+        client.identity = await this.authentication.authenticate(client.origin, frame);
+        send(client, { type: 'ready' });
         return;
       }
-      await this.handle(client, client.identity, frame);
+      await this.frames.handle(client, client.identity, frame);
     } catch (error) {
       if (!(error instanceof DomainError)) {
         this.logger.error(`frame ${frame.type} failed: ${error instanceof Error ? error.name : 'error'}`);
-        this.fail(client, 'INTERNAL_ERROR', 'Something went wrong');
+        sendError(client, 'INTERNAL_ERROR', 'Something went wrong');
         return;
       }
-      this.fail(client, error.code, error.message);
+      sendError(client, error.code, error.message);
       if (!client.identity) client.socket.close(REALTIME_CLOSE_CODES.unauthenticated, error.code);
     }
-  }
-
-  private async authenticate(
-    client: Client,
-    frame: Extract<ClientFrame, { type: 'auth' }>,
-  ): Promise<Identity> {
-    if ('accessToken' in frame) {
-      const principal = await this.consoleTokens.verify(frame.accessToken);
-      return { kind: 'user', accessToken: frame.accessToken, userId: principal.userId, sites: new Map() };
-    }
-    const site = await this.widgetSites.resolve(frame.siteKey, client.origin);
-    const visitor = isUuid(frame.visitorId)
-      ? await this.visitors.find(site.siteId, frame.visitorId.toLowerCase())
-      : null;
-    if (!visitor)
-      throw new DomainError('VISITOR_ID_INVALID', 'Unknown visitor: start a widget session first');
-    return { kind: 'visitor', siteId: site.siteId, visitorId: visitor.id };
-  }
-
-  private async handle(client: Client, identity: Identity, frame: ClientFrame): Promise<void> {
-    switch (frame.type) {
-      case 'auth':
-        throw new DomainError('BAD_REQUEST', 'Already authenticated');
-      case 'ping':
-        this.send(client, { type: 'pong' });
-        return;
-      case 'subscribe': {
-        if (identity.kind !== 'user')
-          throw new DomainError('FORBIDDEN', 'Visitors receive their own conversation only');
-        const scope = await this.access.requireSiteRole(identity.userId, frame.siteId, 'member');
-        identity.sites.set(frame.siteId, scope.organizationId);
-        this.send(client, { type: 'subscribed', siteId: frame.siteId });
-        return;
-      }
-      case 'resume': {
-        const conversation = await this.conversationOf(identity, frame.conversationId);
-        const missed = await this.conversations.messagesAfter(
-          conversation.siteId,
-          conversation.id,
-          frame.afterSeq,
-          RESUME_LIMIT,
-        );
-        for (const message of missed) {
-          this.send(client, {
-            type: 'message.created',
-            siteId: conversation.siteId,
-            conversationId: conversation.id,
-            message,
-          });
-        }
-        return;
-      }
-      case 'typing': {
-        const now = Date.now();
-        if (now - (client.lastTyping.get(frame.conversationId) ?? 0) < TYPING_INTERVAL_MS) return;
-        client.lastTyping.set(frame.conversationId, now);
-        const conversation = await this.conversationOf(identity, frame.conversationId);
-        await this.conversations.typing(conversation, identity.kind === 'user' ? 'agent' : 'visitor');
-        return;
-      }
-    }
-  }
-
-  /** A conversation the identity may see: in a subscribed site, or the visitor's own. */
-  private async conversationOf(identity: Identity, conversationId: string): Promise<ConversationEntity> {
-    if (isUuid(conversationId)) {
-      const sites = identity.kind === 'user' ? [...identity.sites.keys()] : [identity.siteId];
-      for (const siteId of sites) {
-        const conversation = await this.conversationsRepository.findInSite(siteId, conversationId);
-        if (conversation && (identity.kind === 'user' || conversation.visitorId === identity.visitorId)) {
-          return conversation;
-        }
-      }
-    }
-    throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
   }
 
   private route({ event, visitorId }: BusMessage): void {
     for (const client of this.clients) {
       const frame = client.identity ? visibleTo(client.identity, event, visitorId) : null;
       if (!frame) continue;
-      this.send(client, frame);
+      send(client, frame);
       // The visitor no longer exists: the socket must not go on under the erased id.
       if (frame.type === 'visitor.erased')
         client.socket.close(REALTIME_CLOSE_CODES.erased, 'visitor data erased');
@@ -343,9 +208,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
         for (const client of this.clients) {
           const identity = client.identity;
           if (!identity) continue;
-          this.send(client, { type: 'resync' });
-          if (identity.kind === 'user')
-            client.queue = client.queue.then(() => this.recheck(client, identity));
+          send(client, { type: 'resync' });
+          if (identity.kind === 'user') enqueue(client, () => this.recheck(client, identity));
         }
         return;
     }
@@ -357,19 +221,19 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
    * event of the sites, so it only needs the usual re-check.
    */
   private membershipChanged(
-    client: Client,
-    identity: Extract<Identity, { kind: 'user' }>,
+    client: RealtimeClient,
+    identity: UserIdentity,
     organizationId: string,
     role: Role | null,
   ): void {
     if (role !== null) {
-      client.queue = client.queue.then(() => this.recheck(client, identity));
+      enqueue(client, () => this.recheck(client, identity));
       return;
     }
     for (const [siteId, siteOrganization] of identity.sites) {
       if (siteOrganization !== organizationId) continue;
       identity.sites.delete(siteId);
-      this.fail(client, 'SITE_NOT_FOUND', `No longer subscribed to ${siteId}`);
+      sendError(client, 'SITE_NOT_FOUND', `No longer subscribed to ${siteId}`);
     }
   }
 
@@ -383,7 +247,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       client.alive = false;
       client.socket.ping();
       const identity = client.identity;
-      if (identity?.kind === 'user') client.queue = client.queue.then(() => this.recheck(client, identity));
+      if (identity?.kind === 'user') enqueue(client, () => this.recheck(client, identity));
     }
   }
 
@@ -391,81 +255,16 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
    * A signed-out or expired session loses its socket (the console reconnects with a fresh token);
    * a user removed from an organization stops receiving its sites' events.
    */
-  private async recheck(client: Client, identity: Extract<Identity, { kind: 'user' }>): Promise<void> {
-    try {
-      await this.consoleTokens.verify(identity.accessToken);
-    } catch {
+  private async recheck(client: RealtimeClient, identity: UserIdentity): Promise<void> {
+    if (!(await this.authentication.sessionLive(identity))) {
       client.socket.close(
         REALTIME_CLOSE_CODES.unauthenticated,
         'session ended: reconnect with a fresh token',
       );
       return;
     }
-    for (const siteId of [...identity.sites.keys()]) {
-      try {
-        await this.access.requireSiteRole(identity.userId, siteId, 'member');
-      } catch (error) {
-        identity.sites.delete(siteId);
-        this.fail(
-          client,
-          error instanceof DomainError ? error.code : 'FORBIDDEN',
-          `No longer subscribed to ${siteId}`,
-        );
-      }
+    for (const { siteId, code } of await this.authentication.dropLostSites(identity)) {
+      sendError(client, code, `No longer subscribed to ${siteId}`);
     }
   }
-
-  private send(client: Client, frame: ServerFrame): void {
-    if (client.socket.readyState !== WebSocket.OPEN) return;
-    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      // A client that does not read would otherwise grow the server's memory without bound.
-      client.socket.close(1008, 'not reading');
-      return;
-    }
-    client.socket.send(JSON.stringify(frame));
-  }
-
-  private fail(client: Client, code: string, message: string): void {
-    this.send(client, { type: 'error', code, message });
-  }
-}
-
-/** Counts a frame; `false` once a socket sends faster than the budget or queues too much. */
-function withinBudget(client: Client): boolean {
-  const now = Date.now();
-  if (now - client.budget.windowStart >= FRAME_BUDGET.windowMs)
-    client.budget = { windowStart: now, frames: 0 };
-  client.budget.frames += 1;
-  return client.budget.frames <= FRAME_BUDGET.frames && client.pending < MAX_PENDING_FRAMES;
-}
-
-/**
- * The client's address for the connection limit, trusting `hops` proxies as Fastify does for
- * HTTP requests (upgrades bypass Fastify's request handling).
- */
-function clientIp(request: IncomingMessage, hops: number): string {
-  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
-    .split(',')
-    .map((address) => address.trim())
-    .filter(Boolean);
-  const chain = [...forwarded, request.socket.remoteAddress ?? ''];
-  return chain[Math.max(0, chain.length - 1 - hops)] ?? '';
-}
-
-/** What of an event a client may receive: console users their sites', visitors their own, trimmed. */
-function visibleTo(identity: Identity, event: BusEvent, visitorId: string): ServerFrame | null {
-  if (event.type === 'visitor.erased') {
-    return identity.kind === 'visitor' && identity.siteId === event.siteId && identity.visitorId === visitorId
-      ? event
-      : null;
-  }
-  if (identity.kind === 'user') return identity.sites.has(event.siteId) ? event : null;
-  if (event.siteId !== identity.siteId || visitorId !== identity.visitorId) return null;
-  if (event.type === 'typing' && event.author === 'visitor') return null;
-  // How far the team has read is the team's business: no read receipts for visitors.
-  if (event.type === 'conversation.seen') return null;
-  if (event.type === 'conversation.updated') {
-    return { ...event, conversation: mapWidgetConversation(event.conversation) };
-  }
-  return event;
 }

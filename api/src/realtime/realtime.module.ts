@@ -1,20 +1,16 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
 import { AccessModule } from '../access/access.module';
 import { AuthModule } from '../auth/auth.module';
 import { ConversationsModule } from '../conversations/conversations.module';
-import { REALTIME_OPTIONS, RealtimeGateway, type RealtimeOptions } from './realtime.gateway';
-
-export type { RealtimeOptions };
+import { FrameHandler } from './frame-handler';
+import { RealtimeGateway } from './realtime.gateway';
+import { SocketAdmission } from './socket-admission';
+import { SocketAuthentication } from './socket-authentication';
 
 /** The WebSocket endpoint, on top of the event bus. */
-@Module({})
-export class RealtimeModule {
-  static forRoot(options: RealtimeOptions): DynamicModule {
-    return {
-      module: RealtimeModule,
-      imports: [AuthModule, AccessModule, ConversationsModule],
-      providers: [{ provide: REALTIME_OPTIONS, useValue: options }, RealtimeGateway],
-    };
-  }
-}
+@Module({
+  imports: [AuthModule, AccessModule, ConversationsModule],
+  providers: [SocketAdmission, SocketAuthentication, FrameHandler, RealtimeGateway],
+})
+export class RealtimeModule {}

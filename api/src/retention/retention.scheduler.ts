@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { type Schedule, Scheduler } from '../scheduling/scheduler';
 import { RetentionService } from './retention.service';
 
 export type RetentionSchedule = Schedule;
-
-export const RETENTION_SCHEDULE = Symbol('RETENTION_SCHEDULE');
 
 /** The job's name in `scheduled_jobs` and `scheduled_job_runs`. */
 export const RETENTION_JOB = 'retention';
@@ -19,12 +18,13 @@ export class RetentionScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly retention: RetentionService,
     private readonly scheduler: Scheduler,
-    @Inject(RETENTION_SCHEDULE) private readonly schedule: RetentionSchedule | null,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.schedule) {
-      this.scheduler.every(RETENTION_JOB, this.schedule, (signal) => this.retention.run({ signal }));
+    const schedule = this.config.runtime.retentionSchedule;
+    if (schedule) {
+      this.scheduler.every(RETENTION_JOB, schedule, (signal) => this.retention.run({ signal }));
     }
   }
 }

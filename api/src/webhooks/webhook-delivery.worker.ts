@@ -40,8 +40,6 @@ export const DEFAULT_WEBHOOK_DELIVERY: WebhookDeliverySettings = {
   batchSize: 10,
 };
 
-export const WEBHOOK_DELIVERY_SETTINGS = Symbol('WEBHOOK_DELIVERY_SETTINGS');
-
 /**
  * Sends due deliveries in the background, in every replica: claims are `SKIP LOCKED`, so each
  * delivery is attempted by one process at a time. An attempt is a success on a 2xx answer; any
@@ -59,8 +57,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     private readonly webhooks: WebhooksRepository,
     private readonly secrets: WebhookSecrets,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
-    @Inject(WEBHOOK_DELIVERY_SETTINGS) private readonly settings: WebhookDeliverySettings | null,
   ) {}
+
+  /** `null`: the worker is off (the routes work without it). */
+  private get settings(): WebhookDeliverySettings | null {
+    return this.config.runtime.webhookDelivery;
+  }
 
   onApplicationBootstrap(): void {
     if (this.settings) this.plan(this.settings.pollMs);

@@ -8,7 +8,16 @@ import { Public } from '../access/policies';
 import { allowCors, SITE_KEY_HEADER, VISITOR_HEADER } from '../access/widget-headers';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 
-const WIDGET_PATHS = ['config', 'session', 'messages', 'contact', 'seen', 'privacy', 'privacy/export'];
+const WIDGET_PATHS = [
+  'config',
+  'session',
+  'unread',
+  'messages',
+  'contact',
+  'seen',
+  'privacy',
+  'privacy/export',
+];
 
 /**
  * CORS preflights of the widget API. A preflight does not carry the site key, so it can only ask

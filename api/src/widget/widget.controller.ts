@@ -5,6 +5,7 @@ import {
   type WidgetConversation,
   type WidgetMessagesResponse,
   type WidgetSessionResponse,
+  type WidgetUnreadResponse,
 } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
@@ -30,6 +31,7 @@ import {
   WidgetSeenDto,
   WidgetSessionDto,
   WidgetSessionResponseDto,
+  WidgetUnreadResponseDto,
 } from './dto/widget.dto';
 import { WidgetService } from './widget.service';
 
@@ -70,6 +72,20 @@ export class WidgetController {
     @Req() request: FastifyRequest,
   ): Promise<WidgetSessionResponse> {
     return this.widget.session(visitor, request.ip, body);
+  }
+
+  @Get('unread')
+  @VisitorAccess()
+  @ApiOperation({
+    summary: "What the visitor has not read in their open conversation (the closed launcher's badge)",
+    description:
+      'Read-only: creates no visitor and no conversation. A visitor the site does not know, or one ' +
+      'without an open conversation, gets a count of 0. Counts assistant and team replies after ' +
+      'the `seq` the visitor has seen (`PUT …/seen`).',
+  })
+  @ApiOkResponse({ type: WidgetUnreadResponseDto, description: 'The unread count and the latest reply' })
+  unread(@CurrentVisitor() visitor: VisitorScope): Promise<WidgetUnreadResponse> {
+    return this.widget.unread(visitor);
   }
 
   @Get('messages')

@@ -7,9 +7,11 @@ import type {
   WidgetSeenRequest,
   WidgetSessionRequest,
   WidgetSessionResponse,
+  WidgetUnreadResponse,
 } from '@cloop/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { VisitorScope, WidgetSiteScope } from '../access/access-policy';
 import { WidgetSiteCache } from '../access/widget-site-cache';
 import { AssistantService } from '../assistant/assistant.service';
@@ -23,7 +25,6 @@ import { VisitorsRepository } from '../conversations/visitors.repository';
 import { isForeignKeyViolation } from '../database/constraint-violations';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
-import { RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../rate-limit/rate-limits';
 
 /** How many messages a session or a catch-up returns at most. */
 const PAGE = 200;
@@ -39,7 +40,7 @@ export class WidgetService {
     private readonly widgetSites: WidgetSiteCache,
     private readonly limits: RateLimitStore,
     private readonly keys: RateLimitKeys,
-    @Inject(RATE_LIMIT_SETTINGS) private readonly settings: RateLimitSettings,
+    @Inject(APP_CONFIG) private readonly appConfig: ResolvedConfig,
   ) {}
 
   config(site: WidgetSiteScope): WidgetConfig {
@@ -65,6 +66,28 @@ export class WidgetService {
       messages,
       config: this.config(visitor),
       seenSeq,
+    };
+  }
+
+  /**
+   * What a returning visitor has not read, for the closed launcher: reads only, so loading a page
+   * with the panel closed creates no visitor and no conversation (and an unknown visitor learns
+   * nothing, not even that the uuid is unknown).
+   */
+  async unread(visitor: VisitorScope): Promise<WidgetUnreadResponse> {
+    const unread = await this.conversationsRepository.unreadForVisitor(visitor.siteId, visitor.visitorUuid);
+    // Counted and picked in one statement: no latest reply means nothing is unread.
+    if (!unread?.latest) return { count: 0, latest: null };
+    const { seq, author, authorName, preview } = unread.latest;
+    return {
+      count: unread.count,
+      latest: {
+        conversationId: unread.conversationId,
+        seq,
+        author,
+        authorName: author === 'agent' ? authorName : null,
+        body: preview,
+      },
     };
   }
 
@@ -124,7 +147,7 @@ export class WidgetService {
       return { message: mapMessage(replayed, null), created: false };
     await this.limits.enforce(
       this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid),
-      this.settings.visitorMessages,
+      this.appConfig.rateLimits.visitorMessages,
     );
     const appended = await this.conversations.append({
       siteId: visitor.siteId,
@@ -163,7 +186,7 @@ export class WidgetService {
   ): Promise<ConversationEntity> {
     if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
       // Only creating visitors costs: a returning visitor is never refused its own history.
-      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.settings.newVisitors);
+      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.appConfig.rateLimits.newVisitors);
     }
     const { conversation, created } = await this.openForVisitor(visitor, start).catch((error: unknown) => {
       // An erasure removed the visitor between the two steps: this browser starts again, afresh.

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 import { openDatabase } from '../../src/database/data-source';
+import { ENTITIES } from '../../src/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
 
 // Every test app used to run initdb and all the migrations on a database of its own: seconds each,
@@ -66,7 +67,7 @@ async function buildDump(): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'cloop-template-'));
   try {
     const dataDir = join(dir, 'pgdata');
-    const database = await openDatabase({ kind: 'embedded', dataDir });
+    const database = await openDatabase({ kind: 'embedded', dataDir }, { entities: ENTITIES });
     await database.close();
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create(dataDir);
@@ -127,7 +128,10 @@ async function buildTemplateDatabase(adminUrl: string): Promise<string> {
     const building = `${name}_${randomBytes(4).toString('hex')}`;
     await client.query(`CREATE DATABASE ${building}`);
     try {
-      const database = await openDatabase({ kind: 'postgres', url: databaseUrl(adminUrl, building) });
+      const database = await openDatabase(
+        { kind: 'postgres', url: databaseUrl(adminUrl, building) },
+        { entities: ENTITIES },
+      );
       await database.close();
       // A copy needs its template free of sessions; the pool's may still be closing on the server.
       await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [

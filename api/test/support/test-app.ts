@@ -9,7 +9,8 @@ import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, type OpenDatabase, openDatabase } from '../../src/database/data-source';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/rate-limit/rate-limits';
+import { ENTITIES } from '../../src/entities';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../../src/config/rate-limits';
 import { shutDownGracefully } from '../../src/lifecycle/graceful-shutdown';
 import type { RetentionSchedule } from '../../src/retention/retention.scheduler';
 import type { WebhookDeliverySettings } from '../../src/webhooks/webhook-delivery.worker';
@@ -85,9 +86,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig(env);
   const database =
     config.database.kind === 'postgres'
-      ? await openDatabase(config.database)
+      ? await openDatabase(config.database, { entities: ENTITIES })
       : options.embeddedDataDir
-        ? await openDatabase({ kind: 'embedded', dataDir: options.embeddedDataDir })
+        ? await openDatabase({ kind: 'embedded', dataDir: options.embeddedDataDir }, { entities: ENTITIES })
         : await openInMemoryDatabase();
   const routes: string[] = [];
   const app = await createApp({
@@ -153,7 +154,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** An in-memory embedded database of its own, already migrated (a copy of the run's template). */
 export async function openInMemoryDatabase(): Promise<OpenDatabase> {
-  return openDatabase(IN_MEMORY_EMBEDDED_DATABASE, { embeddedDump: await migratedEmbeddedDump() });
+  return openDatabase(IN_MEMORY_EMBEDDED_DATABASE, {
+    entities: ENTITIES,
+    embeddedDump: await migratedEmbeddedDump(),
+  });
 }
 
 /**

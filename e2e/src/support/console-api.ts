@@ -72,6 +72,12 @@ export class TeamApi {
     return call(this.url, 'GET', `/api/v1/sites/${siteId}/conversations/${conversationId}`, this.token);
   }
 
+  close(siteId: string, conversationId: string): Promise<Conversation> {
+    return call(this.url, 'PATCH', `/api/v1/sites/${siteId}/conversations/${conversationId}`, this.token, {
+      status: 'closed',
+    });
+  }
+
   reply(siteId: string, conversationId: string, body: string): Promise<unknown> {
     return call(
       this.url,

@@ -359,12 +359,12 @@ export interface paths {
      * The signed-in user's e-mail preferences
      * @description Whether they get lead notifications, and the language of their e-mail.
      */
-    get: operations['MailController_preferences'];
+    get: operations['MailSettingsController_preferences'];
     /**
      * Change the signed-in user's e-mail preferences
      * @description Lead notifications on or off, and the language of their e-mail.
      */
-    put: operations['MailController_updatePreferences'];
+    put: operations['MailSettingsController_updatePreferences'];
     post?: never;
     delete?: never;
     options?: never;
@@ -383,7 +383,7 @@ export interface paths {
      * Whether this server sends e-mail
      * @description The console asks before sign-in: with e-mail off it hides "Forgot password" and says so on the team page. Nothing else about the mail server is told.
      */
-    get: operations['MailController_status'];
+    get: operations['MailSettingsController_status'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1198,6 +1198,26 @@ export interface paths {
      * @description The first call with a new `X-Cloop-Visitor` creates the visitor record; later calls resume the open conversation with its latest 200 messages.
      */
     post: operations['WidgetController_session'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/widget/unread': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the visitor has not read in their open conversation (the closed launcher's badge)
+     * @description Read-only: creates no visitor and no conversation. A visitor the site does not know, or one without an open conversation, gets a count of 0. Counts assistant and team replies after the `seq` the visitor has seen (`PUT …/seen`).
+     */
+    get: operations['WidgetController_unread'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2744,6 +2764,39 @@ export interface components {
       /** @example false */
       sound?: boolean;
     };
+    WidgetUnreadReplyDto: {
+      /**
+       * Format: uuid
+       * @example b3e1f4a2-6c8d-4e9f-a1b2-c3d4e5f6a7b8
+       */
+      conversationId: string;
+      /** @example 4 */
+      seq: number;
+      /**
+       * @example agent
+       * @enum {string}
+       */
+      author: 'assistant' | 'agent';
+      /**
+       * @description The agent's display name
+       * @example Sam
+       */
+      authorName: string | null;
+      /**
+       * @description The start of the message. Plain text: render as text, never as HTML
+       * @example Hi, this is Sam from the team: which order is it about?
+       */
+      body: string;
+    };
+    WidgetUnreadResponseDto: {
+      /**
+       * @description Replies in the visitor's open conversation after the `seq` they have seen
+       * @example 1
+       */
+      count: number;
+      /** @description The latest unread reply; `null` when nothing is unread */
+      latest: components['schemas']['WidgetUnreadReplyDto'] | null;
+    };
   };
   responses: never;
   parameters: never;
@@ -3895,7 +3948,7 @@ export interface operations {
       };
     };
   };
-  MailController_preferences: {
+  MailSettingsController_preferences: {
     parameters: {
       query?: never;
       header?: never;
@@ -3939,7 +3992,7 @@ export interface operations {
       };
     };
   };
-  MailController_updatePreferences: {
+  MailSettingsController_updatePreferences: {
     parameters: {
       query?: never;
       header?: never;
@@ -4002,7 +4055,7 @@ export interface operations {
       };
     };
   };
-  MailController_status: {
+  MailSettingsController_status: {
     parameters: {
       query?: never;
       header?: never;
@@ -8713,6 +8766,74 @@ export interface operations {
        *
        *     `VISITOR_ID_INVALID`: `X-Cloop-Visitor` is missing or not a UUID
        */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SITE_KEY_INVALID`: `X-Cloop-Site-Key` is missing or names no site */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORIGIN_NOT_ALLOWED`: The page's `Origin` is not among the site's allowed origins */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  WidgetController_unread: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The unread count and the latest reply */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "count": 1,
+           *       "latest": {
+           *         "conversationId": "b3e1f4a2-6c8d-4e9f-a1b2-c3d4e5f6a7b8",
+           *         "seq": 4,
+           *         "author": "agent",
+           *         "authorName": "Sam",
+           *         "body": "Hi, this is Sam from the team: which order is it about?"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['WidgetUnreadResponseDto'];
+        };
+      };
+      /** @description `VISITOR_ID_INVALID`: `X-Cloop-Visitor` is missing or not a UUID */
       400: {
         headers: {
           [name: string]: unknown;

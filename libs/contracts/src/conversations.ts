@@ -147,6 +147,29 @@ export interface WidgetSeenRequest {
   seq: number;
 }
 
+/**
+ * `GET /widget/unread`: what a returning visitor has not read yet, for the closed launcher's badge
+ * and preview. Read-only: it creates no visitor and no conversation, so an unknown visitor (or one
+ * without an open conversation) gets `{ count: 0, latest: null }`.
+ */
+export interface WidgetUnreadResponse {
+  /** Replies (assistant or team) in the visitor's open conversation after the `seq` they have seen. */
+  count: number;
+  /** The latest of them; `null` when nothing is unread. */
+  latest: WidgetUnreadReply | null;
+}
+
+/** The latest unread reply, as much of it as the launcher's preview shows. */
+export interface WidgetUnreadReply {
+  conversationId: string;
+  seq: number;
+  author: Exclude<MessageAuthor, 'visitor'>;
+  /** The agent's display name for agent messages; otherwise `null`. */
+  authorName: string | null;
+  /** The start of the message (`MESSAGE_PREVIEW_LENGTH` characters); plain text, never HTML. */
+  body: string;
+}
+
 export interface WidgetMessagesResponse {
   items: Message[];
 }

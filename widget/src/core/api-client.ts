@@ -7,6 +7,7 @@ import type {
   WidgetConversation,
   WidgetMessagesResponse,
   WidgetSessionResponse,
+  WidgetUnreadResponse,
 } from '@cloop/contracts';
 
 import { WIDGET_API } from './contract-constants';
@@ -51,6 +52,11 @@ export class ApiClient {
 
   session(visitorId: string, entryUrl: string, locale: string): Promise<WidgetSessionResponse> {
     return this.#call('POST', '/session', visitorId, { entryUrl, locale });
+  }
+
+  /** What a returning visitor has not read, without opening a session (the server creates nothing). */
+  unread(visitorId: string): Promise<WidgetUnreadResponse> {
+    return this.#call('GET', '/unread', visitorId);
   }
 
   async messagesAfter(visitorId: string, afterSeq: number): Promise<Message[]> {

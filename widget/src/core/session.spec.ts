@@ -61,6 +61,28 @@ describe('session', () => {
     expect(FakeSocket.all).toEqual([]);
   });
 
+  it('peeks at nothing for a visitor who has not interacted, and stores nothing', async () => {
+    const { server, local, store, chat } = setup();
+    await chat.peek();
+    expect(server.calls).toEqual([]);
+    expect(local.writes).toEqual([]);
+    expect(store.unread()).toEqual({ n: 0, last: undefined });
+  });
+
+  it.each([
+    ['before', false],
+    ['after', true],
+  ])('lets a loaded session win over a peek that answers %s it', async (_, sessionFirst) => {
+    const { server, store, chat } = setup({ visitorId: '00000000-0000-4000-8000-0000000000aa' });
+    server.reply('agent', 'Hello from Sam');
+    if (sessionFirst) await chat.start(false);
+    await Promise.all([chat.peek(), chat.start(false)]);
+    expect(server.sent('GET', '/unread')).toHaveLength(1);
+    expect(store.state.peek).toBeNull();
+    store.update({ seenSeq: 1 });
+    expect(store.unread()).toEqual({ n: 0, last: undefined });
+  });
+
   it('creates the visitor UUID on first interaction and opens the session with it', async () => {
     const { server, local, store, chat } = setup();
     await chat.start(true);

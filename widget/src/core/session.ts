@@ -81,6 +81,18 @@ export class ChatSession {
     return this.#starting;
   }
 
+  /**
+   * A returning visitor on a page where the chat is not open in this tab: ask what is unread, for
+   * the closed launcher, without opening a session (which would create a conversation).
+   */
+  async peek(): Promise<void> {
+    const { api, storage, store } = this.#options;
+    const visitorId = storage.visitorId();
+    const peek = visitorId && (await api.unread(visitorId));
+    // A session that loaded meanwhile knows better.
+    if (peek && !store.state.active) store.update({ peek });
+  }
+
   send(body: string): Promise<void> {
     return this.outbox.enqueue(this.#options.newId(), body);
   }
@@ -156,6 +168,7 @@ export class ChatSession {
       seenSeq: session.seenSeq,
       active: true,
       problem: null,
+      peek: null,
     });
     store.addMessages(session.messages);
     // Still connected (the team deleted the old conversation): nothing to wait for.

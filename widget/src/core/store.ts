@@ -1,4 +1,10 @@
-import type { Message, MessageAuthor, WidgetConfig, WidgetConversation } from '@cloop/contracts';
+import type {
+  Message,
+  MessageAuthor,
+  WidgetConfig,
+  WidgetConversation,
+  WidgetUnreadResponse,
+} from '@cloop/contracts';
 
 export interface PendingMessage {
   /** The client id: the idempotency key the server stores as `clientMessageId`. */
@@ -7,6 +13,9 @@ export interface PendingMessage {
   /** `queued`: waiting for the network; `failed`: refused, the visitor may retry. */
   state: 'sending' | 'queued' | 'failed';
 }
+
+/** A reply as the closed launcher shows it: a stored message, or the server's preview of one. */
+export type Reply = Pick<Message, 'seq' | 'author' | 'authorName' | 'body'>;
 
 /** What the visitor should be told about the connection, if anything. */
 export type Problem = 'offline' | 'failed' | null;
@@ -29,6 +38,8 @@ export interface ChatState {
   notice: Notice;
   /** The visitor has a session (history loaded) in this page. */
   active: boolean;
+  /** What the server said was unread when the page loaded, until a session loads (`GET /unread`). */
+  peek: WidgetUnreadResponse | null;
 }
 
 /** The widget's state and its listeners; the only place that orders and de-duplicates messages. */
@@ -98,12 +109,17 @@ export class ChatStore {
     return last;
   }
 
-  /** Replies of the current conversation the visitor has not seen yet. */
-  unread(): Message[] {
-    const { conversation, messages, seenSeq } = this.state;
-    return messages.filter(
+  /**
+   * How many replies of the current conversation the visitor has not seen yet, and the latest; with
+   * no session in this page, what the server said when it loaded.
+   */
+  unread(): { n: number; last: Reply | null | undefined } {
+    const { conversation, messages, seenSeq, active, peek } = this.state;
+    if (!active && peek) return { n: peek.count, last: peek.latest };
+    const replies = messages.filter(
       (m) => m.conversationId === conversation?.id && m.seq > seenSeq && m.author !== 'visitor',
     );
+    return { n: replies.length, last: replies[replies.length - 1] };
   }
 
   appendDelta(streamId: string, delta: string): void {
@@ -131,5 +147,6 @@ function pristine(config: WidgetConfig): ChatState {
     problem: null,
     notice: null,
     active: false,
+    peek: null,
   };
 }

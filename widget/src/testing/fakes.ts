@@ -101,6 +101,19 @@ export class FakeServer {
             seenSeq: this.seenSeq,
           },
         ];
+      case 'GET /unread': {
+        // As the server counts: replies in the open conversation after the seen mark.
+        const replies = this.messages.filter((m) => m.seq > this.seenSeq && m.author !== 'visitor');
+        const last = replies[replies.length - 1];
+        const latest = last && {
+          conversationId: last.conversationId,
+          seq: last.seq,
+          author: last.author,
+          authorName: last.authorName,
+          body: last.body.slice(0, 200),
+        };
+        return [200, { count: replies.length, latest: latest ?? null }];
+      }
       case 'PUT /seen':
         this.seenSeq = Math.max(this.seenSeq, (call.body as { seq: number }).seq);
         return [204, null];

@@ -246,10 +246,10 @@ export class WidgetView {
     if (atEnd) this.#scrollToEnd();
 
     // Closed: replies the visitor has not seen show as a count and a preview of the latest.
-    const unread = this.#isOpen ? [] : store.unread();
-    const latest = unread[unread.length - 1];
-    const count = unread.length ? fill(texts.unread, { n: String(unread.length) }) : '';
-    this.#badge.textContent = unread.length ? String(unread.length) : '';
+    const { n, last } = store.unread();
+    const latest = this.#isOpen ? null : last;
+    const count = latest ? fill(texts.unread, { n: String(n) }) : '';
+    this.#badge.textContent = latest ? String(n) : '';
     this.#badge.hidden = this.#preview.hidden = !latest;
     this.#launcher.setAttribute('aria-label', count ? `${texts.open}, ${count}` : texts.open);
     if (latest) {

@@ -37,7 +37,7 @@ import {
 import { PageQueryDto } from '../../common/pagination';
 import { IsOptionalNotNull } from '../../common/validation';
 import { EXAMPLE } from '../../openapi/example-values';
-import { MAX_SEQ } from '../../realtime/frames';
+import { MAX_SEQ } from '../seq';
 
 export class SendMessageDto implements SendMessageRequest {
   @ApiProperty({

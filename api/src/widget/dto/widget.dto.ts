@@ -2,6 +2,9 @@ import {
   EMAIL_MAX_LENGTH,
   ENTRY_URL_MAX_LENGTH,
   type Message,
+  MESSAGE_AUTHORS,
+  MESSAGE_PREVIEW_LENGTH,
+  type MessageAuthor,
   PHASES,
   type Phase,
   CONVERSATION_STATUSES,
@@ -13,6 +16,8 @@ import {
   type WidgetSeenRequest,
   type WidgetSessionRequest,
   type WidgetSessionResponse,
+  type WidgetUnreadReply,
+  type WidgetUnreadResponse,
 } from '@cloop/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -30,7 +35,7 @@ import {
 } from 'class-validator';
 
 import { IsOptionalNotNull } from '../../common/validation';
-import { MAX_SEQ } from '../../realtime/frames';
+import { MAX_SEQ } from '../../conversations/seq';
 import { MessageDto } from '../../conversations/dto/conversations.dto';
 import { WidgetSettingsDto } from '../../sites/dto/sites.dto';
 import { EXAMPLE } from '../../openapi/example-values';
@@ -131,4 +136,41 @@ export class WidgetSeenDto implements WidgetSeenRequest {
 export class WidgetMessagesResponseDto implements WidgetMessagesResponse {
   @ApiProperty({ type: [MessageDto] })
   items: Message[];
+}
+
+export class WidgetUnreadReplyDto implements WidgetUnreadReply {
+  @ApiProperty({ example: EXAMPLE.conversationId, format: 'uuid' })
+  conversationId: string;
+
+  @ApiProperty({ example: 4 })
+  seq: number;
+
+  @ApiProperty({ example: 'agent', enum: MESSAGE_AUTHORS.filter((author) => author !== 'visitor') })
+  author: Exclude<MessageAuthor, 'visitor'>;
+
+  @ApiProperty({ example: 'Sam', type: String, nullable: true, description: "The agent's display name" })
+  authorName: string | null;
+
+  @ApiProperty({
+    example: 'Hi, this is Sam from the team: which order is it about?',
+    maxLength: MESSAGE_PREVIEW_LENGTH,
+    description: 'The start of the message. Plain text: render as text, never as HTML',
+  })
+  body: string;
+}
+
+export class WidgetUnreadResponseDto implements WidgetUnreadResponse {
+  @ApiProperty({
+    example: 1,
+    minimum: 0,
+    description: "Replies in the visitor's open conversation after the `seq` they have seen",
+  })
+  count: number;
+
+  @ApiProperty({
+    type: WidgetUnreadReplyDto,
+    nullable: true,
+    description: 'The latest unread reply; `null` when nothing is unread',
+  })
+  latest: WidgetUnreadReplyDto | null;
 }

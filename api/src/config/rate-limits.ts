@@ -32,5 +32,3 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },
   realtimeConnections: { limit: 60, windowMs: MINUTE },
 };
-
-export const RATE_LIMIT_SETTINGS = Symbol('RATE_LIMIT_SETTINGS');

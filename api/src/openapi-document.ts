@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 
-import { AppModule } from '../app.module';
-import { loadConfig } from '../config/app-config';
-import { unconnectedDatabase } from '../database/unconnected-database';
-import { DEFAULT_RATE_LIMITS } from '../rate-limit/rate-limits';
-import { buildOpenApiDocument } from './openapi';
+import { AppModule } from './app.module';
+import { loadConfig } from './config/app-config';
+import { unconnectedDatabase } from './database/unconnected-database';
+import { ENTITIES } from './entities';
+import { runtimeSettings } from './runtime-settings';
+import { buildOpenApiDocument } from './openapi/openapi';
 
 /** The server named by the committed document: a fixed placeholder, whatever the environment says. */
 export const OPENAPI_SERVER_URL = 'http://localhost:3000';
@@ -43,15 +44,12 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
     ...loadConfig({}),
     jwtSecret: 'openapi-generation-only-never-signs-a-token',
     auditKey: 'openapi-generation-only-never-keys-an-audit-row',
+    runtime: runtimeSettings(),
   };
   const app = await NestFactory.create(
     AppModule.forRoot({
       config,
-      database: unconnectedDatabase(),
-      rateLimits: DEFAULT_RATE_LIMITS,
-      realtime: { heartbeatMs: 30_000 },
-      retentionSchedule: null,
-      webhookDelivery: null,
+      database: unconnectedDatabase(ENTITIES),
     }),
     new FastifyAdapter(),
     { logger: false, abortOnError: false },

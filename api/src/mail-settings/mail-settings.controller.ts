@@ -6,13 +6,13 @@ import type { Principal } from '../access/access-policy';
 import { Authenticated, Public } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
 import { ApiInvalidInput } from '../openapi/api-errors';
-import { MailPreferencesDto, MailStatusDto } from './dto/mail.dto';
-import { MailService } from './mail.service';
+import { MailPreferencesDto, MailStatusDto } from './dto/mail-settings.dto';
+import { MailSettingsService } from './mail-settings.service';
 
 @ApiTags('mail')
 @Controller(`${API_PREFIX}/mail`)
-export class MailController {
-  constructor(private readonly mail: MailService) {}
+export class MailSettingsController {
+  constructor(private readonly mail: MailSettingsService) {}
 
   @Get('status')
   @Public()

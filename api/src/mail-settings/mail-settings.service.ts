@@ -4,10 +4,11 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
 import { UsersRepository } from '../users/users.repository';
-import { Mailer } from './mailer';
+import { Mailer } from '../mail/mailer';
 
+/** What the console reads and sets about e-mail: whether it is on, and the user's preferences. */
 @Injectable()
-export class MailService {
+export class MailSettingsService {
   constructor(
     private readonly mailer: Mailer,
     private readonly users: UsersRepository,

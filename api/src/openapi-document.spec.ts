@@ -12,17 +12,17 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger';
 
-import { STATUS_BY_CODE } from '../common/error-status';
-import { buildExample } from './examples';
+import { STATUS_BY_CODE } from './common/error-status';
+import { buildExample } from './openapi/examples';
 import {
   generateOpenApiDocument,
   OPENAPI_DOCUMENT_FILE,
   OPENAPI_REGENERATE_COMMAND,
   serializeOpenApiDocument,
-} from './generate';
-import { operationsOf } from './openapi';
+} from './openapi-document';
+import { operationsOf } from './openapi/openapi';
 
-const WORKSPACE_ROOT = join(__dirname, '../../..');
+const WORKSPACE_ROOT = join(__dirname, '../..');
 const ERROR_SCHEMA = '#/components/schemas/ErrorResponseDto';
 
 /** What every operation must document; the list names each gap as `METHOD /path: problem`. */

@@ -1,0 +1,17 @@
+import { DEFAULT_ANSWER_QUEUE_LIMITS } from './assistant/answer-queue';
+import type { RuntimeSettings } from './config/config.module';
+
+/**
+ * The runtime settings with the background work off (no retention runs, no webhook deliveries),
+ * unless `overrides` turn it on: what the command line and the OpenAPI generation run with, and
+ * what the HTTP application starts from.
+ */
+export function runtimeSettings(overrides: Partial<RuntimeSettings> = {}): RuntimeSettings {
+  return {
+    heartbeatMs: 30_000,
+    retentionSchedule: null,
+    webhookDelivery: null,
+    answerQueue: DEFAULT_ANSWER_QUEUE_LIMITS,
+    ...overrides,
+  };
+}
