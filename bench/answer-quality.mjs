@@ -5,7 +5,8 @@
 //   node bench/answer-quality.mjs                  embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/answer-quality.mjs
 // Flags: --json (figures and every question's outcome as JSON), --misses (list what went wrong),
-// --half=tune|heldout (only that half's questions).
+// --half=tune|heldout (only that half's questions), --verbose (each reply without its answering
+// phrase, in full).
 import { createRequire } from 'node:module';
 
 import { startInProcessApp } from './support/in-process-app.mjs';
@@ -96,6 +97,16 @@ try {
       console.log(
         `${ambiguous} Cloop replies cited a title that several documents share (counted as top-1 misses)`,
       );
+    if (args.has('--verbose')) {
+      // Every answerable question whose reply lacks the answering phrase, with the reply itself.
+      for (const r of product.filter((r) => r.answerable && !r.phrase)) {
+        const question = questions.find((q) => q.id === r.id);
+        console.log(
+          `\n--- ${r.id} ${r.question}\n    expected ${r.expected} › ${question?.heading}: "${question?.answer}"` +
+            `\n    cited ${r.citations.join(' | ') || 'nothing'}\n${r.reply.replace(/^/gm, '    > ')}`,
+        );
+      }
+    }
     if (args.has('--misses')) {
       for (const r of product.filter((r) => (r.answerable && !r.top1) || (!r.answerable && !r.declined)))
         console.log(

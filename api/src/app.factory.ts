@@ -18,7 +18,7 @@ import { DomainError } from './common/domain-error';
 import { transportErrorOptions } from './common/transport-errors';
 import { findUnstorableInput, UNSTORABLE_INPUT_MESSAGES } from './common/unstorable-input';
 import { createValidationPipe } from './common/validation';
-import type { ResolvedConfig } from './config/config.module';
+import type { ResolvedConfig, RuntimeSettings } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
 import { ShutdownState } from './lifecycle/shutdown-state';
 import { buildOpenApiDocument, serveOpenApi } from './openapi/openapi';
@@ -51,6 +51,8 @@ export interface CreateAppOptions {
   consoleDir?: string;
   /** Webhook deliveries: on with the documented schedule unless changed (tests) or `null` (off). */
   webhookDelivery?: Partial<WebhookDeliverySettings> | null;
+  /** The site-wide export's batch size; tests make it small to cross batches with few rows. */
+  siteExportBatch?: RuntimeSettings['siteExportBatch'];
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -63,6 +65,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       retentionSchedule: options.retentionSchedule ?? null,
       webhookDelivery:
         options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
+      ...(options.siteExportBatch ? { siteExportBatch: options.siteExportBatch } : {}),
     }),
   };
   const adapter = new FastifyAdapter(fastifyOptions(config, options.logStream));

@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 
-import { AccessGuard } from './access/access.guard';
+import { AccessGuard } from './authentication/access.guard';
+import { AuthenticationModule } from './authentication/authentication.module';
 import { AccessModule } from './access/access.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AssistantModule } from './assistant/assistant.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -46,6 +48,8 @@ export class AppModule {
         HealthModule,
         RateLimitModule,
         AccessModule,
+        AuthenticationModule,
+        ApiKeysModule,
         AuditModule,
         AuthModule,
         PasswordResetModule,

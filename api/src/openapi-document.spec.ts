@@ -161,7 +161,10 @@ describe('the OpenAPI document', () => {
     expect(login?.security).toEqual([]);
     expect(document.paths['/api/v1/widget/messages']?.post?.security).toEqual([{ siteKey: [], visitor: [] }]);
     expect(document.paths['/api/v1/widget/config']?.get?.security).toEqual([{ siteKey: [] }]);
-    expect(document.paths['/api/v1/sites']?.get?.security).toEqual([{ console: [] }]);
+    expect(document.paths['/api/v1/sites']?.get?.security).toEqual([
+      { console: [] },
+      { apiKey: ['sites:read'] },
+    ]);
   });
 
   it('shows the real error body for each code a route answers with', () => {

@@ -12,6 +12,9 @@ export function runtimeSettings(overrides: Partial<RuntimeSettings> = {}): Runti
     retentionSchedule: null,
     webhookDelivery: null,
     answerQueue: DEFAULT_ANSWER_QUEUE_LIMITS,
+    // Fewer, larger batches cost less per row (each is one planned query); 8 MB of long messages
+    // ends a batch early, so memory stays bounded whatever the rows hold.
+    siteExportBatch: { rows: 10_000, bytes: 8 * 2 ** 20 },
     ...overrides,
   };
 }

@@ -119,6 +119,7 @@ describe("console users' own data: export and account deletion", () => {
           'refresh_tokens',
           'password_resets',
           'invitations',
+          'api_keys',
           'messages',
           'privacy_requests',
           'audit_events',
@@ -190,6 +191,7 @@ describe("console users' own data: export and account deletion", () => {
         audit_events: 4,
         privacy_requests: 1,
         invitations: 0,
+        api_keys: 0,
         messages: 1,
       });
       expect(ledger?.subject_hash).not.toContain(me.userId.slice(0, 8));

@@ -1,53 +1,70 @@
 import { randomUUID } from 'node:crypto';
 
-import type {
-  AuthResponse,
-  ChangePasswordRequest,
-  ConversationSeenRequest,
-  CreateKnowledgeSourceRequest,
-  CreateSiteRequest,
-  CreateWebhookRequest,
-  DeleteAccountRequest,
-  ErrorResponse,
-  InviteMemberRequest,
-  KnowledgeSearchRequest,
-  KnowledgeSource,
-  InviteMemberResponse,
-  LoginRequest,
-  LogoutRequest,
-  Page,
-  PrivacySubjectRequest,
-  RenameOrganizationRequest,
-  RefreshRequest,
-  Message,
-  SendMessageRequest,
-  SignupRequest,
-  Site,
-  UpdateConversationRequest,
-  UpdateMemberRequest,
-  UpdateSiteRequest,
-  UpdateWebhookRequest,
-  WebhookEndpointWithSecret,
-  WidgetContactRequest,
-  WidgetSeenRequest,
-  WidgetSessionRequest,
-  WidgetSessionResponse,
+import {
+  API_KEY_AREAS,
+  type ApiKeyScope,
+  type AuthResponse,
+  type ChangePasswordRequest,
+  type ConversationSeenRequest,
+  type CreateApiKeyRequest,
+  type CreateKnowledgeSourceRequest,
+  type CreateSiteRequest,
+  type CreateWebhookRequest,
+  type DeleteAccountRequest,
+  type ErrorResponse,
+  type InviteMemberRequest,
+  type KnowledgeSearchRequest,
+  type KnowledgeSource,
+  type InviteMemberResponse,
+  type LoginRequest,
+  type LogoutRequest,
+  type Page,
+  type PrivacySubjectRequest,
+  type RenameOrganizationRequest,
+  type RefreshRequest,
+  type Message,
+  type SendMessageRequest,
+  type SignupRequest,
+  type Site,
+  type UpdateConversationRequest,
+  type UpdateMemberRequest,
+  type UpdateSiteRequest,
+  type UpdateWebhookRequest,
+  type WebhookEndpointWithSecret,
+  type WidgetContactRequest,
+  type WidgetSeenRequest,
+  type WidgetSessionRequest,
+  type WidgetSessionResponse,
 } from '@cloop/contracts';
 import type { Response, Test } from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
-import { addMember, createSite, PASSWORD, type SignedUpUser, signUp, uniqueEmail } from './support/factories';
+import {
+  addMember,
+  createApiKey,
+  createSite,
+  keyAuth,
+  PASSWORD,
+  type SignedUpUser,
+  signUp,
+  uniqueEmail,
+} from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
-type Caller = 'anonymous' | 'member' | 'admin' | 'owner' | 'ownerB';
-type SignedInCaller = Exclude<Caller, 'anonymous'>;
-const CALLERS: readonly Caller[] = ['anonymous', 'member', 'admin', 'owner', 'ownerB'];
+type Person = 'member' | 'admin' | 'owner' | 'ownerB';
+/** API keys with every scope: `keyA` created by org A's owner, `keyB` by org B's. */
+type KeyCaller = 'keyA' | 'keyB';
+type Caller = 'anonymous' | Person | KeyCaller;
+const CALLERS: readonly Caller[] = ['anonymous', 'member', 'admin', 'owner', 'ownerB', 'keyA', 'keyB'];
+const isPerson = (caller: Caller): caller is Person => caller !== 'anonymous' && !caller.startsWith('key');
 
 /** Everything a row needs; `users` and `passwords` change when a caller changes their password. */
 interface World {
   http: TestAgent;
-  users: Record<SignedInCaller, SignedUpUser>;
-  passwords: Record<SignedInCaller, string>;
+  users: Record<Person, SignedUpUser>;
+  passwords: Record<Person, string>;
+  /** The secrets of {@link KeyCaller}s. */
+  keys: Record<KeyCaller, string>;
   /** Allows the widget on {@link SITE_A_ORIGIN}. */
   siteA: Site;
   /** A conversation on site A that rows may read and change but not delete. */
@@ -72,8 +89,16 @@ const everyone = (status: number): Record<Caller, number> => ({
   admin: status,
   owner: status,
   ownerB: status,
+  keyA: status,
+  keyB: status,
 });
-const signedIn = (status: number): Record<Caller, number> => ({ ...everyone(status), anonymous: 401 });
+/** People only: an API key is refused (403) on account, member and API-key routes. */
+const signedIn = (status: number): Record<Caller, number> => ({
+  ...everyone(status),
+  anonymous: 401,
+  keyA: 403,
+  keyB: 403,
+});
 /** Org A's own roles get the given statuses; outsiders do not learn that the resource exists. */
 const inOrgA = (member: number, admin: number, owner: number): Record<Caller, number> => ({
   anonymous: 401,
@@ -81,10 +106,20 @@ const inOrgA = (member: number, admin: number, owner: number): Record<Caller, nu
   admin,
   owner,
   ownerB: 404,
+  keyA: 403,
+  keyB: 403,
+});
+/** A route that takes API keys: org A's key does what its creator (the owner) may; org B's, what org B's owner may. */
+const keyed = (expected: Record<Caller, number>): Record<Caller, number> => ({
+  ...expected,
+  keyA: expected.owner,
+  keyB: expected.ownerB,
 });
 
-const authOf = (w: World, caller: Caller): Record<string, string> =>
-  caller === 'anonymous' ? {} : w.users[caller].auth;
+const authOf = (w: World, caller: Caller): Record<string, string> => {
+  if (caller === 'anonymous') return {};
+  return isPerson(caller) ? w.users[caller].auth : { Authorization: `Bearer ${w.keys[caller]}` };
+};
 const as = (w: World, caller: Caller, test: Test): Test => test.set(authOf(w, caller));
 const orgA = (w: World): string => `/api/v1/organizations/${w.users.owner.organizationId}`;
 
@@ -114,6 +149,7 @@ async function freshMemberOfA(w: World): Promise<SignedUpUser> {
 const freshSiteA = (w: World): Promise<Site> => createSite(w.http, w.users.owner, { name: 'Throwaway site' });
 
 const SITE_A_ORIGIN = 'https://shop-a.example';
+const EVERY_WRITE_SCOPE: readonly ApiKeyScope[] = API_KEY_AREAS.map((area): ApiKeyScope => `${area}:write`);
 const WIDGET_PATHS = [
   'config',
   'session',
@@ -283,10 +319,10 @@ const MATRIX: Record<string, Row> = {
     expected: signedIn(200),
     call: async (w, c) => {
       const newPassword = `${c} chose a fresh passphrase ${uniqueEmail()}`;
-      const current = c === 'anonymous' ? PASSWORD : w.passwords[c];
+      const current = isPerson(c) ? w.passwords[c] : PASSWORD;
       const body: ChangePasswordRequest = { currentPassword: current, newPassword };
       const response = await as(w, c, w.http.post('/api/v1/auth/password')).send(body);
-      if (c !== 'anonymous' && response.status === 200) {
+      if (isPerson(c) && response.status === 200) {
         // Changing the password ends every other session: carry on with the one it returns.
         const { accessToken } = response.body as AuthResponse;
         Object.assign(w.users[c], { accessToken, auth: { Authorization: `Bearer ${accessToken}` } });
@@ -296,12 +332,12 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'GET /api/v1/sites': {
-    expected: signedIn(200),
+    expected: keyed(signedIn(200)),
     call: (w, c) =>
       as(w, c, w.http.get('/api/v1/sites').query({ organizationId: w.users.owner.organizationId })),
   },
   'POST /api/v1/sites': {
-    expected: inOrgA(403, 201, 201),
+    expected: keyed(inOrgA(403, 201, 201)),
     call: (w, c) => {
       const body: CreateSiteRequest = {
         organizationId: w.users.owner.organizationId,
@@ -311,22 +347,22 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'GET /api/v1/sites/:siteId': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}`)),
   },
   'PATCH /api/v1/sites/:siteId': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => {
       const body: UpdateSiteRequest = { name: 'x' };
       return as(w, c, w.http.patch(`/api/v1/sites/${w.siteA.id}`)).send(body);
     },
   },
   'DELETE /api/v1/sites/:siteId': {
-    expected: inOrgA(403, 204, 204),
+    expected: keyed(inOrgA(403, 204, 204)),
     call: async (w, c) => as(w, c, w.http.delete(`/api/v1/sites/${(await freshSiteA(w)).id}`)),
   },
   'POST /api/v1/sites/:siteId/rotate-key': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: async (w, c) => as(w, c, w.http.post(`/api/v1/sites/${(await freshSiteA(w)).id}/rotate-key`)),
   },
   'PATCH /api/v1/organizations/:orgId': {
@@ -367,33 +403,33 @@ const MATRIX: Record<string, Row> = {
     call: async (w, c) => as(w, c, w.http.delete(`${orgA(w)}/invitations/${await freshInvitationId(w)}`)),
   },
   'GET /api/v1/sites/:siteId/conversations': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(conversationsOfA(w))),
   },
   'GET /api/v1/sites/:siteId/conversations/:conversationId': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(`${conversationsOfA(w)}/${w.conversationId}`)),
   },
   'PATCH /api/v1/sites/:siteId/conversations/:conversationId': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => {
       const body: UpdateConversationRequest = { phase: 'learning' };
       return as(w, c, w.http.patch(`${conversationsOfA(w)}/${w.conversationId}`)).send(body);
     },
   },
   'PUT /api/v1/sites/:siteId/conversations/:conversationId/seen': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => {
       const body: ConversationSeenRequest = { seq: 1 };
       return as(w, c, w.http.put(`${conversationsOfA(w)}/${w.conversationId}/seen`)).send(body);
     },
   },
   'DELETE /api/v1/sites/:siteId/conversations/:conversationId': {
-    expected: inOrgA(403, 204, 204),
+    expected: keyed(inOrgA(403, 204, 204)),
     call: async (w, c) => as(w, c, w.http.delete(`${conversationsOfA(w)}/${await freshConversationId(w)}`)),
   },
   'POST /api/v1/sites/:siteId/conversations/:conversationId/messages': {
-    expected: inOrgA(201, 201, 201),
+    expected: keyed(inOrgA(201, 201, 201)),
     call: (w, c) => {
       const body: SendMessageRequest = { id: randomUUID(), body: `A reply from ${c}` };
       return as(w, c, w.http.post(`${conversationsOfA(w)}/${w.conversationId}/messages`)).send(body);
@@ -447,31 +483,31 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'GET /api/v1/sites/:siteId/knowledge/sources': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'sources'))),
   },
   'POST /api/v1/sites/:siteId/knowledge/sources': {
-    expected: inOrgA(403, 201, 201),
+    expected: keyed(inOrgA(403, 201, 201)),
     call: (w, c) => {
       const body: CreateKnowledgeSourceRequest = { type: 'qa', question: `Asked by ${c}?`, answer: 'Yes.' };
       return as(w, c, w.http.post(knowledgeOfA(w, 'sources'))).send(body);
     },
   },
   'GET /api/v1/sites/:siteId/knowledge/sources/:sourceId': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, `sources/${w.sourceId}`))),
   },
   'DELETE /api/v1/sites/:siteId/knowledge/sources/:sourceId': {
-    expected: inOrgA(403, 204, 204),
+    expected: keyed(inOrgA(403, 204, 204)),
     call: async (w, c) => as(w, c, w.http.delete(knowledgeOfA(w, `sources/${await freshSourceId(w)}`))),
   },
   'POST /api/v1/sites/:siteId/knowledge/sources/:sourceId/recrawl': {
     // A Q&A cannot be crawled: reaching the service at all shows the caller was let through.
-    expected: inOrgA(403, 409, 409),
+    expected: keyed(inOrgA(403, 409, 409)),
     call: (w, c) => as(w, c, w.http.post(knowledgeOfA(w, `sources/${w.sourceId}/recrawl`))),
   },
   'POST /api/v1/sites/:siteId/knowledge/uploads': {
-    expected: inOrgA(403, 201, 201),
+    expected: keyed(inOrgA(403, 201, 201)),
     call: (w, c) =>
       as(w, c, w.http.post(knowledgeOfA(w, 'uploads'))).attach('file', Buffer.from(`Notes by ${c}`), {
         filename: 'notes.txt',
@@ -479,26 +515,26 @@ const MATRIX: Record<string, Row> = {
       }),
   },
   'POST /api/v1/sites/:siteId/knowledge/search': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => {
       const body: KnowledgeSearchRequest = { query: 'opening hours' };
       return as(w, c, w.http.post(knowledgeOfA(w, 'search'))).send(body);
     },
   },
   'GET /api/v1/sites/:siteId/knowledge/unanswered': {
-    expected: inOrgA(200, 200, 200),
+    expected: keyed(inOrgA(200, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(knowledgeOfA(w, 'unanswered'))),
   },
   'DELETE /api/v1/sites/:siteId/knowledge/unanswered/:questionId': {
-    expected: inOrgA(403, 204, 204),
+    expected: keyed(inOrgA(403, 204, 204)),
     call: async (w, c) => as(w, c, w.http.delete(knowledgeOfA(w, `unanswered/${await freshQuestionId(w)}`))),
   },
   'GET /api/v1/sites/:siteId/webhooks': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(webhooksOfA(w))),
   },
   'POST /api/v1/sites/:siteId/webhooks': {
-    expected: inOrgA(403, 201, 201),
+    expected: keyed(inOrgA(403, 201, 201)),
     call: (w, c) => {
       const body: CreateWebhookRequest = {
         url: `https://hooks.example/${c}`,
@@ -509,36 +545,36 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'GET /api/v1/sites/:siteId/webhooks/:webhookId': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(webhooksOfA(w, `/${w.webhookId}`))),
   },
   'PATCH /api/v1/sites/:siteId/webhooks/:webhookId': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => {
       const body: UpdateWebhookRequest = { events: ['lead.captured', 'privacy.erased'] };
       return as(w, c, w.http.patch(webhooksOfA(w, `/${w.webhookId}`))).send(body);
     },
   },
   'DELETE /api/v1/sites/:siteId/webhooks/:webhookId': {
-    expected: inOrgA(403, 204, 204),
+    expected: keyed(inOrgA(403, 204, 204)),
     call: async (w, c) => as(w, c, w.http.delete(webhooksOfA(w, `/${await freshWebhookId(w)}`))),
   },
   'POST /api/v1/sites/:siteId/webhooks/:webhookId/rotate-secret': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/rotate-secret`))),
   },
   'GET /api/v1/sites/:siteId/webhooks/:webhookId/deliveries': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(webhooksOfA(w, `/${w.webhookId}/deliveries`))),
   },
   'POST /api/v1/sites/:siteId/webhooks/:webhookId/test': {
     // The endpoint is disabled: a 409 WEBHOOK_DISABLED shows the caller was let through.
-    expected: inOrgA(403, 409, 409),
+    expected: keyed(inOrgA(403, 409, 409)),
     call: (w, c) => as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/test`))),
   },
   'POST /api/v1/sites/:siteId/webhooks/:webhookId/deliveries/:deliveryId/redeliver': {
     // The endpoint is disabled: a 409 WEBHOOK_DISABLED shows the caller was let through.
-    expected: inOrgA(403, 409, 409),
+    expected: keyed(inOrgA(403, 409, 409)),
     call: (w, c) =>
       as(w, c, w.http.post(webhooksOfA(w, `/${w.webhookId}/deliveries/${randomUUID()}/redeliver`))),
   },
@@ -551,31 +587,49 @@ const MATRIX: Record<string, Row> = {
     call: (w, c) => asWidget(w, c, w.http.delete('/api/v1/widget/privacy')),
   },
   'POST /api/v1/sites/:siteId/privacy/exports': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => {
       const body: PrivacySubjectRequest = { visitorId: randomUUID() };
       return as(w, c, w.http.post(`/api/v1/sites/${w.siteA.id}/privacy/exports`)).send(body);
     },
   },
   'POST /api/v1/sites/:siteId/privacy/erasures': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => {
       const body: PrivacySubjectRequest = { email: uniqueEmail('subject') };
       return as(w, c, w.http.post(`/api/v1/sites/${w.siteA.id}/privacy/erasures`)).send(body);
     },
   },
   'GET /api/v1/sites/:siteId/privacy/conversations/:conversationId/subject': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) =>
       as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/conversations/${w.conversationId}/subject`)),
   },
   'GET /api/v1/sites/:siteId/privacy/export': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/export`)),
   },
   'GET /api/v1/sites/:siteId/privacy/requests': {
-    expected: inOrgA(403, 200, 200),
+    expected: keyed(inOrgA(403, 200, 200)),
     call: (w, c) => as(w, c, w.http.get(`/api/v1/sites/${w.siteA.id}/privacy/requests`)),
+  },
+  'GET /api/v1/organizations/:orgId/api-keys': {
+    expected: inOrgA(403, 200, 200),
+    call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/api-keys`)),
+  },
+  'POST /api/v1/organizations/:orgId/api-keys': {
+    expected: inOrgA(403, 201, 201),
+    call: (w, c) => {
+      const body: CreateApiKeyRequest = { name: `Made by ${c}`, scopes: ['sites:read'] };
+      return as(w, c, w.http.post(`${orgA(w)}/api-keys`)).send(body);
+    },
+  },
+  'DELETE /api/v1/organizations/:orgId/api-keys/:apiKeyId': {
+    expected: inOrgA(403, 204, 204),
+    call: async (w, c) => {
+      const { apiKey } = await createApiKey(w.http, w.users.owner, ['sites:read'], { name: 'Throwaway' });
+      return as(w, c, w.http.delete(`${orgA(w)}/api-keys/${apiKey.id}`));
+    },
   },
   'GET /api/v1/organizations/:orgId/audit-events': {
     expected: inOrgA(403, 200, 200),
@@ -590,7 +644,7 @@ const MATRIX: Record<string, Row> = {
     expected: signedIn(200),
     call: async (w, c) => {
       const body: DeleteAccountRequest = { password: PASSWORD };
-      if (c === 'anonymous') return w.http.delete('/api/v1/auth/me').send(body);
+      if (!isPerson(c)) return as(w, c, w.http.delete('/api/v1/auth/me')).send(body);
       const throwaway = await signUp(w.http, { name: 'Leaving soon' });
       return w.http.delete('/api/v1/auth/me').set(throwaway.auth).send(body);
     },
@@ -655,10 +709,13 @@ describe('authorization matrix', () => {
     const siteA = await createSite(http, owner, { name: 'Site A', allowedOrigins: [SITE_A_ORIGIN] });
     await createSite(http, ownerB, { name: 'Site B' });
     const conversationId = await freshConversationId({ http, siteA });
+    const keyA = await createApiKey(http, owner, [...EVERY_WRITE_SCOPE], { name: 'Key A' });
+    const keyB = await createApiKey(http, ownerB, [...EVERY_WRITE_SCOPE], { name: 'Key B' });
     w = {
       http,
       users: { owner, member, admin, ownerB },
       passwords: { owner: PASSWORD, member: PASSWORD, admin: PASSWORD, ownerB: PASSWORD },
+      keys: { keyA: keyA.secret, keyB: keyB.secret },
       siteA,
       conversationId,
       sourceId: '',
@@ -709,5 +766,168 @@ describe('authorization matrix', () => {
       .map((response) => (response.headers as Record<string, unknown>)['set-cookie'])
       .filter((cookie) => cookie !== undefined);
     expect(cookies).toEqual([]);
+  });
+});
+
+describe('authorization matrix: what limits an API key', () => {
+  let t: TestApp;
+  let owner: SignedUpUser;
+  let admin: SignedUpUser;
+  let ownerB: SignedUpUser;
+  let siteA: Site;
+  let siteB: Site;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    owner = await signUp(t.http, { name: 'Owner A' });
+    admin = await signUp(t.http, { name: 'Admin A' });
+    ownerB = await signUp(t.http, { name: 'Owner B' });
+    await addMember(t.http, owner, admin, 'admin');
+    siteA = await createSite(t.http, owner, { name: 'Site A' });
+    siteB = await createSite(t.http, ownerB, { name: 'Site B' });
+  });
+  afterAll(() => t.close());
+
+  const erasure = (site: Site, key: { secret: string }) => {
+    const body: PrivacySubjectRequest = { email: uniqueEmail('subject') };
+    return t.http.post(`/api/v1/sites/${site.id}/privacy/erasures`).set(keyAuth(key)).send(body);
+  };
+  const refusal = (response: Response) => ({
+    status: response.status,
+    code: (response.body as Partial<ErrorResponse>).code,
+  });
+
+  it("refuses a key on another organization's site as if the site did not exist", async () => {
+    const key = await createApiKey(t.http, ownerB, ['sites:write', 'privacy:write']);
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)))).toEqual({
+      status: 404,
+      code: 'SITE_NOT_FOUND',
+    });
+    expect(refusal(await erasure(siteA, key))).toEqual({ status: 404, code: 'SITE_NOT_FOUND' });
+    await t.http.get(`/api/v1/sites/${siteB.id}`).set(keyAuth(key)).expect(200);
+  });
+
+  it('keeps a key in its own organization even when its creator belongs to another one too', async () => {
+    await addMember(t.http, ownerB, owner, 'owner');
+    const key = await createApiKey(t.http, owner, ['sites:read']);
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteB.id}`).set(keyAuth(key)))).toEqual({
+      status: 404,
+      code: 'SITE_NOT_FOUND',
+    });
+    const listed = await t.http
+      .get('/api/v1/sites')
+      .query({ organizationId: ownerB.organizationId })
+      .set(keyAuth(key))
+      .expect(200);
+    expect((listed.body as Page<Site>).items).toEqual([]);
+    const own = await t.http.get('/api/v1/sites').set(keyAuth(key)).expect(200);
+    expect((own.body as Page<Site>).items.map((site) => site.id)).toEqual([siteA.id]);
+  });
+
+  it('refuses a key without the route’s scope with 403', async () => {
+    const key = await createApiKey(t.http, owner, ['conversations:read']);
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}/webhooks`).set(keyAuth(key)))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    await t.http.get(`/api/v1/sites/${siteA.id}/conversations`).set(keyAuth(key)).expect(200);
+  });
+
+  it('lets a read key read but not write', async () => {
+    const key = await createApiKey(t.http, owner, ['sites:read', 'privacy:read']);
+    await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)).expect(200);
+    const rename: UpdateSiteRequest = { name: 'Renamed by a read key' };
+    expect(refusal(await t.http.patch(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)).send(rename))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    expect(refusal(await erasure(siteA, key))).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const created: CreateSiteRequest = { organizationId: owner.organizationId, name: 'By a read key' };
+    expect(refusal(await t.http.post('/api/v1/sites').set(keyAuth(key)).send(created))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it('refuses a revoked key and an expired key with 401', async () => {
+    const revoked = await createApiKey(t.http, owner, ['sites:read']);
+    await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(revoked)).expect(200);
+    await t.http
+      .delete(`/api/v1/organizations/${owner.organizationId}/api-keys/${revoked.apiKey.id}`)
+      .set(owner.auth)
+      .expect(204);
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(revoked)))).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+
+    const expiresAt = new Date(Date.now() + 1_500).toISOString();
+    const expiring = await createApiKey(t.http, owner, ['sites:read'], { expiresAt });
+    await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(expiring)).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(expiresAt) - Date.now() + 50));
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(expiring)))).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('refuses a made-up key and a key-shaped string with 401', async () => {
+    for (const secret of ['ck_nope', `ck_${'A'.repeat(43)}`]) {
+      expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth({ secret })))).toEqual({
+        status: 401,
+        code: 'UNAUTHENTICATED',
+      });
+    }
+  });
+
+  it("limits a key to its creator's current role: demoted, the admin's key loses admin routes", async () => {
+    const creator = await signUp(t.http, { name: 'Admin to be demoted' });
+    await addMember(t.http, owner, creator, 'admin');
+    const key = await createApiKey(t.http, creator, ['sites:write', 'conversations:read'], {
+      organizationId: owner.organizationId,
+    });
+    const rename: UpdateSiteRequest = { name: 'Site A' };
+    await t.http.patch(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)).send(rename).expect(200);
+
+    const demote: UpdateMemberRequest = { role: 'member' };
+    await t.http
+      .patch(`/api/v1/organizations/${owner.organizationId}/members/${creator.userId}`)
+      .set(owner.auth)
+      .send(demote)
+      .expect(200);
+    expect(refusal(await t.http.patch(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)).send(rename))).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    // What a member may do, the key still may.
+    await t.http.get(`/api/v1/sites/${siteA.id}/conversations`).set(keyAuth(key)).expect(200);
+  });
+
+  it('stops a key when its creator is removed from the organization', async () => {
+    const key = await createApiKey(t.http, admin, ['sites:read'], { organizationId: owner.organizationId });
+    await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)).expect(200);
+    await t.http
+      .delete(`/api/v1/organizations/${owner.organizationId}/members/${admin.userId}`)
+      .set(owner.auth)
+      .expect(204);
+    expect(refusal(await t.http.get(`/api/v1/sites/${siteA.id}`).set(keyAuth(key)))).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    });
+  });
+
+  it('does not let a key manage keys, members or the account', async () => {
+    const key = await createApiKey(t.http, owner, [...EVERY_WRITE_SCOPE]);
+    const orgPath = `/api/v1/organizations/${owner.organizationId}`;
+    const create: CreateApiKeyRequest = { name: 'Made by a key', scopes: ['sites:read'] };
+    for (const response of [
+      await t.http.get(`${orgPath}/api-keys`).set(keyAuth(key)),
+      await t.http.post(`${orgPath}/api-keys`).set(keyAuth(key)).send(create),
+      await t.http.delete(`${orgPath}/api-keys/${key.apiKey.id}`).set(keyAuth(key)),
+      await t.http.get(`${orgPath}/members`).set(keyAuth(key)),
+      await t.http.get('/api/v1/auth/me').set(keyAuth(key)),
+    ]) {
+      expect(refusal(response)).toEqual({ status: 403, code: 'FORBIDDEN' });
+    }
   });
 });

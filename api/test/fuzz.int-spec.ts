@@ -11,7 +11,7 @@ import {
 } from '@cloop/contracts';
 import fc from 'fast-check';
 
-import { CrawlRunner } from '../src/knowledge/crawl-runner';
+import { CrawlRunner } from '../src/knowledge/ingestion/crawl-runner';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from '../src/config/rate-limits';
 import {
   addMember,

@@ -124,6 +124,7 @@ describe('inbox', () => {
     it('searches the words of the messages, whatever their case', async () => {
       expect(idsOf(await list({ q: WORD }))).toEqual([searchable.id]);
       expect(idsOf(await list({ q: `${WORD}zz` }))).toEqual([]);
+      expect(idsOf(await list({ q: '?!' }))).toEqual([]);
       expect(idsOf(await list({ q: 'Finland', phase: 'exploring' }))).toEqual([plain.id]);
     });
 
@@ -176,6 +177,73 @@ describe('inbox', () => {
           previous.lastMessageAt.localeCompare(next.lastMessageAt) || previous.id.localeCompare(next.id);
         expect(order).toBeGreaterThan(0);
       }
+    });
+
+    it('searches a common word (past the hits the full-text index is used for) with the same result', async () => {
+      // 24 conversations, every second one with the word in 100 messages (1,200 hits), the others
+      // without; and a rare word in two of them. Then 1,000 more hits on another site, which the
+      // site's count leaves out, and 1,000 more here: the common word passes the 2,000 hits up to
+      // which the search starts from the full-text index, the rare one does not.
+      const { siteId } = await createSite(t.http, owner, { name: 'Busy shop' }).then((s) => ({
+        siteId: s.id,
+      }));
+      const db = t.app.get(DataSource);
+      const seed = (onSite: string, conversations: number, messages: number, body: string) =>
+        db.query(
+          `WITH v AS (INSERT INTO visitors (site_id, visitor_uuid)
+                      SELECT $1, gen_random_uuid() FROM generate_series(1, $2::int) RETURNING id),
+                c AS (INSERT INTO conversations (site_id, visitor_id, status, message_count, last_seq, last_message_at)
+                      SELECT $1, v.id, 'closed', $3, $3,
+                             now() - (hashtext(v.id::text) % 100000) * interval '1 second' FROM v
+                      RETURNING id)
+           INSERT INTO messages (conversation_id, site_id, seq, client_message_id, author, body)
+           SELECT c.id, $1, s, gen_random_uuid(), 'visitor', $4 || ' ' || s FROM c, generate_series(1, $3::int) s`,
+          [onSite, conversations, messages, body],
+        );
+      await seed(siteId, 12, 100, 'Is the teapot in stock');
+      await seed(siteId, 10, 100, 'Plain question');
+      await seed(siteId, 2, 1, 'The teapot from wombatville');
+      await seed(otherSite.id, 10, 100, 'Is the teapot in stock');
+      const expected = async (word: string) =>
+        (
+          await db.query<{ id: string }[]>(
+            `SELECT c.id FROM conversations c WHERE c.site_id = $1 AND EXISTS (
+               SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+                  AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $2))
+             ORDER BY c.last_message_at DESC, c.id DESC`,
+            [siteId, word],
+          )
+        ).map((row) => row.id);
+      const walk = async (q: string) => {
+        const ids: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const response = await t.http
+            .get(
+              `${base(siteId)}?${new URLSearchParams({ q, limit: '5', ...(cursor ? { cursor } : {}) }).toString()}`,
+            )
+            .set(member.auth);
+          expect(response.status).toBe(200);
+          const page = response.body as Page<Conversation>;
+          ids.push(...page.items.map((c) => c.id));
+          cursor = page.nextCursor;
+        } while (cursor && ids.length <= 100);
+        return ids;
+      };
+      for (const [word, count] of [
+        ['teapot', 14],
+        ['wombatville', 2],
+      ] as const) {
+        expect(await expected(word)).toHaveLength(count);
+        expect(await walk(word)).toEqual(await expected(word));
+      }
+      await seed(siteId, 10, 100, 'A teapot again');
+      expect(await expected('teapot')).toHaveLength(24);
+      expect(await walk('TEAPOT')).toEqual(await expected('teapot'));
+      // With PostgreSQL's statistics of the words, the common word is searched in activity order.
+      await db.query('ANALYZE messages');
+      expect(await walk('teapot')).toEqual(await expected('teapot'));
+      expect(await walk('wombatville')).toEqual(await expected('wombatville'));
     });
   });
 

@@ -1,7 +1,7 @@
 import type { KnowledgeSource, KnowledgeSourceDetail, Site } from '@cloop/contracts';
 import { DataSource } from 'typeorm';
 
-import { CrawlRunner } from '../src/knowledge/crawl-runner';
+import { CrawlRunner } from '../src/knowledge/ingestion/crawl-runner';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FixtureSite, html, startFixtureSite } from './support/fixture-site';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { crawl, type CrawledPage } from '../src/knowledge/crawler';
-import { type FetchOptions, fetchResource } from '../src/knowledge/fetcher';
+import { crawl, type CrawledPage } from '../src/knowledge/ingestion/crawler';
+import { type FetchOptions, fetchResource } from '../src/knowledge/ingestion/fetcher';
 import { type FixtureSite, html, startFixtureSite } from './support/fixture-site';
 
 const TIMEOUT_MS = 400;

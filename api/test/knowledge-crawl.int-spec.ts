@@ -1,6 +1,6 @@
 import type { KnowledgeSource, KnowledgeSourceDetail, Site } from '@cloop/contracts';
 
-import { CrawlRunner } from '../src/knowledge/crawl-runner';
+import { CrawlRunner } from '../src/knowledge/ingestion/crawl-runner';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FixtureSite, html, startFixtureSite } from './support/fixture-site';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -36,11 +36,11 @@ The realtime server is built on socket.io and keeps one room per team. Rooms are
 
 ## Reconnecting
 
-Clients reconnect with exponential backoff, starting at one second.`,
+Clients reconnect with exponential backoff, starting at one second. Set \`maxRetries\` to give up.`,
   'deploy.md': `# Deploying
 
 Build the image with \`docker build\`. The container listens on port 8080.
-Set \`DATABASE_URL\` before starting it.`,
+Set \`DATABASE_URL\` before starting it. The health check is read-only.`,
   'pricing.md': `# Pricing
 
 The team plan costs 20 euros per seat and month. Invoices are sent on the first day of the month.`,
@@ -105,6 +105,15 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     expect((await titlesFor('socket.io rooms'))[0]).toBe('Realtime');
   });
 
+  it('finds a camel-case name by its words', async () => {
+    expect(await titlesFor('how many retries at most')).toEqual(['Realtime']);
+  });
+
+  it('finds a hyphenated word written as one, and as it is written', async () => {
+    expect(await titlesFor('readonly')).toEqual(['Deploying']);
+    expect((await titlesFor('read-only health check'))[0]).toBe('Deploying');
+  });
+
   it('ranks the document a question names above one that only shares common words', async () => {
     expect((await titlesFor('which port does the container listen on'))[0]).toBe('Deploying');
     expect((await titlesFor('realtime backoff'))[0]).toBe('Realtime');
@@ -150,6 +159,20 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     expect((await unanswered()).map((item) => item.question)).toContain(
       'Does the team plan include a Kubernetes operator?',
     );
+  });
+
+  it('answers a question with a number the content never uses from what it says instead', async () => {
+    const answer = await ask('Does the container listen on port 9090?');
+    expect(answer.body).toContain('The container listens on port 8080.');
+    expect(answer.citations[0]?.title).toBe('Deploying');
+  });
+
+  it('answers a dotted name the content never writes whole from the parts it does use', async () => {
+    // "pool.sockets" is nowhere in the content; "pool" and "sockets" are, in the answering passage.
+    const answer = await ask('How many pool.sockets are opened by default?');
+    expect(answer.citations[0]?.title).toMatch(/^Tiny ORM/);
+    expect(answer.body).toContain('The pool opens five sockets by default.');
+    expect(answer.confidence).toBeGreaterThanOrEqual(0.35);
   });
 
   it('drops a question from the unanswered list once the content answers it', async () => {

@@ -1,7 +1,7 @@
 import type { KnowledgeSearchResponse, KnowledgeSource, Site } from '@cloop/contracts';
 import { DataSource } from 'typeorm';
 
-import { EmbeddingBackfill } from '../src/knowledge/embedding-backfill';
+import { EmbeddingBackfill } from '../src/knowledge/ingestion/embedding-backfill';
 import { VectorSupport } from '../src/knowledge/vector-support';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FakeEmbeddings, startFakeEmbeddings } from './support/fake-embeddings';

@@ -75,6 +75,7 @@ describe('personal-data registry against the database catalogue', () => {
     expect(missing).toEqual([]);
     // The tables known today; a new personal table must be registered (above) and listed here.
     expect(personalTables).toEqual([
+      'api_keys',
       'audit_events',
       'conversations',
       'invitations',

@@ -68,9 +68,14 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
 
   /**
    * A visitor of `on` with `sizes.length` conversations of `sizes[i]` messages, written straight
-   * into the database; returns the visitor UUID.
+   * into the database (`longBodies`: each message about 4 KB of hex); returns the visitor UUID.
    */
-  const seedVisitor = async (on: Site, sizes: number[], email: string | null = null): Promise<string> => {
+  const seedVisitor = async (
+    on: Site,
+    sizes: number[],
+    email: string | null = null,
+    longBodies = false,
+  ): Promise<string> => {
     const visitorUuid = randomUUID();
     await sql(
       `WITH v AS (INSERT INTO visitors (site_id, visitor_uuid) VALUES ($1, $2) RETURNING id),
@@ -78,9 +83,10 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
                   SELECT $1, v.id, 'closed', $4, size, size FROM v, unnest($3::int[]) AS size RETURNING id, last_seq)
        INSERT INTO messages (conversation_id, site_id, seq, client_message_id, author, body)
        SELECT c.id, $1, s, gen_random_uuid(), CASE WHEN s % 2 = 1 THEN 'visitor' ELSE 'assistant' END,
-              'Message ' || s || ' of a long history'
+              CASE WHEN $5 THEN (SELECT string_agg(md5(c.id::text || s || i), '') FROM generate_series(1, 128) i)
+                   ELSE 'Message ' || s || ' of a long history' END
          FROM c, generate_series(1, c.last_seq) AS s`,
-      [on.id, visitorUuid, sizes, email],
+      [on.id, visitorUuid, sizes, email, longBodies],
     );
     return visitorUuid;
   };
@@ -97,7 +103,9 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Batches of at most 200 rows or 64 KiB of row data: short messages fill a batch by rows, the
+    // long ones by bytes, so both ends of a batch are crossed with a few thousand rows.
+    t = await startTestApp({ siteExportBatch: { rows: 200, bytes: 64 * 1024 } });
     db = t.app.get(DataSource);
     owner = await signUp(t.http, { name: 'Olivia Owner' });
     admin = await signUp(t.http, { name: 'Aino Admin' });
@@ -107,9 +115,9 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
     await addMember(t.http, owner, member, 'member');
     site = await createSite(t.http, owner, { allowedOrigins: [ORIGIN] });
     otherSite = await createSite(t.http, otherOwner, { allowedOrigins: [ORIGIN] });
-    // More than one batch (1,000 rows) of messages, and more conversations than one walk slice
-    // (50), some of them empty.
+    // Many batches of messages, and more conversations than one walk slice (50), some of them empty.
     await seedVisitor(site, [700, 650, 3, 0, 1]);
+    await seedVisitor(site, [60], null, true);
     await seedVisitor(
       site,
       Array.from({ length: 70 }, (_, index) => index % 4),
@@ -145,6 +153,31 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
         ),
       );
       expect(new Set(rows.map(keyOf)).size).toBe(rows.length);
+    });
+
+    it('ends a batch at its row limit, or sooner at its byte limit', () => {
+      const batches: { rows: number; bodyBytes: number; longest: number }[] = [];
+      let current = { rows: 0, bodyBytes: 0, longest: 0 };
+      for (const line of full) {
+        if (line.type === 'row' && line.table === 'messages') {
+          const body = String(line.data['body']);
+          current.rows += 1;
+          current.bodyBytes += Buffer.byteLength(body);
+          current.longest = Math.max(current.longest, body.length);
+        } else if (line.type === 'cursor' && current.rows > 0) {
+          batches.push(current);
+          current = { rows: 0, bodyBytes: 0, longest: 0 };
+        }
+      }
+      // Short messages fill batches of 200 rows; 4 KB messages reach 64 KiB long before that. A
+      // batch stops before the row that would take it past 64 KiB.
+      expect(batches.filter((batch) => batch.rows === 200 && batch.longest < 100).length).toBeGreaterThan(3);
+      const long = batches.filter((batch) => batch.longest > 4000);
+      expect(long.length).toBeGreaterThanOrEqual(2);
+      for (const batch of long) {
+        expect(batch.rows).toBeLessThan(200);
+        expect(batch.bodyBytes).toBeLessThan(64 * 1024 + 4096);
+      }
     });
 
     it('starts with the export line, ends with the counts, and puts a cursor after each batch', () => {

@@ -176,6 +176,7 @@ describe('access tokens and sessions', () => {
         webhookId,
         deliveryId: randomUUID(),
         questionId: randomUUID(),
+        apiKeyId: randomUUID(),
       };
       const path = pattern.replace(/:(\w+)/g, (_, name: string) => {
         const id = ids[name];

@@ -15,15 +15,18 @@ const { ENTITIES } = require(join(dist, 'entities.js'));
 const { Client } = require('pg');
 const { DataSource } = require('typeorm');
 
-/** `env`: more settings, e.g. an embedding model. */
-export async function startInProcessApp(env = {}) {
+/**
+ * `env`: more settings, e.g. an embedding model. `databaseUrl`: the PostgreSQL server to make the
+ * scratch database on (default `DATABASE_URL`), `null` for embedded PGlite whatever the environment.
+ */
+export async function startInProcessApp(env = {}, { databaseUrl = process.env.DATABASE_URL } = {}) {
   let scratch = null;
-  if (process.env.DATABASE_URL) {
-    const admin = new Client({ connectionString: process.env.DATABASE_URL });
+  if (databaseUrl) {
+    const admin = new Client({ connectionString: databaseUrl });
     await admin.connect();
     const name = `cloop_bench_${randomBytes(4).toString('hex')}`;
     await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(process.env.DATABASE_URL);
+    const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
     scratch = { admin, name, url: url.toString() };
   }

@@ -29,12 +29,12 @@ export async function freePort() {
 
 /**
  * Starts the built server with `env` on a free port and waits for `/api/health`. `logs`: keep its
- * output (for a failure message) instead of discarding it.
+ * output (for a failure message) instead of discarding it; `main`: another build's main.js.
  */
-export async function startReplica(env, { logs = false } = {}) {
+export async function startReplica(env, { logs = false, main: entry = main } = {}) {
   const port = await freePort();
   const output = [];
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [entry ?? main], {
     env: { ...env, PORT: String(port) },
     stdio: logs ? ['ignore', 'pipe', 'pipe'] : 'ignore',
   });

@@ -16,12 +16,15 @@ describe('the typed client (libs/client), against the built app', () => {
   let cloop: CloopProcess;
   let team: TeamApi;
   let siteId: string;
+  /** What an integrator holds: an organization API key, made by the owner. */
+  let apiKey: string;
 
   beforeAll(async () => {
     cloop = await startCloop();
     team = await TeamApi.signUp(cloop.url);
     const site = await team.createSite([ORIGIN]);
     siteId = site.id;
+    apiKey = (await team.createApiKey('Lead export', ['conversations:read', 'privacy:read'])).secret;
     // Two visitors write through the widget API; one of them leaves an e-mail.
     await visitorWrites(site.publicKey, 'Do you ship to Finland?', 'lead@example.test');
     await visitorWrites(site.publicKey, 'Just looking around');
@@ -29,7 +32,7 @@ describe('the typed client (libs/client), against the built app', () => {
   afterAll(() => cloop?.stop());
 
   it("runs the README's example: lists the lead conversations and exports that visitor's data", async () => {
-    const exports = await exportLeads(cloop.url, team.token, siteId);
+    const exports = await exportLeads(cloop.url, apiKey, siteId);
 
     expect(exports).toHaveLength(1);
     expect(exports[0]).toMatchObject({
@@ -49,8 +52,11 @@ describe('the typed client (libs/client), against the built app', () => {
     await expect(exportLeads(cloop.url, 'not-a-token', siteId)).rejects.toThrow(
       'listing failed: UNAUTHENTICATED',
     );
+    // A key that may list conversations but not export anyone's data.
+    const narrow = await team.createApiKey('Inbox only', ['conversations:read']);
+    await expect(exportLeads(cloop.url, narrow.secret, siteId)).rejects.toThrow('export failed: FORBIDDEN');
 
-    const client = createCloopClient({ baseUrl: `${cloop.url}/`, token: team.token });
+    const client = createCloopClient({ baseUrl: `${cloop.url}/`, token: apiKey });
     const bad = await client.GET('/api/v1/sites/{siteId}/conversations', {
       params: { path: { siteId }, query: { limit: 0 } },
     });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { AccessCache } from './access-cache';
+import { EventBusModule } from '../events/event-bus.module';
 
 /**
  * The access decision cache and the membership-change notice that invalidates it, apart from
@@ -8,6 +9,7 @@ import { AccessCache } from './access-cache';
  * without importing authentication (which imports organizations).
  */
 @Module({
+  imports: [EventBusModule],
   providers: [AccessCache],
   exports: [AccessCache],
 })

@@ -1,11 +1,11 @@
-import type { Role, WidgetSettings } from '@cloop/contracts';
+import type { ApiKeyScope, Role, WidgetSettings } from '@cloop/contracts';
 
 /** What a route requires of its caller. Every route declares exactly one (deny by default). */
 export type AccessPolicy =
   | { kind: 'public' }
-  | { kind: 'user' }
-  | { kind: 'organization'; minRole: Role }
-  | { kind: 'site'; minRole: Role }
+  | { kind: 'user'; apiKey?: ApiKeyScope }
+  | { kind: 'organization'; minRole: Role; apiKey?: ApiKeyScope }
+  | { kind: 'site'; minRole: Role; apiKey?: ApiKeyScope }
   /** The widget, before anyone is identified: `X-Cloop-Site-Key` and an allowed `Origin`. */
   | { kind: 'siteKey' }
   /** A widget visitor: the site key, an allowed `Origin` and the `X-Cloop-Visitor` uuid. */
@@ -13,11 +13,23 @@ export type AccessPolicy =
 
 export const ACCESS_POLICY = 'cloop:access-policy';
 
-/** The signed-in console user, set by the access guard. */
+/**
+ * The caller of a console route, set by the access guard: a signed-in person, or an organization
+ * API key acting for the person who created it (with that person's current role, within its scopes).
+ */
 export interface Principal {
   userId: string;
-  /** The refresh-token family this access token was issued for. */
-  sessionId: string;
+  /** The refresh-token family this access token was issued for (people only). */
+  sessionId?: string;
+  /** Present when the caller is an API key. */
+  apiKey?: ApiKeyCaller;
+}
+
+export interface ApiKeyCaller {
+  id: string;
+  name: string;
+  organizationId: string;
+  scopes: ApiKeyScope[];
 }
 
 export interface OrganizationScope {

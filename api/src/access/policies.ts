@@ -1,4 +1,4 @@
-import type { Role } from '@cloop/contracts';
+import type { ApiKeyScope, Role } from '@cloop/contracts';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 
@@ -19,8 +19,21 @@ export const Public = () =>
   // An empty requirement: the document states "no credentials" instead of leaving it unsaid.
   applyDecorators(policy({ kind: 'public' }), ApiSecurity({}), limited);
 
-/** Any signed-in console user. */
-export const Authenticated = () => applyDecorators(policy({ kind: 'user' }), ...signedIn);
+/**
+ * Also open to organization API keys with `scope` (`Authorization: Bearer ck_…`): documented as a
+ * second, alternative security requirement naming the scope.
+ */
+const keyAlso = (scope: ApiKeyScope | undefined) =>
+  scope
+    ? [
+        ApiSecurity('apiKey', [scope]),
+        ApiErrors({ FORBIDDEN: `An API key without the \`${scope}\` scope (write includes read)` }),
+      ]
+    : [];
+
+/** Any signed-in console user; with `apiKey`, also a key with that scope. */
+export const Authenticated = (apiKey?: ApiKeyScope) =>
+  applyDecorators(policy({ kind: 'user', apiKey }), ...signedIn, ...keyAlso(apiKey));
 
 /** A policy on a tenant named by a path parameter: outsiders get 404, members below `minRole` 403. */
 const scoped = (
@@ -29,10 +42,12 @@ const scoped = (
   notFound: 'ORGANIZATION_NOT_FOUND' | 'SITE_NOT_FOUND',
   notFoundWhen: string,
   minRole: Role,
+  apiKey: ApiKeyScope | undefined,
 ) =>
   applyDecorators(
     policy(policyValue),
     ...signedIn,
+    ...keyAlso(apiKey),
     ApiUuidParam(param),
     ApiErrors({
       // Every member has at least the member role: only higher requirements can answer 403.
@@ -41,24 +56,32 @@ const scoped = (
     }),
   );
 
-/** A member of the organization in `:orgId` with at least `minRole`. */
-export const OrganizationAccess = (minRole: Role) =>
+/**
+ * A member of the organization in `:orgId` with at least `minRole`; with `apiKey`, also a key of
+ * that organization with that scope, whose creator has the role now. Without it, people only.
+ */
+export const OrganizationAccess = (minRole: Role, apiKey?: ApiKeyScope) =>
   scoped(
-    { kind: 'organization', minRole },
+    { kind: 'organization', minRole, apiKey },
     'orgId',
     'ORGANIZATION_NOT_FOUND',
     'No such organization, or the caller is not a member',
     minRole,
+    apiKey,
   );
 
-/** A member of the organization owning the site in `:siteId`, with at least `minRole`. */
-export const SiteAccess = (minRole: Role) =>
+/**
+ * A member of the organization owning the site in `:siteId`, with at least `minRole`; with
+ * `apiKey`, also a key of that organization with that scope, whose creator has the role now.
+ */
+export const SiteAccess = (minRole: Role, apiKey?: ApiKeyScope) =>
   scoped(
-    { kind: 'site', minRole },
+    { kind: 'site', minRole, apiKey },
     'siteId',
     'SITE_NOT_FOUND',
     "No such site, or not one of the caller's",
     minRole,
+    apiKey,
   );
 
 const widgetHeaders = [

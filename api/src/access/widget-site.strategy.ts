@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import { AppStrategy } from '../auth/app-strategy';
+import { AppStrategy } from './app-strategy';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import type { WidgetSiteScope } from './access-policy';

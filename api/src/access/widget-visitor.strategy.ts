@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import { AppStrategy } from '../auth/app-strategy';
+import { AppStrategy } from './app-strategy';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
 import type { VisitorScope } from './access-policy';

@@ -6,13 +6,17 @@ describe('extractive answers', () => {
       'First one. Second one, e.g. this. Third!\nA list item\n```\nconst a = 1. b;\nrun()\n```\nLast.',
     );
     expect(units).toEqual([
-      { text: 'First one.', code: false },
-      { text: 'Second one, e.g. this.', code: false },
-      { text: 'Third!', code: false },
-      { text: 'A list item', code: false },
+      { text: 'First one.', code: false, line: 0 },
+      { text: 'Second one, e.g. this.', code: false, line: 0 },
+      { text: 'Third!', code: false, line: 0 },
+      { text: 'A list item', code: false, line: 1 },
       { text: 'const a = 1. b;\nrun()', code: true },
-      { text: 'Last.', code: false },
+      { text: 'Last.', code: false, line: 4 },
     ]);
+  });
+
+  it('quotes the sentences of a paragraph on one line, and list items each on their own', () => {
+    expect(quoteText(unitsOf('One. Two.\nItem a\nItem b'))).toBe('One. Two.\nItem a\nItem b');
   });
 
   it('tells the same statement apart from a different one', () => {
@@ -73,5 +77,35 @@ describe('extractive answers', () => {
     const alone = bestQuote(units, weights, { said: [], maxUnits: 3 });
     const inSection = bestQuote(units, weights, { said: [], maxUnits: 3, context: [1] });
     expect(inSection?.score ?? 0).toBeGreaterThan(alone?.score ?? 0);
+  });
+  it('adds a second run further on when it holds clearly more of the question, marking the gap', () => {
+    // "Detect whether the terminal supports color. Used internally. Can be overridden with --color.
+    // For CI use FORCE_COLOR=1 to force color.": the answer is the fourth sentence.
+    const units = [
+      unit('Detect whether the terminal supports color.', [3]),
+      unit('Used internally.', []),
+      unit('Can be overridden with flags.', []),
+      unit('Use FORCE_COLOR=1 to force color.', [1, 2]),
+      unit('Unrelated.', []),
+    ];
+    const quote = bestQuote(units, { '1': 3, '2': 1, '3': 1 }, { said: [], maxUnits: 3 });
+    expect(quote && quoteText(quote.units)).toBe(
+      'Detect whether the terminal supports color. Used internally. … Use FORCE_COLOR=1 to force color.',
+    );
+  });
+
+  it('keeps a run whole when a second one would add nothing new', () => {
+    const units = [
+      unit('maxLength is the largest frame size.', [1]),
+      unit('It defaults to 64 MiB.', []),
+      unit('Another option.', []),
+      unit('The frame option.', [1]),
+    ];
+    const quote = bestQuote(units, weights, { said: [], maxUnits: 3 });
+    expect(quote?.units.map((u) => u.text)).toEqual([
+      'maxLength is the largest frame size.',
+      'It defaults to 64 MiB.',
+      'Another option.',
+    ]);
   });
 });

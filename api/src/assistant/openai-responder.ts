@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 
 import type { AppConfig } from '../config/app-config';
 import { asksForContact } from '../conversations/contact-request';
-import type { KnowledgeService } from '../knowledge/knowledge.service';
+import type { KnowledgeSearch } from '../knowledge/retrieval/knowledge-search.service';
 import { buildPrompt, citedPassages } from './model-prompt';
 import { Responder, type ResponderChunk, type ResponderInput } from './responder';
 import { citationsOf, type RetrievalResponder } from './retrieval-responder';
@@ -23,7 +23,7 @@ export class OpenAiResponder extends Responder {
 
   constructor(
     private readonly model: ModelSettings,
-    private readonly knowledge: KnowledgeService,
+    private readonly knowledge: KnowledgeSearch,
     private readonly budget: TokenBudgetRepository,
     private readonly fallback: RetrievalResponder,
   ) {

@@ -1,7 +1,11 @@
 import type { Citation, Passage } from '@cloop/contracts';
 
 import { asksForContact } from '../conversations/contact-request';
-import { CONFIDENT_SCORE, confidenceOf, type KnowledgeService } from '../knowledge/knowledge.service';
+import {
+  CONFIDENT_SCORE,
+  confidenceOf,
+  type KnowledgeSearch,
+} from '../knowledge/retrieval/knowledge-search.service';
 import { bestQuote, documentKey, type Quote, quoteText, unitsOf } from './extractive-answer';
 import { Responder, type ResponderChunk, type ResponderInput } from './responder';
 
@@ -45,11 +49,13 @@ const DOCUMENT_PASSAGES = 10;
 const CITATIONS_MAX = 2;
 const SENTENCES_PER_CITATION = 3;
 /**
- * How much more of the question (0–1) a lower-ranked passage of the best document must hold to be
- * quoted instead of a higher one: BM25 weighs the whole passage and its headings, a quote only
- * three sentences. Chosen on the tune half of bench/answer-quality.
+ * Which passage of the best document to quote weighs two kinds of evidence: how much of the
+ * question its best sentences hold, and how well the whole passage ranks (BM25 sees all of it and
+ * its headings, a quote only three sentences). A passage's quote counts in proportion to its BM25
+ * score relative to the document's best, raised to this power: a passage ranked half as well must
+ * quote about 40% more of the question.
  */
-const LATER_PASSAGE_MARGIN = 0.05;
+const PASSAGE_RANK_WEIGHT = 0.5;
 
 /**
  * The default assistant: answers with the sentences of the site's own content that answer the
@@ -58,7 +64,7 @@ const LATER_PASSAGE_MARGIN = 0.05;
  * network.
  */
 export class RetrievalResponder extends Responder {
-  constructor(private readonly knowledge: KnowledgeService) {
+  constructor(private readonly knowledge: KnowledgeSearch) {
     super();
   }
 
@@ -91,7 +97,7 @@ export class RetrievalResponder extends Responder {
 
   /**
    * What to quote: from the best passage's document, the passage whose sentences hold the most of
-   * the question; then a second citation only from another document that covers the question as
+   * the question, weighed by its rank (`PASSAGE_RANK_WEIGHT`); then a second citation only from another document that covers the question as
    * well as the best (a second citation must add a source, never repeat a statement).
    */
   private async quotes(
@@ -129,13 +135,18 @@ export class RetrievalResponder extends Responder {
         context: matched[index]?.heading,
       });
 
-    // Passages come best first: a later one is quoted instead only when it holds clearly more.
-    let first: { passage: Passage; quote: Quote } | null = null;
+    // Passages come best first: a later one is quoted instead only when its quote holds more of
+    // the question in proportion to how much lower it ranks.
+    const topRank = inDocument[0]?.rank ?? 0;
+    let first: { passage: Passage; quote: Quote; weight: number } | null = null;
     for (const [index, passage] of considered.entries()) {
       if (passage === second) continue;
       const quote = quoteOf(index, []);
-      if (quote && (!first || quote.score > first.quote.score + LATER_PASSAGE_MARGIN))
-        first = { passage, quote };
+      const rank = inDocument[index]?.rank ?? topRank;
+      const weight = quote
+        ? quote.score * (topRank > 0 ? Math.max(rank, 0) / topRank : 1) ** PASSAGE_RANK_WEIGHT
+        : 0;
+      if (quote && (!first || weight > first.weight)) first = { passage, quote, weight };
     }
     const chosen: QuotedPassage[] = first
       ? [{ passage: first.passage, text: quoteText(first.quote.units) }]

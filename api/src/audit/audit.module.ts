@@ -1,12 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
 import { AuditKeys } from './audit-keys';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
 
-/** Global: every module that changes something worth auditing records it. */
-@Global()
+/** The audit trail: every module that changes something worth auditing imports it and records. */
 @Module({
   controllers: [AuditController],
   providers: [AuditService, AuditRepository, AuditKeys],

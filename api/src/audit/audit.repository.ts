@@ -8,7 +8,7 @@ import { AuditKeys } from './audit-keys';
 
 export interface NewAuditEvent {
   organizationId: string;
-  actorKind: 'user' | 'visitor' | 'system' | 'anonymous';
+  actorKind: 'user' | 'visitor' | 'system' | 'anonymous' | 'api_key';
   actorUserId: string | null;
   action: string;
   targetType: string | null;

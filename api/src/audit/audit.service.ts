@@ -1,7 +1,7 @@
 import type { AuditAction, AuditEvent, Page, PageQuery } from '@cloop/contracts';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 
-import type { OrganizationScope } from '../access/access-policy';
+import type { OrganizationScope, Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
 import { pageLimit } from '../common/pagination';
 import { TransactionRunner, type Tx } from '../database/transactions';
@@ -21,12 +21,24 @@ import {
 import { AuditKeys } from './audit-keys';
 import { AuditRepository } from './audit.repository';
 
-/** Who did it: a console user, a widget visitor (never identified here), or Cloop itself. */
+/**
+ * Who did it: a console user, an organization API key (acting with its creator's role), a widget
+ * visitor (never identified here), or Cloop itself.
+ */
 export type AuditActor =
   | { kind: 'user'; userId: string }
+  | { kind: 'api_key'; userId: string; apiKeyId: string; apiKeyName: string }
   | { kind: 'visitor' }
   | { kind: 'system' }
   | { kind: 'anonymous' };
+
+/** Who a console request's change is recorded as: the person, or the API key acting for them. */
+export function actorOf(principal: Principal): AuditActor {
+  const key = principal.apiKey;
+  return key
+    ? { kind: 'api_key', userId: principal.userId, apiKeyId: key.id, apiKeyName: key.name }
+    : { kind: 'user', userId: principal.userId };
+}
 
 export interface AuditEntry {
   organizationId: string;
@@ -68,11 +80,15 @@ export class AuditService implements BeforeApplicationShutdown {
     await this.audit.append(tx, {
       organizationId: entry.organizationId,
       actorKind: entry.actor.kind,
-      actorUserId: entry.actor.kind === 'user' ? entry.actor.userId : null,
+      actorUserId: entry.actor.kind === 'user' || entry.actor.kind === 'api_key' ? entry.actor.userId : null,
       action: entry.action,
       targetType: entry.target?.type ?? null,
       targetId: entry.target?.id ?? null,
-      details: entry.details ?? {},
+      // A key's name is a label its organization chose (the console asks for no personal names).
+      details:
+        entry.actor.kind === 'api_key'
+          ? { ...entry.details, apiKey: { id: entry.actor.apiKeyId, name: entry.actor.apiKeyName } }
+          : (entry.details ?? {}),
     });
   }
 

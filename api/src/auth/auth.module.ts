@@ -14,9 +14,13 @@ import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
+import { AuditModule } from '../audit/audit.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 
 @Module({
   imports: [
+    RateLimitModule,
+    AuditModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // A key object, made once: given a string, jsonwebtoken tries to read it as a PEM public key

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 import type { Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
-import { AppStrategy } from './app-strategy';
+import { AppStrategy } from '../access/app-strategy';
 import { SessionsService } from './sessions.service';
 import { TokenService } from './token.service';
 

@@ -20,6 +20,8 @@ export interface RuntimeSettings {
   webhookDelivery: WebhookDeliverySettings | null;
   /** The assistant's queue of answers waiting to be written. */
   answerQueue: AnswerQueueLimits;
+  /** A batch of the site-wide export ends at this many rows or bytes of row data, whichever first. */
+  siteExportBatch: { rows: number; bytes: number };
 }
 
 /**

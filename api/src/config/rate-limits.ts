@@ -1,5 +1,9 @@
-/** The request groups of the product's rate limits, each counted per client IP. */
-export type RateLimitGroup = 'auth' | 'admin' | 'public' | 'chat' | 'mail';
+/**
+ * The request groups of the product's rate limits, each counted per client IP. `apiKey` is console
+ * routes called with an organization API key: an integrator's sync neither spends nor is cut by the
+ * budget of the people using the console from the same address.
+ */
+export type RateLimitGroup = 'auth' | 'admin' | 'apiKey' | 'public' | 'chat' | 'mail';
 
 export interface RateLimitRule {
   limit: number;
@@ -31,4 +35,5 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   visitorMessages: { limit: 20, windowMs: MINUTE },
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },
   realtimeConnections: { limit: 60, windowMs: MINUTE },
+  apiKey: { limit: 600, windowMs: MINUTE },
 };

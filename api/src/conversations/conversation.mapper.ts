@@ -1,9 +1,11 @@
 import type { Conversation, Message, WidgetConversation } from '@cloop/contracts';
 
 import type { ConversationEntity } from './conversation.entity';
+import type { ConversationRow } from './conversations.repository';
 import type { MessageEntity } from './message.entity';
 
-export function mapConversation(conversation: ConversationEntity): Conversation {
+/** From an entity or from a row of the inbox list (the same properties). */
+export function mapConversation(conversation: ConversationRow): Conversation {
   return {
     id: conversation.id,
     siteId: conversation.siteId,

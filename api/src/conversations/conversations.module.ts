@@ -9,9 +9,11 @@ import { InboxService } from './inbox.service';
 import { MessageAppendRepository } from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
 import { VisitorsRepository } from './visitors.repository';
+import { AuditModule } from '../audit/audit.module';
+import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [WebhookOutboxModule, MailModule],
+  imports: [EventBusModule, AuditModule, WebhookOutboxModule, MailModule],
   controllers: [InboxController],
   providers: [
     ConversationsService,

@@ -1,10 +1,9 @@
 import { MESSAGE_PREVIEW_LENGTH, type MessageAuthor, type Phase } from '@cloop/contracts';
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
 import { ConversationEntity } from './conversation.entity';
-import { MessageEntity } from './message.entity';
 
 export interface ConversationFilters {
   phase?: Phase;
@@ -18,6 +17,55 @@ export interface ConversationFilters {
 export interface ActivityKeyset {
   lastMessageAt: Date;
   id: string;
+}
+
+/** What the inbox lists of a conversation: its row, under the entity's property names. */
+export type ConversationRow = Pick<
+  ConversationEntity,
+  | 'id'
+  | 'siteId'
+  | 'visitorId'
+  | 'phase'
+  | 'status'
+  | 'email'
+  | 'leadStatus'
+  | 'entryUrl'
+  | 'locale'
+  | 'messageCount'
+  | 'lastSeq'
+  | 'lastMessageAt'
+  | 'lastMessagePreview'
+  | 'lastMessageAuthor'
+  | 'teamSeenSeq'
+  | 'createdAt'
+>;
+
+const LIST_COLUMNS = `c.id, c.site_id AS "siteId", c.visitor_id AS "visitorId", c.phase, c.status, c.email,
+  c.lead_status AS "leadStatus", c.entry_url AS "entryUrl", c.locale, c.message_count AS "messageCount",
+  c.last_seq AS "lastSeq", c.last_message_at AS "lastMessageAt",
+  c.last_message_preview AS "lastMessagePreview", c.last_message_author AS "lastMessageAuthor",
+  c.team_seen_seq AS "teamSeenSeq", c.created_at AS "createdAt"`;
+
+/**
+ * How `q` is searched (see `list`), by the number of messages it is expected to hit. Up to
+ * `SEARCH_FIRST_HITS` hits, the full-text index finds them all and their conversations are sorted
+ * (about 5 µs a hit); from `COMMON_WORD` of all messages, walking the inbox in activity order
+ * finds a page within a few dozen conversations; in between, the full-text index's hits are
+ * gathered first and the inbox is walked in activity order against them. Measured in
+ * bench/inbox-api.mjs (docs/architecture.md).
+ */
+const SEARCH_FIRST_HITS = 2000;
+const COMMON_WORD = 0.015;
+/** PostgreSQL's statistics of the words in messages, read again after this long. */
+const WORD_STATISTICS_TTL_MS = 60_000;
+
+type SearchPlan = 'index-first' | 'index-then-activity' | 'activity';
+
+interface WordStatistics {
+  readAt: number;
+  /** Messages in the table, and each frequent word's share of them; `null` before any ANALYZE. */
+  messages: number;
+  frequencies: Map<string, number> | null;
 }
 
 /** The replies a visitor has not read in their open conversation, and the latest of them. */
@@ -195,42 +243,122 @@ export class ConversationsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** One inbox page: `limit + 1` rows after `after`, newest activity first. */
-  list(
+  /**
+   * One inbox page: `limit + 1` rows after `after`, newest activity first, read as plain rows (no
+   * entity hydration: that, not the query, was the cost of a page). Each filter the console offers
+   * has an index that keeps the activity order (see the inbox-filters migration).
+   *
+   * `q` (words of the messages, or an exact email) goes through the full-text index first unless
+   * its words are common (see {@link SearchPlan} and `searchPlan`); the three plans give the same
+   * result, only their cost differs.
+   */
+  async list(
     siteId: string,
     filters: ConversationFilters,
     after: ActivityKeyset | null,
     limit: number,
-  ): Promise<ConversationEntity[]> {
-    const query = this.dataSource
-      .getRepository(ConversationEntity)
-      .createQueryBuilder('c')
-      .where('c.site_id = :siteId', { siteId })
-      .orderBy('c.last_message_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (filters.phase) query.andWhere('c.phase = :phase', { phase: filters.phase });
-    if (filters.lead !== undefined) query.andWhere(filters.lead ? 'c.email IS NOT NULL' : 'c.email IS NULL');
-    if (filters.from) query.andWhere('c.last_message_at >= :from', { from: filters.from });
-    if (filters.to) query.andWhere('c.last_message_at <= :to', { to: filters.to });
-    if (filters.q) {
-      const search = this.dataSource
-        .createQueryBuilder()
-        .select('1')
-        .from(MessageEntity, 'm')
-        .where('m.conversation_id = c.id')
-        .andWhere("to_tsvector('simple', m.body) @@ plainto_tsquery('simple', :q)");
-      query.andWhere(
-        new Brackets((where) =>
-          where.where(`EXISTS (${search.getQuery()})`, { q: filters.q }).orWhere('c.email = lower(:q)', {
-            q: filters.q,
-          }),
-        ),
+  ): Promise<ConversationRow[]> {
+    const params: unknown[] = [siteId];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where = ['c.site_id = $1'];
+    if (filters.phase) where.push(`c.phase = ${param(filters.phase)}`);
+    if (filters.lead !== undefined) where.push(filters.lead ? 'c.email IS NOT NULL' : 'c.email IS NULL');
+    if (filters.from) where.push(`c.last_message_at >= ${param(filters.from)}`);
+    if (filters.to) where.push(`c.last_message_at <= ${param(filters.to)}`);
+    if (after) where.push(`(c.last_message_at, c.id) < (${param(after.lastMessageAt)}, ${param(after.id)})`);
+    const rows = param(limit + 1);
+    const page = `ORDER BY c.last_message_at DESC, c.id DESC LIMIT ${rows}`;
+    const select = (conditions: string[]) =>
+      `SELECT ${LIST_COLUMNS} FROM conversations c WHERE ${conditions.join(' AND ')} ${page}`;
+    if (!filters.q) return this.dataSource.query<ConversationRow[]>(select(where), params);
+
+    const q = param(filters.q);
+    const words = `to_tsvector('simple', m.body) @@ plainto_tsquery('simple', ${q})`;
+    const hits = `SELECT m.conversation_id FROM messages m WHERE m.site_id = $1 AND ${words}`;
+    const email = `c.email = lower(${q})`;
+    switch (await this.searchPlan(siteId, filters.q)) {
+      case 'index-first':
+        // One IN over both, so that PostgreSQL joins the hits and sorts them (an OR beside the IN
+        // would make it walk the whole inbox).
+        return this.dataSource.query<ConversationRow[]>(
+          select([
+            ...where,
+            `c.id IN (${hits} UNION ALL SELECT e.id FROM conversations e WHERE e.site_id = $1 AND e.email = lower(${q}))`,
+          ]),
+          params,
+        );
+      case 'index-then-activity':
+        // The OR makes the hits one hashed set that the walk in activity order looks rows up in.
+        return this.dataSource.query<ConversationRow[]>(
+          select([...where, `(c.id IN (${hits}) OR ${email})`]),
+          params,
+        );
+      case 'activity': {
+        // Each branch walks in activity order on its own, and stops once it has a page.
+        const inMessages = `EXISTS (${hits} AND m.conversation_id = c.id)`;
+        return this.dataSource.query<ConversationRow[]>(
+          `SELECT * FROM ((${select([...where, inMessages])}) UNION (${select([...where, email])})) c
+            ORDER BY c."lastMessageAt" DESC, c.id DESC LIMIT ${rows}`,
+          params,
+        );
+      }
+    }
+  }
+
+  /**
+   * How to search `q`: from PostgreSQL's statistics of the words in messages (kept by ANALYZE,
+   * read once a minute), the share of messages its rarest word is in; a word the statistics do not
+   * list is rare. Without statistics (before the first ANALYZE, as on a new embedded database),
+   * the hits in the site's messages are counted up to {@link SEARCH_FIRST_HITS}.
+   */
+  private async searchPlan(siteId: string, q: string): Promise<SearchPlan> {
+    const statistics = await this.wordStatistics();
+    if (!statistics.frequencies) {
+      const counted = await this.dataSource.query<{ hits: number }[]>(
+        `SELECT count(*)::int AS hits FROM (
+           SELECT 1 FROM messages m
+            WHERE m.site_id = $1 AND to_tsvector('simple', m.body) @@ plainto_tsquery('simple', $2)
+            LIMIT $3) h`,
+        [siteId, q, SEARCH_FIRST_HITS + 1],
       );
+      return (counted[0]?.hits ?? 0) <= SEARCH_FIRST_HITS ? 'index-first' : 'index-then-activity';
     }
-    if (after) {
-      query.andWhere('(c.last_message_at, c.id) < (:lastMessageAt, :id)', after);
-    }
-    return query.getMany();
+    // Close to the 'simple' configuration's words; a miss only costs time, never changes the result.
+    const words = q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean);
+    // No words (only punctuation): the full-text index answers at once that nothing matches.
+    if (words.length === 0) return 'index-first';
+    const frequencies = statistics.frequencies;
+    const share = Math.min(...words.map((word) => frequencies.get(word) ?? 0), 1);
+    if (share * statistics.messages <= SEARCH_FIRST_HITS) return 'index-first';
+    return share >= COMMON_WORD ? 'activity' : 'index-then-activity';
+  }
+
+  private wordStatisticsCache: WordStatistics | null = null;
+
+  private async wordStatistics(): Promise<WordStatistics> {
+    const cached = this.wordStatisticsCache;
+    if (cached && Date.now() - cached.readAt < WORD_STATISTICS_TTL_MS) return cached;
+    // The statistics of the expression index's tsvector: its most common words and their shares.
+    const rows = await this.dataSource.query<
+      { words: string[] | null; shares: number[] | null; messages: number }[]
+    >(
+      `SELECT s.most_common_elems::text::text[] AS words, s.most_common_elem_freqs AS shares,
+              (SELECT greatest(reltuples, 0)::float8 FROM pg_class
+                WHERE oid = to_regclass(current_schema() || '.messages')) AS messages
+         FROM (SELECT 1) one
+         LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'messages_body_search_idx'`,
+    );
+    const row = rows[0];
+    const frequencies =
+      row?.words && row.shares
+        ? new Map(row.words.map((word, i) => [word, Number(row.shares?.[i] ?? 0)]))
+        : null;
+    const statistics = { readAt: Date.now(), messages: Number(row?.messages ?? 0), frequencies };
+    // None yet: read again next time, so that the first ANALYZE counts at once.
+    this.wordStatisticsCache = frequencies ? statistics : null;
+    return statistics;
   }
 }

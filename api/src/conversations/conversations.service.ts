@@ -2,7 +2,7 @@ import type { Citation, Message, MessageAuthor } from '@cloop/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
-import { AuditService } from '../audit/audit.service';
+import { actorOf, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
 import { LeadNotifications } from '../mail/lead-notifications';
@@ -173,7 +173,7 @@ export class ConversationsService {
       }
       await this.audit.record(tx, {
         organizationId: scope.organizationId,
-        actor: { kind: 'user', userId: actor.userId },
+        actor: actorOf(actor),
         action: 'conversation.deleted',
         target: { type: 'conversation', id: conversationId },
         details: { siteId, messages: messageCount },

@@ -36,7 +36,7 @@ export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
   @Get()
-  @SiteAccess('member')
+  @SiteAccess('member', 'conversations:read')
   @ApiOperation({
     summary: "The site's conversations, latest activity first, with filters",
     description:
@@ -53,7 +53,7 @@ export class InboxController {
   }
 
   @Get(':conversationId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'conversations:read')
   @ApiOperation({
     summary: 'One conversation with its transcript (the latest 1000 messages)',
     description:
@@ -71,7 +71,7 @@ export class InboxController {
   }
 
   @Patch(':conversationId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'conversations:write')
   @ApiOperation({
     summary: 'Change the phase, status or lead status',
     description:
@@ -91,7 +91,7 @@ export class InboxController {
   }
 
   @Put(':conversationId/seen')
-  @SiteAccess('member')
+  @SiteAccess('member', 'conversations:write')
   @ApiOperation({
     summary: 'The team has read the conversation up to a sequence number',
     description:
@@ -112,7 +112,7 @@ export class InboxController {
   }
 
   @Delete(':conversationId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'conversations:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the conversation and its messages (e.g. one holding sensitive data)',
@@ -132,7 +132,7 @@ export class InboxController {
   }
 
   @Post(':conversationId/messages')
-  @SiteAccess('member')
+  @SiteAccess('member', 'conversations:write')
   @ApiOperation({
     summary: 'Reply as a person; sending the same id again returns the same message (200)',
     description:

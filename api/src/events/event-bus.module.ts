@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { EventBus, InProcessEventBus } from './event-bus';
@@ -14,7 +14,6 @@ class EventBusCloser implements OnApplicationShutdown {
 }
 
 /** Redis pub/sub when `REDIS_URL` is set, otherwise in-process: the same interface either way. */
-@Global()
 @Module({
   providers: [
     {

@@ -38,6 +38,7 @@ import {
   UnansweredQuestionsDto,
 } from './dto/knowledge.dto';
 import { KnowledgeService } from './knowledge.service';
+import { KnowledgeSearch } from './retrieval/knowledge-search.service';
 
 const SEARCH_RESULTS = 8;
 const invalid = ApiInvalidInput('The body or `sourceId` is not valid; `details` lists each problem');
@@ -47,10 +48,13 @@ const noSource = ApiErrors({ SOURCE_NOT_FOUND: 'No such source on this site' });
 @ApiTags('knowledge')
 @Controller(`${API_PREFIX}/sites/:siteId/knowledge`)
 export class KnowledgeController {
-  constructor(private readonly knowledge: KnowledgeService) {}
+  constructor(
+    private readonly knowledge: KnowledgeService,
+    private readonly retrieval: KnowledgeSearch,
+  ) {}
 
   @Get('sources')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Sources with their status and chunk counts, oldest first',
     description:
@@ -63,7 +67,7 @@ export class KnowledgeController {
   }
 
   @Post('sources')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary:
       'Add a crawl (runs in the background; watch its status) or a question and answer (indexed at once)',
@@ -80,7 +84,7 @@ export class KnowledgeController {
   }
 
   @Get('sources/:sourceId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'One source with every page or file and what became of it',
     description:
@@ -98,7 +102,7 @@ export class KnowledgeController {
   }
 
   @Delete('sources/:sourceId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the source and everything indexed from it',
@@ -116,7 +120,7 @@ export class KnowledgeController {
   }
 
   @Post('sources/:sourceId/recrawl')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Crawl again; pages whose text did not change keep their index',
@@ -136,7 +140,7 @@ export class KnowledgeController {
   }
 
   @Post('uploads')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @ApiOperation({
     summary: 'Upload a text, Markdown, HTML or PDF file (up to 10 MB), indexed at once',
     description: 'One file in the multipart field `file`. Text PDFs only: a scan needs OCR first.',
@@ -172,7 +176,7 @@ export class KnowledgeController {
   }
 
   @Post('search')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @HttpCode(200)
   @ApiOperation({
     summary: 'The passages the assistant would answer from, best first ("test a question")',
@@ -184,22 +188,22 @@ export class KnowledgeController {
     @CurrentSite() scope: SiteScope,
     @Body() body: KnowledgeSearchDto,
   ): Promise<KnowledgeSearchResponse> {
-    return { passages: await this.knowledge.search(scope.siteId, body.query, SEARCH_RESULTS) };
+    return { passages: await this.retrieval.search(scope.siteId, body.query, SEARCH_RESULTS) };
   }
 
   @Get('unanswered')
-  @SiteAccess('member')
+  @SiteAccess('member', 'knowledge:read')
   @ApiOperation({
     summary: 'Visitor questions the assistant could not answer well: content to add',
     description: 'Recent visitor questions whose best passage scored low: what the knowledge base lacks.',
   })
   @ApiOkResponse({ type: UnansweredQuestionsDto, description: 'The questions' })
   async unanswered(@CurrentSite() scope: SiteScope): Promise<UnansweredQuestionsDto> {
-    return { items: await this.knowledge.unanswered(scope) };
+    return { items: await this.retrieval.unanswered(scope) };
   }
 
   @Delete('unanswered/:questionId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'knowledge:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Take a question off the unanswered list',
@@ -214,6 +218,6 @@ export class KnowledgeController {
     @CurrentSite() scope: SiteScope,
     @Param('questionId', uuidParam) questionId: string,
   ): Promise<void> {
-    await this.knowledge.dismissUnanswered(scope, questionId);
+    await this.retrieval.dismissUnanswered(scope, questionId);
   }
 }

@@ -1,6 +1,7 @@
 import type { KnowledgeDocument, KnowledgeSource, Passage } from '@cloop/contracts';
 
-import type { DocumentRow, PassageRow, SourceRow } from './knowledge.repository';
+import type { DocumentRow, SourceRow } from './knowledge.repository';
+import type { PassageRow } from './retrieval/search.repository';
 
 export function mapSource(row: SourceRow): KnowledgeSource {
   return {

@@ -41,6 +41,8 @@ const EXAMPLE_MESSAGES: Record<ErrorCode, string> = {
   ORIGIN_NOT_ALLOWED: "This page's origin is not among the site's allowed origins",
   VISITOR_ID_INVALID: 'X-Cloop-Visitor must be the uuid the widget generated',
   CONVERSATION_NOT_FOUND: 'Conversation not found',
+  API_KEY_NOT_FOUND: 'API key not found',
+  API_KEY_LIMIT_REACHED: 'The organization already has 50 API keys; revoke one first',
   MESSAGE_ID_CONFLICT: 'This message id was already used for a different message',
   CONVERSATION_ALREADY_OPEN: 'The visitor already has another open conversation; close that one first',
   SOURCE_NOT_FOUND: 'Knowledge source not found',

@@ -11,6 +11,7 @@ const UUID_PARAMS = {
   invitationId: { example: EXAMPLE.invitationId, description: 'The invitation' },
   webhookId: { example: EXAMPLE.webhookId, description: 'The webhook endpoint' },
   deliveryId: { example: EXAMPLE.deliveryId, description: 'One delivery of the endpoint' },
+  apiKeyId: { example: EXAMPLE.apiKeyId, description: 'The API key' },
   questionId: { example: EXAMPLE.messageId, description: "The visitor's message that asked the question" },
 } as const;
 

@@ -22,6 +22,7 @@ export const EXAMPLE = {
   privacyRequestId: '6e7f8a9b-0c1d-4e2f-8a3b-4c5d6e7f8a9b',
   webhookId: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e',
   deliveryId: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a',
+  apiKeyId: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
   eventId: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
   email: 'ada@example.com',
   createdAt: '2026-11-02T09:14:03.512Z',

@@ -22,7 +22,11 @@ const DESCRIPTION = [
   'Lists are keyset-paginated: pass `nextCursor` back as `cursor`.',
   '',
   'Credentials: console routes take `Authorization: Bearer <accessToken>` from sign-up, sign-in or',
-  "refresh (security scheme `console`). Widget routes take the site's public key in",
+  'refresh (security scheme `console`). Integrators use an organization API key instead, sent the',
+  'same way (`Authorization: Bearer ck_…`, scheme `apiKey`): operations that accept one list the',
+  'scope it needs (`<area>:read` or `<area>:write`; write includes read), and a key acts with its',
+  "creator's role in the organization at that moment. Keys are not accepted by the account, member",
+  "and API-key routes, nor by the realtime socket. Widget routes take the site's public key in",
   '`X-Cloop-Site-Key` (`siteKey`) and, once a visitor exists, the visitor UUID the widget generated',
   'in `X-Cloop-Visitor` (`visitor`), from a page whose `Origin` the site allows. Operations with an',
   'empty `security` list are public.',
@@ -44,6 +48,17 @@ export function buildOpenApiDocument(app: INestApplication, serverUrl: string): 
         description: 'The `accessToken` of `POST /api/v1/auth/login` (15 minutes; refresh for a new one)',
       },
       'console',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'ck_…',
+        description:
+          'An organization API key (`Authorization: Bearer ck_…`), created by an owner or admin. ' +
+          "Limited by its scopes (listed per operation) and by its creator's current role",
+      },
+      'apiKey',
     )
     .addApiKey(
       {

@@ -8,7 +8,11 @@ import { CurrentUser } from '../access/scopes.decorator';
 import { uuidParam } from '../common/uuid-param.pipe';
 import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
 import { ApiUuidParam } from '../openapi/api-params';
-import { AcceptInvitationLinkDto, MembershipDto, PendingInvitationDto } from './dto/my-invitations.dto';
+import {
+  AcceptInvitationLinkDto,
+  JoinedOrganizationDto,
+  PendingInvitationDto,
+} from './dto/my-invitations.dto';
 import { MyInvitationsService } from './my-invitations.service';
 
 const invalid = ApiInvalidInput('The body or a path id is not valid; `details` lists each problem');
@@ -40,7 +44,7 @@ export class MyInvitationsController {
       'The account must own the address: it existed before the invitation was made, or its address ' +
       'was confirmed (a verification or invitation link was opened).',
   })
-  @ApiOkResponse({ type: MembershipDto, description: 'Joined' })
+  @ApiOkResponse({ type: JoinedOrganizationDto, description: 'Joined' })
   @ApiErrors({
     EMAIL_NOT_VERIFIED: 'The account is newer than the invitation and its address is not confirmed',
   })
@@ -82,7 +86,7 @@ export class MyInvitationsController {
       'For someone who already has an account (or made one without the link): the link must be for ' +
       "this account's address. It works once, and confirms the address.",
   })
-  @ApiOkResponse({ type: MembershipDto, description: 'Joined' })
+  @ApiOkResponse({ type: JoinedOrganizationDto, description: 'Joined' })
   @ApiErrors({
     INVITATION_LINK_INVALID: 'The link is tampered with, expired, used, renewed or for another address',
   })

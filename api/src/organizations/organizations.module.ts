@@ -13,9 +13,10 @@ import { MyInvitationsService } from './my-invitations.service';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [UsersModule, AccessCacheModule, MailModule],
+  imports: [AuditModule, UsersModule, AccessCacheModule, MailModule],
   controllers: [MembersController, OrganizationsController, MyInvitationsController],
   providers: [
     MembersService,

@@ -161,6 +161,27 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     erasure: { kind: 'delete' },
   },
   {
+    table: 'api_keys',
+    subject: 'user',
+    columns: ['created_by'],
+    where: `created_by = $1`,
+    // Never the hash: it is a credential of the organization, not data about the person.
+    exported: [
+      'id',
+      'organization_id',
+      'name',
+      'prefix',
+      'scopes',
+      'expires_at',
+      'last_used_at',
+      'revoked_at',
+      'created_at',
+    ],
+    orderBy: ['created_at', 'id'],
+    // The organization's key stays listed; without a creator it is refused at once.
+    erasure: { kind: 'unlink', column: 'created_by' },
+  },
+  {
     table: 'privacy_requests',
     subject: 'user',
     columns: ['actor_user_id'],

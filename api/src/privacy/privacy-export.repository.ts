@@ -14,6 +14,8 @@ export interface SiteBatch {
   lines: string;
   count: number;
   last: SiteKeyset | null;
+  /** Whether rows may follow: the batch stopped at its row or byte limit, not at the table's end. */
+  more: boolean;
 }
 
 /**
@@ -177,13 +179,13 @@ export class PrivacyExportRepository {
     entry: SiteExportedEntry,
     siteId: string,
     after: SiteKeyset | null,
-    limit: number,
+    limit: { rows: number; bytes: number },
   ): AsyncGenerator<SiteBatch> {
     let keyset = after;
     for (;;) {
       const batch = await this.siteBatch(entry, siteId, keyset, limit);
       if (batch.count > 0) yield batch;
-      if (batch.count < limit || !batch.last) return;
+      if (!batch.more || !batch.last) return;
       keyset = batch.last;
     }
   }
@@ -192,7 +194,7 @@ export class PrivacyExportRepository {
     entry: SiteExportedEntry,
     siteId: string,
     after: SiteKeyset | null,
-    limit: number,
+    limit: { rows: number; bytes: number },
   ): Promise<SiteBatch> {
     const keyset = siteKeyset(entry);
     const order = keyset.join(', ');
@@ -202,21 +204,47 @@ export class PrivacyExportRepository {
     const columns = entry.siteExported
       .map((column) => `${jsonValue(`t.${column}`, types.get(column))} AS ${column}`)
       .join(', ');
-    const rows = `SELECT ${columns} FROM ${entry.table} t
+    // A batch ends at `limit.rows` rows or once its rows hold `limit.bytes` (their JSON is about as
+    // long), so long messages never make it big. The byte cap is applied over the fetched rows
+    // only: a window function beside the LIMIT would read the whole site.
+    // Text by its length unpacked (`octet_length` reads it from the TOAST header: no decompression),
+    // other columns as stored; a message compressed tenfold still counts its full length.
+    const rowBytes = entry.siteExported
+      .map((column) =>
+        ['text', 'character varying'].includes(types.get(column) ?? '')
+          ? `coalesce(octet_length(t.${column}), 0)`
+          : `coalesce(pg_column_size(t.${column}), 0)`,
+      )
+      .join(' + ');
+    const fetched = `SELECT ${columns}, ${rowBytes} AS row_bytes FROM ${entry.table} t
         WHERE t.site_id = $1 ${after ? `AND (${order}) > (${afterValues})` : ''}
-        ORDER BY ${order} LIMIT ${limit}`;
+        ORDER BY ${order} LIMIT ${limit.rows}`;
+    const exported = entry.siteExported.map((column) => `b.${column}`).join(', ');
     const prefix = JSON.stringify({ type: 'row', table: entry.table }).slice(0, -1);
     const [row] = await this.dataSource.query<
-      { lines: string | null; count: number; last: unknown[] | null }[]
+      { lines: string | null; count: number; fetched: number; last: unknown[] | null }[]
     >(
-      `WITH batch AS (${rows})
-       SELECT string_agg($${params.length + 1} || row_to_json(batch)::text || '}', E'\n' ORDER BY ${order}) AS lines,
+      `WITH fetched AS (${fetched}),
+       batch AS (
+         SELECT * FROM (
+           SELECT f.*, sum(f.row_bytes) OVER (ORDER BY ${order} ROWS UNBOUNDED PRECEDING) - f.row_bytes AS bytes_before
+             FROM fetched f) sized
+          WHERE bytes_before < ${limit.bytes})
+       SELECT string_agg($${params.length + 1} || row_to_json(r)::text || '}', E'\n' ORDER BY ${keyset.map((column) => `b.${column}`).join(', ')}) AS lines,
               count(*)::int AS count,
+              (SELECT count(*)::int FROM fetched) AS fetched,
               (SELECT json_build_array(${order}) FROM batch
                 ORDER BY ${keyset.map((column) => `${column} DESC`).join(', ')} LIMIT 1) AS last
-         FROM batch`,
+         FROM batch b, LATERAL (SELECT ${exported}) r`,
       [...params, `${prefix},"data":`],
     );
-    return { lines: row?.lines ?? '', count: row?.count ?? 0, last: row?.last ?? null };
+    const count = row?.count ?? 0;
+    const fetchedCount = row?.fetched ?? 0;
+    return {
+      lines: row?.lines ?? '',
+      count,
+      last: row?.last ?? null,
+      more: fetchedCount === limit.rows || count < fetchedCount,
+    };
   }
 }

@@ -18,7 +18,7 @@ export class PrivacySubjectsController {
   constructor(private readonly subjects: PrivacySubjectsService) {}
 
   @Get(':conversationId/subject')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'privacy:read')
   @ApiOperation({
     summary: "The visitor UUID and email of a conversation's visitor, to export or erase their data",
     description:

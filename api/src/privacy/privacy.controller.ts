@@ -32,7 +32,7 @@ export class PrivacyController {
   ) {}
 
   @Get('export')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'privacy:read')
   @ApiOperation({
     summary:
       "Every visitor's data of the site as NDJSON: visitors, conversations, messages (streamed, resumable)",
@@ -67,7 +67,7 @@ export class PrivacyController {
   }
 
   @Post('exports')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'privacy:read')
   @HttpCode(200)
   @ApiOperation({
     summary: "A visitor's data, by visitor UUID or email, with the facts of GDPR Art. 15 (streamed JSON)",
@@ -86,7 +86,7 @@ export class PrivacyController {
   }
 
   @Post('erasures')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'privacy:write')
   @HttpCode(200)
   @ApiOperation({
     summary: "Delete every row of a visitor's data in one transaction; returns rows deleted per table",
@@ -105,7 +105,7 @@ export class PrivacyController {
   }
 
   @Get('requests')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'privacy:read')
   @ApiOperation({
     summary: 'The ledger of export and erasure requests, newest first, with due dates',
     description:

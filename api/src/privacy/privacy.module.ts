@@ -17,9 +17,10 @@ import { PrivacyService } from './privacy.service';
 import { SiteExportService } from './site-export.service';
 import { SubjectHasher } from './subject-hash';
 import { WidgetPrivacyController } from './widget-privacy.controller';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AccessModule, AuthModule, ConversationsModule, WebhookOutboxModule],
+  imports: [AuditModule, AccessModule, AuthModule, ConversationsModule, WebhookOutboxModule],
   controllers: [PrivacyController, PrivacySubjectsController, WidgetPrivacyController, AccountController],
   providers: [
     PrivacyService,

@@ -11,7 +11,7 @@ import type {
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope, VisitorScope } from '../access/access-policy';
-import { type AuditActor, AuditService } from '../audit/audit.service';
+import { actorOf, type AuditActor, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
@@ -56,11 +56,11 @@ export class PrivacyService {
   ) {}
 
   exportForTeam(scope: SiteScope, actor: Principal, request: PrivacySubjectRequest): Promise<ExportDownload> {
-    return this.export(siteSubject(scope.siteId, request), { kind: 'user', userId: actor.userId });
+    return this.export(siteSubject(scope.siteId, request), actorOf(actor));
   }
 
   eraseForTeam(scope: SiteScope, actor: Principal, request: PrivacySubjectRequest): Promise<ErasureResult> {
-    return this.erase(siteSubject(scope.siteId, request), { kind: 'user', userId: actor.userId });
+    return this.erase(siteSubject(scope.siteId, request), actorOf(actor));
   }
 
   exportOwnData(visitor: VisitorScope): Promise<ExportDownload> {
@@ -190,8 +190,9 @@ export class PrivacyService {
       kind,
       subjectKind: subject.kind,
       subjectHash: this.hasher.hash(subject.kind, subject.siteId, subject.value),
-      actorKind: actor.kind === 'user' ? ('user' as const) : ('visitor' as const),
-      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      // The ledger names people: a key's request is its creator's (the audit trail names the key).
+      actorKind: actor.kind === 'user' || actor.kind === 'api_key' ? ('user' as const) : ('visitor' as const),
+      actorUserId: actor.kind === 'user' || actor.kind === 'api_key' ? actor.userId : null,
       counts,
     };
   }

@@ -1,20 +1,15 @@
 import type { SiteExportQuery } from '@cloop/contracts';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
-import { AuditService } from '../audit/audit.service';
+import { actorOf, AuditService } from '../audit/audit.service';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner } from '../database/transactions';
 import { PrivacyExportRepository } from './privacy-export.repository';
 import { PrivacyRepository } from './privacy.repository';
 import { decodeSiteCursor, siteExportStream } from './site-export';
 import type { ExportDownload } from './privacy.service';
 import { SubjectHasher } from './subject-hash';
-
-/**
- * Rows per batch of the site-wide export. A message is at most ~16 KB of JSON, so a batch stays
- * within ~16 MB however long the messages; short ones make ~200 KB batches.
- */
-export const SITE_EXPORT_BATCH = 1000;
 
 /** Every visitor's data of one site, for its owners and admins (portability, backups, audits). */
 @Injectable()
@@ -25,6 +20,7 @@ export class SiteExportService {
     private readonly hasher: SubjectHasher,
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
   ) {}
 
   /**
@@ -47,7 +43,7 @@ export class SiteExportService {
       });
       await this.audit.record(tx, {
         organizationId: scope.organizationId,
-        actor: { kind: 'user', userId: actor.userId },
+        actor: actorOf(actor),
         action: 'privacy.exported',
         target: { type: 'privacy_request', id },
         details: { siteId: scope.siteId, subjectKind: 'site', resumed: start !== null },
@@ -57,7 +53,10 @@ export class SiteExportService {
     const stream = siteExportStream(
       scope.siteId,
       start,
-      { batches: (entry, after) => this.exports.siteBatches(entry, scope.siteId, after, SITE_EXPORT_BATCH) },
+      {
+        batches: (entry, after) =>
+          this.exports.siteBatches(entry, scope.siteId, after, this.config.runtime.siteExportBatch),
+      },
       (counts) => this.privacy.completeRequest(requestId, counts),
     );
     return { filename: `cloop-site-export-${new Date().toISOString().slice(0, 10)}.ndjson`, stream };

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { ACCESS_POLICY, type AccessPolicy } from '../access/access-policy';
+import { isApiKeyAuthorization } from '../api-keys/api-key-secrets';
 import { RateLimitKeys } from './rate-limit-keys';
 import { RATE_LIMIT_GROUP } from './rate-limit.decorator';
 import { RateLimitStore } from './rate-limit.store';
@@ -20,13 +21,13 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const group = this.groupOf(context);
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const group = this.groupOf(context, request);
     await this.store.enforce(this.keys.forClient(group, request.ip), this.config.rateLimits[group]);
     return true;
   }
 
-  private groupOf(context: ExecutionContext): RateLimitGroup {
+  private groupOf(context: ExecutionContext, request: FastifyRequest): RateLimitGroup {
     const targets = [context.getHandler(), context.getClass()];
     const explicit = this.reflector.getAllAndOverride<RateLimitGroup | undefined>(RATE_LIMIT_GROUP, targets);
     if (explicit) return explicit;
@@ -41,7 +42,8 @@ export class RateLimitGuard implements CanActivate {
       case 'user':
       case 'organization':
       case 'site':
-        return 'admin';
+        // Told by the header alone: counted before any key is looked up (an invalid key counts too).
+        return isApiKeyAuthorization(request.headers.authorization) ? 'apiKey' : 'admin';
     }
   }
 }

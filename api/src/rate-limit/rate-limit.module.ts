@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { RateLimitKeys } from './rate-limit-keys';
@@ -16,7 +16,6 @@ class RateLimitStoreCloser implements OnApplicationShutdown {
 }
 
 /** Counters in Redis when `REDIS_URL` is set (shared by every replica), otherwise in this process. */
-@Global()
 @Module({
   providers: [
     {

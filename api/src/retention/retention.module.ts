@@ -6,9 +6,10 @@ import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { RetentionRepository } from './retention.repository';
 import { RetentionScheduler } from './retention.scheduler';
 import { RetentionService } from './retention.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [ConversationsModule, SchedulingModule, WebhookOutboxModule],
+  imports: [AuditModule, ConversationsModule, SchedulingModule, WebhookOutboxModule],
   providers: [RetentionRepository, RetentionService, RetentionScheduler],
   exports: [RetentionService],
 })

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { JobLock } from './job-lock';
@@ -6,7 +6,6 @@ import { JobLockRepository } from './job-lock.repository';
 import { Scheduler } from './scheduler';
 
 /** Background jobs that run once across replicas: `JobLock` for any work, `Scheduler` for periodic. */
-@Global()
 @Module({
   imports: [LifecycleModule],
   providers: [JobLockRepository, JobLock, Scheduler],

@@ -23,7 +23,7 @@ export class SitesController {
   constructor(private readonly sites: SitesService) {}
 
   @Get()
-  @Authenticated()
+  @Authenticated('sites:read')
   @ApiOperation({
     summary: 'Sites of every organization the caller belongs to',
     description: 'One page of sites, oldest first; pass `nextCursor` back as `cursor` for the next page.',
@@ -35,7 +35,7 @@ export class SitesController {
   }
 
   @Post()
-  @Authenticated()
+  @Authenticated('sites:write')
   @ApiOperation({
     summary: 'Create a site in an organization where the caller is admin or owner',
     description:
@@ -53,7 +53,7 @@ export class SitesController {
   }
 
   @Get(':siteId')
-  @SiteAccess('member')
+  @SiteAccess('member', 'sites:read')
   @ApiOperation({
     summary: 'One site with its settings',
     description: 'Any member of the owning organization may read it.',
@@ -64,7 +64,7 @@ export class SitesController {
   }
 
   @Patch(':siteId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'sites:write')
   @ApiOperation({
     summary: 'Change settings; only the fields sent change, widget settings merge',
     description: 'Admins and owners only. The change is recorded in the audit trail.',
@@ -80,7 +80,7 @@ export class SitesController {
   }
 
   @Delete(':siteId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'sites:write')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete the site and everything recorded for it',
@@ -92,7 +92,7 @@ export class SitesController {
   }
 
   @Post(':siteId/rotate-key')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'sites:write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the public key; the old one stops working at once',

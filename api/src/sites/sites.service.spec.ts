@@ -1,7 +1,7 @@
 import type { Site } from '@cloop/contracts';
 
 import { FakeAudit, FakeTransactions } from '../../test/support/unit';
-import type { Principal, SiteScope } from '../access/access-policy';
+import type { OrganizationScope, Principal, SiteScope } from '../access/access-policy';
 import type { AccessService } from '../access/access.service';
 import type { WidgetSiteCache } from '../access/widget-site-cache';
 import type { AuditService } from '../audit/audit.service';
@@ -74,7 +74,10 @@ function setup() {
       return Promise.resolve();
     },
   };
-  const access = { requireOrganizationRole: () => Promise.resolve() };
+  const access: Pick<AccessService, 'requireCallerOrganizationRole'> = {
+    requireCallerOrganizationRole: (_principal, organizationId, role) =>
+      Promise.resolve({ organizationId, role } as OrganizationScope),
+  };
   const service = new SitesService(
     sites as unknown as SitesRepository,
     access as unknown as AccessService,

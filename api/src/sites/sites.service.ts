@@ -15,7 +15,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal, SiteScope } from '../access/access-policy';
 import { AccessService } from '../access/access.service';
 import { WidgetSiteCache } from '../access/widget-site-cache';
-import { type AuditEntry, AuditService } from '../audit/audit.service';
+import { actorOf, type AuditEntry, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { TransactionRunner } from '../database/transactions';
@@ -46,9 +46,14 @@ export class SitesService {
 
   async list(principal: Principal, query: ListSitesQuery): Promise<Page<Site>> {
     const limit = pageLimit(query);
+    // A key sees its own organization only, whatever else its creator belongs to.
+    const keyOrganization = principal.apiKey?.organizationId;
+    if (keyOrganization && query.organizationId && query.organizationId !== keyOrganization) {
+      return { items: [], nextCursor: null };
+    }
     const rows = await this.sites.listVisibleTo(
       principal.userId,
-      { organizationId: query.organizationId },
+      { organizationId: keyOrganization ?? query.organizationId },
       decodeCursor(query.cursor),
       limit,
     );
@@ -56,7 +61,7 @@ export class SitesService {
   }
 
   async create(principal: Principal, request: CreateSiteRequest): Promise<Site> {
-    await this.access.requireOrganizationRole(principal.userId, request.organizationId, 'admin');
+    await this.access.requireCallerOrganizationRole(principal, request.organizationId, 'admin');
     return this.transactions.run(async (tx) => {
       const site = await this.sites.insert(tx, {
         organizationId: request.organizationId,
@@ -69,7 +74,7 @@ export class SitesService {
       });
       await this.audit.record(tx, {
         organizationId: site.organizationId,
-        actor: { kind: 'user', userId: principal.userId },
+        actor: actorOf(principal),
         action: 'site.created',
         target: { type: 'site', id: site.id },
       });
@@ -99,7 +104,7 @@ export class SitesService {
         await this.sites.update(tx, scope.siteId, changes);
         await this.audit.record(tx, {
           organizationId: scope.organizationId,
-          actor: { kind: 'user', userId: principal.userId },
+          actor: actorOf(principal),
           action: 'site.updated',
           target: { type: 'site', id: scope.siteId },
           details: { fields: Object.keys(changes).sort() },
@@ -136,7 +141,7 @@ export class SitesService {
   private siteEvent(scope: SiteScope, principal: Principal, action: AuditAction): AuditEntry {
     return {
       organizationId: scope.organizationId,
-      actor: { kind: 'user', userId: principal.userId },
+      actor: actorOf(principal),
       action,
       target: { type: 'site', id: scope.siteId },
     };

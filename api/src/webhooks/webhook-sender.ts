@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 
 import { isPrivateAddress } from '../common/private-address';
-import { publicOnlyLookup } from '../knowledge/fetcher';
+import { publicOnlyLookup } from '../knowledge/ingestion/fetcher';
 
 export interface WebhookRequest {
   url: string;

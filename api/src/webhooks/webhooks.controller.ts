@@ -44,7 +44,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:read')
   @ApiOperation({
     summary: 'The site’s endpoints, oldest first (never their secrets)',
     description:
@@ -57,7 +57,7 @@ export class WebhooksController {
   }
 
   @Post()
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @ApiOperation({
     summary: 'Subscribe a URL to events; the answer holds the signing secret, shown only now',
     description:
@@ -76,7 +76,7 @@ export class WebhooksController {
   }
 
   @Get(':webhookId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:read')
   @webhookParam
   @ApiOperation({
     summary: 'One endpoint (never its secret)',
@@ -93,7 +93,7 @@ export class WebhooksController {
   }
 
   @Patch(':webhookId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @webhookParam
   @ApiOperation({
     summary: 'Change the URL, the events or whether it is enabled; only the fields sent change',
@@ -113,7 +113,7 @@ export class WebhooksController {
   }
 
   @Delete(':webhookId')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @webhookParam
   @HttpCode(204)
   @ApiOperation({
@@ -132,7 +132,7 @@ export class WebhooksController {
   }
 
   @Post(':webhookId/rotate-secret')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @webhookParam
   @HttpCode(200)
   @ApiOperation({
@@ -151,7 +151,7 @@ export class WebhooksController {
   }
 
   @Get(':webhookId/deliveries')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:read')
   @webhookParam
   @ApiOperation({
     summary: 'The delivery log, newest first: status, attempts, response codes, next retry',
@@ -170,7 +170,7 @@ export class WebhooksController {
   }
 
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @webhookParam
   @ApiUuidParam('deliveryId')
   @HttpCode(202)
@@ -192,7 +192,7 @@ export class WebhooksController {
   }
 
   @Post(':webhookId/test')
-  @SiteAccess('admin')
+  @SiteAccess('admin', 'webhooks:write')
   @webhookParam
   @HttpCode(202)
   @ApiOperation({

@@ -6,9 +6,10 @@ import { WebhookOutboxModule } from './webhook-outbox.module';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
+import { AuditModule } from '../audit/audit.module';
 
 @Module({
-  imports: [AccessModule, WebhookOutboxModule],
+  imports: [AuditModule, AccessModule, WebhookOutboxModule],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookSecrets, WebhookDeliveryWorker],
 })

@@ -17,7 +17,7 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Principal, SiteScope } from '../access/access-policy';
-import { AuditService } from '../audit/audit.service';
+import { actorOf, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import { isPrivateAddress } from '../common/private-address';
@@ -202,7 +202,7 @@ export class WebhooksService {
   ): Promise<void> {
     return this.audit.record(tx, {
       organizationId: scope.organizationId,
-      actor: { kind: 'user', userId: actor.userId },
+      actor: actorOf(actor),
       action,
       target: { type: 'webhook', id: webhookId },
       details: { siteId: scope.siteId, ...details },

@@ -6,9 +6,10 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { WidgetPreflightController } from './widget-preflight.controller';
 import { WidgetController } from './widget.controller';
 import { WidgetService } from './widget.service';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 
 @Module({
-  imports: [AccessModule, AssistantModule, ConversationsModule],
+  imports: [RateLimitModule, AccessModule, AssistantModule, ConversationsModule],
   controllers: [WidgetController, WidgetPreflightController],
   providers: [WidgetService],
 })

@@ -186,7 +186,10 @@ export class WidgetService {
   ): Promise<ConversationEntity> {
     if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
       // Only creating visitors costs: a returning visitor is never refused its own history.
-      await this.limits.enforce(this.keys.forClient('new-visitors', ip), this.appConfig.rateLimits.newVisitors);
+      await this.limits.enforce(
+        this.keys.forClient('new-visitors', ip),
+        this.appConfig.rateLimits.newVisitors,
+      );
     }
     const { conversation, created } = await this.openForVisitor(visitor, start).catch((error: unknown) => {
       // An erasure removed the visitor between the two steps: this browser starts again, afresh.

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import type {
+  ApiKeyScope,
+  ApiKeyWithSecret,
   AuthResponse,
   Conversation,
+  CreateApiKeyRequest,
   CreateSiteRequest,
   MeResponse,
   Message,
@@ -301,3 +304,28 @@ export async function countAllRows(db: SqlRunner): Promise<Record<string, number
   }
   return counts;
 }
+
+/** A new organization API key, created by `creator` (an owner or admin) in their own organization. */
+export async function createApiKey(
+  http: TestAgent,
+  creator: SignedUpUser,
+  scopes: ApiKeyScope[],
+  overrides: { name?: string; expiresAt?: string | null; organizationId?: string } = {},
+): Promise<ApiKeyWithSecret> {
+  const body: CreateApiKeyRequest = {
+    name: overrides.name ?? 'Integration',
+    scopes,
+    ...(overrides.expiresAt !== undefined ? { expiresAt: overrides.expiresAt } : {}),
+  };
+  const response = await http
+    .post(`/api/v1/organizations/${overrides.organizationId ?? creator.organizationId}/api-keys`)
+    .set(creator.auth)
+    .send(body)
+    .expect(201);
+  return response.body as ApiKeyWithSecret;
+}
+
+/** The `Authorization` header of an API key. */
+export const keyAuth = (key: { secret: string }): { Authorization: string } => ({
+  Authorization: `Bearer ${key.secret}`,
+});

@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
-import { createApp } from '../../src/app.factory';
+import { createApp, type CreateAppOptions } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { IN_MEMORY_EMBEDDED_DATABASE, type OpenDatabase, openDatabase } from '../../src/database/data-source';
 import { ENTITIES } from '../../src/entities';
@@ -43,6 +43,8 @@ export interface TestAppOptions {
   /** The `widget.js` the app serves (by default the built one under `dist/`). */
   widgetJsPath?: string;
   retentionSchedule?: RetentionSchedule;
+  /** The site-wide export's batch size (small to cross batches with few rows). */
+  siteExportBatch?: CreateAppOptions['siteExportBatch'];
   /** Webhook delivery settings (a short retry schedule); the production ones by default. */
   webhookDelivery?: Partial<WebhookDeliverySettings> | null;
   /** Embedded PGlite on disk in this directory instead of in memory: it outlives the app. */
@@ -55,6 +57,7 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   ...DEFAULT_RATE_LIMITS,
   auth: GENEROUS,
   admin: GENEROUS,
+  apiKey: GENEROUS,
   public: GENEROUS,
   chat: GENEROUS,
   mail: GENEROUS,
@@ -104,6 +107,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     widgetJsPath: options.widgetJsPath,
     retentionSchedule: options.retentionSchedule,
     webhookDelivery: options.webhookDelivery,
+    siteExportBatch: options.siteExportBatch,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

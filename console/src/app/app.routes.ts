@@ -34,6 +34,10 @@ export const routes: Routes = [
       },
       { path: 'team', loadChildren: () => import('./features/team/team.routes').then((m) => m.TEAM_ROUTES) },
       {
+        path: 'api-keys',
+        loadChildren: () => import('./features/api-keys/api-keys.routes').then((m) => m.API_KEYS_ROUTES),
+      },
+      {
         path: 'account',
         loadChildren: () => import('./features/account/account.routes').then((m) => m.ACCOUNT_ROUTES),
       },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import type {
+  ApiKeyScope,
+  ApiKeyWithSecret,
   AuthResponse,
   Conversation,
   KnowledgeSource,
@@ -30,6 +32,14 @@ export class TeamApi {
     const own = me.organizations.find((organization) => organization.role === 'owner');
     if (!own) throw new Error('no organization');
     return new TeamApi(url, auth.accessToken, own.id);
+  }
+
+  /** An organization API key for an integration; its secret is in the answer, the only time. */
+  createApiKey(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyWithSecret> {
+    return call(this.url, 'POST', `/api/v1/organizations/${this.organizationId}/api-keys`, this.token, {
+      name,
+      scopes,
+    });
   }
 
   createSite(allowedOrigins: string[], widget: Record<string, unknown> = {}): Promise<Site> {

@@ -3,6 +3,8 @@ import { createCloopClient } from '@cloop/client';
 /**
  * The README's example: every conversation of a site in which the visitor left an e-mail, and that
  * visitor's data as Cloop's privacy export (the document a data-subject request is answered with).
+ * `apiKey`: an organization API key (`ck_…`) with the scopes `conversations:read` and
+ * `privacy:read`, created by an owner or admin in the console (API keys).
  */
 export async function exportLeads(baseUrl: string, apiKey: string, siteId: string) {
   const cloop = createCloopClient({ baseUrl, token: apiKey });

@@ -412,6 +412,50 @@ export interface paths {
     patch: operations['OrganizationsController_rename'];
     trace?: never;
   };
+  '/api/v1/organizations/{orgId}/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's API keys that are not revoked, oldest first (never their secrets)
+     * @description Owners and admins, signed in as themselves. Expired keys are listed until revoked.
+     */
+    get: operations['ApiKeysController_list'];
+    put?: never;
+    /**
+     * Create an API key; the answer holds its secret, shown only now
+     * @description The key acts for its creator: at every use it is limited by its scopes and by the role its creator has in the organization at that moment, and it stops working when the creator leaves. Recorded in the audit trail.
+     */
+    post: operations['ApiKeysController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organizations/{orgId}/api-keys/{apiKeyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key: refused from the next request on
+     * @description Recorded in the audit trail.
+     */
+    delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/organizations/{orgId}/audit-events': {
     parameters: {
       query?: never;
@@ -1235,9 +1279,81 @@ export interface components {
        */
       token: string;
     };
+    ApiKeyCreatorDto: {
+      /**
+       * Format: uuid
+       * @example 5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f
+       */
+      userId: string;
+      /** @example Ada Lovelace */
+      name: string;
+    };
+    ApiKeyDto: {
+      /**
+       * Format: uuid
+       * @example 7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      organizationId: string;
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description The first characters of the secret
+       * @example ck_3q2-7w
+       */
+      prefix: string;
+      /**
+       * @example [
+       *       "conversations:read",
+       *       "privacy:read"
+       *     ]
+       */
+      scopes: (
+        | 'sites:read'
+        | 'sites:write'
+        | 'conversations:read'
+        | 'conversations:write'
+        | 'knowledge:read'
+        | 'knowledge:write'
+        | 'privacy:read'
+        | 'privacy:write'
+        | 'webhooks:read'
+        | 'webhooks:write'
+      )[];
+      /**
+       * Format: date-time
+       * @example null
+       */
+      expiresAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the key was last accepted, to the minute
+       * @example 2026-11-20T16:40:11.007Z
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-02T09:14:03.512Z
+       */
+      createdAt: string;
+      /** @description The key acts with this person's current role; `null` once the account is deleted */
+      createdBy: components['schemas']['ApiKeyCreatorDto'] | null;
+    };
+    ApiKeyWithSecretDto: {
+      apiKey: components['schemas']['ApiKeyDto'];
+      /**
+       * @description Send as `Authorization: Bearer ck_…`. Shown only now: Cloop keeps a keyed hash of it
+       * @example ck_3q2-7wEj8Zl9Xk4pM1nB6vC0aS5dF2gH7jK9lQ8wE4r
+       */
+      secret: string;
+    };
     AuditActorDto: {
       /** @enum {string} */
-      kind: 'user' | 'visitor' | 'system' | 'anonymous';
+      kind: 'user' | 'visitor' | 'system' | 'anonymous' | 'api_key';
       /**
        * Format: uuid
        * @example 5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f
@@ -1284,7 +1400,10 @@ export interface components {
         | 'privacy.exported'
         | 'privacy.erased'
         | 'account.deleted'
-        | 'retention.deleted';
+        | 'retention.deleted'
+        | 'api_key.created'
+        | 'api_key.revoked'
+        | 'api_key.privacy_used';
       target: components['schemas']['AuditTargetDto'] | null;
       /**
        * @description Ids and counts; never emails, names or message text
@@ -1447,6 +1566,35 @@ export interface components {
        */
       seq: number;
     };
+    CreateApiKeyDto: {
+      /** @example CRM sync */
+      name: string;
+      /**
+       * @description At least one; `<area>:write` includes `<area>:read`
+       * @example [
+       *       "conversations:read",
+       *       "privacy:read"
+       *     ]
+       */
+      scopes: (
+        | 'sites:read'
+        | 'sites:write'
+        | 'conversations:read'
+        | 'conversations:write'
+        | 'knowledge:read'
+        | 'knowledge:write'
+        | 'privacy:read'
+        | 'privacy:write'
+        | 'webhooks:read'
+        | 'webhooks:write'
+      )[];
+      /**
+       * Format: date-time
+       * @description In the future; omitted or `null`: the key never expires
+       * @example 2027-06-30T00:00:00.000Z
+       */
+      expiresAt?: string | null;
+    };
     CreateKnowledgeSourceDto: {
       /**
        * @description Files are added through `POST …/knowledge/uploads`
@@ -1598,6 +1746,8 @@ export interface components {
         | 'WEBHOOK_LIMIT_REACHED'
         | 'WEBHOOK_DISABLED'
         | 'WEBHOOK_DELIVERY_NOT_FOUND'
+        | 'API_KEY_NOT_FOUND'
+        | 'API_KEY_LIMIT_REACHED'
         | 'INTERNAL_ERROR'
         | 'SERVICE_UNAVAILABLE';
       details?: string[];
@@ -1685,6 +1835,20 @@ export interface components {
        */
       status: 'InvitePendingDto';
       invitation: components['schemas']['InvitationDto'];
+    };
+    JoinedOrganizationDto: {
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      id: string;
+      /** @example Acme */
+      name: string;
+      /**
+       * @example member
+       * @enum {string}
+       */
+      role: 'member' | 'admin' | 'owner';
     };
     KnowledgeDocumentDto: {
       /**
@@ -3758,11 +3922,11 @@ export interface operations {
           /**
            * @example {
            *       "id": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
-           *       "name": "Ada Lovelace's organization",
-           *       "role": "owner"
+           *       "name": "Acme",
+           *       "role": "member"
            *     }
            */
-          'application/json': components['schemas']['OrganizationMembershipDto'];
+          'application/json': components['schemas']['JoinedOrganizationDto'];
         };
       };
       /**
@@ -3828,11 +3992,11 @@ export interface operations {
           /**
            * @example {
            *       "id": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
-           *       "name": "Ada Lovelace's organization",
-           *       "role": "owner"
+           *       "name": "Acme",
+           *       "role": "member"
            *     }
            */
-          'application/json': components['schemas']['OrganizationMembershipDto'];
+          'application/json': components['schemas']['JoinedOrganizationDto'];
         };
       };
       /** @description `VALIDATION_FAILED`: The body or a path id is not valid; `details` lists each problem */
@@ -4153,6 +4317,262 @@ export interface operations {
         };
       };
       /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The keys */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example [
+           *       {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *         "name": "CRM sync",
+           *         "prefix": "ck_3q2-7w",
+           *         "scopes": [
+           *           "conversations:read",
+           *           "privacy:read"
+           *         ],
+           *         "expiresAt": null,
+           *         "lastUsedAt": "2026-11-20T16:40:11.007Z",
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "createdBy": {
+           *           "userId": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *           "name": "Ada Lovelace"
+           *         }
+           *       }
+           *     ]
+           */
+          'application/json': components['schemas']['ApiKeyDto'][];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "CRM sync",
+         *       "scopes": [
+         *         "conversations:read",
+         *         "privacy:read"
+         *       ],
+         *       "expiresAt": "2027-06-30T00:00:00.000Z"
+         *     }
+         */
+        'application/json': components['schemas']['CreateApiKeyDto'];
+      };
+    };
+    responses: {
+      /** @description The key and its secret */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "apiKey": {
+           *         "id": "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+           *         "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *         "name": "CRM sync",
+           *         "prefix": "ck_3q2-7w",
+           *         "scopes": [
+           *           "conversations:read",
+           *           "privacy:read"
+           *         ],
+           *         "expiresAt": null,
+           *         "lastUsedAt": "2026-11-20T16:40:11.007Z",
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "createdBy": {
+           *           "userId": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *           "name": "Ada Lovelace"
+           *         }
+           *       },
+           *       "secret": "ck_3q2-7wEj8Zl9Xk4pM1nB6vC0aS5dF2gH7jK9lQ8wE4r"
+           *     }
+           */
+          'application/json': components['schemas']['ApiKeyWithSecretDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `name` is blank, `scopes` names an unknown scope, or `expiresAt` is not in the future */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `API_KEY_LIMIT_REACHED`: The organization already has 50 keys that are not revoked */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  ApiKeysController_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The API key */
+        apiKeyId: string;
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /**
+       * @description `API_KEY_NOT_FOUND`: No such key in this organization, or it was revoked already
+       *
+       *     `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member
+       */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4858,6 +5278,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `sites:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
       429: {
         headers: {
@@ -4969,7 +5398,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller is only a member of the organization */
+      /**
+       * @description `FORBIDDEN`: The caller is only a member of the organization
+       *
+       *     `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5058,6 +5491,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `sites:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -5106,7 +5548,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5237,7 +5683,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5336,6 +5786,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `conversations:read` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5445,6 +5904,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -5508,7 +5976,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -5606,6 +6078,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5744,6 +6225,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -5847,6 +6337,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `conversations:write` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `CONVERSATION_NOT_FOUND`: No such conversation on this site
        *
@@ -5934,6 +6433,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -6013,6 +6521,15 @@ export interface operations {
       };
       /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6115,7 +6632,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6214,6 +6735,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /**
        * @description `SOURCE_NOT_FOUND`: No such source on this site
        *
@@ -6277,7 +6807,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6369,7 +6903,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6454,6 +6992,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
+      /** @description `FORBIDDEN`: An API key without the `knowledge:read` scope (write includes read) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
       /** @description `SITE_NOT_FOUND`: No such site, or not one of the caller's */
       404: {
         headers: {
@@ -6513,7 +7060,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6610,7 +7161,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `knowledge:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6714,7 +7269,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6805,7 +7364,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6876,7 +7439,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7002,7 +7569,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7098,7 +7669,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `privacy:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7187,7 +7762,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `sites:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7279,7 +7858,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7379,7 +7962,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7473,7 +8060,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7545,7 +8136,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7648,7 +8243,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7754,7 +8353,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:read` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7853,7 +8456,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7956,7 +8563,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8035,7 +8646,11 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponseDto'];
         };
       };
-      /** @description `FORBIDDEN`: The caller's role is below admin */
+      /**
+       * @description `FORBIDDEN`: An API key without the `webhooks:write` scope (write includes read)
+       *
+       *     `FORBIDDEN`: The caller's role is below admin
+       */
       403: {
         headers: {
           [name: string]: unknown;

@@ -22,10 +22,13 @@ export const AUDIT_ACTIONS = [
   'privacy.erased',
   'account.deleted',
   'retention.deleted',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.privacy_used',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_ACTOR_KINDS = ['user', 'visitor', 'system', 'anonymous'] as const;
+export const AUDIT_ACTOR_KINDS = ['user', 'visitor', 'system', 'anonymous', 'api_key'] as const;
 export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
 
 export interface AuditEvent {

@@ -1,3 +1,4 @@
+export * from './api-keys';
 export * from './api-paths';
 export * from './audit';
 export * from './auth';

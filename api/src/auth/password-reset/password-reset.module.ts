@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { AuditModule } from '../../audit/audit.module';
 import { MailModule } from '../../mail/mail.module';
 import { UsersModule } from '../../users/users.module';
 import { AuthModule } from '../auth.module';
@@ -8,7 +9,7 @@ import { PasswordResetService } from './password-reset.service';
 import { PasswordResetsRepository } from './password-resets.repository';
 
 @Module({
-  imports: [AuthModule, MailModule, UsersModule],
+  imports: [AuditModule, AuthModule, MailModule, UsersModule],
   controllers: [PasswordResetController],
   providers: [PasswordResetService, PasswordResetsRepository],
 })

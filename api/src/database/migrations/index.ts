@@ -11,6 +11,9 @@ import { KnowledgeRanking1764900000000 } from './1764900000000-knowledge-ranking
 import { WidgetSeenLanguages1764910000000 } from './1764910000000-widget-seen-languages';
 import { TeamSeen1764920000000 } from './1764920000000-team-seen';
 import { PrivacyAtScale1764930000000 } from './1764930000000-privacy-at-scale';
+import { ApiKeys1764940000000 } from './1764940000000-api-keys';
+import { CompoundWords1764945000000 } from './1764945000000-compound-words';
+import { InboxFilters1764950000000 } from './1764950000000-inbox-filters';
 import { Mail1764960000000 } from './1764960000000-mail';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
@@ -28,5 +31,8 @@ export const MIGRATIONS = [
   WidgetSeenLanguages1764910000000,
   TeamSeen1764920000000,
   PrivacyAtScale1764930000000,
+  ApiKeys1764940000000,
+  CompoundWords1764945000000,
+  InboxFilters1764950000000,
   Mail1764960000000,
 ];

@@ -1,11 +1,15 @@
-import { type AcceptInvitationLinkRequest, type PendingInvitation, type Role, ROLES } from '@cloop/contracts';
+import {
+  type AcceptInvitationLinkRequest,
+  type OrganizationMembership,
+  type PendingInvitation,
+  type Role,
+  ROLES,
+} from '@cloop/contracts';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 
 import { SIGNED_TOKEN } from '../../mail/signed-links';
 import { EXAMPLE } from '../../openapi/example-values';
-
-export { OrganizationMembershipDto as MembershipDto } from '../../auth/dto/auth.dto';
 
 export class AcceptInvitationLinkDto implements AcceptInvitationLinkRequest {
   @ApiProperty({
@@ -39,4 +43,16 @@ export class PendingInvitationDto implements PendingInvitation {
 
   @ApiProperty({ example: '2026-12-12T10:05:42.118Z', format: 'date-time' })
   expiresAt: string;
+}
+
+/** The organization an accepted invitation joined, with the role it gave. */
+export class JoinedOrganizationDto implements OrganizationMembership {
+  @ApiProperty({ example: EXAMPLE.organizationId, format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'Acme' })
+  name: string;
+
+  @ApiProperty({ example: 'member', enum: ROLES })
+  role: Role;
 }

@@ -29,6 +29,7 @@ export const documentStatusKey = (status: KnowledgeDocumentStatus): MessageKey =
   `knowledge.doc.${status}` as const;
 
 const AUDIT_TARGETS = [
+  'api_key',
   'conversation',
   'invitation',
   'organization',

@@ -82,6 +82,9 @@ export class AuditPage {
 
   protected actor(event: AuditEvent): string {
     const kind = this.t(auditActorKey(event.actor.kind));
+    // A key's changes carry its id and name (the name is a label its organization chose).
+    const key = event.details['apiKey'] as { name?: unknown } | undefined;
+    if (event.actor.kind === 'api_key' && typeof key?.name === 'string') return `${kind} (${key.name})`;
     const me = this.auth.me()?.user;
     return event.actor.userId && me && event.actor.userId === me.id ? `${kind} (${me.name})` : kind;
   }

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { ROLES } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
@@ -13,7 +14,7 @@ import { TeamStore } from './team.store';
 
 @Component({
   selector: 'cl-team-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './team.page.html',
 })

@@ -37,6 +37,16 @@ export const QUESTION_FILLER = [
   'want',
   'wondering',
   'way',
+  // How a question asks, not what about: "how many", "how much", "do I need to", "is it still".
+  'many',
+  'much',
+  'need',
+  'needs',
+  'still',
+  'ever',
+  'really',
+  'actually',
+  'exactly',
   'kiitos',
   'hei',
   'moi',
@@ -47,8 +57,10 @@ export const QUESTION_FILLER = [
 ];
 
 /**
- * `stats` (n, avgdl), `groups` (g, lexemes) and `group_weights` (g, df, idf) for site `$1` and
- * question `$2`, with `$3` the filler words.
+ * `stats` (n, avgdl), `groups` (g, word, compound, lexemes) and `group_weights` (g, df, idf, word)
+ * for site `$1` and question `$2`, with `$3` the filler words; `word` is false for a number.
+ * A compound the site never uses whole ("Model.collection", "mongoose-connect", an address) has
+ * no weight of its own: its parts, asked as words of their own, say whether the site knows it.
  */
 export const QUESTION_TERMS = `
   stats AS (
@@ -60,17 +72,20 @@ export const QUESTION_TERMS = `
       FROM ts_debug('english', knowledge_search_text($2)) d
      WHERE cardinality(d.lexemes) > 0 AND lower(d.token) <> ALL ($3::text[])),
   groups AS (
-    SELECT row_number() OVER (ORDER BY token) AS g,
+    SELECT row_number() OVER (ORDER BY token) AS g, token ~ '[[:alpha:]]' AS word,
+           token ~ '[[:alnum:]][._/@:-]+[[:alnum:]]' AS compound,
            ARRAY(SELECT DISTINCT x FROM unnest(english || tsvector_to_array(to_tsvector('finnish', token))) x) AS lexemes
       FROM tokens WHERE to_tsvector('finnish', token) <> ''::tsvector),
   terms AS (
-    SELECT g.g, l.lexeme, coalesce(t.df, 0) AS df
+    SELECT g.g, l.lexeme, coalesce(t.df, 0) AS df, g.word, g.compound
       FROM groups g CROSS JOIN LATERAL unnest(g.lexemes) AS l (lexeme)
       LEFT JOIN knowledge_term_stats t ON t.site_id = $1 AND t.lexeme = l.lexeme),
   group_weights AS (
     SELECT terms.g, max(terms.df) AS df,
-           ln(1 + (s.n - max(terms.df) + 0.5) / (max(terms.df) + 0.5)) AS idf
-      FROM terms, stats s GROUP BY terms.g, s.n)`;
+           ln(1 + (s.n - max(terms.df) + 0.5) / (max(terms.df) + 0.5)) AS idf,
+           bool_or(terms.word) AS word
+      FROM terms, stats s GROUP BY terms.g, s.n
+    HAVING NOT (bool_or(terms.compound) AND max(terms.df) = 0))`;
 
 /** A lexeme's occurrences in headings (weighted) and text, from a `unnest(tsvector)` row `u`. */
 export const WEIGHTED_TF = `(SELECT sum(CASE w WHEN 'A' THEN 0 WHEN 'B' THEN ${HEADING_WEIGHT} ELSE 1 END)

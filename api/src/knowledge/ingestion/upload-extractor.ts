@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 import { type ExtractedDocument, plainTextDocument } from './blocks';
 import { titleFromFileName } from './document-title';
 import { htmlDocument } from './html';

@@ -2,14 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Passport } from 'passport';
 
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { ConsoleJwtStrategy } from '../auth/console-jwt.strategy';
-import { WidgetSiteStrategy } from './widget-site.strategy';
-import { WidgetVisitorStrategy } from './widget-visitor.strategy';
+import { WidgetSiteStrategy } from '../access/widget-site.strategy';
+import { WidgetVisitorStrategy } from '../access/widget-visitor.strategy';
 
 export const CONSOLE_JWT = 'console-jwt';
 export const WIDGET_SITE = 'widget-site';
 export const WIDGET_VISITOR = 'widget-visitor';
-type StrategyName = typeof CONSOLE_JWT | typeof WIDGET_SITE | typeof WIDGET_VISITOR;
+export const API_KEY = 'api-key';
+type StrategyName = typeof CONSOLE_JWT | typeof API_KEY | typeof WIDGET_SITE | typeof WIDGET_VISITOR;
 
 /**
  * This app's own Passport instance and the strategies it knows. Not passport's process-wide
@@ -21,8 +23,17 @@ type StrategyName = typeof CONSOLE_JWT | typeof WIDGET_SITE | typeof WIDGET_VISI
 export class AppPassport {
   private readonly passport = new Passport();
 
-  constructor(console: ConsoleJwtStrategy, site: WidgetSiteStrategy, visitor: WidgetVisitorStrategy) {
-    this.passport.use(CONSOLE_JWT, console).use(WIDGET_SITE, site).use(WIDGET_VISITOR, visitor);
+  constructor(
+    console: ConsoleJwtStrategy,
+    apiKey: ApiKeyStrategy,
+    site: WidgetSiteStrategy,
+    visitor: WidgetVisitorStrategy,
+  ) {
+    this.passport
+      .use(CONSOLE_JWT, console)
+      .use(API_KEY, apiKey)
+      .use(WIDGET_SITE, site)
+      .use(WIDGET_VISITOR, visitor);
   }
 
   /**

@@ -52,17 +52,32 @@ function packSection(blocks: Block[], options: ChunkOptions): string[] {
       : splitParagraph(block.text.trim(), options),
   );
   const chunks: string[] = [];
-  let current = '';
+  let current: string[] = [];
+  let length = 0;
   for (const piece of pieces) {
     if (!piece) continue;
-    if (current && current.length + 1 + piece.length > options.size) {
-      chunks.push(current);
-      current = '';
+    if (current.length > 0 && length + 1 + piece.length > options.size) {
+      // A paragraph that introduces code ("…as in the example below:") goes on with its code: alone
+      // it answers nothing, and the code alone loses what it shows.
+      const intro = piece.startsWith('```') ? current.at(-1) : undefined;
+      const carried = intro && introducesCode(intro) && intro.length <= INTRO_MAX ? [intro] : [];
+      const kept = current.slice(0, current.length - carried.length);
+      if (kept.length > 0) chunks.push(kept.join('\n'));
+      current = carried;
+      length = carried[0]?.length ?? 0;
     }
-    current = current ? `${current}\n${piece}` : piece;
+    length += (current.length > 0 ? 1 : 0) + piece.length;
+    current.push(piece);
   }
-  if (current) chunks.push(current);
+  if (current.length > 0) chunks.push(current.join('\n'));
   return chunks;
+}
+
+/** Longest paragraph carried over to the next chunk with the code it introduces. */
+const INTRO_MAX = 300;
+
+function introducesCode(text: string): boolean {
+  return !text.startsWith('```') && text.trimEnd().endsWith(':');
 }
 
 /** A paragraph that fits is one piece; a longer one is cut at sentence ends, with an overlap. */

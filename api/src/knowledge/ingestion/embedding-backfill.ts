@@ -5,9 +5,9 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 
-import { EMBEDDING_BATCH, toVectorLiteral } from './embedding-client';
-import { KnowledgeRepository } from './knowledge.repository';
-import { VectorSupport } from './vector-support';
+import { EMBEDDING_BATCH, toVectorLiteral } from '../embedding-client';
+import { KnowledgeRepository } from '../knowledge.repository';
+import { VectorSupport } from '../vector-support';
 
 const REQUEST_TIMEOUT_MS = 60_000;
 /** After a provider failure: chunks stay searchable by their words meanwhile. */

@@ -71,4 +71,51 @@ describe('Markdown extraction', () => {
     expect(markdownDocument('bunyan.md', `${preamble}\n\n# Current Status\n\nText.`).title).toBe('bunyan');
     expect(markdownDocument('README.md', '# Installation\n\nText.').title).toBe('README — Installation');
   });
+  it("reads a collapsible section's summary as the heading of what it folds, under the current heading", () => {
+    const { blocks } = markdownDocument(
+      'env.md',
+      [
+        '# env',
+        '## FAQ',
+        '<details><summary>Should I commit my `.env` file?</summary><br/>',
+        '',
+        'No.',
+        '</details>',
+        '<details><summary>What about <b>expansion</b>?</summary>',
+        'Use a plugin.',
+        '</details>',
+      ].join('\n'),
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'env' },
+      { kind: 'heading', level: 2, text: 'FAQ' },
+      { kind: 'heading', level: 3, text: 'Should I commit my `.env` file?' },
+      { kind: 'text', text: 'No.' },
+      { kind: 'heading', level: 3, text: 'What about expansion ?' },
+      { kind: 'text', text: 'Use a plugin.' },
+    ]);
+  });
+  it('reads a bracketed label the document defines as a link reference as a link', () => {
+    const { blocks } = markdownDocument(
+      'db.md',
+      '# db\n\nUse [Named Parameters] in [QueryFile] files, not [options].\n\n[named parameters]: #named\n[QueryFile]: https://example.com/qf',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'db' },
+      { kind: 'text', text: 'Use Named Parameters in QueryFile files, not [options].' },
+    ]);
+  });
+  it('reads a table written without outer pipes row by row', () => {
+    const { blocks } = markdownDocument(
+      'limits.md',
+      '# limits\n\nKey | Description | Default\n--- | --- | ---\n`fieldSize` | Max field value size | 1MB\n`files` | Max number of files | Infinity\n\nAfter the table.',
+    );
+    expect(blocks).toEqual([
+      { kind: 'heading', level: 1, text: 'limits' },
+      { kind: 'text', text: 'Key | Description | Default' },
+      { kind: 'text', text: '`fieldSize` | Max field value size | 1MB' },
+      { kind: 'text', text: '`files` | Max number of files | Infinity' },
+      { kind: 'text', text: 'After the table.' },
+    ]);
+  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { ExtractedDocument } from './blocks';
 import { type Chunk, chunkBlocks } from './chunker';
-import { detectLanguage, type SearchLanguage } from './language';
+import { detectLanguage, type SearchLanguage } from '../language';
 
 export interface IndexedContent {
   title: string;

@@ -61,4 +61,20 @@ describe('HTML extraction', () => {
     const page = htmlDocument('<meta name="robots" content="noindex, nofollow"><p>Draft</p>', 'Draft');
     expect(page).toMatchObject({ noindex: true, nofollow: true, title: 'Draft' });
   });
+  it('moves a paragraph that introduces code on with its code when the code starts a new chunk', () => {
+    const long = 'Some words here. '.repeat(10).trim();
+    const chunks = chunkBlocks(
+      [
+        { kind: 'heading', level: 2, text: 'Axios' },
+        { kind: 'text', text: long },
+        { kind: 'text', text: 'Configure the adapter as below:' },
+        { kind: 'code', text: 'x'.repeat(150) },
+      ],
+      { size: 200, overlap: 0 },
+    );
+    expect(chunks.map((chunk) => chunk.content)).toEqual([
+      long,
+      `Configure the adapter as below:\n\`\`\`\n${'x'.repeat(150)}\n\`\`\``,
+    ]);
+  });
 });

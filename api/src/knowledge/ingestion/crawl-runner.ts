@@ -6,13 +6,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 
-import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
-import { describeFailure } from '../database/describe-failure';
-import { TransactionRunner } from '../database/transactions';
+import { APP_CONFIG, type ResolvedConfig } from '../../config/config.module';
+import { describeFailure } from '../../database/describe-failure';
+import { TransactionRunner } from '../../database/transactions';
 import { crawl, type CrawledPage, CRAWLER_NAME } from './crawler';
 import { EmbeddingBackfill } from './embedding-backfill';
 import { indexDocument } from './indexer';
-import { KnowledgeRepository, type SourceRow } from './knowledge.repository';
+import { KnowledgeRepository, type SourceRow } from '../knowledge.repository';
 
 /** Per request: a slow page must not hold a crawl for long. */
 const PAGE_TIMEOUT_MS = 10_000;

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 
-import { isPrivateAddress } from '../common/private-address';
+import { isPrivateAddress } from '../../common/private-address';
 
 export interface FetchOptions {
   timeoutMs: number;
