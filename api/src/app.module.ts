@@ -8,6 +8,8 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AssistantModule } from './assistant/assistant.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { PasswordResetModule } from './auth/password-reset/password-reset.module';
+import { MailSettingsModule } from './mail-settings/mail-settings.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { ConfigModule, type ResolvedConfig } from './config/config.module';
 import { ConversationsModule } from './conversations/conversations.module';
@@ -50,6 +52,8 @@ export class AppModule {
         ApiKeysModule,
         AuditModule,
         AuthModule,
+        PasswordResetModule,
+        MailSettingsModule,
         OrganizationsModule,
         SitesModule,
         EventBusModule,

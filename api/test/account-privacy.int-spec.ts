@@ -117,6 +117,7 @@ describe("console users' own data: export and account deletion", () => {
           'users',
           'memberships',
           'refresh_tokens',
+          'password_resets',
           'invitations',
           'api_keys',
           'messages',
@@ -130,6 +131,9 @@ describe("console users' own data: export and account deletion", () => {
           id: me.userId,
           email: me.email,
           name: me.name,
+          email_verified_at: null,
+          locale: 'en',
+          lead_notifications: true,
           created_at: expect.any(String) as string,
           updated_at: expect.any(String) as string,
         },
@@ -155,7 +159,8 @@ describe("console users' own data: export and account deletion", () => {
       ]);
       const actions = (document.data['audit_events'] ?? []).map((row) => row['action']);
       expect(actions.sort()).toEqual(
-        ['member.added', 'member.added', 'member.invited', 'site.created'].sort(),
+        // Joining is an invitation the member accepts: invited, then added.
+        ['member.added', 'member.invited', 'member.invited', 'site.created'].sort(),
       );
 
       const text = response.text;
@@ -182,6 +187,7 @@ describe("console users' own data: export and account deletion", () => {
         users: 1,
         memberships: 2,
         refresh_tokens: 1,
+        password_resets: 0,
         audit_events: 4,
         privacy_requests: 1,
         invitations: 0,
@@ -251,6 +257,7 @@ describe("console users' own data: export and account deletion", () => {
           conversations: 0,
           messages: 0,
           invitations: 0,
+          password_resets: 0,
           refresh_tokens: tokens,
           memberships: 2,
           users: 1,
@@ -388,6 +395,7 @@ describe("console users' own data: export and account deletion", () => {
           conversations: 1,
           messages: 3,
           invitations: 0,
+          password_resets: 0,
           refresh_tokens: 1,
           memberships: 1,
           users: 1,

@@ -158,10 +158,11 @@ describe('audit trail', () => {
       });
 
       await addMember(t.http, owner, member, 'member');
+      // The member joins by accepting the owner's invitation: they are the actor.
       expect(await latest('member.added')).toMatchObject({
-        actor: { kind: 'user', userId: owner.userId },
+        actor: { kind: 'user', userId: member.userId },
         target: { type: 'user', id: member.userId },
-        details: { role: 'member' },
+        details: { role: 'member', by: 'invitation' },
       });
       await t.http
         .patch(`/api/v1/organizations/${owner.organizationId}/members/${member.userId}`)

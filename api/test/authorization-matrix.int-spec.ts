@@ -262,6 +262,59 @@ const MATRIX: Record<string, Row> = {
     },
   },
   'GET /api/v1/auth/me': { expected: signedIn(200), call: (w, c) => as(w, c, w.http.get('/api/v1/auth/me')) },
+  // E-mail is off in this file: reset and confirmation e-mails answer MAIL_DISABLED to everyone.
+  'POST /api/v1/auth/password-reset': {
+    expected: everyone(409),
+    call: (w, c) => as(w, c, w.http.post('/api/v1/auth/password-reset')).send({ email: w.bystander.email }),
+  },
+  'POST /api/v1/auth/password-reset/confirm': {
+    expected: everyone(400),
+    call: (w, c) =>
+      as(w, c, w.http.post('/api/v1/auth/password-reset/confirm')).send({
+        token: 'q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w',
+        newPassword: 'a longer passphrase nobody guesses',
+      }),
+  },
+  'POST /api/v1/auth/verify-email': {
+    expected: everyone(400),
+    call: (w, c) =>
+      as(w, c, w.http.post('/api/v1/auth/verify-email')).send({ token: `e30.${'A'.repeat(43)}` }),
+  },
+  'POST /api/v1/auth/verify-email/resend': {
+    expected: signedIn(409),
+    call: (w, c) => as(w, c, w.http.post('/api/v1/auth/verify-email/resend')),
+  },
+  'GET /api/v1/mail/status': {
+    expected: everyone(200),
+    call: (w, c) => as(w, c, w.http.get('/api/v1/mail/status')),
+  },
+  'GET /api/v1/mail/preferences': {
+    expected: signedIn(200),
+    call: (w, c) => as(w, c, w.http.get('/api/v1/mail/preferences')),
+  },
+  'PUT /api/v1/mail/preferences': {
+    expected: signedIn(200),
+    call: (w, c) =>
+      as(w, c, w.http.put('/api/v1/mail/preferences')).send({ leadNotifications: true, locale: 'en' }),
+  },
+  'GET /api/v1/invitations': {
+    expected: signedIn(200),
+    call: (w, c) => as(w, c, w.http.get('/api/v1/invitations')),
+  },
+  // Only the invited address may answer an invitation: everyone else (its inviters too) gets 404.
+  'POST /api/v1/invitations/:invitationId/accept': {
+    expected: signedIn(404),
+    call: async (w, c) => as(w, c, w.http.post(`/api/v1/invitations/${await freshInvitationId(w)}/accept`)),
+  },
+  'POST /api/v1/invitations/:invitationId/decline': {
+    expected: signedIn(404),
+    call: async (w, c) => as(w, c, w.http.post(`/api/v1/invitations/${await freshInvitationId(w)}/decline`)),
+  },
+  'POST /api/v1/invitations/accept-link': {
+    expected: signedIn(400),
+    call: (w, c) =>
+      as(w, c, w.http.post('/api/v1/invitations/accept-link')).send({ token: `e30.${'A'.repeat(43)}` }),
+  },
   'POST /api/v1/auth/password': {
     expected: signedIn(200),
     call: async (w, c) => {
@@ -616,7 +669,7 @@ const MATRIX: Record<string, Row> = {
 const REFUSAL_CODES: Record<number, RegExp> = {
   401: /^UNAUTHENTICATED$/,
   403: /^FORBIDDEN$/,
-  404: /^(ORGANIZATION|SITE)_NOT_FOUND$/,
+  404: /^(ORGANIZATION|SITE|INVITATION)_NOT_FOUND$/,
 };
 
 const CASES = Object.entries(MATRIX).flatMap(([route, row]) =>

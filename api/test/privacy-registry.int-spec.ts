@@ -81,6 +81,7 @@ describe('personal-data registry against the database catalogue', () => {
       'invitations',
       'memberships',
       'messages',
+      'password_resets',
       'privacy_requests',
       'refresh_tokens',
       'users',

@@ -37,6 +37,10 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/refresh',
   'POST /api/v1/auth/logout',
+  'POST /api/v1/auth/password-reset',
+  'POST /api/v1/auth/password-reset/confirm',
+  'POST /api/v1/auth/verify-email',
+  'GET /api/v1/mail/status',
 ];
 
 /** The widget API and its CORS preflights: authenticated by site key and visitor id, never a bearer token. */

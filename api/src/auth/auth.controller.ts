@@ -1,11 +1,14 @@
 import { API_PREFIX, type AuthResponse, type MeResponse } from '@cloop/contracts';
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
@@ -40,6 +43,14 @@ export class AuthController {
       'Creates the user and an organization they own (named after them), and signs them in: the ' +
       'access token goes in `Authorization: Bearer`, the refresh token to `POST /api/v1/auth/refresh`. ' +
       'On a server with `ALLOW_SIGNUP=false` only invited emails (and the first account) may sign up.',
+  })
+  // The body's example leaves `invitationToken` out: a made-up link would be refused.
+  @ApiExtraModels(SignupDto)
+  @ApiBody({
+    schema: {
+      allOf: [{ $ref: getSchemaPath(SignupDto) }],
+      example: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
+    },
   })
   @ApiCreatedResponse({ type: AuthResponseDto, description: 'Signed up and signed in' })
   @ApiErrors({

@@ -8,6 +8,7 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { EmailVerificationModule } from './email-verification/email-verification.module';
 import { ConsoleJwtStrategy } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
@@ -28,6 +29,7 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
     }),
     UsersModule,
     OrganizationsModule,
+    EmailVerificationModule,
   ],
   controllers: [AuthController],
   providers: [
@@ -38,6 +40,6 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
     RefreshTokensRepository,
     LoginThrottle,
   ],
-  exports: [AuthService, ConsoleJwtStrategy],
+  exports: [AuthService, ConsoleJwtStrategy, SessionsService],
 })
 export class AuthModule {}

@@ -15,6 +15,7 @@ import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner, type Tx } from '../database/transactions';
 import { isUniqueViolation } from '../database/constraint-violations';
+import { InvitationLinks } from '../organizations/invitation-links';
 import { InvitationsRepository } from '../organizations/invitations.repository';
 import { MembershipsRepository } from '../organizations/memberships.repository';
 import { defaultOrganizationName } from '../organizations/organization-name';
@@ -23,6 +24,7 @@ import type { UserEntity } from '../users/user.entity';
 import { mapUser } from '../users/user.mapper';
 import { UsersRepository } from '../users/users.repository';
 import { mapAuthResponse } from './auth.mapper';
+import { EmailVerificationService } from './email-verification/email-verification.service';
 import { NOT_SIGNED_IN } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
@@ -42,18 +44,26 @@ export class AuthService {
     private readonly organizations: OrganizationsRepository,
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
+    private readonly invitationLinks: InvitationLinks,
+    private readonly emailVerification: EmailVerificationService,
     private readonly sessions: SessionsService,
     private readonly loginThrottle: LoginThrottle,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
   ) {}
 
-  /** A new account (see {@link createAccount}) and its first session, when sign-up is open to them. */
+  /**
+   * A new account (see {@link createAccount}) and its first session, when sign-up is open to them;
+   * an unproven address gets a confirmation link when e-mail is on.
+   */
   async signup(request: SignupRequest): Promise<AuthResponse> {
     await this.assertMaySignUp(normalizeEmail(request.email));
-    return this.createAccount(request, async (tx, user) =>
-      mapAuthResponse(await this.sessions.start(tx, user.id), user),
-    );
+    const { response, user } = await this.createAccount(request, async (tx, created) => ({
+      response: mapAuthResponse(await this.sessions.start(tx, created.id), created),
+      user: created,
+    }));
+    this.emailVerification.sendFor(user);
+    return response;
   }
 
   /**
@@ -161,8 +171,9 @@ export class AuthService {
   }
 
   /**
-   * The user, their own organization (they own it) and membership of every organization that
-   * invited them, in one transaction that `then` finishes.
+   * The user, their own organization (they own it) and, with an invitation link for the address,
+   * membership of the inviting organization (the link proves the address), in one transaction
+   * that `then` finishes. Invitations without the link wait for the account to accept them.
    */
   private async createAccount<T>(
     request: SignupRequest,
@@ -175,12 +186,21 @@ export class AuthService {
     try {
       return await this.transactions.run(async (tx) => {
         await this.invitations.lockEmail(tx, email);
-        const user = await this.users.insert(tx, { email, passwordHash, name });
+        const invited =
+          request.invitationToken === undefined
+            ? null
+            : await this.invitationLinks.take(tx, request.invitationToken, email);
+        const user = await this.users.insert(tx, {
+          email,
+          passwordHash,
+          name,
+          locale: request.locale ?? 'en',
+          emailVerifiedAt: invited ? new Date() : null,
+        });
         const organizationId = await this.organizations.insert(tx, defaultOrganizationName(name));
-        const invited = await this.invitations.takePending(tx, email);
         await this.memberships.insert(tx, [
           { organizationId, userId: user.id, role: 'owner' },
-          ...invited.map((invitation) => ({ ...invitation, userId: user.id })),
+          ...(invited ? [{ ...invited, userId: user.id }] : []),
         ]);
         return then(tx, user, organizationId);
       });

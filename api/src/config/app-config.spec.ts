@@ -222,6 +222,25 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sends no e-mail unless SMTP_URL and MAIL_FROM are both set', () => {
+    expect(loadConfig({}, CWD).mail).toBeNull();
+    expect(
+      loadConfig(
+        { SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Cloop <cloop@example.com>' },
+        CWD,
+      ).mail,
+    ).toEqual({ smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'Cloop <cloop@example.com>' });
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ SMTP_URL: 'smtp://127.0.0.1:2525' }, 'MAIL_FROM is required'],
+    [{ MAIL_FROM: 'cloop@example.com' }, 'SMTP_URL is required'],
+    [{ SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'cloop@example.com' }, 'SMTP_URL must be'],
+    [{ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'not an address' }, 'MAIL_FROM must be'],
+  ])('fails to boot on half or bad mail settings %j', (env, problem) => {
+    expect(configErrorFor(env).message).toContain(problem);
+  });
+
   it('reports every bad variable at once', () => {
     const error = configErrorFor({
       PORT: 'abc',

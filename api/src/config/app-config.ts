@@ -57,6 +57,15 @@ export interface AppConfig {
   retentionIntervalMs: number;
   /** The defaults with the operator's `RATE_LIMITS` overrides merged over them. */
   rateLimits: RateLimitSettings;
+  /** Outgoing e-mail through SMTP; `null`: Cloop sends none and the console says e-mail is off. */
+  mail: MailConfig | null;
+}
+
+export interface MailConfig {
+  /** `smtp://` or `smtps://`, with credentials and options in the URL, as nodemailer reads it. */
+  smtpUrl: string;
+  /** The `From` of every message: an address, optionally with a display name. */
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
 
   const llm = modelSettings(values, given, problems);
   const embeddings = embeddingSettings(values, given, problems);
+  const mail = mailSettings(values, given, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -123,10 +133,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     retentionIntervalMs: values.RETENTION_INTERVAL_MS ?? 3_600_000,
     // `RATE_LIMITS` overrides some of the defaults; what it leaves out keeps its default.
     rateLimits: values.RATE_LIMITS ?? DEFAULT_RATE_LIMITS,
+    mail,
   };
 }
 
 type Given = (name: SettingName) => boolean;
+
+/** Outgoing e-mail: both or neither (a server that could send but not sign its mail is a typo). */
+function mailSettings(values: EnvironmentValues, given: Given, problems: string[]): MailConfig | null {
+  if (!given('SMTP_URL') && !given('MAIL_FROM')) return null;
+  if (!given('SMTP_URL')) problems.push('SMTP_URL is required when MAIL_FROM is set');
+  if (!given('MAIL_FROM')) problems.push('MAIL_FROM is required when SMTP_URL is set');
+  if (!values.SMTP_URL || !values.MAIL_FROM) return null;
+  return { smtpUrl: values.SMTP_URL, from: values.MAIL_FROM };
+}
 
 /** The language model: all of `LLM_*` or none (`LLM_BASE_URL` says which). */
 function modelSettings(values: EnvironmentValues, given: Given, problems: string[]): AppConfig['llm'] {

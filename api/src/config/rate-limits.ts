@@ -3,7 +3,7 @@
  * routes called with an organization API key: an integrator's sync neither spends nor is cut by the
  * budget of the people using the console from the same address.
  */
-export type RateLimitGroup = 'auth' | 'admin' | 'apiKey' | 'public' | 'chat';
+export type RateLimitGroup = 'auth' | 'admin' | 'apiKey' | 'public' | 'chat' | 'mail';
 
 export interface RateLimitRule {
   limit: number;
@@ -29,6 +29,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   admin: { limit: 600, windowMs: MINUTE },
   public: { limit: 300, windowMs: MINUTE },
   chat: { limit: 120, windowMs: MINUTE },
+  /** Requests that send e-mail (password reset, verification again): a mailbox is not a target. */
+  mail: { limit: 10, windowMs: 15 * MINUTE },
   loginFailures: { limit: 5, windowMs: 15 * MINUTE },
   visitorMessages: { limit: 20, windowMs: MINUTE },
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },

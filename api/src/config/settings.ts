@@ -142,6 +142,18 @@ export const ENVIRONMENT = {
       'RETENTION_INTERVAL_MS must be a number of milliseconds between 1000 and 604800000 (a week)',
     ),
   },
+  SMTP_URL: {
+    read: url(
+      ['smtp:', 'smtps:'],
+      () => 'SMTP_URL must be an smtp:// or smtps:// URL such as smtps://user:pass@mail.example.com:465',
+    ),
+  },
+  MAIL_FROM: {
+    read: (raw) =>
+      isMailFrom(raw)
+        ? ok(raw)
+        : bad('MAIL_FROM must be an address such as "Cloop <cloop@example.com>" or cloop@example.com'),
+  },
   RATE_LIMITS: {
     read: (raw): Reading<RateLimitSettings> => {
       const overrides = parseRateLimits(raw);
@@ -193,6 +205,13 @@ function hasProtocol(value: string, protocols: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+/** `name@host` or `Display Name <name@host>`, on one line (a header value). */
+function isMailFrom(value: string): boolean {
+  const address = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+  const named = /^[^<>\r\n]*<([^<>]+)>$/.exec(value);
+  return !/[\r\n]/.test(value) && (address.test(value) || (named !== null && address.test(named[1] ?? '')));
 }
 
 /** An address to bind: an IP literal (`0.0.0.0`, `::`) or a host name such as `localhost`. */

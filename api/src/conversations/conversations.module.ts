@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { MailModule } from '../mail/mail.module';
 import { WebhookOutboxModule } from '../webhooks/webhook-outbox.module';
 import { ConversationsRepository } from './conversations.repository';
 import { ConversationsService } from './conversations.service';
@@ -12,7 +13,7 @@ import { AuditModule } from '../audit/audit.module';
 import { EventBusModule } from '../events/event-bus.module';
 
 @Module({
-  imports: [EventBusModule, AuditModule, WebhookOutboxModule],
+  imports: [EventBusModule, AuditModule, WebhookOutboxModule, MailModule],
   controllers: [InboxController],
   providers: [
     ConversationsService,

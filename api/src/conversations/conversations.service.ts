@@ -5,6 +5,7 @@ import type { Principal, SiteScope } from '../access/access-policy';
 import { actorOf, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner } from '../database/transactions';
+import { LeadNotifications } from '../mail/lead-notifications';
 import { isUniqueViolation } from '../database/constraint-violations';
 import { type BusEvent, EventBus } from '../events/event-bus';
 import { WebhookOutbox } from '../webhooks/webhook-outbox';
@@ -56,6 +57,7 @@ export class ConversationsService {
     private readonly bus: EventBus,
     private readonly audit: AuditService,
     private readonly webhooks: WebhookOutbox,
+    private readonly leads: LeadNotifications,
   ) {}
 
   /**
@@ -111,6 +113,9 @@ export class ConversationsService {
       return { message, created: false, conversation: null, handledByAgent: false };
     }
     const { conversation } = outcome;
+    if (outcome.phaseChanged && conversation.phase === 'requesting_contact') {
+      await this.leads.leadCaptured(conversation.siteId, conversation.id, 'contact');
+    }
     await this.announce(
       { type: 'message.created', siteId: input.siteId, conversationId: conversation.id, message },
       conversation.visitorId,
@@ -125,7 +130,7 @@ export class ConversationsService {
     conversationId: string,
     changes: ConversationChanges,
   ): Promise<ConversationEntity> {
-    let changed: boolean;
+    let changed: ConversationChanges | null;
     try {
       changed = await this.transactions.run(async (tx) => {
         const before = await this.conversations.lockInSite(tx, siteId, conversationId);
@@ -135,10 +140,10 @@ export class ConversationsService {
             ([key, value]) => before[key as keyof ConversationChanges] !== value,
           ),
         ) as ConversationChanges;
-        if (Object.keys(effective).length === 0) return false;
+        if (Object.keys(effective).length === 0) return null;
         await this.conversations.update(tx, siteId, conversationId, effective);
         await this.webhooks.conversationChanged(tx, before, effective);
-        return true;
+        return effective;
       });
     } catch (error) {
       if (isUniqueViolation(error, 'conversations_one_open_per_visitor')) {
@@ -150,7 +155,11 @@ export class ConversationsService {
       throw error;
     }
     const after = await this.require(siteId, conversationId);
-    if (changed) await this.publishUpdated(after);
+    if (changed) {
+      await this.publishUpdated(after);
+      // A visitor who leaves an address is a lead (an address only removed or kept is not).
+      if (changed.email) await this.leads.leadCaptured(after.siteId, after.id, 'email');
+    }
     return after;
   }
 

@@ -1,4 +1,4 @@
-import type { Role } from '@cloop/contracts';
+import type { MailLocale, Role } from '@cloop/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('invitations')
@@ -18,6 +18,13 @@ export class InvitationEntity {
 
   @Column('uuid', { name: 'invited_by', nullable: true })
   invitedBy: string | null;
+
+  /** Part of the signed link; renewing the invitation draws a new one, so older links stop working. */
+  @Column('text', { name: 'link_nonce' })
+  linkNonce: string;
+
+  @Column('text', { default: 'en' })
+  locale: MailLocale;
 
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt: Date;

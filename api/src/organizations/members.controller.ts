@@ -27,7 +27,7 @@ import {
   InvitationPageDto,
   InviteMemberDto,
   InviteInvitedDto,
-  InviteJoinedDto,
+  InvitePendingDto,
   MemberDto,
   MemberPageDto,
   UpdateMemberDto,
@@ -58,17 +58,21 @@ export class MembersController {
   @Post('members')
   @OrganizationAccess('owner')
   @ApiOperation({
-    summary: 'Invite by email: an existing user joins at once, an unknown email when it signs up',
+    summary: 'Invite by email: nobody joins before they prove the address',
     description:
-      'Owners only. No email is sent: tell the person to sign up (or sign in) with that address. ' +
-      'An invitation expires after 14 days.',
+      'Owners only. An unknown email (`invited`) joins by signing up through the signed, single-use ' +
+      'link of the invitation: e-mailed when this server sends e-mail, otherwise returned as `link` ' +
+      'for the owner to pass on. An existing account (`pending`) accepts or declines in the console ' +
+      '(`POST /api/v1/invitations/{id}/accept`), told by e-mail when e-mail is on. Inviting again ' +
+      'renews the invitation and voids its earlier links. An invitation expires after 14 days.',
   })
-  @ApiExtraModels(InviteJoinedDto, InviteInvitedDto)
+  @ApiExtraModels(InvitePendingDto, InviteInvitedDto)
   @ApiCreatedResponse({
     description:
-      '`joined`: the email had an account and is a member now; `invited`: it joins when it signs up',
+      '`pending`: the email has an account, which accepts in the console; `invited`: it joins ' +
+      'through the invitation link',
     schema: {
-      oneOf: [{ $ref: getSchemaPath(InviteJoinedDto) }, { $ref: getSchemaPath(InviteInvitedDto) }],
+      oneOf: [{ $ref: getSchemaPath(InvitePendingDto) }, { $ref: getSchemaPath(InviteInvitedDto) }],
       discriminator: { propertyName: 'status' },
     },
   })
@@ -126,7 +130,7 @@ export class MembersController {
   @Get('invitations')
   @OrganizationAccess('member')
   @ApiOperation({
-    summary: 'Invitations waiting for their email to sign up',
+    summary: 'Invitations waiting to be taken up',
     description:
       'Pending invitations, not yet expired. Keyset-paginated: pass `nextCursor` back as `cursor`.',
   })

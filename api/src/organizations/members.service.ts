@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import type {
   Invitation,
   InviteMemberRequest,
@@ -7,7 +9,7 @@ import type {
   PageQuery,
   Role,
 } from '@cloop/contracts';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { AccessCache } from '../access/access-cache';
 import type { OrganizationScope, Principal } from '../access/access-policy';
@@ -17,10 +19,15 @@ import { normalizeEmail } from '../common/identifiers';
 import { decodeCursor, pageLimit, toPage } from '../common/pagination';
 import type { Tx } from '../database/transactions';
 import { TransactionRunner } from '../database/transactions';
+import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
+import { consoleLink } from '../mail/console-links';
+import { Mailer } from '../mail/mailer';
 import { UsersRepository } from '../users/users.repository';
+import { InvitationLinks } from './invitation-links';
 import { InvitationsRepository } from './invitations.repository';
 import { mapInvitation, mapMember } from './members.mapper';
 import { type MemberRow, MembershipsRepository } from './memberships.repository';
+import { OrganizationsRepository } from './organizations.repository';
 
 const INVITATION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -34,6 +41,10 @@ export class MembersService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly access: AccessCache,
+    @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
+    private readonly mailer: Mailer,
+    private readonly links: InvitationLinks,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   async list(scope: OrganizationScope, query: PageQuery): Promise<Page<Member>> {
@@ -48,7 +59,11 @@ export class MembersService {
     return toPage(rows, limit, mapInvitation, (row) => row);
   }
 
-  /** An existing account joins at once; an unknown email gets an invitation it takes up at signup. */
+  /**
+   * Nobody joins here: an unknown email gets an invitation whose signed link (e-mailed, or given
+   * back to the owner when e-mail is off) proves the address at signup; an existing account gets a
+   * pending invitation it accepts in the console.
+   */
   async invite(
     scope: OrganizationScope,
     inviter: Principal,
@@ -56,39 +71,51 @@ export class MembersService {
   ): Promise<InviteMemberResponse> {
     const email = normalizeEmail(request.email);
     const { organizationId } = scope;
-    return this.transactions.run(async (tx) => {
+    const { invitation, hasAccount } = await this.transactions.run(async (tx) => {
       await this.invitations.lockEmail(tx, email);
       const user = await this.users.findByEmail(email, tx);
-      if (!user) {
-        const invitation = await this.invitations.upsert(tx, {
-          organizationId,
-          email,
-          role: request.role,
-          invitedBy: inviter.userId,
-          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-        });
-        await this.audit.record(tx, {
-          organizationId,
-          actor: { kind: 'user', userId: inviter.userId },
-          action: 'member.invited',
-          target: { type: 'invitation', id: invitation.id },
-          details: { role: request.role },
-        });
-        return { status: 'invited', invitation: mapInvitation(invitation) };
-      }
-      if (await this.memberships.find(organizationId, user.id, tx)) {
+      if (user && (await this.memberships.find(organizationId, user.id, tx))) {
         throw new DomainError('ALREADY_MEMBER', 'This person is already a member');
       }
-      await this.memberships.insert(tx, [{ organizationId, userId: user.id, role: request.role }]);
+      const upserted = await this.invitations.upsert(tx, {
+        organizationId,
+        email,
+        role: request.role,
+        invitedBy: inviter.userId,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        linkNonce: randomBytes(16).toString('hex'),
+        locale: request.locale ?? user?.locale ?? 'en',
+      });
       await this.audit.record(tx, {
         organizationId,
         actor: { kind: 'user', userId: inviter.userId },
-        action: 'member.added',
-        target: { type: 'user', id: user.id },
-        details: { role: request.role },
+        action: 'member.invited',
+        target: { type: 'invitation', id: upserted.id },
+        details: { role: request.role, account: user !== null },
       });
-      return { status: 'joined', member: mapMember(await this.requireMember(tx, organizationId, user.id)) };
+      return { invitation: upserted, hasAccount: user !== null };
     });
+    const link = hasAccount
+      ? consoleLink(this.config.publicUrl, 'invitations')
+      : this.links.urlFor(invitation);
+    if (this.mailer.enabled) {
+      const [organizationName, inviterUser] = await Promise.all([
+        this.organizations.findName(organizationId),
+        this.users.findById(inviter.userId),
+      ]);
+      this.mailer.send(invitation.email, invitation.locale, {
+        kind: hasAccount ? 'invitation-pending' : 'invitation',
+        organizationName: organizationName ?? '',
+        inviterName: inviterUser?.name ?? '',
+        link,
+      });
+    }
+    if (hasAccount) return { status: 'pending', invitation: mapInvitation(invitation) };
+    return {
+      status: 'invited',
+      invitation: mapInvitation(invitation),
+      link: this.mailer.enabled ? null : link,
+    };
   }
 
   async changeRole(scope: OrganizationScope, caller: Principal, userId: string, role: Role): Promise<Member> {

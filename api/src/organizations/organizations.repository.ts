@@ -21,6 +21,13 @@ export class OrganizationsRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  async findName(organizationId: string, tx?: Tx): Promise<string | null> {
+    const found = await (tx ?? this.dataSource.manager)
+      .getRepository(OrganizationEntity)
+      .findOne({ select: { name: true }, where: { id: organizationId } });
+    return found?.name ?? null;
+  }
+
   /** The organizations a user belongs to, with the user's role in each, oldest first. */
   async listForUser(userId: string): Promise<OrganizationMembership[]> {
     const rows = await this.dataSource

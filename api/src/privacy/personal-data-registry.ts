@@ -214,6 +214,16 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     },
   },
   {
+    table: 'password_resets',
+    subject: 'user',
+    columns: ['user_id'],
+    where: `user_id = $1`,
+    // Only hashes of single-use links; the times show when a reset was asked for and used.
+    exported: ['id', 'expires_at', 'used_at', 'created_at'],
+    orderBy: ['created_at', 'id'],
+    erasure: { kind: 'delete' },
+  },
+  {
     table: 'refresh_tokens',
     subject: 'user',
     columns: ['user_id'],
@@ -234,9 +244,18 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
   {
     table: 'users',
     subject: 'user',
-    columns: ['email', 'name', 'password_hash'],
+    columns: ['email', 'name', 'password_hash', 'email_verified_at', 'locale', 'lead_notifications'],
     where: `id = $1`,
-    exported: ['id', 'email', 'name', 'created_at', 'updated_at'],
+    exported: [
+      'id',
+      'email',
+      'name',
+      'email_verified_at',
+      'locale',
+      'lead_notifications',
+      'created_at',
+      'updated_at',
+    ],
     orderBy: ['id'],
     erasure: { kind: 'delete' },
   },

@@ -1,3 +1,4 @@
+import type { MailLocale } from '@cloop/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
@@ -14,6 +15,16 @@ export class UserEntity {
 
   @Column('text')
   name: string;
+
+  /** When the address was proven; `null`: never (accounts from before e-mail, or not yet). */
+  @Column('timestamptz', { name: 'email_verified_at', nullable: true })
+  emailVerifiedAt: Date | null;
+
+  @Column('text', { default: 'en' })
+  locale: MailLocale;
+
+  @Column('boolean', { name: 'lead_notifications', default: true })
+  leadNotifications: boolean;
 
   /** Access tokens issued before this instant are refused; set from the app's clock. */
   @Column('timestamptz', { name: 'tokens_valid_after', default: () => "'epoch'" })

@@ -75,18 +75,20 @@ export async function createSite(
   return response.body as Site;
 }
 
-/** Adds an existing user to the owner's organization with a role. */
+/** Adds an existing user to the owner's organization with a role: invited, then accepted by them. */
 export async function addMember(
   http: TestAgent,
   owner: SignedUpUser,
   member: SignedUpUser,
   role: 'member' | 'admin' | 'owner',
 ): Promise<void> {
-  await http
+  const invited = await http
     .post(`/api/v1/organizations/${owner.organizationId}/members`)
     .set(owner.auth)
     .send({ email: member.email, role })
     .expect(201);
+  const { invitation } = invited.body as { invitation: { id: string } };
+  await http.post(`/api/v1/invitations/${invitation.id}/accept`).set(member.auth).expect(200);
 }
 
 export interface VisitorOptions {

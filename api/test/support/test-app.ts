@@ -60,6 +60,7 @@ const TEST_RATE_LIMITS: RateLimitSettings = {
   apiKey: GENEROUS,
   public: GENEROUS,
   chat: GENEROUS,
+  mail: GENEROUS,
   visitorMessages: GENEROUS,
   newVisitors: GENEROUS,
   realtimeConnections: GENEROUS,

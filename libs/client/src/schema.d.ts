@@ -148,6 +148,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * E-mail a password reset link
+     * @description Answers 204 whether or not the address has an account (the same answer, in about the same time): a link is e-mailed only to an existing account. The link works once, for 30 minutes. On a server without e-mail (`SMTP_URL` unset) it answers 409 `MAIL_DISABLED` for every address.
+     */
+    post: operations['PasswordResetController_request'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a new password with the token of a reset link
+     * @description Every session, refresh and access token of the account ends; sign in with the new password. The token works once: every other reset link of the account stops working too.
+     */
+    post: operations['PasswordResetController_confirm'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/refresh': {
     parameters: {
       query?: never;
@@ -182,6 +222,170 @@ export interface paths {
      * @description Creates the user and an organization they own (named after them), and signs them in: the access token goes in `Authorization: Bearer`, the refresh token to `POST /api/v1/auth/refresh`. On a server with `ALLOW_SIGNUP=false` only invited emails (and the first account) may sign up.
      */
     post: operations['AuthController_signup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm an account's e-mail address with the token of a confirmation link
+     * @description Sign-up sends the link when this server sends e-mail. Opening it again is harmless; a link for an address the account no longer has is refused.
+     */
+    post: operations['EmailVerificationController_verify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/verify-email/resend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the confirmation link again to the signed-in account
+     * @description Nothing is sent when the address is already confirmed.
+     */
+    post: operations['EmailVerificationController_resend'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Invitations to the signed-in user's address, waiting for an answer
+     * @description Unexpired invitations of any organization to this account's e-mail address, newest first.
+     */
+    get: operations['MyInvitationsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/accept-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take up a signed invitation link while signed in
+     * @description For someone who already has an account (or made one without the link): the link must be for this account's address. It works once, and confirms the address.
+     */
+    post: operations['MyInvitationsController_acceptLink'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/{invitationId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept an invitation: join the organization with the invited role
+     * @description The account must own the address: it existed before the invitation was made, or its address was confirmed (a verification or invitation link was opened).
+     */
+    post: operations['MyInvitationsController_accept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/invitations/{invitationId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Decline an invitation: it is removed
+     * @description The inviting owners see it gone.
+     */
+    post: operations['MyInvitationsController_decline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/mail/preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user's e-mail preferences
+     * @description Whether they get lead notifications, and the language of their e-mail.
+     */
+    get: operations['MailSettingsController_preferences'];
+    /**
+     * Change the signed-in user's e-mail preferences
+     * @description Lead notifications on or off, and the language of their e-mail.
+     */
+    put: operations['MailSettingsController_updatePreferences'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/mail/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether this server sends e-mail
+     * @description The console asks before sign-in: with e-mail off it hides "Forgot password" and says so on the team page. Nothing else about the mail server is told.
+     */
+    get: operations['MailSettingsController_status'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -280,7 +484,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Invitations waiting for their email to sign up
+     * Invitations waiting to be taken up
      * @description Pending invitations, not yet expired. Keyset-paginated: pass `nextCursor` back as `cursor`.
      */
     get: operations['MembersController_listInvitations'];
@@ -326,8 +530,8 @@ export interface paths {
     get: operations['MembersController_list'];
     put?: never;
     /**
-     * Invite by email: an existing user joins at once, an unknown email when it signs up
-     * @description Owners only. No email is sent: tell the person to sign up (or sign in) with that address. An invitation expires after 14 days.
+     * Invite by email: nobody joins before they prove the address
+     * @description Owners only. An unknown email (`invited`) joins by signing up through the signed, single-use link of the invitation: e-mailed when this server sends e-mail, otherwise returned as `link` for the owner to pass on. An existing account (`pending`) accepts or declines in the console (`POST /api/v1/invitations/{id}/accept`), told by e-mail when e-mail is on. Inviting again renews the invitation and voids its earlier links. An invitation expires after 14 days.
      */
     post: operations['MembersController_invite'];
     delete?: never;
@@ -1068,6 +1272,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptInvitationLinkDto: {
+      /**
+       * @description The token from the invitation link (after `#token=`)
+       * @example eyJwIjoiaW52aXRhdGlvbiJ9.q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w
+       */
+      token: string;
+    };
     ApiKeyCreatorDto: {
       /**
        * Format: uuid
@@ -1512,6 +1723,11 @@ export interface components {
         | 'MEMBER_NOT_FOUND'
         | 'ALREADY_MEMBER'
         | 'INVITATION_NOT_FOUND'
+        | 'INVITATION_LINK_INVALID'
+        | 'EMAIL_NOT_VERIFIED'
+        | 'MAIL_DISABLED'
+        | 'RESET_TOKEN_INVALID'
+        | 'VERIFICATION_TOKEN_INVALID'
         | 'LAST_OWNER'
         | 'SITE_NOT_FOUND'
         | 'SITE_KEY_INVALID'
@@ -1591,18 +1807,43 @@ export interface components {
        */
       status: 'InviteInvitedDto';
       invitation: components['schemas']['InvitationDto'];
-    };
-    InviteJoinedDto: {
       /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
+       * @description The signed link when this server sends no e-mail: pass it on to the person yourself. `null` when it was e-mailed to them.
+       * @example null
        */
-      status: 'InviteJoinedDto';
-      member: components['schemas']['MemberDto'];
+      link: string | null;
     };
     InviteMemberDto: {
       /** @example grace@example.com */
       email: string;
+      /**
+       * @example member
+       * @enum {string}
+       */
+      role: 'member' | 'admin' | 'owner';
+      /**
+       * @description Language of the invitation e-mail
+       * @example fi
+       * @enum {string}
+       */
+      locale?: 'en' | 'fi';
+    };
+    InvitePendingDto: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      status: 'InvitePendingDto';
+      invitation: components['schemas']['InvitationDto'];
+    };
+    JoinedOrganizationDto: {
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      id: string;
+      /** @example Acme */
+      name: string;
       /**
        * @example member
        * @enum {string}
@@ -1756,6 +1997,26 @@ export interface components {
       /** @example correct horse battery staple */
       password: string;
     };
+    MailPreferencesDto: {
+      /**
+       * @description An e-mail when a visitor of one of the user's organizations' sites asks for contact
+       * @example true
+       */
+      leadNotifications: boolean;
+      /**
+       * @description The language of their e-mail
+       * @example fi
+       * @enum {string}
+       */
+      locale: 'en' | 'fi';
+    };
+    MailStatusDto: {
+      /**
+       * @description `false`: no `SMTP_URL`/`MAIL_FROM`, Cloop sends no e-mail
+       * @example true
+       */
+      enabled: boolean;
+    };
     MeResponseDto: {
       user: components['schemas']['UserDto'];
       organizations: components['schemas']['OrganizationMembershipDto'][];
@@ -1876,6 +2137,50 @@ export interface components {
       /** @example 0.82 */
       score: number;
     };
+    PasswordResetConfirmDto: {
+      /**
+       * @description The token from the link in the reset e-mail (after `#token=`)
+       * @example q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w
+       */
+      token: string;
+      /** @example a longer passphrase nobody guesses */
+      newPassword: string;
+    };
+    PasswordResetDto: {
+      /** @example ada@example.com */
+      email: string;
+    };
+    PendingInvitationDto: {
+      /**
+       * Format: uuid
+       * @example 2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f
+       */
+      id: string;
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      organizationId: string;
+      /** @example Acme */
+      organizationName: string;
+      /**
+       * @example member
+       * @enum {string}
+       */
+      role: 'member' | 'admin' | 'owner';
+      /** @example Ada Lovelace */
+      invitedBy: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-11-28T10:05:42.118Z
+       */
+      invitedAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-12T10:05:42.118Z
+       */
+      expiresAt: string;
+    };
     PrivacyConversationSubjectDto: {
       /**
        * Format: uuid
@@ -1905,7 +2210,7 @@ export interface components {
       subject: components['schemas']['ExportSubjectDto'];
       processing: components['schemas']['ProcessingFactsDto'];
       /**
-       * @description One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `invitations`, `messages`, `privacy_requests`, `audit_events`)
+       * @description One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `password_resets`, `invitations`, `messages`, `privacy_requests`, `audit_events`)
        * @example {
        *       "visitors": [
        *         {
@@ -2100,6 +2405,14 @@ export interface components {
       password: string;
       /** @example Ada Lovelace */
       name: string;
+      /**
+       * @description Language of their e-mail
+       * @example en
+       * @enum {string}
+       */
+      locale?: 'en' | 'fi';
+      /** @description The token of an invitation link for this email (after `#token=`): proves the address and joins the inviting organization */
+      invitationToken?: string;
     };
     SiteDto: {
       /**
@@ -2322,6 +2635,18 @@ export interface components {
        * @example 2026-11-02T09:14:03.512Z
        */
       createdAt: string;
+      /**
+       * @description The address was confirmed by a link sent to it
+       * @example true
+       */
+      emailVerified: boolean;
+    };
+    VerifyEmailDto: {
+      /**
+       * @description The token from the confirmation link (after `#token=`)
+       * @example eyJwIjoidmVyaWZ5LWVtYWlsIn0.q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w
+       */
+      token: string;
     };
     WebhookAttemptDto: {
       /**
@@ -2766,7 +3091,8 @@ export interface operations {
            *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
            *         "email": "ada@example.com",
            *         "name": "Ada Lovelace",
-           *         "createdAt": "2026-11-02T09:14:03.512Z"
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
            *       }
            *     }
            */
@@ -2868,7 +3194,8 @@ export interface operations {
            *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
            *         "email": "ada@example.com",
            *         "name": "Ada Lovelace",
-           *         "createdAt": "2026-11-02T09:14:03.512Z"
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
            *       },
            *       "organizations": [
            *         {
@@ -3106,7 +3433,8 @@ export interface operations {
            *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
            *         "email": "ada@example.com",
            *         "name": "Ada Lovelace",
-           *         "createdAt": "2026-11-02T09:14:03.512Z"
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
            *       }
            *     }
            */
@@ -3159,6 +3487,112 @@ export interface operations {
       };
     };
   };
+  PasswordResetController_request: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "email": "ada@example.com"
+         *     }
+         */
+        'application/json': components['schemas']['PasswordResetDto'];
+      };
+    };
+    responses: {
+      /** @description If the address has an account, a link is on its way */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: A field is missing or not valid; `details` lists each problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `MAIL_DISABLED`: This server sends no e-mail; an operator resets passwords (`cloop user:password`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  PasswordResetController_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w",
+         *       "newPassword": "a longer passphrase nobody guesses"
+         *     }
+         */
+        'application/json': components['schemas']['PasswordResetConfirmDto'];
+      };
+    };
+    responses: {
+      /** @description The password is changed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description `VALIDATION_FAILED`: A field is missing or not valid; `details` lists each problem
+       *
+       *     `RESET_TOKEN_INVALID`: The link is unknown, expired or already used
+       *
+       *     `WEAK_PASSWORD`: The new password is too short, too long, too common or the email itself
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
   AuthController_refresh: {
     parameters: {
       query?: never;
@@ -3193,7 +3627,8 @@ export interface operations {
            *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
            *         "email": "ada@example.com",
            *         "name": "Ada Lovelace",
-           *         "createdAt": "2026-11-02T09:14:03.512Z"
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
            *       }
            *     }
            */
@@ -3265,7 +3700,8 @@ export interface operations {
            *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
            *         "email": "ada@example.com",
            *         "name": "Ada Lovelace",
-           *         "createdAt": "2026-11-02T09:14:03.512Z"
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
            *       }
            *     }
            */
@@ -3301,6 +3737,509 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  EmailVerificationController_verify: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "eyJwIjoidmVyaWZ5LWVtYWlsIn0.q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w"
+         *     }
+         */
+        'application/json': components['schemas']['VerifyEmailDto'];
+      };
+    };
+    responses: {
+      /** @description The address is confirmed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description `VALIDATION_FAILED`: The token is missing or malformed
+       *
+       *     `VERIFICATION_TOKEN_INVALID`: The link is tampered with, expired or for another address
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  EmailVerificationController_resend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A link is on its way unless the address is confirmed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `MAIL_DISABLED`: This server sends no e-mail */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MyInvitationsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Their pending invitations */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example [
+           *       {
+           *         "id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+           *         "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *         "organizationName": "Acme",
+           *         "role": "member",
+           *         "invitedBy": "Ada Lovelace",
+           *         "invitedAt": "2026-11-28T10:05:42.118Z",
+           *         "expiresAt": "2026-12-12T10:05:42.118Z"
+           *       }
+           *     ]
+           */
+          'application/json': components['schemas']['PendingInvitationDto'][];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MyInvitationsController_acceptLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "eyJwIjoiaW52aXRhdGlvbiJ9.q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w"
+         *     }
+         */
+        'application/json': components['schemas']['AcceptInvitationLinkDto'];
+      };
+    };
+    responses: {
+      /** @description Joined */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *       "name": "Acme",
+           *       "role": "member"
+           *     }
+           */
+          'application/json': components['schemas']['JoinedOrganizationDto'];
+        };
+      };
+      /**
+       * @description `VALIDATION_FAILED`: The body or a path id is not valid; `details` lists each problem
+       *
+       *     `INVITATION_LINK_INVALID`: The link is tampered with, expired, used, renewed or for another address
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ALREADY_MEMBER`: You are a member of that organization already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MyInvitationsController_accept: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The invitation */
+        invitationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Joined */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *       "name": "Acme",
+           *       "role": "member"
+           *     }
+           */
+          'application/json': components['schemas']['JoinedOrganizationDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: The body or a path id is not valid; `details` lists each problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `EMAIL_NOT_VERIFIED`: The account is newer than the invitation and its address is not confirmed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `INVITATION_NOT_FOUND`: No pending invitation with this id for your address */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ALREADY_MEMBER`: You are a member of that organization already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MyInvitationsController_decline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The invitation */
+        invitationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Declined */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description `VALIDATION_FAILED`: The body or a path id is not valid; `details` lists each problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `INVITATION_NOT_FOUND`: No pending invitation with this id for your address */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MailSettingsController_preferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Their preferences */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "leadNotifications": true,
+           *       "locale": "fi"
+           *     }
+           */
+          'application/json': components['schemas']['MailPreferencesDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MailSettingsController_updatePreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "leadNotifications": true,
+         *       "locale": "fi"
+         *     }
+         */
+        'application/json': components['schemas']['MailPreferencesDto'];
+      };
+    };
+    responses: {
+      /** @description The preferences as stored */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "leadNotifications": true,
+           *       "locale": "fi"
+           *     }
+           */
+          'application/json': components['schemas']['MailPreferencesDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: A field is missing or not valid; `details` lists each problem */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  MailSettingsController_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description On or off */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "enabled": true
+           *     }
+           */
+          'application/json': components['schemas']['MailStatusDto'];
         };
       };
       /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
@@ -3993,14 +4932,15 @@ export interface operations {
         /**
          * @example {
          *       "email": "grace@example.com",
-         *       "role": "member"
+         *       "role": "member",
+         *       "locale": "fi"
          *     }
          */
         'application/json': components['schemas']['InviteMemberDto'];
       };
     };
     responses: {
-      /** @description `joined`: the email had an account and is a member now; `invited`: it joins when it signs up */
+      /** @description `pending`: the email has an account, which accepts in the console; `invited`: it joins through the invitation link */
       201: {
         headers: {
           [name: string]: unknown;
@@ -4008,18 +4948,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "status": "joined",
-           *       "member": {
-           *         "userId": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *       "status": "pending",
+           *       "invitation": {
+           *         "id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
            *         "email": "grace@example.com",
-           *         "name": "Grace Hopper",
            *         "role": "member",
-           *         "joinedAt": "2026-11-02T09:14:03.512Z"
+           *         "invitedAt": "2026-11-28T10:05:42.118Z",
+           *         "expiresAt": "2026-12-12T10:05:42.118Z"
            *       }
            *     }
            */
           'application/json':
-            | components['schemas']['InviteJoinedDto']
+            | components['schemas']['InvitePendingDto']
             | components['schemas']['InviteInvitedDto'];
         };
       };

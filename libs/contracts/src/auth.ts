@@ -1,3 +1,4 @@
+import type { MailLocale } from './mail';
 import type { Role } from './organizations';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -9,6 +10,13 @@ export interface SignupRequest {
   email: string;
   password: string;
   name: string;
+  /** The language of their e-mail; English by default. */
+  locale?: MailLocale;
+  /**
+   * The signed link of an invitation to this email: signing up with it proves the address and
+   * joins that organization.
+   */
+  invitationToken?: string;
 }
 
 export interface LoginRequest {
@@ -34,6 +42,8 @@ export interface User {
   email: string;
   name: string;
   createdAt: string;
+  /** The address was proven (a verification or invitation link was opened). */
+  emailVerified: boolean;
 }
 
 /** Returned by signup, login, refresh and password change. */

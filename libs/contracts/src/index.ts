@@ -13,3 +13,4 @@ export * from './realtime';
 export * from './sites';
 export * from './storage-keys';
 export * from './webhooks';
+export * from './mail';

@@ -1,3 +1,5 @@
+import type { MailLocale } from './mail';
+
 /** Ordered from least to most powerful. */
 export const ROLES = ['member', 'admin', 'owner'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,12 +23,22 @@ export interface Invitation {
 export interface InviteMemberRequest {
   email: string;
   role: Role;
+  /** The language of the invitation e-mail; English by default. */
+  locale?: MailLocale;
 }
 
-/** An existing user joins at once (`member`); an unknown email gets an `invitation` used at signup. */
+/**
+ * Nobody joins until they prove the address: an unknown email (`invited`) joins through the signed
+ * link of its invitation; an existing account (`pending`) accepts in the console.
+ */
 export type InviteMemberResponse =
-  | { status: 'joined'; member: Member }
-  | { status: 'invited'; invitation: Invitation };
+  | {
+      status: 'invited';
+      invitation: Invitation;
+      /** The signed link, when e-mail is off, for the owner to pass on; `null` when it was e-mailed. */
+      link: string | null;
+    }
+  | { status: 'pending'; invitation: Invitation };
 
 export interface UpdateMemberRequest {
   role: Role;

@@ -1,5 +1,7 @@
 import {
   EMAIL_MAX_LENGTH,
+  MAIL_LOCALES,
+  type MailLocale,
   NAME_MAX_LENGTH,
   PASSWORD_MAX_LENGTH,
   type AuthResponse,
@@ -15,8 +17,9 @@ import {
   type User,
 } from '@cloop/contracts';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { EXAMPLE } from '../../openapi/example-values';
+import { SIGNED_TOKEN } from '../../mail/signed-links';
 
 /** Refresh tokens are 43 base64url characters; anything else is refused before touching the database. */
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -41,6 +44,27 @@ export class SignupDto implements SignupRequest {
   @Matches(/\S/, { message: 'name must not be blank' })
   @MaxLength(NAME_MAX_LENGTH)
   name: string;
+
+  @ApiProperty({
+    enum: MAIL_LOCALES,
+    required: false,
+    example: 'en',
+    description: 'Language of their e-mail',
+  })
+  @IsOptional()
+  @IsIn(MAIL_LOCALES)
+  locale?: MailLocale;
+
+  @ApiProperty({
+    required: false,
+    description:
+      'The token of an invitation link for this email (after `#token=`): proves the address and joins the inviting organization',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1600)
+  @Matches(SIGNED_TOKEN, { message: 'invitationToken is not a Cloop invitation link token' })
+  invitationToken?: string;
 }
 
 export class LoginDto implements LoginRequest {
@@ -96,6 +120,9 @@ export class UserDto implements User {
 
   @ApiProperty({ example: EXAMPLE.createdAt, format: 'date-time' })
   createdAt: string;
+
+  @ApiProperty({ example: true, description: 'The address was confirmed by a link sent to it' })
+  emailVerified: boolean;
 }
 
 export class AuthResponseDto implements AuthResponse {

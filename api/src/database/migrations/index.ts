@@ -14,6 +14,7 @@ import { PrivacyAtScale1764930000000 } from './1764930000000-privacy-at-scale';
 import { ApiKeys1764940000000 } from './1764940000000-api-keys';
 import { CompoundWords1764945000000 } from './1764945000000-compound-words';
 import { InboxFilters1764950000000 } from './1764950000000-inbox-filters';
+import { Mail1764960000000 } from './1764960000000-mail';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ApiKeys1764940000000,
   CompoundWords1764945000000,
   InboxFilters1764950000000,
+  Mail1764960000000,
 ];

@@ -1,6 +1,8 @@
 import {
   EMAIL_MAX_LENGTH,
   type Invitation,
+  MAIL_LOCALES,
+  type MailLocale,
   type InviteMemberRequest,
   type Member,
   type Page,
@@ -9,7 +11,7 @@ import {
   type UpdateMemberRequest,
 } from '@cloop/contracts';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, MaxLength } from 'class-validator';
 import { EXAMPLE } from '../../openapi/example-values';
 
 export class InviteMemberDto implements InviteMemberRequest {
@@ -21,6 +23,16 @@ export class InviteMemberDto implements InviteMemberRequest {
   @ApiProperty({ enum: ROLES, example: 'member' })
   @IsIn(ROLES)
   role: Role;
+
+  @ApiProperty({
+    enum: MAIL_LOCALES,
+    required: false,
+    example: 'fi',
+    description: 'Language of the invitation e-mail',
+  })
+  @IsOptional()
+  @IsIn(MAIL_LOCALES)
+  locale?: MailLocale;
 }
 
 export class UpdateMemberDto implements UpdateMemberRequest {
@@ -79,20 +91,30 @@ export class InvitationPageDto implements Page<Invitation> {
   nextCursor: string | null;
 }
 
-/** An existing account was added at once. */
-export class InviteJoinedDto {
-  @ApiProperty({ example: 'joined', enum: ['joined'] })
-  status: 'joined';
+/** An account has this email: it accepts (or declines) the invitation in the console. */
+export class InvitePendingDto {
+  @ApiProperty({ example: 'pending', enum: ['pending'] })
+  status: 'pending';
 
-  @ApiProperty({ type: MemberDto })
-  member: MemberDto;
+  @ApiProperty({ type: InvitationDto })
+  invitation: InvitationDto;
 }
 
-/** No account has this email yet: it joins when it signs up. */
+/** No account has this email yet: it joins by signing up through the invitation's signed link. */
 export class InviteInvitedDto {
   @ApiProperty({ example: 'invited', enum: ['invited'] })
   status: 'invited';
 
   @ApiProperty({ type: InvitationDto })
   invitation: InvitationDto;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'The signed link when this server sends no e-mail: pass it on to the person yourself. `null` ' +
+      'when it was e-mailed to them.',
+  })
+  link: string | null;
 }

@@ -15,6 +15,7 @@ export function createAuthResponse(overrides: Partial<AuthResponse> = {}): AuthR
       email: `user${n}@example.test`,
       name: 'Test User',
       createdAt: new Date().toISOString(),
+      emailVerified: true,
     },
     ...overrides,
   };

@@ -3,6 +3,7 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { MailApi } from '../../core/mail/mail.api';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { formValues } from '../../shared/ui/form-values';
 import { AccountStore } from './account.store';
@@ -59,6 +60,39 @@ import { AccountStore } from './account.store';
           </div>
         </form>
       </div>
+      <section class="card stack" data-testid="mail-preferences">
+        <h2>{{ t('account.notifications') }}</h2>
+        @if (mail.enabled() === false) {
+          <p class="notice" role="status">{{ t('account.mailOff') }}</p>
+        } @else if (auth.me(); as me) {
+          @if (!me.user.emailVerified) {
+            <p class="notice row">
+              <span class="grow">{{ t('account.unverified') }}</span>
+              <button type="button" [disabled]="store.busy()" (click)="store.resendVerification()">
+                {{ t('account.resendVerification') }}
+              </button>
+            </p>
+          }
+        }
+        @if (store.preferences(); as prefs) {
+          <label class="row">
+            <input
+              type="checkbox"
+              name="leadNotifications"
+              [checked]="prefs.leadNotifications"
+              (change)="toggleLeads($event)"
+            />
+            {{ t('account.leadNotifications') }}
+          </label>
+          <label
+            >{{ t('account.mailLocale') }}
+            <select name="mailLocale" (change)="changeLocale($event)">
+              <option value="en" [selected]="prefs.locale === 'en'">English</option>
+              <option value="fi" [selected]="prefs.locale === 'fi'">Suomi</option>
+            </select>
+          </label>
+        }
+      </section>
       <form class="card stack" (submit)="askDelete($event, confirmDelete)">
         <h2>{{ t('account.delete') }}</h2>
         <small>{{ t('account.deleteHint') }}</small>
@@ -82,6 +116,7 @@ import { AccountStore } from './account.store';
 export class AccountPage {
   protected readonly store = inject(AccountStore);
   protected readonly auth = inject(AuthStore);
+  protected readonly mail = inject(MailApi);
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
@@ -89,6 +124,25 @@ export class AccountPage {
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);
+    void this.mail.loadStatus();
+    void this.store.loadPreferences().catch(() => undefined);
+  }
+
+  protected toggleLeads(event: Event): void {
+    const prefs = this.store.preferences();
+    if (prefs) {
+      void this.store.savePreferences({
+        ...prefs,
+        leadNotifications: (event.target as HTMLInputElement).checked,
+      });
+    }
+  }
+
+  protected changeLocale(event: Event): void {
+    const prefs = this.store.preferences();
+    const value = (event.target as HTMLSelectElement).value;
+    if (prefs && (value === 'en' || value === 'fi'))
+      void this.store.savePreferences({ ...prefs, locale: value });
   }
 
   protected async changePassword(event: Event): Promise<void> {

@@ -1,10 +1,12 @@
 import { inject, Injectable, signal } from '@angular/core';
+import type { MailPreferences } from '@cloop/contracts';
 
 import { AuthApi } from '../../core/auth/auth.api';
 import { AuthStore } from '../../core/auth/auth.store';
 import { saveDownload } from '../../core/http/download';
 import { errorCode } from '../../core/http/errors';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { MailApi } from '../../core/mail/mail.api';
 
 /** The signed-in user's own account: password, data export, deletion. */
 @Injectable()
@@ -13,6 +15,26 @@ export class AccountStore {
   private readonly auth = inject(AuthStore);
   readonly busy = signal(false);
   readonly message = signal<{ key: MessageKey; error: boolean } | null>(null);
+  private readonly mail = inject(MailApi);
+  readonly preferences = signal<MailPreferences | null>(null);
+
+  async loadPreferences(): Promise<void> {
+    this.preferences.set(await this.mail.preferences());
+  }
+
+  savePreferences(preferences: MailPreferences): Promise<boolean> {
+    return this.run(async () => {
+      this.preferences.set(await this.mail.savePreferences(preferences));
+      return 'app.saved';
+    });
+  }
+
+  resendVerification(): Promise<boolean> {
+    return this.run(async () => {
+      await this.mail.resendVerification();
+      return 'account.verificationSent';
+    });
+  }
 
   /** The server signs out every other session and hands this one a new pair. */
   changePassword(currentPassword: string, newPassword: string): Promise<boolean> {

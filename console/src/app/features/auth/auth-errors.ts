@@ -9,6 +9,10 @@ const MESSAGES: Partial<Record<ErrorCode, MessageKey>> = {
   WEAK_PASSWORD: 'auth.weakPassword',
   SIGNUP_DISABLED: 'auth.signupDisabled',
   RATE_LIMITED: 'auth.rateLimited',
+  MAIL_DISABLED: 'auth.mailOff',
+  RESET_TOKEN_INVALID: 'auth.resetInvalid',
+  INVITATION_LINK_INVALID: 'auth.invitationInvalid',
+  ALREADY_MEMBER: 'team.alreadyMember',
 };
 
 /** What to tell the person when signing in or up failed. */

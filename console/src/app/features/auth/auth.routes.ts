@@ -13,4 +13,22 @@ export const AUTH_ROUTES: Routes = [
     canMatch: [signedOutGuard],
     loadComponent: () => import('./sign-up.page').then((m) => m.SignUpPage),
   },
+  {
+    path: 'forgot-password',
+    canMatch: [signedOutGuard],
+    loadComponent: () => import('./forgot-password.page').then((m) => m.ForgotPasswordPage),
+  },
+  // Links from e-mail: they work signed in or out.
+  {
+    path: 'reset-password',
+    loadComponent: () => import('./reset-password.page').then((m) => m.ResetPasswordPage),
+  },
+  {
+    path: 'verify-email',
+    loadComponent: () => import('./verify-email.page').then((m) => m.VerifyEmailPage),
+  },
+  {
+    path: 'accept-invitation',
+    loadComponent: () => import('./accept-invitation.page').then((m) => m.AcceptInvitationPage),
+  },
 ];

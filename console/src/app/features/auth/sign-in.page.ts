@@ -3,6 +3,7 @@ import { Router, RouterLink } from '@angular/router';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { MailApi } from '../../core/mail/mail.api';
 import type { MessageKey } from '../../core/i18n/messages.en';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { formValues } from '../../shared/ui/form-values';
@@ -34,6 +35,11 @@ import { authErrorKey } from './auth-errors';
         <button class="primary" type="submit" [disabled]="busy()">
           {{ t('auth.signIn') }}
         </button>
+        @if (mail.enabled()) {
+          <p class="muted">
+            <a routerLink="/forgot-password">{{ t('auth.forgotPassword') }}</a>
+          </p>
+        }
         <p class="muted">
           {{ t('auth.noAccount') }} <a routerLink="/sign-up">{{ t('auth.signUp') }}</a>
         </p>
@@ -43,10 +49,16 @@ import { authErrorKey } from './auth-errors';
 })
 export class SignInPage {
   protected readonly auth = inject(AuthStore);
+  protected readonly mail = inject(MailApi);
   private readonly router = inject(Router);
   protected readonly t = inject(I18n).t;
   protected readonly busy = signal(false);
   protected readonly error = signal<MessageKey | null>(null);
+
+  constructor() {
+    void this.mail.loadStatus();
+  }
+
   protected async submit(event: Event): Promise<void> {
     const { email = '', password = '' } = formValues(event);
     this.busy.set(true);

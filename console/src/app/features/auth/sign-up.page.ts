@@ -52,7 +52,8 @@ import { authErrorKey } from './auth-errors';
 export class SignUpPage {
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
-  protected readonly t = inject(I18n).t;
+  private readonly i18n = inject(I18n);
+  protected readonly t = this.i18n.t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly busy = signal(false);
   protected readonly error = signal<MessageKey | null>(null);
@@ -62,7 +63,7 @@ export class SignUpPage {
     this.busy.set(true);
     this.error.set(null);
     try {
-      await this.auth.signUp({ name, email, password });
+      await this.auth.signUp({ name, email, password, locale: this.i18n.locale() });
       await this.router.navigateByUrl('/sites/new');
     } catch (error) {
       this.error.set(authErrorKey(error));

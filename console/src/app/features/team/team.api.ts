@@ -1,17 +1,23 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  AcceptInvitationLinkRequest,
   Invitation,
+  InviteMemberRequest,
   InviteMemberResponse,
+  MailLocale,
   Member,
   Organization,
+  OrganizationMembership,
   Page,
+  PendingInvitation,
   RenameOrganizationRequest,
   Role,
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
 const base = (organizationId: string) => `/api/v1/organizations/${organizationId}`;
+const MY_INVITATIONS = '/api/v1/invitations';
 
 @Injectable({ providedIn: 'root' })
 export class TeamApi {
@@ -34,10 +40,34 @@ export class TeamApi {
     );
   }
 
-  invite(organizationId: string, email: string, role: Role): Promise<InviteMemberResponse> {
+  invite(
+    organizationId: string,
+    email: string,
+    role: Role,
+    locale: MailLocale,
+  ): Promise<InviteMemberResponse> {
+    const body: InviteMemberRequest = { email, role, locale };
+    return firstValueFrom(this.http.post<InviteMemberResponse>(`${base(organizationId)}/members`, body));
+  }
+
+  /** Invitations to the signed-in user's own address. */
+  myInvitations(): Promise<PendingInvitation[]> {
+    return firstValueFrom(this.http.get<PendingInvitation[]>(MY_INVITATIONS));
+  }
+
+  accept(invitationId: string): Promise<OrganizationMembership> {
     return firstValueFrom(
-      this.http.post<InviteMemberResponse>(`${base(organizationId)}/members`, { email, role }),
+      this.http.post<OrganizationMembership>(`${MY_INVITATIONS}/${invitationId}/accept`, {}),
     );
+  }
+
+  decline(invitationId: string): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${MY_INVITATIONS}/${invitationId}/decline`, {}));
+  }
+
+  acceptLink(token: string): Promise<OrganizationMembership> {
+    const body: AcceptInvitationLinkRequest = { token };
+    return firstValueFrom(this.http.post<OrganizationMembership>(`${MY_INVITATIONS}/accept-link`, body));
   }
 
   changeRole(organizationId: string, userId: string, role: Role): Promise<Member> {

@@ -5,14 +5,16 @@ import { ROLES } from '@cloop/contracts';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { roleKey } from '../../core/i18n/labels';
+import { MailApi } from '../../core/mail/mail.api';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { formValues } from '../../shared/ui/form-values';
 import { TeamStore } from './team.store';
 
 @Component({
   selector: 'cl-team-page',
-  imports: [ConfirmDialogComponent, RouterLink],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './team.page.html',
 })
@@ -20,6 +22,7 @@ export class TeamPage {
   protected readonly store = inject(TeamStore);
   private readonly auth = inject(AuthStore);
   private readonly sites = inject(SiteContext);
+  protected readonly mail = inject(MailApi);
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly roles = ROLES;
@@ -36,6 +39,8 @@ export class TeamPage {
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);
+    void this.mail.loadStatus();
+    void this.store.loadMine().catch(() => undefined);
     effect(() => {
       const id = this.organization()?.id;
       untracked(() => id && void this.store.load(id).catch(() => undefined));
@@ -57,7 +62,7 @@ export class TeamPage {
     const chosen = this.roles.find((r) => r === role) ?? 'member';
     if (organization && email) {
       void this.store
-        .invite(organization.id, email, chosen)
+        .invite(organization.id, email, chosen, this.i18n.locale())
         .then(() => (event.target as HTMLFormElement).reset());
     }
   }
@@ -78,6 +83,14 @@ export class TeamPage {
     const organization = this.organization();
     if (organization && this.pendingRemoval) void this.store.remove(organization.id, this.pendingRemoval);
     this.pendingRemoval = null;
+  }
+
+  protected async accept(invitationId: string): Promise<void> {
+    if (await this.store.accept(invitationId)) await this.auth.loadMe(true).catch(() => undefined);
+  }
+
+  protected decline(invitationId: string): void {
+    void this.store.decline(invitationId);
   }
 
   protected revoke(invitationId: string): void {

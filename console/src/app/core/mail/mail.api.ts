@@ -1,0 +1,67 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable, signal } from '@angular/core';
+import type {
+  MailPreferences,
+  MailStatus,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
+  VerifyEmailRequest,
+} from '@cloop/contracts';
+import { firstValueFrom } from 'rxjs';
+
+import { AUTH_PATH } from '../auth/auth.api';
+
+export const MAIL_PATH = '/api/v1/mail';
+
+/** E-mail: whether the server sends any, the user's preferences, reset and confirmation links. */
+@Injectable({ providedIn: 'root' })
+export class MailApi {
+  private readonly http = inject(HttpClient);
+  /** `null` until known; asked once per page load (it changes only when the server restarts). */
+  readonly enabled = signal<boolean | null>(null);
+  private loading: Promise<boolean> | null = null;
+
+  loadStatus(): Promise<boolean> {
+    this.loading ??= firstValueFrom(this.http.get<MailStatus>(`${MAIL_PATH}/status`)).then(
+      (status) => {
+        this.enabled.set(status.enabled);
+        return status.enabled;
+      },
+      () => {
+        this.loading = null;
+        return false;
+      },
+    );
+    return this.loading;
+  }
+
+  preferences(): Promise<MailPreferences> {
+    return firstValueFrom(this.http.get<MailPreferences>(`${MAIL_PATH}/preferences`));
+  }
+
+  savePreferences(body: MailPreferences): Promise<MailPreferences> {
+    return firstValueFrom(this.http.put<MailPreferences>(`${MAIL_PATH}/preferences`, body));
+  }
+
+  requestReset(body: PasswordResetRequest): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset`, body));
+  }
+
+  confirmReset(body: PasswordResetConfirmRequest): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset/confirm`, body));
+  }
+
+  verifyEmail(body: VerifyEmailRequest): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email`, body));
+  }
+
+  resendVerification(): Promise<unknown> {
+    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email/resend`, {}));
+  }
+}
+
+/** The token of a link from an e-mail: it travels after `#token=` so no server ever logs it. */
+export function tokenFromFragment(fragment: string | null): string | null {
+  const match = /(?:^|&)token=([A-Za-z0-9_.-]+)/.exec(fragment ?? '');
+  return match?.[1] ?? null;
+}
