@@ -7,7 +7,6 @@ import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
 import { UuidParam } from '../openapi/api-params';
 import { Endpoint } from '../openapi/endpoint';
-
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyDto, ApiKeyWithSecretDto, CreateApiKeyDto } from './dto/api-keys.dto';
 

@@ -7,7 +7,6 @@ import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization } from '../access/scopes.decorator';
 import { PageQueryDto } from '../common/pagination';
 import { Endpoint } from '../openapi/endpoint';
-
 import { AuditService } from './audit.service';
 import { AuditEventPageDto } from './dto/audit.dto';
 

@@ -9,7 +9,6 @@ import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
 import type { RouteErrors } from '../openapi/api-errors';
 import { UuidParam } from '../openapi/api-params';
 import { Endpoint } from '../openapi/endpoint';
-
 import {
   ConversationDto,
   ConversationListQueryDto,
