@@ -53,10 +53,7 @@ export class WidgetController {
     description:
       'The first call with a new `X-Cloop-Visitor` creates the visitor record; later calls resume ' +
       'the open conversation with its latest 200 messages.',
-    ok: {
-      type: WidgetSessionResponseDto,
-      description: 'The conversation, its messages and settings',
-    },
+    ok: { type: WidgetSessionResponseDto, description: 'The conversation, its messages and settings' },
     invalid: '`entryUrl` or `locale` is not valid',
   })
   session(
