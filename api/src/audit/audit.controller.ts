@@ -1,12 +1,12 @@
 import { API_PREFIX, type AuditEvent, type Page } from '@cloop/contracts';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
 import type { OrganizationScope } from '../access/access-policy';
 import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization } from '../access/scopes.decorator';
 import { PageQueryDto } from '../common/pagination';
-import { ApiInvalidInput } from '../openapi/api-errors';
+import { Endpoint } from '../openapi/endpoint';
 import { AuditService } from './audit.service';
 import { AuditEventPageDto } from './dto/audit.dto';
 
@@ -17,14 +17,14 @@ export class AuditController {
 
   @Get()
   @OrganizationAccess('admin')
-  @ApiOperation({
+  @Endpoint({
     summary: "The organization's audit trail, newest first (append-only, hash-chained)",
     description:
       'Who changed what: sign-ins, role changes, site settings, deletions, privacy requests. Each ' +
       "event's `hash` covers the previous one, so an altered row breaks the chain (`cloop audit:verify`).",
+    ok: { type: AuditEventPageDto, description: 'A page of events' },
+    invalid: '`limit` or `cursor` is not valid',
   })
-  @ApiOkResponse({ type: AuditEventPageDto, description: 'A page of events' })
-  @ApiInvalidInput('`limit` or `cursor` is not valid')
   list(
     @CurrentOrganization() scope: OrganizationScope,
     @Query() query: PageQueryDto,

@@ -1,20 +1,14 @@
 import { API_PREFIX, type Conversation, type Message, type Page, type Transcript } from '@cloop/contracts';
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
-import { uuidParam } from '../common/uuid-param.pipe';
-import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
-import { ApiUuidParam } from '../openapi/api-params';
+import type { RouteErrors } from '../openapi/api-errors';
+import { UuidParam } from '../openapi/api-params';
+import { Endpoint } from '../openapi/endpoint';
 import {
   ConversationDto,
   ConversationListQueryDto,
@@ -27,8 +21,8 @@ import {
 } from './dto/conversations.dto';
 import { InboxService } from './inbox.service';
 
-const invalid = ApiInvalidInput('The body, query or `conversationId` is not valid');
-const notFound = ApiErrors({ CONVERSATION_NOT_FOUND: 'No such conversation on this site' });
+const invalid = 'The body, query or `conversationId` is not valid';
+const notFound: RouteErrors = { CONVERSATION_NOT_FOUND: 'No such conversation on this site' };
 
 @ApiTags('inbox')
 @Controller(`${API_PREFIX}/sites/:siteId/conversations`)
@@ -37,14 +31,14 @@ export class InboxController {
 
   @Get()
   @SiteAccess('member', 'conversations:read')
-  @ApiOperation({
+  @Endpoint({
     summary: "The site's conversations, latest activity first, with filters",
     description:
       'Filter by `phase`, `lead` (has an email or not), words or an email in `q`, and a `from`/`to` ' +
       'period of last activity. Keyset-paginated: pass `nextCursor` back as `cursor`.',
+    ok: { type: ConversationPageDto, description: 'A page of conversations' },
+    invalid,
   })
-  @ApiOkResponse({ type: ConversationPageDto, description: 'A page of conversations' })
-  @invalid
   list(
     @CurrentSite() scope: SiteScope,
     @Query() query: ConversationListQueryDto,
@@ -54,37 +48,37 @@ export class InboxController {
 
   @Get(':conversationId')
   @SiteAccess('member', 'conversations:read')
-  @ApiOperation({
+  @Endpoint({
     summary: 'One conversation with its transcript (the latest 1000 messages)',
     description:
       'Messages oldest first, with their sequence numbers; any member of the organization may read.',
+    ok: { type: TranscriptDto, description: 'The conversation and its messages' },
+    errors: notFound,
+    invalid,
   })
-  @ApiOkResponse({ type: TranscriptDto, description: 'The conversation and its messages' })
-  @notFound
-  @invalid
-  @ApiUuidParam('conversationId')
   transcript(
     @CurrentSite() scope: SiteScope,
-    @Param('conversationId', uuidParam) conversationId: string,
+    @UuidParam('conversationId') conversationId: string,
   ): Promise<Transcript> {
     return this.inbox.transcript(scope, conversationId);
   }
 
   @Patch(':conversationId')
   @SiteAccess('member', 'conversations:write')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Change the phase, status or lead status',
     description:
       'Only the fields sent change. Reopening a conversation while the visitor has another open one is refused.',
+    ok: { type: ConversationDto, description: 'The conversation as changed' },
+    errors: {
+      ...notFound,
+      CONVERSATION_ALREADY_OPEN: 'Reopening it, while the visitor has another open conversation',
+    },
+    invalid,
   })
-  @ApiOkResponse({ type: ConversationDto, description: 'The conversation as changed' })
-  @ApiErrors({ CONVERSATION_ALREADY_OPEN: 'Reopening it, while the visitor has another open conversation' })
-  @notFound
-  @invalid
-  @ApiUuidParam('conversationId')
   update(
     @CurrentSite() scope: SiteScope,
-    @Param('conversationId', uuidParam) conversationId: string,
+    @UuidParam('conversationId') conversationId: string,
     @Body() body: UpdateConversationDto,
   ): Promise<Conversation> {
     return this.inbox.update(scope, conversationId, body);
@@ -92,20 +86,19 @@ export class InboxController {
 
   @Put(':conversationId/seen')
   @SiteAccess('member', 'conversations:write')
-  @ApiOperation({
+  @Endpoint({
     summary: 'The team has read the conversation up to a sequence number',
     description:
       'One read position for the whole team: the inbox shows the conversation as unread while ' +
       "`lastSeq` is past it. Only moves forward, and never past the last message; the team's " +
       'other inboxes hear of it through the realtime connection, the visitor does not.',
+    ok: { type: ConversationDto, description: 'The conversation, with its `teamSeenSeq`' },
+    errors: notFound,
+    invalid: '`conversationId` is not a UUID, or `seq` is not a non-negative integer',
   })
-  @ApiOkResponse({ type: ConversationDto, description: 'The conversation, with its `teamSeenSeq`' })
-  @notFound
-  @ApiInvalidInput('`conversationId` is not a UUID, or `seq` is not a non-negative integer')
-  @ApiUuidParam('conversationId')
   seen(
     @CurrentSite() scope: SiteScope,
-    @Param('conversationId', uuidParam) conversationId: string,
+    @UuidParam('conversationId') conversationId: string,
     @Body() body: ConversationSeenDto,
   ): Promise<Conversation> {
     return this.inbox.markSeen(scope, conversationId, body);
@@ -113,42 +106,38 @@ export class InboxController {
 
   @Delete(':conversationId')
   @SiteAccess('admin', 'conversations:write')
-  @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Delete the conversation and its messages (e.g. one holding sensitive data)',
     description:
       'Admins and owners only; recorded in the audit trail. The visitor keeps any other conversation.',
+    noContent: 'Deleted',
+    errors: notFound,
+    invalid,
   })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  @notFound
-  @invalid
-  @ApiUuidParam('conversationId')
   async delete(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
-    @Param('conversationId', uuidParam) conversationId: string,
+    @UuidParam('conversationId') conversationId: string,
   ) {
     await this.inbox.delete(scope, actor, conversationId);
   }
 
   @Post(':conversationId/messages')
   @SiteAccess('member', 'conversations:write')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Reply as a person; sending the same id again returns the same message (200)',
     description:
       'The client generates the message `id` (a UUID), so a retry after a lost answer never posts ' +
       'twice. The visitor receives the reply through the realtime connection.',
+    created: { type: MessageDto, description: 'Stored' },
+    ok: { type: MessageDto, description: 'The id was seen before: the message stored then' },
+    errors: { ...notFound, MESSAGE_ID_CONFLICT: 'The id was used for another message' },
+    invalid,
   })
-  @ApiCreatedResponse({ type: MessageDto, description: 'Stored' })
-  @ApiOkResponse({ type: MessageDto, description: 'The id was seen before: the message stored then' })
-  @ApiErrors({ MESSAGE_ID_CONFLICT: 'The id was used for another message' })
-  @notFound
-  @invalid
-  @ApiUuidParam('conversationId')
   async reply(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() agent: Principal,
-    @Param('conversationId', uuidParam) conversationId: string,
+    @UuidParam('conversationId') conversationId: string,
     @Body() body: SendMessageDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Message> {

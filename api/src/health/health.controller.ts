@@ -1,9 +1,10 @@
 import { HEALTH_PATH, READY_PATH, type HealthResponse, type ReadyResponse } from '@cloop/contracts';
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { Public } from '../access/policies';
+import { Endpoint } from '../openapi/endpoint';
 import { HealthResponseDto, ReadyResponseDto } from './dto/health.dto';
 import { ReadinessService } from './readiness.service';
 
@@ -14,13 +15,13 @@ export class HealthController {
 
   @Get(HEALTH_PATH)
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Liveness: the process answers',
     description:
       'Checks no dependency, so an orchestrator restarts Cloop only when the process itself is stuck; ' +
       `use \`${READY_PATH}\` to decide whether to send it traffic.`,
+    ok: { type: HealthResponseDto },
   })
-  @ApiOkResponse({ type: HealthResponseDto })
   health(@Res({ passthrough: true }) reply: FastifyReply): HealthResponse {
     void reply.header('Cache-Control', 'no-store');
     return { status: 'ok' };
@@ -28,17 +29,20 @@ export class HealthController {
 
   @Get(READY_PATH)
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Readiness: the database answers (and Redis, when `REDIS_URL` is set)',
     description:
       'For load balancers: 503 when the database is down or the process is draining; a Redis outage ' +
       'is reported (`degraded`, `redis: down`) but keeps the replica in rotation.',
-  })
-  @ApiOkResponse({ type: ReadyResponseDto })
-  @ApiServiceUnavailableResponse({
-    type: ReadyResponseDto,
-    description: 'The database is unreachable, or the process is shutting down',
-    example: { status: 'error', database: 'down', redis: 'up', draining: false },
+    ok: { type: ReadyResponseDto },
+    responses: [
+      {
+        status: 503,
+        type: ReadyResponseDto,
+        description: 'The database is unreachable, or the process is shutting down',
+        example: { status: 'error', database: 'down', redis: 'up', draining: false },
+      },
+    ],
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse> {
     const readiness = await this.readiness.check();

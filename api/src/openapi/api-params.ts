@@ -1,4 +1,7 @@
+import { Param } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
+
+import { uuidParam } from '../common/uuid-param.pipe';
 
 import { EXAMPLE } from './example-values';
 
@@ -15,6 +18,21 @@ const UUID_PARAMS = {
   questionId: { example: EXAMPLE.messageId, description: "The visitor's message that asked the question" },
 } as const;
 
+export type UuidParamName = keyof typeof UUID_PARAMS;
+
 /** Documents a UUID path parameter with its example (the same ids across the document). */
-export const ApiUuidParam = (name: keyof typeof UUID_PARAMS) =>
+export const ApiUuidParam = (name: UuidParamName) =>
   ApiParam({ name, type: String, format: 'uuid', ...UUID_PARAMS[name] });
+
+/** A UUID path parameter: validated (`VALIDATION_FAILED` when malformed) and documented with its example. */
+export function UuidParam(name: UuidParamName): ParameterDecorator {
+  const validated = Param(name, uuidParam);
+  const documented = ApiUuidParam(name);
+  return (target, key, index) => {
+    validated(target, key, index);
+    // The document describes path parameters on the method: find it from its parameter.
+    const method = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+    if (!method) throw new Error(`UuidParam('${name}') belongs on a route handler's parameter`);
+    documented(target, key as string | symbol, method);
+  };
+}

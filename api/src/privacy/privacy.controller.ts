@@ -1,12 +1,12 @@
 import { API_PREFIX, type ErasureResult, type Page, type PrivacyRequest } from '@cloop/contracts';
-import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiTags, getSchemaPath } from '@nestjs/swagger';
 
 import type { Principal, SiteScope } from '../access/access-policy';
 import { SiteAccess } from '../access/policies';
 import { CurrentSite, CurrentUser } from '../access/scopes.decorator';
 import { PageQueryDto } from '../common/pagination';
-import { ApiInvalidInput } from '../openapi/api-errors';
+import { Endpoint } from '../openapi/endpoint';
 import {
   ErasureResultDto,
   PrivacyExportDto,
@@ -20,7 +20,7 @@ import { downloadOf } from './download';
 import { PrivacyService } from './privacy.service';
 import { SiteExportService } from './site-export.service';
 
-const invalid = ApiInvalidInput('The subject is not named by exactly one of `visitorId` and `email`');
+const invalid = 'The subject is not named by exactly one of `visitorId` and `email`';
 
 /** The site's team answers visitors' data requests (GDPR Art. 15, 17, 20). */
 @ApiTags('privacy')
@@ -33,7 +33,7 @@ export class PrivacyController {
 
   @Get('export')
   @SiteAccess('admin', 'privacy:read')
-  @ApiOperation({
+  @Endpoint({
     summary:
       "Every visitor's data of the site as NDJSON: visitors, conversations, messages (streamed, resumable)",
     description:
@@ -43,18 +43,18 @@ export class PrivacyController {
       'short: request again with the last `cursor` received, dropping the rows received after it. ' +
       "Visitors appear by record id, never by the browser's visitor UUID. Each response is recorded " +
       'in the privacy request ledger (subject kind `site`) and the audit trail.',
-  })
-  @ApiExtraModels(SiteExportLineDto)
-  @ApiOkResponse({
-    description: 'NDJSON: each line one of these objects',
-    content: {
-      'application/x-ndjson': {
-        schema: { $ref: getSchemaPath(SiteExportLineDto) },
-        examples: SITE_EXPORT_LINE_EXAMPLES,
+    ok: {
+      description: 'NDJSON: each line one of these objects',
+      content: {
+        'application/x-ndjson': {
+          schema: { $ref: getSchemaPath(SiteExportLineDto) },
+          examples: SITE_EXPORT_LINE_EXAMPLES,
+        },
       },
     },
+    invalid: '`cursor` is not a cursor line of this site’s export',
+    extraModels: [SiteExportLineDto],
   })
-  @ApiInvalidInput('`cursor` is not a cursor line of this site’s export')
   async exportSite(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -68,15 +68,14 @@ export class PrivacyController {
 
   @Post('exports')
   @SiteAccess('admin', 'privacy:read')
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: "A visitor's data, by visitor UUID or email, with the facts of GDPR Art. 15 (streamed JSON)",
     description:
       'Admins and owners only. Sent as an attachment; recorded in the privacy request ledger and the ' +
       'audit trail (by a keyed hash: the ledger names nobody).',
+    ok: { type: PrivacyExportDto, description: 'The export document' },
+    invalid,
   })
-  @ApiOkResponse({ type: PrivacyExportDto, description: 'The export document' })
-  @invalid
   async export(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -87,15 +86,14 @@ export class PrivacyController {
 
   @Post('erasures')
   @SiteAccess('admin', 'privacy:write')
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: "Delete every row of a visitor's data in one transaction; returns rows deleted per table",
     description:
       "The visitor's open widgets are told (`visitor.erased`) and start afresh. A subject with no " +
       'data is not an error: the counts are zero.',
+    ok: { type: ErasureResultDto, description: 'Rows deleted per table' },
+    invalid,
   })
-  @ApiOkResponse({ type: ErasureResultDto, description: 'Rows deleted per table' })
-  @invalid
   erase(
     @CurrentSite() scope: SiteScope,
     @CurrentUser() actor: Principal,
@@ -106,14 +104,14 @@ export class PrivacyController {
 
   @Get('requests')
   @SiteAccess('admin', 'privacy:read')
-  @ApiOperation({
+  @Endpoint({
     summary: 'The ledger of export and erasure requests, newest first, with due dates',
     description:
       'Each request with when it was received, when it is due (one month, GDPR Art. 12(3)) and when ' +
       'it was completed. Subjects appear only as keyed hashes.',
+    ok: { type: PrivacyRequestPageDto, description: 'A page of requests' },
+    invalid: '`limit` or `cursor` is not valid',
   })
-  @ApiOkResponse({ type: PrivacyRequestPageDto, description: 'A page of requests' })
-  @ApiInvalidInput('`limit` or `cursor` is not valid')
   requests(@CurrentSite() scope: SiteScope, @Query() query: PageQueryDto): Promise<Page<PrivacyRequest>> {
     return this.privacy.listRequests(scope, query);
   }
