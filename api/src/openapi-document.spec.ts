@@ -43,8 +43,8 @@ function problemsOf(document: OpenAPIObject): string[] {
       if (!operation) continue;
       const name = `${method.toUpperCase()} ${path}`;
       const report = (problem: string | null) => problem && problems.push(`${name}: ${problem}`);
-      if (!operation.summary?.trim()) report('no summary (`@ApiOperation({ summary })`)');
-      if (!operation.description?.trim()) report('no description (`@ApiOperation({ description })`)');
+      if (!operation.summary?.trim()) report('no summary (`@Endpoint({ summary })`)');
+      if (!operation.description?.trim()) report('no description (`@Endpoint({ description })`)');
 
       const responses = Object.entries(operation.responses) as [string, ResponseObject][];
       const successes = responses.filter(([status]) => /^2\d\d$/.test(status));
@@ -83,7 +83,7 @@ function problemsOf(document: OpenAPIObject): string[] {
           schema?.default === undefined
         ) {
           report(
-            `parameter ${parameter.name} has no example (\`@ApiUuidParam\`, \`@ApiProperty({ example })\`)`,
+            `parameter ${parameter.name} has no example (\`@UuidParam\`, \`@ApiProperty({ example })\`)`,
           );
         }
       }
@@ -206,11 +206,11 @@ describe('the OpenAPI document', () => {
       },
     };
     expect(problemsOf(incomplete)).toEqual([
-      'POST /api/v1/things: no summary (`@ApiOperation({ summary })`)',
-      'POST /api/v1/things: no description (`@ApiOperation({ description })`)',
+      'POST /api/v1/things: no summary (`@Endpoint({ summary })`)',
+      'POST /api/v1/things: no description (`@Endpoint({ description })`)',
       'POST /api/v1/things: response 201 has no example (add `@ApiProperty({ example })` to body)',
       'POST /api/v1/things: no 4xx response',
-      'POST /api/v1/things: parameter thingId has no example (`@ApiUuidParam`, `@ApiProperty({ example })`)',
+      'POST /api/v1/things: parameter thingId has no example (`@UuidParam`, `@ApiProperty({ example })`)',
       'POST /api/v1/things: request body has no example (add `@ApiProperty({ example })` to NoExamplesDto.name)',
       'POST /api/v1/things: no security requirement (use an access policy decorator: `@Public()`, `@Authenticated()` …)',
     ]);

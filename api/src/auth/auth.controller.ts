@@ -1,21 +1,12 @@
 import { API_PREFIX, type AuthResponse, type MeResponse } from '@cloop/contracts';
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Post, Req } from '@nestjs/common';
+import { ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 
 import type { Principal } from '../access/access-policy';
 import { Authenticated, Public } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
-import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
+import { Endpoint } from '../openapi/endpoint';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import {
@@ -27,7 +18,7 @@ import {
   SignupDto,
 } from './dto/auth.dto';
 
-const invalid = ApiInvalidInput('A field is missing or not valid; `details` lists each problem');
+const invalid = 'A field is missing or not valid; `details` lists each problem';
 
 @ApiTags('auth')
 @Controller(`${API_PREFIX}/auth`)
@@ -37,74 +28,71 @@ export class AuthController {
 
   @Post('signup')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Create an account and its organization; returns a signed-in session',
     description:
       'Creates the user and an organization they own (named after them), and signs them in: the ' +
       'access token goes in `Authorization: Bearer`, the refresh token to `POST /api/v1/auth/refresh`. ' +
       'On a server with `ALLOW_SIGNUP=false` only invited emails (and the first account) may sign up.',
-  })
-  // The body's example leaves `invitationToken` out: a made-up link would be refused.
-  @ApiExtraModels(SignupDto)
-  @ApiBody({
-    schema: {
-      allOf: [{ $ref: getSchemaPath(SignupDto) }],
-      example: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
+    // The body's example leaves `invitationToken` out: a made-up link would be refused.
+    extraModels: [SignupDto],
+    body: {
+      schema: {
+        allOf: [{ $ref: getSchemaPath(SignupDto) }],
+        example: { email: 'ada@example.com', password: 'correct horse battery staple', name: 'Ada Lovelace' },
+      },
     },
+    created: { type: AuthResponseDto, description: 'Signed up and signed in' },
+    errors: {
+      EMAIL_TAKEN: 'An account with this email exists',
+      SIGNUP_DISABLED: 'This server signs up invited emails only',
+      WEAK_PASSWORD: 'The password is too short, too long, too common or the email itself',
+    },
+    invalid,
   })
-  @ApiCreatedResponse({ type: AuthResponseDto, description: 'Signed up and signed in' })
-  @ApiErrors({
-    EMAIL_TAKEN: 'An account with this email exists',
-    SIGNUP_DISABLED: 'This server signs up invited emails only',
-    WEAK_PASSWORD: 'The password is too short, too long, too common or the email itself',
-  })
-  @invalid
   signup(@Body() body: SignupDto): Promise<AuthResponse> {
     return this.auth.signup(body);
   }
 
   @Post('login')
   @Public()
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Sign in with email and password',
     description:
       'Returns a new session: an access token (15 minutes) and a refresh token (30 days, rotated on ' +
       'every use). A wrong password and an unknown email get the same answer.',
+    ok: { type: AuthResponseDto, description: 'Signed in' },
+    errors: { INVALID_CREDENTIALS: 'The email or the password is wrong (one answer for both)' },
+    invalid,
   })
-  @ApiOkResponse({ type: AuthResponseDto, description: 'Signed in' })
-  @ApiErrors({ INVALID_CREDENTIALS: 'The email or the password is wrong (one answer for both)' })
-  @invalid
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {
     return this.auth.login(body, request.ip);
   }
 
   @Post('refresh')
   @Public()
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Exchange a refresh token for a new pair; a reused token revokes its whole session',
     description:
       'Each refresh token works once. Presenting one that was already used (a sign of theft) revokes ' +
       'every token of that session, so both the thief and the user must sign in again.',
+    ok: { type: AuthResponseDto, description: 'A new access and refresh token' },
+    errors: { INVALID_REFRESH_TOKEN: 'The token is unknown, expired, revoked or already used' },
+    invalid,
   })
-  @ApiOkResponse({ type: AuthResponseDto, description: 'A new access and refresh token' })
-  @ApiErrors({ INVALID_REFRESH_TOKEN: 'The token is unknown, expired, revoked or already used' })
-  @invalid
   refresh(@Body() body: RefreshDto): Promise<AuthResponse> {
     return this.auth.refresh(body.refreshToken);
   }
 
   @Post('logout')
   @Public()
-  @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Sign out: revokes the session of this refresh token and its access tokens',
     description:
       'Answers 204 for an unknown or already revoked token too: signing out twice is not an error.',
+    noContent: 'Signed out',
+    invalid,
   })
-  @ApiNoContentResponse({ description: 'Signed out' })
-  @invalid
   async logout(@Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(body.refreshToken);
   }
@@ -112,31 +100,30 @@ export class AuthController {
   @Get('me')
   @Authenticated()
   @RateLimit('admin')
-  @ApiOperation({
+  @Endpoint({
     summary: 'The signed-in user and their organizations with roles',
     description: 'What the console loads first: who is signed in and which organizations they can act in.',
+    ok: { type: MeResponseDto, description: 'The user and their memberships' },
   })
-  @ApiOkResponse({ type: MeResponseDto, description: 'The user and their memberships' })
   me(@CurrentUser() principal: Principal): Promise<MeResponse> {
     return this.auth.me(principal);
   }
 
   @Post('password')
   @Authenticated()
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Change the password; signs out every other session and returns a new one',
     description:
       'Needs the current password. Every refresh and access token issued before stops working; the ' +
       'answer carries a fresh session for the caller.',
+    ok: { type: AuthResponseDto, description: 'Changed; a new session' },
+    errors: {
+      WRONG_PASSWORD: 'The current password is not correct',
+      WEAK_PASSWORD: 'The new password is too short, too long, too common or the email itself',
+      RATE_LIMITED: 'Too many wrong current passwords; wait for `Retry-After` seconds',
+    },
+    invalid,
   })
-  @ApiOkResponse({ type: AuthResponseDto, description: 'Changed; a new session' })
-  @ApiErrors({
-    WRONG_PASSWORD: 'The current password is not correct',
-    WEAK_PASSWORD: 'The new password is too short, too long, too common or the email itself',
-    RATE_LIMITED: 'Too many wrong current passwords; wait for `Retry-After` seconds',
-  })
-  @invalid
   changePassword(
     @CurrentUser() principal: Principal,
     @Body() body: ChangePasswordDto,

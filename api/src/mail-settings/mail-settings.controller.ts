@@ -1,11 +1,11 @@
 import { API_PREFIX, type MailPreferences, type MailStatus } from '@cloop/contracts';
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '../access/access-policy';
 import { Authenticated, Public } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
-import { ApiInvalidInput } from '../openapi/api-errors';
+import { Endpoint } from '../openapi/endpoint';
 import { MailPreferencesDto, MailStatusDto } from './dto/mail-settings.dto';
 import { MailSettingsService } from './mail-settings.service';
 
@@ -16,36 +16,36 @@ export class MailSettingsController {
 
   @Get('status')
   @Public()
-  @ApiOperation({
+  @Endpoint({
     summary: 'Whether this server sends e-mail',
     description:
       'The console asks before sign-in: with e-mail off it hides "Forgot password" and says so on ' +
       'the team page. Nothing else about the mail server is told.',
+    ok: { type: MailStatusDto, description: 'On or off' },
   })
-  @ApiOkResponse({ type: MailStatusDto, description: 'On or off' })
   status(): MailStatus {
     return this.mail.status();
   }
 
   @Get('preferences')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "The signed-in user's e-mail preferences",
     description: 'Whether they get lead notifications, and the language of their e-mail.',
+    ok: { type: MailPreferencesDto, description: 'Their preferences' },
   })
-  @ApiOkResponse({ type: MailPreferencesDto, description: 'Their preferences' })
   preferences(@CurrentUser() principal: Principal): Promise<MailPreferences> {
     return this.mail.preferences(principal);
   }
 
   @Put('preferences')
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "Change the signed-in user's e-mail preferences",
     description: 'Lead notifications on or off, and the language of their e-mail.',
+    ok: { type: MailPreferencesDto, description: 'The preferences as stored' },
+    invalid: 'A field is missing or not valid; `details` lists each problem',
   })
-  @ApiOkResponse({ type: MailPreferencesDto, description: 'The preferences as stored' })
-  @ApiInvalidInput('A field is missing or not valid; `details` lists each problem')
   updatePreferences(
     @CurrentUser() principal: Principal,
     @Body() body: MailPreferencesDto,

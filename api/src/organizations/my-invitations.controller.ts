@@ -1,13 +1,13 @@
 import { API_PREFIX, type OrganizationMembership, type PendingInvitation } from '@cloop/contracts';
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '../access/access-policy';
 import { Authenticated } from '../access/policies';
 import { CurrentUser } from '../access/scopes.decorator';
-import { uuidParam } from '../common/uuid-param.pipe';
-import { ApiErrors, ApiInvalidInput } from '../openapi/api-errors';
-import { ApiUuidParam } from '../openapi/api-params';
+import type { RouteErrors } from '../openapi/api-errors';
+import { UuidParam } from '../openapi/api-params';
+import { Endpoint } from '../openapi/endpoint';
 import {
   AcceptInvitationLinkDto,
   JoinedOrganizationDto,
@@ -15,9 +15,9 @@ import {
 } from './dto/my-invitations.dto';
 import { MyInvitationsService } from './my-invitations.service';
 
-const invalid = ApiInvalidInput('The body or a path id is not valid; `details` lists each problem');
-const notFound = ApiErrors({ INVITATION_NOT_FOUND: 'No pending invitation with this id for your address' });
-const alreadyMember = ApiErrors({ ALREADY_MEMBER: 'You are a member of that organization already' });
+const invalid = 'The body or a path id is not valid; `details` lists each problem';
+const notFound: RouteErrors = { INVITATION_NOT_FOUND: 'No pending invitation with this id for your address' };
+const alreadyMember: RouteErrors = { ALREADY_MEMBER: 'You are a member of that organization already' };
 
 @ApiTags('invitations')
 @Controller(`${API_PREFIX}/invitations`)
@@ -26,72 +26,67 @@ export class MyInvitationsController {
 
   @Get()
   @Authenticated()
-  @ApiOperation({
+  @Endpoint({
     summary: "Invitations to the signed-in user's address, waiting for an answer",
     description: "Unexpired invitations of any organization to this account's e-mail address, newest first.",
+    ok: { type: [PendingInvitationDto], description: 'Their pending invitations' },
   })
-  @ApiOkResponse({ type: [PendingInvitationDto], description: 'Their pending invitations' })
   list(@CurrentUser() principal: Principal): Promise<PendingInvitation[]> {
     return this.invitations.list(principal);
   }
 
   @Post(':invitationId/accept')
   @Authenticated()
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Accept an invitation: join the organization with the invited role',
     description:
       'The account must own the address: it existed before the invitation was made, or its address ' +
       'was confirmed (a verification or invitation link was opened).',
+    ok: { type: JoinedOrganizationDto, description: 'Joined' },
+    errors: {
+      ...alreadyMember,
+      ...notFound,
+      EMAIL_NOT_VERIFIED: 'The account is newer than the invitation and its address is not confirmed',
+    },
+    invalid,
   })
-  @ApiOkResponse({ type: JoinedOrganizationDto, description: 'Joined' })
-  @ApiErrors({
-    EMAIL_NOT_VERIFIED: 'The account is newer than the invitation and its address is not confirmed',
-  })
-  @notFound
-  @alreadyMember
-  @invalid
-  @ApiUuidParam('invitationId')
   accept(
     @CurrentUser() principal: Principal,
-    @Param('invitationId', uuidParam) invitationId: string,
+    @UuidParam('invitationId') invitationId: string,
   ): Promise<OrganizationMembership> {
     return this.invitations.accept(principal, invitationId);
   }
 
   @Post(':invitationId/decline')
   @Authenticated()
-  @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Decline an invitation: it is removed',
     description: 'The inviting owners see it gone.',
+    noContent: 'Declined',
+    errors: notFound,
+    invalid,
   })
-  @ApiNoContentResponse({ description: 'Declined' })
-  @notFound
-  @invalid
-  @ApiUuidParam('invitationId')
   async decline(
     @CurrentUser() principal: Principal,
-    @Param('invitationId', uuidParam) invitationId: string,
+    @UuidParam('invitationId') invitationId: string,
   ): Promise<void> {
     await this.invitations.decline(principal, invitationId);
   }
 
   @Post('accept-link')
   @Authenticated()
-  @HttpCode(200)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Take up a signed invitation link while signed in',
     description:
       'For someone who already has an account (or made one without the link): the link must be for ' +
       "this account's address. It works once, and confirms the address.",
+    ok: { type: JoinedOrganizationDto, description: 'Joined' },
+    errors: {
+      ...alreadyMember,
+      INVITATION_LINK_INVALID: 'The link is tampered with, expired, used, renewed or for another address',
+    },
+    invalid,
   })
-  @ApiOkResponse({ type: JoinedOrganizationDto, description: 'Joined' })
-  @ApiErrors({
-    INVITATION_LINK_INVALID: 'The link is tampered with, expired, used, renewed or for another address',
-  })
-  @alreadyMember
-  @invalid
   acceptLink(
     @CurrentUser() principal: Principal,
     @Body() body: AcceptInvitationLinkDto,

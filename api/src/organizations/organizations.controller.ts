@@ -1,11 +1,11 @@
 import { API_PREFIX, type Organization } from '@cloop/contracts';
 import { Body, Controller, Patch } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 
 import type { OrganizationScope, Principal } from '../access/access-policy';
 import { OrganizationAccess } from '../access/policies';
 import { CurrentOrganization, CurrentUser } from '../access/scopes.decorator';
-import { ApiInvalidInput } from '../openapi/api-errors';
+import { Endpoint } from '../openapi/endpoint';
 import { OrganizationDto, RenameOrganizationDto } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
 
@@ -16,12 +16,12 @@ export class OrganizationsController {
 
   @Patch()
   @OrganizationAccess('owner')
-  @ApiOperation({
+  @Endpoint({
     summary: 'Rename the organization',
     description: 'Owners only. Recorded in the audit trail (without the name).',
+    ok: { type: OrganizationDto, description: 'The organization with its new name' },
+    invalid: '`name` is blank or longer than 100 characters',
   })
-  @ApiOkResponse({ type: OrganizationDto, description: 'The organization with its new name' })
-  @ApiInvalidInput('`name` is blank or longer than 100 characters')
   rename(
     @CurrentOrganization() scope: OrganizationScope,
     @CurrentUser() caller: Principal,

@@ -1,12 +1,12 @@
 import { API_PREFIX, type VerifyEmailRequest } from '@cloop/contracts';
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 
 import type { Principal } from '../../access/access-policy';
 import { Authenticated, Public } from '../../access/policies';
 import { CurrentUser } from '../../access/scopes.decorator';
-import { ApiErrors, ApiInvalidInput } from '../../openapi/api-errors';
+import { Endpoint } from '../../openapi/endpoint';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator';
 import { SIGNED_TOKEN } from '../../mail/signed-links';
 import { EmailVerificationService } from './email-verification.service';
@@ -30,16 +30,15 @@ export class EmailVerificationController {
   @Post()
   @Public()
   @RateLimit('auth')
-  @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
     summary: "Confirm an account's e-mail address with the token of a confirmation link",
     description:
       'Sign-up sends the link when this server sends e-mail. Opening it again is harmless; a link ' +
       'for an address the account no longer has is refused.',
+    noContent: 'The address is confirmed',
+    errors: { VERIFICATION_TOKEN_INVALID: 'The link is tampered with, expired or for another address' },
+    invalid: 'The token is missing or malformed',
   })
-  @ApiNoContentResponse({ description: 'The address is confirmed' })
-  @ApiErrors({ VERIFICATION_TOKEN_INVALID: 'The link is tampered with, expired or for another address' })
-  @ApiInvalidInput('The token is missing or malformed')
   async verify(@Body() body: VerifyEmailDto): Promise<void> {
     await this.verification.verify(body.token);
   }
@@ -47,13 +46,12 @@ export class EmailVerificationController {
   @Post('resend')
   @Authenticated()
   @RateLimit('mail')
-  @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
     summary: 'Send the confirmation link again to the signed-in account',
     description: 'Nothing is sent when the address is already confirmed.',
+    noContent: 'A link is on its way unless the address is confirmed',
+    errors: { MAIL_DISABLED: 'This server sends no e-mail' },
   })
-  @ApiNoContentResponse({ description: 'A link is on its way unless the address is confirmed' })
-  @ApiErrors({ MAIL_DISABLED: 'This server sends no e-mail' })
   async resend(@CurrentUser() principal: Principal): Promise<void> {
     await this.verification.resend(principal);
   }
