@@ -103,7 +103,7 @@ describe('Realtime', () => {
         refreshToken: 'r2',
         accessTokenExpiresAt: '',
         refreshTokenExpiresAt: '',
-        user: { id: 'u', email: 'e', name: 'n', createdAt: '' },
+        user: { id: 'u', email: 'e', name: 'n', createdAt: '', emailVerified: true },
       });
       return Promise.resolve('a2');
     });

@@ -11,7 +11,13 @@ import { SitesApi } from './sites.api';
 import { SitesStore } from './sites.store';
 
 const me = (role: 'member' | 'admin' | 'owner'): MeResponse => ({
-  user: { id: 'u1', email: 'u@example.test', name: 'U', createdAt: '2026-11-01T00:00:00Z' },
+  user: {
+    id: 'u1',
+    email: 'u@example.test',
+    name: 'U',
+    createdAt: '2026-11-01T00:00:00Z',
+    emailVerified: true,
+  },
   organizations: [
     { id: 'org-member', name: 'Other', role: 'member' },
     { id: 'org-mine', name: 'Mine', role },
