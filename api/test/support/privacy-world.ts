@@ -191,4 +191,5 @@ export function usePrivacyWorld(): void {
     });
   });
   afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+  afterAll(() => t.close());
 }
