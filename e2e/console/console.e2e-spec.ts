@@ -215,7 +215,8 @@ describe('the console in Chromium', () => {
 
     await page.click('[data-testid=theme-toggle]');
     await page.selectOption('[data-testid=locale-select]', 'fi');
-    await expect(page.textContent('nav')).resolves.toContain('Saapuneet');
+    // The navigation is re-rendered in Finnish once the change is applied: wait for it.
+    await page.waitForSelector('nav:has-text("Saapuneet")');
     expect(
       (await storageKeys(page)).every((key) => POLICY_KEYS.includes(key as (typeof POLICY_KEYS)[number])),
     ).toBe(true);
