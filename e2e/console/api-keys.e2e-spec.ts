@@ -1,13 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 
 import { type Account, createAccount, createSiteFor, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 
 let app: RunningApp;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchChromium()]);
@@ -16,14 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 async function newPage(viewport?: { width: number; height: number }): Promise<Page> {

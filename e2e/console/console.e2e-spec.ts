@@ -5,7 +5,14 @@ import { CONSOLE_STORAGE_KEYS, type PrivacyExport } from '@cloop/contracts';
 import type { Browser, Page } from 'playwright-core';
 
 import { createAccount, createSiteFor, PASSWORD, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, storageKeys, type WatchedPage } from './support/browser';
+import {
+  checkedEachTest,
+  launchChromium,
+  openPage,
+  screenshot,
+  storageKeys,
+  type WatchedPage,
+} from './support/browser';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
 
@@ -14,7 +21,11 @@ const TOKEN_KEYS = [CONSOLE_STORAGE_KEYS.accessToken, CONSOLE_STORAGE_KEYS.refre
 
 let app: RunningApp;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+// Every page of every test: no CSP violation, no script error, nothing fetched from elsewhere, and
+// no cookie.
+const pages = checkedEachTest(async (watched) => {
+  expect(await watched.context.cookies()).toEqual([]);
+});
 
 /** Retries an assertion until it passes or time runs out (for what other processes do). */
 async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
@@ -70,16 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-});
-
-afterEach(async () => {
-  // Every page of every test: no CSP violation, no script error, nothing fetched from elsewhere.
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    expect(await watched.context.cookies()).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 describe('the console in Chromium', () => {

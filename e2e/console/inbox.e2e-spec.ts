@@ -4,7 +4,7 @@ import type { Conversation, Message, Page as ListPage, Site } from '@cloop/contr
 import type { Browser, Locator, Page } from 'playwright-core';
 
 import { type Account, createAccount, createSiteFor, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
@@ -16,7 +16,7 @@ import { Visitor } from './support/visitor';
 
 let app: RunningApp;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchChromium()]);
@@ -25,14 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 async function newPage(settings?: { locale: 'en' | 'fi'; theme: 'light' | 'dark' }): Promise<Page> {

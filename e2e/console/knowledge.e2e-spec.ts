@@ -4,7 +4,7 @@ import { type UnansweredQuestionsResponse, UPLOAD_MAX_BYTES } from '@cloop/contr
 import type { Browser, Page } from 'playwright-core';
 
 import { PASSWORD } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { type FixtureSite, htmlPage, startFixtureSite } from './support/fixture-site';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
@@ -12,7 +12,7 @@ import { Visitor } from './support/visitor';
 let app: RunningApp;
 let shop: FixtureSite;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 const row = (type: string): string => `[data-testid=source-row][data-type=${type}]`;
 
@@ -76,14 +76,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await shop?.stop();
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 describe('the knowledge page in Chromium', () => {

@@ -2,7 +2,7 @@ import type { InviteMemberResponse, MeResponse } from '@cloop/contracts';
 import type { Browser, Page } from 'playwright-core';
 
 import { type Account, createAccount, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
 import { accessibilityViolations } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 import { SmtpInbox } from './support/smtp-inbox';
@@ -12,7 +12,7 @@ const NEW_PASSWORD = 'a brand new passphrase nobody guesses';
 let inbox: SmtpInbox;
 let app: RunningApp;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 beforeAll(async () => {
   inbox = await new SmtpInbox().start();
@@ -26,14 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await inbox?.stop();
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 async function prepared(locale: 'en' | 'fi', theme: 'light' | 'dark'): Promise<Page> {

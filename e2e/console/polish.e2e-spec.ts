@@ -4,7 +4,7 @@ import type { Conversation, KnowledgeSource, PrivacyExport } from '@cloop/contra
 import type { Browser, Page } from 'playwright-core';
 
 import { type Account, createAccount, createSiteFor, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { htmlPage, startFixtureSite } from './support/fixture-site';
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
@@ -12,7 +12,7 @@ import { Visitor } from './support/visitor';
 
 let app: RunningApp;
 let browser: Browser;
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 beforeAll(async () => {
   // No CRAWL_ALLOW_PRIVATE_NETWORKS: a crawl of the loopback fixture reads nothing, as in production.
@@ -22,14 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 async function newPage(viewport?: { width: number; height: number }): Promise<Page> {

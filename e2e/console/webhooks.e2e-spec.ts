@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 
 import { createAccount, createSiteFor, signIn } from './support/accounts';
-import { launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
+import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { type RunningApp, startApp } from './support/server';
 
 interface Received {
@@ -17,7 +17,7 @@ let app: RunningApp;
 let browser: Browser;
 let receiver: Server;
 const received: Received[] = [];
-const pages: WatchedPage[] = [];
+const pages = checkedEachTest();
 
 function receiverUrl(): string {
   return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
@@ -63,14 +63,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
   await new Promise((done) => receiver.close(done));
-});
-
-afterEach(async () => {
-  for (const watched of pages.splice(0)) {
-    expect(watched.problems).toEqual([]);
-    expect(watched.foreignRequests).toEqual([]);
-    await watched.context.close();
-  }
 });
 
 describe('the webhooks page in Chromium', () => {

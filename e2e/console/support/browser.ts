@@ -57,3 +57,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function storageKeys(page: Page): Promise<string[]> {
   return page.evaluate(() => Object.keys(localStorage).sort());
 }
+
+/**
+ * The pages a spec opens, each checked after its test — no CSP violation or script error, nothing
+ * fetched from another origin, and `extraCheck` when given — then closed. Registers the spec's
+ * `afterEach`: call it once, at the top of a spec, and push every opened page into the result.
+ */
+export function checkedEachTest(extraCheck?: (watched: WatchedPage) => Promise<void>): WatchedPage[] {
+  const pages: WatchedPage[] = [];
+  afterEach(async () => {
+    for (const watched of pages.splice(0)) {
+      expect(watched.problems).toEqual([]);
+      expect(watched.foreignRequests).toEqual([]);
+      await extraCheck?.(watched);
+      await watched.context.close();
+    }
+  });
+  return pages;
+}
