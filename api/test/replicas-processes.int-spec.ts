@@ -35,7 +35,7 @@ async function inboxSocket(host: string, accessToken: string, siteId: string): P
 /** The Scheduler's log line about the retention job, with the period it concerns. */
 function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | null {
   const message = line.json?.['context'] === 'Scheduler' ? String(line.json['msg']) : '';
-  const match = /^retention: (ran|skipped).* the period from (\S+)/.exec(message);
+  const match = /^retention: (ran|skipped).* the period from ([^\s,]+)/.exec(message);
   return match?.[1] && match[2] ? { ran: match[1] === 'ran', period: match[2] } : null;
 }
 
