@@ -6,7 +6,11 @@ const transform = {
   // Type-checking happens in the `typecheck` target; here ts-jest only transpiles, which keeps runs fast.
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
 };
-const moduleNameMapper = { '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts' };
+const moduleNameMapper = {
+  '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+  // Request paths in tests: the typed client's `route()`, checked against the OpenAPI document.
+  '^@cloop/client/route$': '<rootDir>/../libs/client/src/route.ts',
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

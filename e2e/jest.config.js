@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: {
     '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
     '^@cloop/client$': '<rootDir>/../libs/client/src/index.ts',
+    '^@cloop/client/route$': '<rootDir>/../libs/client/src/route.ts',
     '^@cloop/client/examples/(.*)$': '<rootDir>/../libs/client/examples/$1',
   },
   // The app's first start (embedded PostgreSQL initdb) takes seconds; browsers add more.

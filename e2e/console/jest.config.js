@@ -9,7 +9,10 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  moduleNameMapper: { '^@cloop/contracts$': '<rootDir>/../../libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@cloop/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@cloop/client/route$': '<rootDir>/../../libs/client/src/route.ts',
+  },
   // The app boots PGlite (seconds; much longer on a busy machine) and Chromium per file.
   testTimeout: 180_000,
   maxWorkers: 1,
