@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 
-import { AccessRepository } from './access/access.repository';
+import { AccessService } from './access/access.service';
 import { allowCors } from './access/widget-headers';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-app/console-app';
@@ -81,7 +81,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
   );
   app.useGlobalPipes(createValidationPipe());
   await registerHttpHardening(fastify);
-  letWidgetsReadErrors(fastify, app.get(AccessRepository));
+  letWidgetsReadErrors(fastify, app.get(AccessService));
   closeConnectionsWhileDraining(fastify, app.get(ShutdownState));
   serveStaticFiles(fastify, options.widgetJsPath ?? join(defaultWidgetDir(), 'widget.js'));
   serveOpenApi(app, buildOpenApiDocument(app, config.publicUrl));
@@ -170,7 +170,7 @@ async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
  * A widget error sent before the site is known (a 429 from the per-IP limit, a 404) still carries
  * the CORS header for an origin some site allows, so the widget can read `Retry-After` and back off.
  */
-function letWidgetsReadErrors(fastify: FastifyInstance, access: AccessRepository): void {
+function letWidgetsReadErrors(fastify: FastifyInstance, access: AccessService): void {
   fastify.addHook('onSend', async (request, reply) => {
     const origin = request.headers.origin;
     if (

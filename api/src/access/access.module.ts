@@ -11,13 +11,6 @@ import { EventBusModule } from '../events/event-bus.module';
 @Module({
   imports: [EventBusModule, AccessCacheModule],
   providers: [AccessRepository, AccessService, WidgetSiteCache, WidgetSiteStrategy, WidgetVisitorStrategy],
-  exports: [
-    AccessCacheModule,
-    AccessService,
-    AccessRepository,
-    WidgetSiteCache,
-    WidgetSiteStrategy,
-    WidgetVisitorStrategy,
-  ],
+  exports: [AccessCacheModule, AccessService, WidgetSiteCache, WidgetSiteStrategy, WidgetVisitorStrategy],
 })
 export class AccessModule {}

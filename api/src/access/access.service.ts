@@ -51,6 +51,11 @@ export class AccessService {
     return { siteId, ...found };
   }
 
+  /** Whether any site lets the widget run on this origin (what a CORS preflight can ask). */
+  isOriginAllowedAnywhere(origin: string): Promise<boolean> {
+    return this.access.isOriginAllowedAnywhere(origin);
+  }
+
   /**
    * {@link requireOrganizationRole} for whoever called, a person or an API key (whose scope the
    * route has checked already): for routes that name the organization in the body or query.

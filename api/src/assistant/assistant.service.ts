@@ -4,7 +4,7 @@ import type { Message, WidgetSettings } from '@cloop/contracts';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
-import type { ConversationEntity } from '../conversations/conversation.entity';
+import type { ConversationRecord } from '../conversations/conversation-record';
 import { ConversationsService } from '../conversations/conversations.service';
 import { EventBus } from '../events/event-bus';
 import { AnswerQueue } from './answer-queue';
@@ -14,7 +14,7 @@ const HISTORY_LENGTH = 20;
 
 export interface AnswerRequest {
   site: { id: string; widget: WidgetSettings; leadCapture: boolean };
-  conversation: ConversationEntity;
+  conversation: ConversationRecord;
   message: Message;
 }
 

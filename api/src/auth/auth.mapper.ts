@@ -1,10 +1,10 @@
 import type { AuthResponse } from '@cloop/contracts';
 
-import type { UserEntity } from '../users/user.entity';
+import type { UserRecord } from '../users/user-record';
 import { mapUser } from '../users/user.mapper';
 import type { TokenPair } from './sessions.service';
 
-export function mapAuthResponse(tokens: TokenPair, user: UserEntity): AuthResponse {
+export function mapAuthResponse(tokens: TokenPair, user: UserRecord): AuthResponse {
   return {
     accessToken: tokens.accessToken,
     accessTokenExpiresAt: tokens.accessTokenExpiresAt.toISOString(),

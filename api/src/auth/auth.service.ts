@@ -15,14 +15,11 @@ import { normalizeEmail } from '../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { TransactionRunner, type Tx } from '../database/transactions';
 import { isUniqueViolation } from '../database/constraint-violations';
+import { AccountOrganizations } from '../organizations/account-organizations';
 import { InvitationLinks } from '../organizations/invitation-links';
-import { InvitationsRepository } from '../organizations/invitations.repository';
-import { MembershipsRepository } from '../organizations/memberships.repository';
-import { defaultOrganizationName } from '../organizations/organization-name';
-import { OrganizationsRepository } from '../organizations/organizations.repository';
-import type { UserEntity } from '../users/user.entity';
+import type { UserRecord } from '../users/user-record';
 import { mapUser } from '../users/user.mapper';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { mapAuthResponse } from './auth.mapper';
 import { EmailVerificationService } from './email-verification/email-verification.service';
 import { NOT_SIGNED_IN } from './console-jwt.strategy';
@@ -40,10 +37,8 @@ export interface CreatedUser {
 export class AuthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
-    private readonly users: UsersRepository,
-    private readonly organizations: OrganizationsRepository,
-    private readonly memberships: MembershipsRepository,
-    private readonly invitations: InvitationsRepository,
+    private readonly users: UsersService,
+    private readonly organizations: AccountOrganizations,
     private readonly invitationLinks: InvitationLinks,
     private readonly emailVerification: EmailVerificationService,
     private readonly sessions: SessionsService,
@@ -144,7 +139,7 @@ export class AuthService {
   }
 
   /** Re-checks the password before a sensitive change, throttled like sign-in. */
-  async confirmPassword(principal: Principal, password: string, ip: string): Promise<UserEntity> {
+  async confirmPassword(principal: Principal, password: string, ip: string): Promise<UserRecord> {
     const user = await this.requireUser(principal.userId);
     // A stolen access token must not become an unthrottled password oracle.
     await this.loginThrottle.attempt(user.email, ip);
@@ -165,7 +160,11 @@ export class AuthService {
    * install may always sign up, or nobody could ever get in to invite anyone.
    */
   private async assertMaySignUp(email: string): Promise<void> {
-    if (this.config.allowSignup || (await this.invitations.hasPending(email)) || !(await this.users.any()))
+    if (
+      this.config.allowSignup ||
+      (await this.organizations.hasPendingInvitation(email)) ||
+      !(await this.users.any())
+    )
       return;
     throw new DomainError('SIGNUP_DISABLED', 'Sign-up is by invitation only on this server');
   }
@@ -177,7 +176,7 @@ export class AuthService {
    */
   private async createAccount<T>(
     request: SignupRequest,
-    then: (tx: Tx, user: UserEntity, organizationId: string) => Promise<T>,
+    then: (tx: Tx, user: UserRecord, organizationId: string) => Promise<T>,
   ): Promise<T> {
     const email = normalizeEmail(request.email);
     assertAcceptablePassword(request.password, email);
@@ -185,7 +184,7 @@ export class AuthService {
     const name = request.name.trim();
     try {
       return await this.transactions.run(async (tx) => {
-        await this.invitations.lockEmail(tx, email);
+        await this.organizations.lockInvitationsOf(tx, email);
         const invited =
           request.invitationToken === undefined
             ? null
@@ -197,11 +196,7 @@ export class AuthService {
           locale: request.locale ?? 'en',
           emailVerifiedAt: invited ? new Date() : null,
         });
-        const organizationId = await this.organizations.insert(tx, defaultOrganizationName(name));
-        await this.memberships.insert(tx, [
-          { organizationId, userId: user.id, role: 'owner' },
-          ...(invited ? [{ ...invited, userId: user.id }] : []),
-        ]);
+        const organizationId = await this.organizations.foundFor(tx, { userId: user.id, name }, invited);
         return then(tx, user, organizationId);
       });
     } catch (error) {
@@ -212,7 +207,7 @@ export class AuthService {
     }
   }
 
-  private async requireUser(userId: string): Promise<UserEntity> {
+  private async requireUser(userId: string): Promise<UserRecord> {
     const user = await this.users.findById(userId);
     if (!user) throw new DomainError('UNAUTHENTICATED', NOT_SIGNED_IN);
     return user;

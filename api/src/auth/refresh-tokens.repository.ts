@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
-import { UserEntity } from '../users/user.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 type RefreshTokenLink = Pick<RefreshTokenEntity, 'userId' | 'familyId'>;
@@ -65,7 +64,8 @@ export class RefreshTokensRepository {
     const row = await this.dataSource
       .createQueryBuilder()
       .select('u.tokens_valid_after', 'tokensValidAfter')
-      .from(UserEntity, 'u')
+      // Another module's table by its name: its entity stays its own (docs/architecture.md).
+      .from('users', 'u')
       .where('u.id = :userId', { userId })
       // The family must exist, belong to this user, and have no revoked link: `bool_and` over no
       // rows is NULL, so a made-up session id fails like a revoked one.

@@ -1,8 +1,10 @@
 import type { ConversationStatus, LeadStatus, MessageAuthor, Phase } from '@cloop/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+import type { ConversationRecord } from './conversation-record';
+
 @Entity('conversations')
-export class ConversationEntity {
+export class ConversationEntity implements ConversationRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

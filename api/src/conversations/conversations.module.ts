@@ -8,6 +8,7 @@ import { InboxController } from './inbox.controller';
 import { InboxService } from './inbox.service';
 import { MessageAppendRepository } from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
+import { VisitorConversations } from './visitor-conversations';
 import { VisitorsRepository } from './visitors.repository';
 import { AuditModule } from '../audit/audit.module';
 import { EventBusModule } from '../events/event-bus.module';
@@ -22,7 +23,8 @@ import { EventBusModule } from '../events/event-bus.module';
     MessagesRepository,
     MessageAppendRepository,
     VisitorsRepository,
+    VisitorConversations,
   ],
-  exports: [ConversationsService, ConversationsRepository, VisitorsRepository],
+  exports: [ConversationsService, VisitorConversations],
 })
 export class ConversationsModule {}

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { Tx } from '../database/transactions';
-import { UserEntity } from '../users/user.entity';
 import { MessageEntity } from './message.entity';
 
 /** A message with the display name of the agent who wrote it, if any. */
@@ -46,11 +45,14 @@ export class MessagesRepository {
   }
 
   private withAuthorNames(manager: Tx) {
-    return manager
-      .getRepository(MessageEntity)
-      .createQueryBuilder('m')
-      .leftJoin(UserEntity, 'u', 'u.id = m.author_user_id')
-      .addSelect('u.name', 'author_name');
+    return (
+      manager
+        .getRepository(MessageEntity)
+        .createQueryBuilder('m')
+        // Another module's table by its name: its entity stays its own (docs/architecture.md).
+        .leftJoin('users', 'u', 'u.id = m.author_user_id')
+        .addSelect('u.name', 'author_name')
+    );
   }
 }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 
 import type { Principal } from '../access/access-policy';
 import { DomainError } from '../common/domain-error';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { Mailer } from '../mail/mailer';
 
 /** What the console reads and sets about e-mail: whether it is on, and the user's preferences. */
@@ -11,7 +11,7 @@ import { Mailer } from '../mail/mailer';
 export class MailSettingsService {
   constructor(
     private readonly mailer: Mailer,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {}
 
   status(): MailStatus {

@@ -22,7 +22,7 @@ import { TransactionRunner } from '../database/transactions';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { consoleLink } from '../mail/console-links';
 import { Mailer } from '../mail/mailer';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { InvitationLinks } from './invitation-links';
 import { InvitationsRepository } from './invitations.repository';
 import { mapInvitation, mapMember } from './members.mapper';
@@ -37,7 +37,7 @@ export class MembersService {
   constructor(
     private readonly memberships: MembershipsRepository,
     private readonly invitations: InvitationsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly access: AccessCache,

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 
 import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
-import { UserEntity } from '../users/user.entity';
 import { MembershipEntity } from './membership.entity';
 
 export interface MemberRow {
@@ -69,18 +68,21 @@ export class MembershipsRepository {
   }
 
   private members(manager: Tx, organizationId: string) {
-    return manager
-      .createQueryBuilder()
-      .select([
-        'm.user_id AS "userId"',
-        'u.email AS email',
-        'u.name AS name',
-        'm.role AS role',
-        'm.created_at AS "createdAt"',
-      ])
-      .from(MembershipEntity, 'm')
-      .innerJoin(UserEntity, 'u', 'u.id = m.user_id')
-      .where('m.organization_id = :organizationId', { organizationId });
+    return (
+      manager
+        .createQueryBuilder()
+        .select([
+          'm.user_id AS "userId"',
+          'u.email AS email',
+          'u.name AS name',
+          'm.role AS role',
+          'm.created_at AS "createdAt"',
+        ])
+        .from(MembershipEntity, 'm')
+        // Another module's table by its name: its entity stays its own (docs/architecture.md).
+        .innerJoin('users', 'u', 'u.id = m.user_id')
+        .where('m.organization_id = :organizationId', { organizationId })
+    );
   }
 }
 

@@ -7,8 +7,8 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { TransactionRunner, type Tx } from '../database/transactions';
 import { Mailer } from '../mail/mailer';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import type { UserRecord } from '../users/user-record';
+import { UsersService } from '../users/users.service';
 import { InvitationLinks } from './invitation-links';
 import { InvitationsRepository } from './invitations.repository';
 import { MembershipsRepository } from './memberships.repository';
@@ -21,7 +21,7 @@ export class MyInvitationsService {
     private readonly invitations: InvitationsRepository,
     private readonly memberships: MembershipsRepository,
     private readonly organizations: OrganizationsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly links: InvitationLinks,
     private readonly mailer: Mailer,
     private readonly transactions: TransactionRunner,
@@ -89,7 +89,7 @@ export class MyInvitationsService {
 
   private async join(
     tx: Tx,
-    user: UserEntity,
+    user: UserRecord,
     invitation: { organizationId: string; role: OrganizationMembership['role'] },
   ): Promise<OrganizationMembership> {
     if (await this.memberships.find(invitation.organizationId, user.id, tx)) {
@@ -107,7 +107,7 @@ export class MyInvitationsService {
     return { id: invitation.organizationId, name, role: invitation.role };
   }
 
-  private async requireUser(principal: Principal): Promise<UserEntity> {
+  private async requireUser(principal: Principal): Promise<UserRecord> {
     const user = await this.users.findById(principal.userId);
     if (!user) throw new DomainError('UNAUTHENTICATED', 'Not signed in');
     return user;

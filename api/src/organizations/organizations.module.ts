@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AccessCacheModule } from '../access/access-cache.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
+import { AccountOrganizations } from './account-organizations';
 import { InvitationLinks } from './invitation-links';
 import { InvitationsRepository } from './invitations.repository';
 import { MembersController } from './members.controller';
@@ -19,6 +20,7 @@ import { AuditModule } from '../audit/audit.module';
   imports: [AuditModule, UsersModule, AccessCacheModule, MailModule],
   controllers: [MembersController, OrganizationsController, MyInvitationsController],
   providers: [
+    AccountOrganizations,
     MembersService,
     MyInvitationsService,
     InvitationLinks,
@@ -27,6 +29,6 @@ import { AuditModule } from '../audit/audit.module';
     InvitationsRepository,
     OrganizationsRepository,
   ],
-  exports: [MembershipsRepository, InvitationsRepository, OrganizationsRepository, InvitationLinks],
+  exports: [AccountOrganizations, InvitationLinks],
 })
 export class OrganizationsModule {}

@@ -3,9 +3,9 @@ import { Injectable } from '@nestjs/common';
 
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
-import type { ConversationEntity } from '../conversations/conversation.entity';
-import { ConversationsRepository } from '../conversations/conversations.repository';
+import type { ConversationRecord } from '../conversations/conversation-record';
 import { ConversationsService } from '../conversations/conversations.service';
+import { VisitorConversations } from '../conversations/visitor-conversations';
 import { type Identity, type RealtimeClient, send } from './realtime-client';
 import { SocketAuthentication } from './socket-authentication';
 
@@ -18,7 +18,7 @@ const TYPING_INTERVAL_MS = 2_000;
 export class FrameHandler {
   constructor(
     private readonly authentication: SocketAuthentication,
-    private readonly conversationsRepository: ConversationsRepository,
+    private readonly visitorConversations: VisitorConversations,
     private readonly conversations: ConversationsService,
   ) {}
 
@@ -65,11 +65,11 @@ export class FrameHandler {
   }
 
   /** A conversation the identity may see: in a subscribed site, or the visitor's own. */
-  private async conversationOf(identity: Identity, conversationId: string): Promise<ConversationEntity> {
+  private async conversationOf(identity: Identity, conversationId: string): Promise<ConversationRecord> {
     if (isUuid(conversationId)) {
       const sites = identity.kind === 'user' ? [...identity.sites.keys()] : [identity.siteId];
       for (const siteId of sites) {
-        const conversation = await this.conversationsRepository.findInSite(siteId, conversationId);
+        const conversation = await this.visitorConversations.findInSite(siteId, conversationId);
         if (conversation && (identity.kind === 'user' || conversation.visitorId === identity.visitorId)) {
           return conversation;
         }

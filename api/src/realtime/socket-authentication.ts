@@ -6,7 +6,7 @@ import { WidgetSiteStrategy } from '../access/widget-site.strategy';
 import { ConsoleJwtStrategy } from '../auth/console-jwt.strategy';
 import { DomainError } from '../common/domain-error';
 import { isUuid } from '../common/identifiers';
-import { VisitorsRepository } from '../conversations/visitors.repository';
+import { VisitorConversations } from '../conversations/visitor-conversations';
 import type { Identity, UserIdentity } from './realtime-client';
 
 /**
@@ -18,7 +18,7 @@ export class SocketAuthentication {
   constructor(
     private readonly consoleTokens: ConsoleJwtStrategy,
     private readonly widgetSites: WidgetSiteStrategy,
-    private readonly visitors: VisitorsRepository,
+    private readonly visitors: VisitorConversations,
     private readonly access: AccessService,
   ) {}
 
@@ -32,7 +32,7 @@ export class SocketAuthentication {
     }
     const site = await this.widgetSites.resolve(frame.siteKey, origin);
     const visitor = isUuid(frame.visitorId)
-      ? await this.visitors.find(site.siteId, frame.visitorId.toLowerCase())
+      ? await this.visitors.findVisitor(site.siteId, frame.visitorId.toLowerCase())
       : null;
     if (!visitor)
       throw new DomainError('VISITOR_ID_INVALID', 'Unknown visitor: start a widget session first');

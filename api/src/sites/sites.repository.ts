@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 
 import type { Keyset } from '../common/pagination';
 import type { Tx } from '../database/transactions';
-import { MembershipEntity } from '../organizations/membership.entity';
 import { SiteEntity } from './site.entity';
 
 export type NewSite = Pick<
@@ -34,7 +33,8 @@ export class SitesRepository {
     const query = this.dataSource
       .getRepository(SiteEntity)
       .createQueryBuilder('site')
-      .innerJoin(MembershipEntity, 'm', 'm.organization_id = site.organization_id AND m.user_id = :userId', {
+      // Another module's table by its name: its entity stays its own (docs/architecture.md).
+      .innerJoin('memberships', 'm', 'm.organization_id = site.organization_id AND m.user_id = :userId', {
         userId,
       })
       .orderBy('site.created_at')

@@ -1,8 +1,10 @@
 import type { MailLocale } from '@cloop/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+import type { UserRecord } from './user-record';
+
 @Entity('users')
-export class UserEntity {
+export class UserEntity implements UserRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

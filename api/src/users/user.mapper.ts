@@ -1,8 +1,8 @@
 import type { User } from '@cloop/contracts';
 
-import type { UserEntity } from './user.entity';
+import type { UserRecord } from './user-record';
 
-export function mapUser(user: UserEntity): User {
+export function mapUser(user: UserRecord): User {
   return {
     id: user.id,
     email: user.email,

@@ -3,7 +3,7 @@ import { Controller, Headers, HttpCode, Options, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
-import { AccessRepository } from '../access/access.repository';
+import { AccessService } from '../access/access.service';
 import { Public } from '../access/policies';
 import { allowCors, SITE_KEY_HEADER, VISITOR_HEADER } from '../access/widget-headers';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
@@ -26,7 +26,7 @@ const WIDGET_PATHS = [
 @ApiExcludeController()
 @Controller(`${API_PREFIX}/widget`)
 export class WidgetPreflightController {
-  constructor(private readonly access: AccessRepository) {}
+  constructor(private readonly access: AccessService) {}
 
   @Options(WIDGET_PATHS)
   @Public()

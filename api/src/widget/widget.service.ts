@@ -17,11 +17,10 @@ import { WidgetSiteCache } from '../access/widget-site-cache';
 import { AssistantService } from '../assistant/assistant.service';
 import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
-import type { ConversationEntity } from '../conversations/conversation.entity';
+import type { ConversationRecord } from '../conversations/conversation-record';
 import { mapMessage, mapWidgetConversation } from '../conversations/conversation.mapper';
-import { ConversationsRepository } from '../conversations/conversations.repository';
 import { ConversationsService } from '../conversations/conversations.service';
-import { VisitorsRepository } from '../conversations/visitors.repository';
+import { VisitorConversations } from '../conversations/visitor-conversations';
 import { isForeignKeyViolation } from '../database/constraint-violations';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
 import { RateLimitStore } from '../rate-limit/rate-limit.store';
@@ -33,8 +32,7 @@ const PAGE = 200;
 @Injectable()
 export class WidgetService {
   constructor(
-    private readonly visitors: VisitorsRepository,
-    private readonly conversationsRepository: ConversationsRepository,
+    private readonly visitors: VisitorConversations,
     private readonly conversations: ConversationsService,
     private readonly assistant: AssistantService,
     private readonly widgetSites: WidgetSiteCache,
@@ -59,7 +57,7 @@ export class WidgetService {
     });
     const [messages, seenSeq] = await Promise.all([
       this.latestMessages(conversation),
-      this.conversationsRepository.visitorSeenSeq(visitor.siteId, conversation.id),
+      this.visitors.visitorSeenSeq(visitor.siteId, conversation.id),
     ]);
     return {
       conversation: mapWidgetConversation(conversation),
@@ -75,7 +73,7 @@ export class WidgetService {
    * nothing, not even that the uuid is unknown).
    */
   async unread(visitor: VisitorScope): Promise<WidgetUnreadResponse> {
-    const unread = await this.conversationsRepository.unreadForVisitor(visitor.siteId, visitor.visitorUuid);
+    const unread = await this.visitors.unreadForVisitor(visitor.siteId, visitor.visitorUuid);
     // Counted and picked in one statement: no latest reply means nothing is unread.
     if (!unread?.latest) return { count: 0, latest: null };
     const { seq, author, authorName, preview } = unread.latest;
@@ -93,24 +91,17 @@ export class WidgetService {
 
   /** The visitor has read their conversation up to `seq` (the unread badge's memory). */
   async markSeen(visitor: VisitorScope, request: WidgetSeenRequest): Promise<void> {
-    const known = await this.visitors.find(visitor.siteId, visitor.visitorUuid);
+    const known = await this.visitors.findVisitor(visitor.siteId, visitor.visitorUuid);
     const marked =
       known !== null &&
-      (await this.conversationsRepository.markSeenByVisitor(
-        visitor.siteId,
-        known.id,
-        request.conversationId,
-        request.seq,
-      ));
+      (await this.visitors.markSeenByVisitor(visitor.siteId, known.id, request.conversationId, request.seq));
     if (!marked) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
   }
 
   async messagesAfter(visitor: VisitorScope, afterSeq: number): Promise<WidgetMessagesResponse> {
-    const known = await this.visitors.find(visitor.siteId, visitor.visitorUuid);
+    const known = await this.visitors.findVisitor(visitor.siteId, visitor.visitorUuid);
     // The latest conversation, open or just closed: an agent's last reply before closing still arrives.
-    const conversation = known
-      ? await this.conversationsRepository.findLatestForVisitor(visitor.siteId, known.id)
-      : null;
+    const conversation = known ? await this.visitors.findLatestForVisitor(visitor.siteId, known.id) : null;
     return {
       items: conversation
         ? await this.conversations.messagesAfter(visitor.siteId, conversation.id, afterSeq, PAGE)
@@ -183,8 +174,8 @@ export class WidgetService {
     visitor: VisitorScope,
     ip: string,
     start: { entryUrl: string | null; locale: string | null },
-  ): Promise<ConversationEntity> {
-    if (!(await this.visitors.find(visitor.siteId, visitor.visitorUuid))) {
+  ): Promise<ConversationRecord> {
+    if (!(await this.visitors.findVisitor(visitor.siteId, visitor.visitorUuid))) {
       // Only creating visitors costs: a returning visitor is never refused its own history.
       await this.limits.enforce(
         this.keys.forClient('new-visitors', ip),
@@ -204,11 +195,11 @@ export class WidgetService {
     visitor: VisitorScope,
     start: { entryUrl: string | null; locale: string | null },
   ) {
-    const known = await this.visitors.upsert(visitor.siteId, visitor.visitorUuid);
+    const known = await this.visitors.upsertVisitor(visitor.siteId, visitor.visitorUuid);
     return this.conversations.openForVisitor(visitor.siteId, known.id, start);
   }
 
-  private async latestMessages(conversation: ConversationEntity): Promise<Message[]> {
+  private async latestMessages(conversation: ConversationRecord): Promise<Message[]> {
     return this.conversations.messagesAfter(
       conversation.siteId,
       conversation.id,

@@ -6,8 +6,8 @@ import { APP_CONFIG, type ResolvedConfig } from '../../config/config.module';
 import { consoleLink } from '../../mail/console-links';
 import { Mailer } from '../../mail/mailer';
 import { SignedLinks } from '../../mail/signed-links';
-import type { UserEntity } from '../../users/user.entity';
-import { UsersRepository } from '../../users/users.repository';
+import type { UserRecord } from '../../users/user-record';
+import { UsersService } from '../../users/users.service';
 
 const PURPOSE = 'verify-email';
 const TTL_MS = 3 * 24 * 60 * 60_000;
@@ -22,11 +22,11 @@ export class EmailVerificationService {
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly mailer: Mailer,
     private readonly links: SignedLinks,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
   ) {}
 
   /** Queues the link for an unproven account; nothing when e-mail is off or it is proven. */
-  sendFor(user: Pick<UserEntity, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>): void {
+  sendFor(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>): void {
     if (!this.mailer.enabled || user.emailVerifiedAt !== null) return;
     const token = this.links.sign(PURPOSE, { u: user.id, m: user.email }, new Date(Date.now() + TTL_MS));
     this.mailer.send(user.email, user.locale, {

@@ -10,7 +10,7 @@ import { APP_CONFIG, type ResolvedConfig } from '../../config/config.module';
 import { TransactionRunner } from '../../database/transactions';
 import { consoleLink } from '../../mail/console-links';
 import { Mailer } from '../../mail/mailer';
-import { UsersRepository } from '../../users/users.repository';
+import { UsersService } from '../../users/users.service';
 import { hashPassword, passwordProblem } from '../passwords';
 import { SessionsService } from '../sessions.service';
 import { PasswordResetsRepository } from './password-resets.repository';
@@ -29,7 +29,7 @@ export class PasswordResetService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly mailer: Mailer,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly resets: PasswordResetsRepository,
     private readonly sessions: SessionsService,
     private readonly transactions: TransactionRunner,
