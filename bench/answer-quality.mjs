@@ -1,13 +1,15 @@
 // Answer quality on documentation nobody here wrote: 40 READMEs of npm packages uploaded as
-// Markdown, 135 visitor questions asked through the widget with the retrieval-only responder (no
+// Markdown (or another set, --set), 135 visitor questions asked through the widget with the retrieval-only responder (no
 // model configured), beside a plain BM25 baseline over the same files in the same run.
 // Prints a table (or JSON); never fails on its figures. Run after building the API:
 //   node bench/answer-quality.mjs                  embedded PGlite (in memory)
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/answer-quality.mjs
 // Flags: --json (figures and every question's outcome as JSON), --misses (list what went wrong),
 // --half=tune|heldout (only that half's questions), --verbose (each reply without its answering
-// phrase, in full).
+// phrase, in full), --set=DIR (another evaluation: DIR/corpus with its manifest.json, and
+// DIR/questions.json; e.g. --set=bench/answer-quality/second-check).
 import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 
 import { startInProcessApp } from './support/in-process-app.mjs';
 
@@ -21,8 +23,11 @@ const log = (...line) => {
   if (!json) console.log(...line);
 };
 
-const corpus = evaluation.loadCorpus();
-const questions = evaluation.loadQuestions(corpus).filter((q) => !half || q.half === half);
+const set = [...args].find((arg) => arg.startsWith('--set='))?.slice('--set='.length);
+const corpus = evaluation.loadCorpus(set ? join(resolve(set), 'corpus') : undefined);
+const questions = evaluation
+  .loadQuestions(corpus, set ? join(resolve(set), 'questions.json') : undefined)
+  .filter((q) => !half || q.half === half);
 
 // Each question comes from its own visitor and address (X-Forwarded-For, trusted one hop), so the
 // per-visitor and per-IP limits are never met; RATE_LIMITS lifts the chat limit where supported.

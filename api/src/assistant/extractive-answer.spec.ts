@@ -72,6 +72,23 @@ describe('extractive answers', () => {
     ]);
   });
 
+  it('never ends a quote on a sentence that announces the prose after it', () => {
+    // "… Use of external SQL files offers many advantages:" + list items: the list is the answer.
+    const units = [
+      unit('Queries can be written inline.', [2]),
+      unit('Query methods accept a file.', [2]),
+      unit('External SQL files offer many advantages:', [1]),
+      unit('Cleaner code, with all SQL kept in external files;', []),
+      unit('Easier formatting;', []),
+    ];
+    const quote = bestQuote(units, weights, { said: [], maxUnits: 3 });
+    expect(quote?.units.map((u) => u.text)).toEqual([
+      'Query methods accept a file.',
+      'External SQL files offer many advantages:',
+      'Cleaner code, with all SQL kept in external files;',
+    ]);
+  });
+
   it('counts the words of the section heading for each of its sentences', () => {
     const units = [unit('Node.js 18 or higher is required.', [2])];
     const alone = bestQuote(units, weights, { said: [], maxUnits: 3 });

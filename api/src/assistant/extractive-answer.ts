@@ -130,6 +130,9 @@ export function bestQuote(
       for (const group of unit.covered) (unit.code ? code : prose).add(group);
       // The code a run's last sentence introduces is quoted with it, so it counts for the run.
       for (const group of introducedCode(units, end)?.covered ?? []) code.add(group);
+      // A run never ends on a sentence that introduces the prose after it ("… offers many
+      // advantages:"): what it announces is the answer, so the run goes on into it or is not quoted.
+      if (introducesProse(units, end)) continue;
       runs.push({ start, end, prose: new Set(prose), code: new Set(code) });
     }
   }
@@ -181,6 +184,12 @@ function introducedCode(units: MatchedUnit[], index: number): MatchedUnit | null
   const next = units[index + 1];
   const unit = units[index];
   return next?.code && !unit?.code && unit?.text.trimEnd().endsWith(':') ? next : null;
+}
+
+/** Whether unit `index` ends with a colon and prose follows it (a list, the next paragraph). */
+function introducesProse(units: MatchedUnit[], index: number): boolean {
+  const next = units[index + 1];
+  return !!next && !next.code && !units[index]?.code && !!units[index]?.text.trimEnd().endsWith(':');
 }
 
 /** The quoted units as text: prose runs on, code sits on lines of its own. */

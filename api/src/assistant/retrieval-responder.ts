@@ -49,6 +49,13 @@ const DOCUMENT_PASSAGES = 10;
 const CITATIONS_MAX = 2;
 const SENTENCES_PER_CITATION = 3;
 /**
+ * Another document is quoted too when its passage covers at least this share of what the best one
+ * covers: two documents answering nearly as well are both worth showing (two HTTP clients, two
+ * loggers), and the visitor sees which one says what. Chosen on the tune half (at 1, the second
+ * source had to cover at least as much).
+ */
+const SECOND_SOURCE_SHARE = 0.9;
+/**
  * Which passage of the best document to quote weighs two kinds of evidence: how much of the
  * question its best sentences hold, and how well the whole passage ranks (BM25 sees all of it and
  * its headings, a quote only three sentences). A passage's quote counts in proportion to its BM25
@@ -97,8 +104,9 @@ export class RetrievalResponder extends Responder {
 
   /**
    * What to quote: from the best passage's document, the passage whose sentences hold the most of
-   * the question, weighed by its rank (`PASSAGE_RANK_WEIGHT`); then a second citation only from another document that covers the question as
-   * well as the best (a second citation must add a source, never repeat a statement).
+   * the question, weighed by its rank (`PASSAGE_RANK_WEIGHT`); then a second citation only from
+   * another document that covers nearly as much of the question (`SECOND_SOURCE_SHARE`): a second
+   * citation must add a source, never repeat a statement.
    */
   private async quotes(
     siteId: string,
@@ -107,7 +115,8 @@ export class RetrievalResponder extends Responder {
     best: Passage,
   ): Promise<QuotedPassage[]> {
     const second = passages.find(
-      (passage) => documentKey(passage) !== documentKey(best) && passage.score >= best.score,
+      (passage) =>
+        documentKey(passage) !== documentKey(best) && passage.score >= best.score * SECOND_SOURCE_SHARE,
     );
     // The search chose the document; inside it, its passages ranked without the title's words.
     const inDocument = await this.knowledge.documentPassages(siteId, best, question, DOCUMENT_PASSAGES);
