@@ -18,6 +18,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { KnowledgeModule } from './knowledge/knowledge.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { MailDeliveryModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -54,6 +55,7 @@ export class AppModule {
         AuthModule,
         PasswordResetModule,
         MailSettingsModule,
+        MailDeliveryModule,
         OrganizationsModule,
         SitesModule,
         EventBusModule,

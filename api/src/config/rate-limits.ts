@@ -11,6 +11,8 @@ export interface RateLimitRule {
 }
 
 export type RateLimitSettings = Record<RateLimitGroup, RateLimitRule> & {
+  /** Invitation, confirmation and reset messages to one address, whoever asks (not per IP). */
+  mailPerAddress: RateLimitRule;
   /** Failed sign-ins for one account from one IP; other IPs are unaffected. */
   loginFailures: RateLimitRule;
   /** Messages of one widget visitor, wherever they come from. */
@@ -31,6 +33,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   chat: { limit: 120, windowMs: MINUTE },
   /** Requests that send e-mail (password reset, verification again): a mailbox is not a target. */
   mail: { limit: 10, windowMs: 15 * MINUTE },
+  /** Enough for a few resends and a reset; a mailbox cannot be flooded through Cloop. */
+  mailPerAddress: { limit: 10, windowMs: 60 * MINUTE },
   loginFailures: { limit: 5, windowMs: 15 * MINUTE },
   visitorMessages: { limit: 20, windowMs: MINUTE },
   newVisitors: { limit: 30, windowMs: 60 * MINUTE },

@@ -21,7 +21,7 @@ export class LeadNotifications {
     private readonly recipients: LeadRecipientsRepository,
   ) {}
 
-  /** Never throws and never waits for SMTP: the visitor's request must not depend on e-mail. */
+  /** Never throws and never waits for SMTP (the message is only queued in the outbox): the visitor's request must not depend on e-mail. */
   async leadCaptured(siteId: string, conversationId: string, reason: 'contact' | 'email'): Promise<void> {
     if (!this.mailer.enabled) return;
     try {
@@ -30,7 +30,7 @@ export class LeadNotifications {
       const link = consoleLink(this.config.publicUrl, `inbox/${conversationId}`);
       const preferencesLink = consoleLink(this.config.publicUrl, 'account');
       for (const recipient of found.recipients) {
-        this.mailer.send(recipient.email, recipient.locale, {
+        await this.mailer.send(recipient.email, recipient.locale, {
           kind: 'lead',
           siteName: found.siteName,
           reason,

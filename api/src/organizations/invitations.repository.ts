@@ -163,9 +163,13 @@ export class InvitationsRepository {
   }
 
   /** `true` if an invitation to this email was deleted. */
-  async deleteForEmail(tx: Tx, invitationId: string, email: string): Promise<boolean> {
-    const result = await tx.getRepository(InvitationEntity).delete({ id: invitationId, email });
-    return (result.affected ?? 0) > 0;
+  /** The organization of the deleted invitation, or `null` if there was none for this address. */
+  async deleteForEmail(tx: Tx, invitationId: string, email: string): Promise<string | null> {
+    const [rows] = await tx.query<[{ organization_id: string }[], number]>(
+      `DELETE FROM invitations WHERE id = $1 AND email = $2 RETURNING organization_id`,
+      [invitationId, email],
+    );
+    return rows[0]?.organization_id ?? null;
   }
 
   /** `true` if an invitation of this organization was deleted. */

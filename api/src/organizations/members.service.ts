@@ -21,6 +21,7 @@ import type { Tx } from '../database/transactions';
 import { TransactionRunner } from '../database/transactions';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
 import { consoleLink } from '../mail/console-links';
+import { MailBudget } from '../mail/mail-budget';
 import { Mailer } from '../mail/mailer';
 import { UsersService } from '../users/users.service';
 import { InvitationLinks } from './invitation-links';
@@ -43,6 +44,7 @@ export class MembersService {
     private readonly access: AccessCache,
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly mailer: Mailer,
+    private readonly mailBudget: MailBudget,
     private readonly links: InvitationLinks,
     private readonly organizations: OrganizationsRepository,
   ) {}
@@ -71,7 +73,15 @@ export class MembersService {
   ): Promise<InviteMemberResponse> {
     const email = normalizeEmail(request.email);
     const { organizationId } = scope;
-    const { invitation, hasAccount } = await this.transactions.run(async (tx) => {
+    // Before anything changes: a refused invitation must not void the link already sent.
+    if (this.mailer.enabled && !(await this.mailBudget.take(email))) {
+      throw new DomainError('RATE_LIMITED', 'This address was sent too many messages; try again later');
+    }
+    const [organizationName, inviterUser] = await Promise.all([
+      this.organizations.findName(organizationId),
+      this.users.findById(inviter.userId),
+    ]);
+    const { invitation, hasAccount, link } = await this.transactions.run(async (tx) => {
       await this.invitations.lockEmail(tx, email);
       const user = await this.users.findByEmail(email, tx);
       if (user && (await this.memberships.find(organizationId, user.id, tx))) {
@@ -93,23 +103,21 @@ export class MembersService {
         target: { type: 'invitation', id: upserted.id },
         details: { role: request.role, account: user !== null },
       });
-      return { invitation: upserted, hasAccount: user !== null };
+      const link = user ? consoleLink(this.config.publicUrl, 'invitations') : this.links.urlFor(upserted);
+      // In the same transaction: an acknowledged invitation always has its message in the outbox.
+      await this.mailer.send(
+        upserted.email,
+        upserted.locale,
+        {
+          kind: user ? 'invitation-pending' : 'invitation',
+          organizationName: organizationName ?? '',
+          inviterName: inviterUser?.name ?? '',
+          link,
+        },
+        tx,
+      );
+      return { invitation: upserted, hasAccount: user !== null, link };
     });
-    const link = hasAccount
-      ? consoleLink(this.config.publicUrl, 'invitations')
-      : this.links.urlFor(invitation);
-    if (this.mailer.enabled) {
-      const [organizationName, inviterUser] = await Promise.all([
-        this.organizations.findName(organizationId),
-        this.users.findById(inviter.userId),
-      ]);
-      this.mailer.send(invitation.email, invitation.locale, {
-        kind: hasAccount ? 'invitation-pending' : 'invitation',
-        organizationName: organizationName ?? '',
-        inviterName: inviterUser?.name ?? '',
-        link,
-      });
-    }
     if (hasAccount) return { status: 'pending', invitation: mapInvitation(invitation) };
     return {
       status: 'invited',

@@ -71,7 +71,16 @@ export class MyInvitationsService {
   async decline(principal: Principal, invitationId: string): Promise<void> {
     const user = await this.requireUser(principal);
     await this.transactions.run(async (tx) => {
-      if (!(await this.invitations.deleteForEmail(tx, invitationId, user.email))) throw notFound();
+      const organizationId = await this.invitations.deleteForEmail(tx, invitationId, user.email);
+      if (organizationId === null) throw notFound();
+      // The organization's owners see that the person said no, not just that the invitation left.
+      await this.audit.record(tx, {
+        organizationId,
+        actor: { kind: 'user', userId: user.id },
+        action: 'invitation.declined',
+        target: { type: 'invitation', id: invitationId },
+        details: {},
+      });
     });
   }
 

@@ -23,6 +23,12 @@ export class RateLimitKeys {
       .digest('base64url');
     return `${scope}:${digest}`;
   }
+
+  /** A key for something other than a client, such as an e-mail address, hashed the same way. */
+  forSubject(scope: string, ...parts: string[]): string {
+    const digest = createHmac('sha256', this.secret).update(parts.join('\n')).digest('base64url');
+    return `${scope}:${digest}`;
+  }
 }
 
 /** The address a limit applies to: IPv4 as is, IPv6 reduced to its /64 prefix. */

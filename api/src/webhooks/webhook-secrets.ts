@@ -1,10 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
 
+import { SealedValues } from '../common/sealed-values';
 import { APP_CONFIG, type ResolvedConfig } from '../config/config.module';
-
-const FORMAT = 'v1';
 
 /** 256 random bits, prefixed so that a leaked one is recognisable in logs and secret scanners. */
 export function newWebhookSecret(): string {
@@ -26,36 +25,18 @@ export function signatureHeader(secret: string, timestampSeconds: number, body: 
  */
 @Injectable()
 export class WebhookSecrets {
-  private readonly key: Buffer;
+  private readonly sealed: SealedValues;
 
   constructor(@Inject(APP_CONFIG) config: ResolvedConfig) {
-    this.key = Buffer.from(hkdfSync('sha256', config.jwtSecret, '', 'cloop webhook secrets', 32));
+    this.sealed = new SealedValues(config.jwtSecret, 'cloop webhook secrets');
   }
 
   encrypt(endpointId: string, secret: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(endpointId));
-    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [FORMAT, iv, ciphertext, cipher.getAuthTag()]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.');
+    return this.sealed.seal(endpointId, secret);
   }
 
   /** `null` when the value was not encrypted under this key (the JWT secret changed). */
   decrypt(endpointId: string, stored: string): string | null {
-    const [format, iv, ciphertext, tag] = stored.split('.');
-    if (format !== FORMAT || !iv || !ciphertext || !tag) return null;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-      decipher.setAAD(Buffer.from(endpointId));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([
-        decipher.update(Buffer.from(ciphertext, 'base64url')),
-        decipher.final(),
-      ]).toString('utf8');
-    } catch {
-      return null;
-    }
+    return this.sealed.open(endpointId, stored);
   }
 }

@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'member.role_changed',
   'member.removed',
   'invitation.revoked',
+  'invitation.declined',
   'organization.renamed',
   'site.created',
   'site.updated',

@@ -1,9 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { Principal } from '../../access/access-policy';
 import { DomainError } from '../../common/domain-error';
 import { APP_CONFIG, type ResolvedConfig } from '../../config/config.module';
+import { describeFailure } from '../../database/describe-failure';
 import { consoleLink } from '../../mail/console-links';
+import { MailBudget } from '../../mail/mail-budget';
 import { Mailer } from '../../mail/mailer';
 import { SignedLinks } from '../../mail/signed-links';
 import type { UserRecord } from '../../users/user-record';
@@ -18,28 +20,47 @@ const TTL_MS = 3 * 24 * 60 * 60_000;
  */
 @Injectable()
 export class EmailVerificationService {
+  private readonly logger = new Logger('EmailVerification');
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly mailer: Mailer,
+    private readonly mailBudget: MailBudget,
     private readonly links: SignedLinks,
     private readonly users: UsersService,
   ) {}
 
-  /** Queues the link for an unproven account; nothing when e-mail is off or it is proven. */
+  /**
+   * At sign-up: queues the link without holding up the answer (a failure is logged, and the user
+   * can ask again from the console).
+   */
   sendFor(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>): void {
-    if (!this.mailer.enabled || user.emailVerifiedAt !== null) return;
-    const token = this.links.sign(PURPOSE, { u: user.id, m: user.email }, new Date(Date.now() + TTL_MS));
-    this.mailer.send(user.email, user.locale, {
-      kind: 'verify-email',
-      name: user.name,
-      link: consoleLink(this.config.publicUrl, 'verify-email', token),
-    });
+    this.queueFor(user).catch((error: unknown) =>
+      this.logger.error(`could not queue a confirmation message: ${describeFailure(error)}`),
+    );
   }
 
   async resend(principal: Principal): Promise<void> {
     if (!this.mailer.enabled) throw new DomainError('MAIL_DISABLED', 'This server sends no e-mail');
     const user = await this.users.findById(principal.userId);
-    if (user) this.sendFor(user);
+    if (user) await this.queueFor(user);
+  }
+
+  /**
+   * Queues the link for an unproven account; nothing when e-mail is off, the address is proven or
+   * it was sent its share of messages for now (the answer stays the same).
+   */
+  private async queueFor(
+    user: Pick<UserRecord, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>,
+  ): Promise<void> {
+    if (!this.mailer.enabled || user.emailVerifiedAt !== null) return;
+    if (!(await this.mailBudget.take(user.email))) return;
+    const token = this.links.sign(PURPOSE, { u: user.id, m: user.email }, new Date(Date.now() + TTL_MS));
+    await this.mailer.send(user.email, user.locale, {
+      kind: 'verify-email',
+      name: user.name,
+      link: consoleLink(this.config.publicUrl, 'verify-email', token),
+    });
   }
 
   async verify(token: string): Promise<void> {

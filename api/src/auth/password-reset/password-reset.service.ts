@@ -9,6 +9,7 @@ import { normalizeEmail } from '../../common/identifiers';
 import { APP_CONFIG, type ResolvedConfig } from '../../config/config.module';
 import { TransactionRunner } from '../../database/transactions';
 import { consoleLink } from '../../mail/console-links';
+import { MailBudget } from '../../mail/mail-budget';
 import { Mailer } from '../../mail/mailer';
 import { UsersService } from '../../users/users.service';
 import { hashPassword, passwordProblem } from '../passwords';
@@ -29,6 +30,7 @@ export class PasswordResetService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly mailer: Mailer,
+    private readonly mailBudget: MailBudget,
     private readonly users: UsersService,
     private readonly resets: PasswordResetsRepository,
     private readonly sessions: SessionsService,
@@ -38,7 +40,7 @@ export class PasswordResetService {
 
   /**
    * Sends a reset link if the address has an account. Known and unknown addresses take the same
-   * path (a token made and hashed, one database write, the mail only queued), so neither the
+   * path (a token made and hashed, the same database writes, the mail only queued), so neither the
    * answer nor its timing tells them apart.
    */
   async request(email: string): Promise<void> {
@@ -48,21 +50,26 @@ export class PasswordResetService {
         'This server sends no e-mail: ask its operator to reset the password',
       );
     }
-    const user = await this.users.findByEmail(normalizeEmail(email));
+    const address = normalizeEmail(email);
+    const user = await this.users.findByEmail(address);
+    // Counted for every address asked about, known or not: being limited tells nothing.
+    const withinBudget = await this.mailBudget.take(address);
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
     const expiresAt = new Date(now + TTL_MS);
     const recent = await this.resets.countSince(user?.id ?? NO_USER, new Date(now - HOUR_MS));
-    if (!user || recent >= RESETS_PER_ACCOUNT_PER_HOUR) {
+    const content = {
+      kind: 'password-reset',
+      name: user?.name ?? '',
+      link: consoleLink(this.config.publicUrl, 'reset-password', token),
+    } as const;
+    if (!user || recent >= RESETS_PER_ACCOUNT_PER_HOUR || !withinBudget) {
       await this.resets.insertNothing(hashToken(token), expiresAt);
+      await this.mailer.sendNothing('en', content);
       return;
     }
     await this.resets.insert(user.id, hashToken(token), expiresAt);
-    this.mailer.send(user.email, user.locale, {
-      kind: 'password-reset',
-      name: user.name,
-      link: consoleLink(this.config.publicUrl, 'reset-password', token),
-    });
+    await this.mailer.send(user.email, user.locale, content);
   }
 
   /** Sets the new password; every session and access token of the account ends. */

@@ -15,6 +15,7 @@ import { ApiKeys1764940000000 } from './1764940000000-api-keys';
 import { CompoundWords1764945000000 } from './1764945000000-compound-words';
 import { InboxFilters1764950000000 } from './1764950000000-inbox-filters';
 import { Mail1764960000000 } from './1764960000000-mail';
+import { MailOutbox1764980000000 } from './1764980000000-mail-outbox';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   CompoundWords1764945000000,
   InboxFilters1764950000000,
   Mail1764960000000,
+  MailOutbox1764980000000,
 ];

@@ -210,6 +210,7 @@ export const EN = {
   'audit.action.member.role_changed': 'Role changed',
   'audit.action.member.removed': 'Member removed',
   'audit.action.invitation.revoked': 'Invitation revoked',
+  'audit.action.invitation.declined': 'Invitation declined',
   'audit.action.site.created': 'Site created',
   'audit.action.site.updated': 'Site changed',
   'audit.action.site.key_rotated': 'Site key rotated',

@@ -215,6 +215,7 @@ export const FI: Record<MessageKey, string> = {
   'audit.action.member.role_changed': 'Rooli vaihdettu',
   'audit.action.member.removed': 'Jäsen poistettu',
   'audit.action.invitation.revoked': 'Kutsu peruttu',
+  'audit.action.invitation.declined': 'Kutsu hylätty',
   'audit.action.site.created': 'Sivusto luotu',
   'audit.action.site.updated': 'Sivustoa muutettu',
   'audit.action.site.key_rotated': 'Sivuston avain vaihdettu',
