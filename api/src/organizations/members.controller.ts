@@ -56,7 +56,9 @@ export class MembersController {
       'link of the invitation: e-mailed when this server sends e-mail, otherwise returned as `link` ' +
       'for the owner to pass on. An existing account (`pending`) accepts or declines in the console ' +
       '(`POST /api/v1/invitations/{id}/accept`), told by e-mail when e-mail is on. Inviting again ' +
-      'renews the invitation and voids its earlier links. An invitation expires after 14 days.',
+      'renews the invitation and voids its earlier links. An invitation expires after 14 days. ' +
+      'When e-mail is on, an address is sent at most `mailPerAddress` messages an hour (10 by ' +
+      'default): beyond that the invitation is refused with 429 `RATE_LIMITED` and nothing changes.',
     extraModels: [InvitePendingDto, InviteInvitedDto],
     created: {
       description:

@@ -531,7 +531,7 @@ export interface paths {
     put?: never;
     /**
      * Invite by email: nobody joins before they prove the address
-     * @description Owners only. An unknown email (`invited`) joins by signing up through the signed, single-use link of the invitation: e-mailed when this server sends e-mail, otherwise returned as `link` for the owner to pass on. An existing account (`pending`) accepts or declines in the console (`POST /api/v1/invitations/{id}/accept`), told by e-mail when e-mail is on. Inviting again renews the invitation and voids its earlier links. An invitation expires after 14 days.
+     * @description Owners only. An unknown email (`invited`) joins by signing up through the signed, single-use link of the invitation: e-mailed when this server sends e-mail, otherwise returned as `link` for the owner to pass on. An existing account (`pending`) accepts or declines in the console (`POST /api/v1/invitations/{id}/accept`), told by e-mail when e-mail is on. Inviting again renews the invitation and voids its earlier links. An invitation expires after 14 days. When e-mail is on, an address is sent at most `mailPerAddress` messages an hour (10 by default): beyond that the invitation is refused with 429 `RATE_LIMITED` and nothing changes.
      */
     post: operations['MembersController_invite'];
     delete?: never;
@@ -1387,6 +1387,7 @@ export interface components {
         | 'member.role_changed'
         | 'member.removed'
         | 'invitation.revoked'
+        | 'invitation.declined'
         | 'organization.renamed'
         | 'site.created'
         | 'site.updated'
