@@ -78,6 +78,33 @@ describe('the mail outbox across a restart', () => {
   }, 60_000);
 });
 
+const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL']);
+
+// Replicas need a database server to share: CI runs this with PostgreSQL and Redis.
+(sharedServers ? describe : describe.skip)('the mail outbox with two replicas', () => {
+  it('sends each message once, whichever replica queued it', async () => {
+    const inbox = await new SmtpInbox().start();
+    const port = inbox.port;
+    await inbox.stop();
+    const a = await startTestApp({ env: mailEnv(inbox) });
+    const b = await startTestApp({ env: { ...mailEnv(inbox), ...a.sharedEnv } });
+    try {
+      const owner = await signUp(a.http);
+      const emails = Array.from({ length: 8 }, (_, i) => uniqueEmail(`replica${i}`));
+      // Queued while SMTP is down, so both replicas' workers find every message due at once.
+      for (const [i, email] of emails.entries()) await invite(i % 2 ? b : a, owner, email).expect(201);
+      await inbox.start(port);
+      for (const email of emails) await inbox.next(email, () => true, 20_000);
+      await Promise.all([a.app.get(Mailer).idle(), b.app.get(Mailer).idle()]);
+      expect(emails.map((email) => inbox.to(email).length)).toEqual(emails.map(() => 1));
+    } finally {
+      await b.close();
+      await a.close();
+      await inbox.stop();
+    }
+  }, 60_000);
+});
+
 describe('e-mail limits per address', () => {
   let inbox: SmtpInbox;
   let t: TestApp;
