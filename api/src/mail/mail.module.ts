@@ -27,13 +27,16 @@ import { SignedLinks } from './signed-links';
       useFactory: (config: ResolvedConfig) => new SignedLinks(config.jwtSecret),
     },
   ],
-  exports: [Mailer, MailBudget, MailEnvelopes, MailOutboxRepository, SignedLinks, LeadNotifications],
+  exports: [Mailer, MailBudget, MailEnvelopes, SignedLinks, LeadNotifications],
 })
 export class MailModule {}
 
-/** The outbox's sender: imported by the server, not by the command line, which only queues. */
+/**
+ * The outbox's sender: imported by the server, not by the command line, which only queues. It
+ * provides its own (stateless) outbox repository rather than have the mail module export one.
+ */
 @Module({
   imports: [MailModule],
-  providers: [MailDeliveryWorker],
+  providers: [MailDeliveryWorker, MailOutboxRepository],
 })
 export class MailDeliveryModule {}
