@@ -48,9 +48,26 @@ export default tseslint.config(
             // The integrators' client: generated types and openapi-fetch, nothing of Cloop's own code.
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            // The console also takes the API's paths from the generated client, as types only (below).
+            { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
             // Browser tests drive the built app from outside: contracts (types) only, like an app.
             // …and the typed client, run as an integrator runs it.
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console calls through HttpClient and its auth interceptor: from the generated client it
+    // takes the types of the API's paths (`core/http/api-path.ts`), never openapi-fetch itself.
+    files: ['console/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cloop/client', message: 'Types only: import type { paths }.', allowTypeImports: true },
           ],
         },
       ],

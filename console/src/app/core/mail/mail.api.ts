@@ -9,9 +9,7 @@ import type {
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
-import { AUTH_PATH } from '../auth/auth.api';
-
-export const MAIL_PATH = '/api/v1/mail';
+import { apiPath } from '../http/api-path';
 
 /** E-mail: whether the server sends any, the user's preferences, reset and confirmation links. */
 @Injectable({ providedIn: 'root' })
@@ -22,7 +20,7 @@ export class MailApi {
   private loading: Promise<boolean> | null = null;
 
   loadStatus(): Promise<boolean> {
-    this.loading ??= firstValueFrom(this.http.get<MailStatus>(`${MAIL_PATH}/status`)).then(
+    this.loading ??= firstValueFrom(this.http.get<MailStatus>(apiPath('/api/v1/mail/status'))).then(
       (status) => {
         this.enabled.set(status.enabled);
         return status.enabled;
@@ -36,27 +34,27 @@ export class MailApi {
   }
 
   preferences(): Promise<MailPreferences> {
-    return firstValueFrom(this.http.get<MailPreferences>(`${MAIL_PATH}/preferences`));
+    return firstValueFrom(this.http.get<MailPreferences>(apiPath('/api/v1/mail/preferences')));
   }
 
   savePreferences(body: MailPreferences): Promise<MailPreferences> {
-    return firstValueFrom(this.http.put<MailPreferences>(`${MAIL_PATH}/preferences`, body));
+    return firstValueFrom(this.http.put<MailPreferences>(apiPath('/api/v1/mail/preferences'), body));
   }
 
   requestReset(body: PasswordResetRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset`, body));
+    return firstValueFrom(this.http.post(apiPath('/api/v1/auth/password-reset'), body));
   }
 
   confirmReset(body: PasswordResetConfirmRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset/confirm`, body));
+    return firstValueFrom(this.http.post(apiPath('/api/v1/auth/password-reset/confirm'), body));
   }
 
   verifyEmail(body: VerifyEmailRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email`, body));
+    return firstValueFrom(this.http.post(apiPath('/api/v1/auth/verify-email'), body));
   }
 
   resendVerification(): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email/resend`, {}));
+    return firstValueFrom(this.http.post(apiPath('/api/v1/auth/verify-email/resend'), {}));
   }
 }
 

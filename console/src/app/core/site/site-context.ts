@@ -3,6 +3,8 @@ import { computed, inject, Injectable, signal } from '@angular/core';
 import { MAX_PAGE_LIMIT, type Page, type Site } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
+import { apiPath } from '../http/api-path';
+
 import { ConsoleStorage } from '../storage';
 
 /** The sites the user can see and the one selected in the shell's switcher (`cloop.siteId`). */
@@ -26,7 +28,9 @@ export class SiteContext {
     do {
       const params: Record<string, string | number> = { limit: MAX_PAGE_LIMIT };
       if (cursor) params['cursor'] = cursor;
-      const page: Page<Site> = await firstValueFrom(this.http.get<Page<Site>>('/api/v1/sites', { params }));
+      const page: Page<Site> = await firstValueFrom(
+        this.http.get<Page<Site>>(apiPath('/api/v1/sites'), { params }),
+      );
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
