@@ -88,7 +88,7 @@ export class ShellComponent {
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);
-    void this.sites.load().catch(() => this.sites.loaded.set(true));
+    void this.sites.load().catch(() => undefined);
     effect(() => {
       const siteId = this.auth.signedIn() ? this.sites.siteId() : null;
       untracked(() => this.realtime.watch(siteId));

@@ -17,6 +17,7 @@ import {
 } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
+import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
 import { SiteContext } from '../../core/site/site-context';
@@ -53,14 +54,12 @@ export class ApiKeysPage {
   protected readonly areas = API_KEY_AREAS;
   protected readonly areaKey = areaKey;
   protected readonly expiryDays = EXPIRY_DAYS;
-  /** The organization of the selected site, or the user's first (as on the team page). */
-  protected readonly organization = computed(() => {
-    const organizations = this.auth.me()?.organizations ?? [];
-    const siteOrg = this.sites.site()?.organizationId;
-    return organizations.find((o) => o.id === siteOrg) ?? organizations.at(0) ?? null;
+  protected readonly organization = this.sites.organization;
+  /** Members cannot manage keys: the page says so without asking the API (nor while it is unknown). */
+  protected readonly canManage = computed(() => {
+    const role = this.organization()?.role;
+    return role === undefined || managesOrganization(role);
   });
-  /** Members cannot manage keys: the page says so without asking the API. */
-  protected readonly canManage = computed(() => this.organization()?.role !== 'member');
   /** The key the confirmation dialog is about. */
   protected readonly target = signal<ApiKey | null>(null);
   /** What the form grants per area so far (an area left out: nothing). */

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { LEAD_STATUSES, MESSAGE_BODY_MAX_LENGTH, PHASES, type Transcript } from '@cloop/contracts';
 
-import { AuthStore } from '../../core/auth/auth.store';
+import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
 import { Realtime } from '../../core/realtime/realtime';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
@@ -25,7 +25,6 @@ export class ConversationDetailComponent {
   readonly transcript = input.required<Transcript>();
   readonly deleted = output<void>();
   private readonly store = inject(InboxStore);
-  private readonly auth = inject(AuthStore);
   protected readonly sites = inject(SiteContext);
   private readonly realtime = inject(Realtime);
   /** When the visitor was last told that the agent types (the server also drops hints sent faster). */
@@ -46,9 +45,9 @@ export class ConversationDetailComponent {
   );
   /** Deleting conversations is for admins and owners of the site's organization. */
   protected readonly canDelete = computed(() => {
-    const organizationId = this.sites.site()?.organizationId;
-    const role = this.auth.me()?.organizations.find((o) => o.id === organizationId)?.role;
-    return role === 'admin' || role === 'owner';
+    const organization = this.sites.organization();
+    const ofThisSite = organization !== null && organization.id === this.sites.site()?.organizationId;
+    return ofThisSite && managesOrganization(organization.role);
   });
 
   protected input(event: Event): void {

@@ -64,9 +64,7 @@ export class AuditPage {
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly auditActionKey = auditActionKey;
-  protected readonly organizationId = computed(
-    () => this.sites.site()?.organizationId ?? this.auth.me()?.organizations.at(0)?.id ?? null,
-  );
+  protected readonly organizationId = computed(() => this.sites.organization()?.id ?? null);
 
   constructor() {
     effect(() => {

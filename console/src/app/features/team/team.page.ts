@@ -27,12 +27,7 @@ export class TeamPage {
   protected readonly t = this.i18n.t;
   protected readonly roles = ROLES;
   protected readonly roleKey = roleKey;
-  /** The organization of the selected site, or the user's first. */
-  protected readonly organization = computed(() => {
-    const organizations = this.auth.me()?.organizations ?? [];
-    const siteOrg = this.sites.site()?.organizationId;
-    return organizations.find((o) => o.id === siteOrg) ?? organizations.at(0) ?? null;
-  });
+  protected readonly organization = this.sites.organization;
   protected readonly isOwner = computed(() => this.organization()?.role === 'owner');
   protected readonly myId = computed(() => this.auth.me()?.user.id ?? null);
   protected pendingRemoval: string | null = null;
