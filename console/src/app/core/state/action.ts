@@ -1,7 +1,8 @@
-import { signal } from '@angular/core';
+import { computed, signal } from '@angular/core';
 import type { ErrorCode } from '@cloop/contracts';
 
 import { errorCode } from '../http/errors';
+import type { MessageKey } from '../i18n/messages.en';
 
 /**
  * The busy and error state of one kind of change a store or page makes: `busy` while a change
@@ -45,3 +46,38 @@ export class Action<E> {
 
 /** The API's error code of a failure, `INTERNAL_ERROR` when it sent none (a network failure). */
 export const apiErrorCode = (error: unknown): ErrorCode => errorCode(error) ?? 'INTERNAL_ERROR';
+
+/** A line under a form: what the last change did, or why it failed. */
+export interface Notice {
+  key: MessageKey;
+  error: boolean;
+}
+
+/** An `Action` whose success has something to say too (`Saved.`, `Invitation sent.`). */
+export class NoticeAction extends Action<MessageKey> {
+  private readonly said = signal<MessageKey | null>(null);
+  /** The last change's outcome, good or bad; `null` while one runs. */
+  readonly notice = computed<Notice | null>(() => {
+    const failed = this.error();
+    if (failed) return { key: failed, error: true };
+    const said = this.said();
+    return said ? { key: said, error: false } : null;
+  });
+
+  /** Runs `work`, which answers what to tell the user when it succeeded. */
+  async say(work: () => Promise<MessageKey>): Promise<boolean> {
+    this.said.set(null);
+    let said: MessageKey | null = null;
+    const done = await this.run(async () => {
+      said = await work();
+    });
+    this.said.set(said);
+    return done;
+  }
+
+  /** Forgets the last outcome, good or bad. */
+  override clear(): void {
+    super.clear();
+    this.said.set(null);
+  }
+}
