@@ -15,14 +15,15 @@ import { apiPath } from '../http/api-path';
 @Injectable({ providedIn: 'root' })
 export class MailApi {
   private readonly http = inject(HttpClient);
+  private readonly enabledValue = signal<boolean | null>(null);
   /** `null` until known; asked once per page load (it changes only when the server restarts). */
-  readonly enabled = signal<boolean | null>(null);
+  readonly enabled = this.enabledValue.asReadonly();
   private loading: Promise<boolean> | null = null;
 
   loadStatus(): Promise<boolean> {
     this.loading ??= firstValueFrom(this.http.get<MailStatus>(apiPath('/api/v1/mail/status'))).then(
       (status) => {
-        this.enabled.set(status.enabled);
+        this.enabledValue.set(status.enabled);
         return status.enabled;
       },
       () => {
@@ -31,6 +32,11 @@ export class MailApi {
       },
     );
     return this.loading;
+  }
+
+  /** The server answered `MAIL_DISABLED`: it sends no e-mail, whatever the status said before. */
+  markDisabled(): void {
+    this.enabledValue.set(false);
   }
 
   preferences(): Promise<MailPreferences> {
