@@ -10,6 +10,7 @@ import { formValues } from '../../shared/ui/form-values';
 import { TeamApi } from '../team/team.api';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * Where an invitation link lands: a new person signs up with it (which proves the address and
@@ -17,32 +18,32 @@ import { AuthFormComponent } from './auth-form.component';
  */
 @Component({
   selector: 'cl-accept-invitation-page',
-  imports: [RouterLink, AuthFormComponent],
+  imports: [RouterLink, AuthFormComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
       testId="accept-invitation"
-      [heading]="t('auth.invitationTitle')"
-      [submitLabel]="!token ? null : auth.signedIn() ? t('auth.acceptInvitation') : t('auth.signUp')"
+      [heading]="'auth.invitationTitle' | t"
+      [submitLabel]="!token ? null : auth.signedIn() ? ('auth.acceptInvitation' | t) : ('auth.signUp' | t)"
       [action]="action"
       (submitted)="submit($event)"
     >
       @if (!token) {
-        <p class="error" role="alert">{{ t('auth.noToken') }}</p>
+        <p class="error" role="alert">{{ 'auth.noToken' | t }}</p>
       } @else if (auth.signedIn()) {
-        <p class="muted">{{ t('auth.invitationSignedIn') }}</p>
+        <p class="muted">{{ 'auth.invitationSignedIn' | t }}</p>
       } @else {
-        <p class="muted">{{ t('auth.invitationHint') }}</p>
+        <p class="muted">{{ 'auth.invitationHint' | t }}</p>
         <label
-          >{{ t('auth.name') }}
+          >{{ 'auth.name' | t }}
           <input name="name" autocomplete="name" required maxlength="100" />
         </label>
         <label
-          >{{ t('auth.email') }}
+          >{{ 'auth.email' | t }}
           <input name="email" type="email" autocomplete="username" required />
         </label>
         <label
-          >{{ t('auth.password') }}
+          >{{ 'auth.password' | t }}
           <input
             name="password"
             type="password"
@@ -50,13 +51,13 @@ import { AuthFormComponent } from './auth-form.component';
             required
             [attr.minlength]="minLength"
           />
-          <small class="muted">{{ t('auth.passwordHint') }}</small>
+          <small class="muted">{{ 'auth.passwordHint' | t }}</small>
         </label>
       }
       <ng-container ngProjectAs="auth-footer">
         @if (token && !auth.signedIn()) {
           <p class="muted">
-            {{ t('auth.invitationHaveAccount') }} <a routerLink="/sign-in">{{ t('auth.signIn') }}</a>
+            {{ 'auth.invitationHaveAccount' | t }} <a routerLink="/sign-in">{{ 'auth.signIn' | t }}</a>
           </p>
         }
       </ng-container>
@@ -68,7 +69,6 @@ export class AcceptInvitationPage {
   private readonly team = inject(TeamApi);
   private readonly router = inject(Router);
   private readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly token = tokenFromFragment(inject(ActivatedRoute).snapshot.fragment);
   /** `authErrorKey` also names a used or expired link (`INVITATION_LINK_INVALID`). */

@@ -1,9 +1,9 @@
-import { ChangeDetectionStrategy, Component, inject, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 
-import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
 import type { Action } from '../../core/state/action';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * The frame every signed-out form shares (sign-in, sign-up, invitation, password reset): the
@@ -13,7 +13,7 @@ import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
  */
 @Component({
   selector: 'cl-auth-form',
-  imports: [PrefsToggleComponent],
+  imports: [PrefsToggleComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main class="auth-page">
@@ -23,7 +23,7 @@ import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
         <ng-content />
         @if (submitLabel(); as label) {
           @if (action().error(); as key) {
-            <p class="error" role="alert">{{ t(key) }}</p>
+            <p class="error" role="alert">{{ key | t }}</p>
           }
           <button class="primary" type="submit" [disabled]="action().busy()">{{ label }}</button>
         }
@@ -39,5 +39,4 @@ export class AuthFormComponent {
   readonly testId = input<string | null>(null);
   /** The form's submit event (the page reads its fields with `formValues`). */
   readonly submitted = output<Event>();
-  protected readonly t = inject(I18n).t;
 }

@@ -2,45 +2,44 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { RouterLink } from '@angular/router';
 
 import { errorCode } from '../../core/http/errors';
-import { I18n } from '../../core/i18n/i18n';
 import { MailApi } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-forgot-password-page',
-  imports: [RouterLink, AuthFormComponent],
+  imports: [RouterLink, AuthFormComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
       testId="forgot-password"
-      [heading]="t('auth.forgotTitle')"
-      [submitLabel]="mail.enabled() === false || sent() ? null : t('auth.sendResetLink')"
+      [heading]="'auth.forgotTitle' | t"
+      [submitLabel]="mail.enabled() === false || sent() ? null : ('auth.sendResetLink' | t)"
       [action]="action"
       (submitted)="submit($event)"
     >
       @if (mail.enabled() === false) {
-        <p class="notice" role="status">{{ t('auth.mailOff') }}</p>
+        <p class="notice" role="status">{{ 'auth.mailOff' | t }}</p>
       } @else if (sent()) {
-        <p class="ok" role="status">{{ t('auth.resetSent') }}</p>
+        <p class="ok" role="status">{{ 'auth.resetSent' | t }}</p>
       } @else {
-        <p class="muted">{{ t('auth.forgotHint') }}</p>
+        <p class="muted">{{ 'auth.forgotHint' | t }}</p>
         <label
-          >{{ t('auth.email') }}
+          >{{ 'auth.email' | t }}
           <input name="email" type="email" autocomplete="username" required />
         </label>
       }
       <p ngProjectAs="auth-footer" class="muted">
-        <a routerLink="/sign-in">{{ t('auth.backToSignIn') }}</a>
+        <a routerLink="/sign-in">{{ 'auth.backToSignIn' | t }}</a>
       </p>
     </cl-auth-form>
   `,
 })
 export class ForgotPasswordPage {
   protected readonly mail = inject(MailApi);
-  protected readonly t = inject(I18n).t;
   protected readonly sent = signal(false);
   protected readonly action = new Action((error) => {
     if (errorCode(error) !== 'MAIL_DISABLED') return authErrorKey(error);

@@ -5,32 +5,32 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 import { map } from 'rxjs';
 
 import { AuthStore } from '../../core/auth/auth.store';
-import { I18n } from '../../core/i18n/i18n';
 import { MailApi, tokenFromFragment } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-reset-password-page',
-  imports: [RouterLink, AuthFormComponent],
+  imports: [RouterLink, AuthFormComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
       testId="reset-password"
-      [heading]="t('auth.resetTitle')"
-      [submitLabel]="done() || !token() ? null : t('auth.setPassword')"
+      [heading]="'auth.resetTitle' | t"
+      [submitLabel]="done() || !token() ? null : ('auth.setPassword' | t)"
       [action]="action"
       (submitted)="submit($event)"
     >
       @if (done()) {
-        <p class="ok" role="status">{{ t('auth.resetDone') }}</p>
+        <p class="ok" role="status">{{ 'auth.resetDone' | t }}</p>
       } @else if (!token()) {
-        <p class="error" role="alert">{{ t('auth.noToken') }}</p>
+        <p class="error" role="alert">{{ 'auth.noToken' | t }}</p>
       } @else {
         <label
-          >{{ t('account.newPassword') }}
+          >{{ 'account.newPassword' | t }}
           <input
             name="password"
             type="password"
@@ -38,11 +38,11 @@ import { AuthFormComponent } from './auth-form.component';
             required
             [attr.minlength]="minLength"
           />
-          <small class="muted">{{ t('auth.passwordHint') }}</small>
+          <small class="muted">{{ 'auth.passwordHint' | t }}</small>
         </label>
       }
       <p ngProjectAs="auth-footer" class="muted">
-        <a routerLink="/sign-in">{{ t('auth.backToSignIn') }}</a>
+        <a routerLink="/sign-in">{{ 'auth.backToSignIn' | t }}</a>
       </p>
     </cl-auth-form>
   `,
@@ -50,7 +50,6 @@ import { AuthFormComponent } from './auth-form.component';
 export class ResetPasswordPage {
   private readonly mail = inject(MailApi);
   private readonly auth = inject(AuthStore);
-  protected readonly t = inject(I18n).t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly token = toSignal(inject(ActivatedRoute).fragment.pipe(map(tokenFromFragment)), {
     initialValue: null,

@@ -2,43 +2,43 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
 import { AuthStore } from '../../core/auth/auth.store';
-import { I18n } from '../../core/i18n/i18n';
 import { MailApi } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-sign-in-page',
-  imports: [RouterLink, AuthFormComponent],
+  imports: [RouterLink, AuthFormComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
-      [heading]="t('auth.signInTitle')"
-      [submitLabel]="t('auth.signIn')"
+      [heading]="'auth.signInTitle' | t"
+      [submitLabel]="'auth.signIn' | t"
       [action]="action"
       (submitted)="submit($event)"
     >
       @if (auth.sessionEnded()) {
-        <p class="notice" role="status">{{ t('auth.sessionEnded') }}</p>
+        <p class="notice" role="status">{{ 'auth.sessionEnded' | t }}</p>
       }
       <label
-        >{{ t('auth.email') }}
+        >{{ 'auth.email' | t }}
         <input name="email" type="email" autocomplete="username" required />
       </label>
       <label
-        >{{ t('auth.password') }}
+        >{{ 'auth.password' | t }}
         <input name="password" type="password" autocomplete="current-password" required />
       </label>
       <ng-container ngProjectAs="auth-footer">
         @if (mail.enabled()) {
           <p class="muted">
-            <a routerLink="/forgot-password">{{ t('auth.forgotPassword') }}</a>
+            <a routerLink="/forgot-password">{{ 'auth.forgotPassword' | t }}</a>
           </p>
         }
         <p class="muted">
-          {{ t('auth.noAccount') }} <a routerLink="/sign-up">{{ t('auth.signUp') }}</a>
+          {{ 'auth.noAccount' | t }} <a routerLink="/sign-up">{{ 'auth.signUp' | t }}</a>
         </p>
       </ng-container>
     </cl-auth-form>
@@ -48,7 +48,6 @@ export class SignInPage {
   protected readonly auth = inject(AuthStore);
   protected readonly mail = inject(MailApi);
   private readonly router = inject(Router);
-  protected readonly t = inject(I18n).t;
   protected readonly action = new Action(authErrorKey);
 
   constructor() {

@@ -8,28 +8,29 @@ import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-sign-up-page',
-  imports: [RouterLink, AuthFormComponent],
+  imports: [RouterLink, AuthFormComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
-      [heading]="t('auth.signUpTitle')"
-      [submitLabel]="t('auth.signUp')"
+      [heading]="'auth.signUpTitle' | t"
+      [submitLabel]="'auth.signUp' | t"
       [action]="action"
       (submitted)="submit($event)"
     >
       <label
-        >{{ t('auth.name') }}
+        >{{ 'auth.name' | t }}
         <input name="name" autocomplete="name" required maxlength="100" />
       </label>
       <label
-        >{{ t('auth.email') }}
+        >{{ 'auth.email' | t }}
         <input name="email" type="email" autocomplete="username" required />
       </label>
       <label
-        >{{ t('auth.password') }}
+        >{{ 'auth.password' | t }}
         <input
           name="password"
           type="password"
@@ -38,10 +39,10 @@ import { AuthFormComponent } from './auth-form.component';
           [attr.minlength]="minLength"
           aria-describedby="password-hint"
         />
-        <small id="password-hint" class="muted">{{ t('auth.passwordHint') }}</small>
+        <small id="password-hint" class="muted">{{ 'auth.passwordHint' | t }}</small>
       </label>
       <p ngProjectAs="auth-footer" class="muted">
-        {{ t('auth.haveAccount') }} <a routerLink="/sign-in">{{ t('auth.signIn') }}</a>
+        {{ 'auth.haveAccount' | t }} <a routerLink="/sign-in">{{ 'auth.signIn' | t }}</a>
       </p>
     </cl-auth-form>
   `,
@@ -50,7 +51,6 @@ export class SignUpPage {
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
   private readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly action = new Action(authErrorKey);
 

@@ -9,6 +9,7 @@ import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
 import { InboxStore } from './inbox.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** The widget shows "typing…" for 6 s after each hint: one every 2 s keeps it up while the agent types. */
 const TYPING_HINT_INTERVAL_MS = 2000;
@@ -16,7 +17,7 @@ const TYPING_HINT_INTERVAL_MS = 2000;
 /** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
 @Component({
   selector: 'cl-conversation-detail',
-  imports: [ConfirmDialogComponent, VisitorPrivacyComponent],
+  imports: [ConfirmDialogComponent, VisitorPrivacyComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-detail.component.html',
   host: { class: 'detail' },
@@ -30,7 +31,6 @@ export class ConversationDetailComponent {
   /** When the visitor was last told that the agent types (the server also drops hints sent faster). */
   private typingSentAt = 0;
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly phases = PHASES;
   protected readonly leads = LEAD_STATUSES;
   protected readonly maxLength = MESSAGE_BODY_MAX_LENGTH;

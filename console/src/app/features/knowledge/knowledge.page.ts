@@ -21,11 +21,12 @@ import { AddSourceComponent } from './add-source.component';
 import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 import { TestQuestionComponent } from './test-question.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** The selected site's knowledge base: add content, watch crawls, test questions, see the gaps. */
 @Component({
   selector: 'cl-knowledge-page',
-  imports: [RouterLink, AddSourceComponent, ConfirmDialogComponent, TestQuestionComponent],
+  imports: [RouterLink, AddSourceComponent, ConfirmDialogComponent, TestQuestionComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './knowledge.page.html',
 })

@@ -6,25 +6,27 @@ import { auditActionKey, auditActorKey, auditTargetKey } from '../../core/i18n/l
 import { SiteContext } from '../../core/site/site-context';
 import { AuthStore } from '../../core/auth/auth.store';
 import { PrivacyStore } from './privacy.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** The organization's append-only audit trail (the organization of the selected site). */
 @Component({
   selector: 'cl-audit-page',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
-      <h1>{{ t('audit.title') }}</h1>
+      <h1>{{ 'audit.title' | t }}</h1>
       @if (store.forbidden()) {
-        <p class="notice">{{ t('privacy.adminOnly') }}</p>
+        <p class="notice">{{ 'privacy.adminOnly' | t }}</p>
       } @else {
         <table data-testid="audit-trail">
           <thead>
             <tr>
               <th>#</th>
-              <th>{{ t('audit.when') }}</th>
-              <th>{{ t('audit.actor') }}</th>
-              <th>{{ t('audit.action') }}</th>
-              <th>{{ t('audit.target') }}</th>
+              <th>{{ 'audit.when' | t }}</th>
+              <th>{{ 'audit.actor' | t }}</th>
+              <th>{{ 'audit.action' | t }}</th>
+              <th>{{ 'audit.target' | t }}</th>
             </tr>
           </thead>
           <tbody>
@@ -33,7 +35,7 @@ import { PrivacyStore } from './privacy.store';
                 <td>{{ event.seq }}</td>
                 <td>{{ i18n.date(event.createdAt) }}</td>
                 <td>{{ actor(event) }}</td>
-                <td>{{ t(auditActionKey(event.action)) }}</td>
+                <td>{{ auditActionKey(event.action) | t }}</td>
                 <td>
                   @if (event.target; as target) {
                     {{ targetLabel(target.type) }}
@@ -43,14 +45,14 @@ import { PrivacyStore } from './privacy.store';
               </tr>
             } @empty {
               <tr>
-                <td colspan="5" class="muted">{{ t('audit.empty') }}</td>
+                <td colspan="5" class="muted">{{ 'audit.empty' | t }}</td>
               </tr>
             }
           </tbody>
         </table>
         @if (store.eventsCursor() && organizationId(); as organizationId) {
           <button type="button" (click)="store.loadAudit(organizationId, true)">
-            {{ t('inbox.loadMore') }}
+            {{ 'inbox.loadMore' | t }}
           </button>
         }
       }

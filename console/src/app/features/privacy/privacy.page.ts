@@ -7,10 +7,11 @@ import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
 import { countsLabel } from './privacy-tables';
 import { isOverdue, PrivacyStore } from './privacy.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-privacy-page',
-  imports: [ConfirmDialogComponent, PrivacyOutcomeComponent],
+  imports: [ConfirmDialogComponent, PrivacyOutcomeComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './privacy.page.html',
 })

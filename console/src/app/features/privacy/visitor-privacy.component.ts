@@ -1,12 +1,12 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
 import type { PrivacyConversationSubject } from '@cloop/contracts';
 
-import { I18n } from '../../core/i18n/i18n';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { PrivacyApi } from './privacy.api';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
 import { type Outcome, VisitorRequests } from './visitor-requests';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * A conversation's visitor for privacy requests, where the admin already is: the widget's visitor
@@ -14,17 +14,17 @@ import { type Outcome, VisitorRequests } from './visitor-requests';
  */
 @Component({
   selector: 'cl-visitor-privacy',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, PrivacyOutcomeComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, PrivacyOutcomeComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (subject(); as found) {
       <div class="row visitor-privacy" data-testid="visitor-privacy">
-        <span class="muted" [title]="t('inbox.visitorIdHint')">{{ t('inbox.visitorId') }}:</span>
+        <span class="muted" [title]="'inbox.visitorIdHint' | t">{{ 'inbox.visitorId' | t }}:</span>
         <code class="visitor-id" data-testid="visitor-id">{{ found.visitorId }}</code>
         <cl-copy-button [text]="found.visitorId" />
         <span class="spacer"></span>
         <button type="button" data-testid="export-visitor" [disabled]="busy()" (click)="exportData(found)">
-          {{ t('inbox.exportVisitor') }}
+          {{ 'inbox.exportVisitor' | t }}
         </button>
         <button
           type="button"
@@ -33,14 +33,14 @@ import { type Outcome, VisitorRequests } from './visitor-requests';
           [disabled]="busy()"
           (click)="confirmErase.open()"
         >
-          {{ t('inbox.eraseVisitor') }}
+          {{ 'inbox.eraseVisitor' | t }}
         </button>
       </div>
       <cl-privacy-outcome [outcome]="outcome()" />
       <cl-confirm-dialog
         #confirmErase
-        [message]="t('inbox.eraseConfirm')"
-        [confirmLabel]="t('privacy.erase')"
+        [message]="'inbox.eraseConfirm' | t"
+        [confirmLabel]="'privacy.erase' | t"
         (confirmed)="erase(found)"
       />
     }
@@ -51,7 +51,6 @@ export class VisitorPrivacyComponent {
   readonly conversationId = input.required<string>();
   private readonly api = inject(PrivacyApi);
   private readonly requests = inject(VisitorRequests);
-  protected readonly t = inject(I18n).t;
   protected readonly subject = signal<PrivacyConversationSubject | null>(null);
   protected readonly busy = signal(false);
   protected readonly outcome = signal<Outcome | null>(null);

@@ -30,10 +30,11 @@ import { draftOf, embedSnippet, type SiteDraft } from './site-draft';
 import { invalidFields, type SiteField } from './site-errors';
 import { SitesStore } from './sites.store';
 import { WidgetPreviewComponent } from './widget-preview.component';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-site-edit-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, WidgetPreviewComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, WidgetPreviewComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './site-edit.page.html',
 })

@@ -11,10 +11,11 @@ import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { formValues } from '../../shared/ui/form-values';
 import { TeamStore } from './team.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-team-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './team.page.html',
 })
@@ -24,7 +25,6 @@ export class TeamPage {
   private readonly sites = inject(SiteContext);
   protected readonly mail = inject(MailApi);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly roles = ROLES;
   protected readonly roleKey = roleKey;
   protected readonly organization = this.sites.organization;

@@ -13,6 +13,7 @@ import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { lastOutcome, WebhooksStore } from './webhooks.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 const eventKey = (type: WebhookEventType): MessageKey => `webhooks.event.${type}` as const;
 const statusKey = (status: WebhookDeliveryStatus): MessageKey => `webhooks.status.${status}` as const;
@@ -27,7 +28,7 @@ const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
 /** The selected site's webhook endpoints: add, enable, test, rotate, delete, and each one's log. */
 @Component({
   selector: 'cl-webhooks-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhooks.page.html',
 })
