@@ -26,6 +26,7 @@ import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { formValues } from '../../shared/ui/form-values';
 import { ApiKeysStore } from './api-keys.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 const DAY_MS = 86_400_000;
 /** Expiry choices in days; `0` is never. */
@@ -42,7 +43,7 @@ const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
 /** The organization's API keys for integrators: create (the secret shown once), list, revoke. */
 @Component({
   selector: 'cl-api-keys-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink, TranslatePipe],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, CopyButtonComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './api-keys.page.html',
 })

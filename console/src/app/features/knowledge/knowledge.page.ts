@@ -22,11 +22,19 @@ import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 import { TestQuestionComponent } from './test-question.component';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 /** The selected site's knowledge base: add content, watch crawls, test questions, see the gaps. */
 @Component({
   selector: 'cl-knowledge-page',
-  imports: [RouterLink, AddSourceComponent, ConfirmDialogComponent, TestQuestionComponent, TranslatePipe],
+  imports: [
+    EmptyRowComponent,
+    RouterLink,
+    AddSourceComponent,
+    ConfirmDialogComponent,
+    TestQuestionComponent,
+    TranslatePipe,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './knowledge.page.html',
 })

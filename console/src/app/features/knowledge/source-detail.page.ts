@@ -16,11 +16,12 @@ import { SiteContext } from '../../core/site/site-context';
 import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 /** One source with every page or file it read and what became of each (polled while crawling). */
 @Component({
   selector: 'cl-source-detail-page',
-  imports: [RouterLink, TranslatePipe],
+  imports: [EmptyRowComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
@@ -97,8 +98,10 @@ import { TranslatePipe } from '../../core/i18n/t.pipe';
                 </td>
               </tr>
             } @empty {
-              <tr>
-                <td colspan="5" class="muted">{{ 'knowledge.noDocuments' | t }}</td>
+              <tr clEmptyRow [columns]="5">
+                {{
+                  'knowledge.noDocuments' | t
+                }}
               </tr>
             }
           </tbody>

@@ -7,11 +7,12 @@ import { SiteContext } from '../../core/site/site-context';
 import { AuthStore } from '../../core/auth/auth.store';
 import { PrivacyStore } from './privacy.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 /** The organization's append-only audit trail (the organization of the selected site). */
 @Component({
   selector: 'cl-audit-page',
-  imports: [TranslatePipe],
+  imports: [EmptyRowComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
@@ -44,8 +45,10 @@ import { TranslatePipe } from '../../core/i18n/t.pipe';
                 </td>
               </tr>
             } @empty {
-              <tr>
-                <td colspan="5" class="muted">{{ 'audit.empty' | t }}</td>
+              <tr clEmptyRow [columns]="5">
+                {{
+                  'audit.empty' | t
+                }}
               </tr>
             }
           </tbody>

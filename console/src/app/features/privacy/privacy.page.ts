@@ -8,10 +8,11 @@ import { PrivacyOutcomeComponent } from './privacy-outcome.component';
 import { countsLabel } from './privacy-tables';
 import { isOverdue, PrivacyStore } from './privacy.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 @Component({
   selector: 'cl-privacy-page',
-  imports: [ConfirmDialogComponent, PrivacyOutcomeComponent, TranslatePipe],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, PrivacyOutcomeComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './privacy.page.html',
 })

@@ -14,6 +14,7 @@ import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { lastOutcome, WebhooksStore } from './webhooks.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 const eventKey = (type: WebhookEventType): MessageKey => `webhooks.event.${type}` as const;
 const statusKey = (status: WebhookDeliveryStatus): MessageKey => `webhooks.status.${status}` as const;
@@ -28,7 +29,7 @@ const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
 /** The selected site's webhook endpoints: add, enable, test, rotate, delete, and each one's log. */
 @Component({
   selector: 'cl-webhooks-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, TranslatePipe],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, CopyButtonComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhooks.page.html',
 })
