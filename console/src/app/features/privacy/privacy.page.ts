@@ -27,11 +27,8 @@ export class PrivacyPage {
 
   constructor() {
     effect(() => {
-      const siteId = this.sites.siteId();
-      untracked(() => {
-        this.store.outcome.set(null);
-        if (siteId) void this.store.loadRequests(siteId);
-      });
+      this.sites.siteId(); // a switch of site shows that site's ledger
+      untracked(() => void this.store.showSelectedSite());
     });
   }
 
@@ -41,13 +38,11 @@ export class PrivacyPage {
 
   protected exportData(event: Event): void {
     event.preventDefault();
-    const siteId = this.sites.siteId();
-    if (siteId && this.value()) void this.store.export(siteId, this.value());
+    if (this.value()) void this.store.export(this.value());
   }
 
   protected erase(): void {
-    const siteId = this.sites.siteId();
-    if (siteId && this.value()) void this.store.erase(siteId, this.value());
+    if (this.value()) void this.store.erase(this.value());
   }
 
   protected counts(counts: Record<string, number>): string {

@@ -1,11 +1,21 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import type { PrivacyConversationSubject } from '@cloop/contracts';
 
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { PrivacyApi } from './privacy.api';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
-import { type Outcome, VisitorRequests } from './visitor-requests';
+import { failedOutcome, type Outcome, VisitorRequests } from './visitor-requests';
+import { Action } from '../../core/state/action';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
@@ -52,8 +62,10 @@ export class VisitorPrivacyComponent {
   private readonly api = inject(PrivacyApi);
   private readonly requests = inject(VisitorRequests);
   protected readonly subject = signal<PrivacyConversationSubject | null>(null);
-  protected readonly busy = signal(false);
-  protected readonly outcome = signal<Outcome | null>(null);
+  private readonly action = new Action(failedOutcome);
+  private readonly result = signal<Outcome | null>(null);
+  protected readonly busy = this.action.busy;
+  protected readonly outcome = computed(() => this.action.error() ?? this.result());
 
   constructor() {
     effect(() => {
@@ -65,7 +77,8 @@ export class VisitorPrivacyComponent {
 
   private async load(siteId: string, conversationId: string): Promise<void> {
     this.subject.set(null);
-    this.outcome.set(null);
+    this.result.set(null);
+    this.action.clear();
     try {
       const found = await this.api.conversationSubject(siteId, conversationId);
       if (this.conversationId() === conversationId) this.subject.set(found);
@@ -83,12 +96,7 @@ export class VisitorPrivacyComponent {
   }
 
   private async run(work: () => Promise<Outcome>): Promise<void> {
-    this.busy.set(true);
-    this.outcome.set(null);
-    try {
-      this.outcome.set(await work());
-    } finally {
-      this.busy.set(false);
-    }
+    this.result.set(null);
+    await this.action.run(async () => this.result.set(await work()));
   }
 }
