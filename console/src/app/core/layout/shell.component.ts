@@ -14,9 +14,9 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { AuthStore } from '../auth/auth.store';
 import { I18n } from '../i18n/i18n';
+import { TranslatePipe } from '../i18n/t.pipe';
 import { Realtime } from '../realtime/realtime';
 import { SiteContext } from '../site/site-context';
-import { TranslatePipe } from '../i18n/t.pipe';
 
 /** The signed-in frame: navigation, the site switcher, theme and language, sign-out. */
 @Component({

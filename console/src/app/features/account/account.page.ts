@@ -3,11 +3,11 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { formValues } from '../../shared/ui/form-values';
 import { AccountStore } from './account.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-account-page',

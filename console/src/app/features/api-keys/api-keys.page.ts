@@ -20,13 +20,13 @@ import { AuthStore } from '../../core/auth/auth.store';
 import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { formValues } from '../../shared/ui/form-values';
 import { ApiKeysStore } from './api-keys.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
-import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 const DAY_MS = 86_400_000;
 /** Expiry choices in days; `0` is never. */

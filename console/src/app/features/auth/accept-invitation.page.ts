@@ -4,13 +4,13 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { tokenFromFragment } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { TeamApi } from '../team/team.api';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * Where an invitation link lands: a new person signs up with it (which proves the address and

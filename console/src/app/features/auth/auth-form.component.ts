@@ -1,9 +1,9 @@
 import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import type { Action } from '../../core/state/action';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * The frame every signed-out form shares (sign-in, sign-up, invitation, password reset): the

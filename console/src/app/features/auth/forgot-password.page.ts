@@ -2,12 +2,12 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { RouterLink } from '@angular/router';
 
 import { errorCode } from '../../core/http/errors';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-forgot-password-page',

@@ -5,12 +5,12 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 import { map } from 'rxjs';
 
 import { AuthStore } from '../../core/auth/auth.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi, tokenFromFragment } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-reset-password-page',

@@ -2,12 +2,12 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
 import { AuthStore } from '../../core/auth/auth.store';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-sign-in-page',

@@ -4,11 +4,11 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-sign-up-page',

@@ -3,9 +3,9 @@ import { ActivatedRoute, RouterLink } from '@angular/router';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi, tokenFromFragment } from '../../core/mail/mail.api';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-verify-email-page',

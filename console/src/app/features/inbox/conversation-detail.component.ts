@@ -3,13 +3,13 @@ import { LEAD_STATUSES, MESSAGE_BODY_MAX_LENGTH, PHASES, type Transcript } from 
 
 import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
-import { Realtime } from '../../core/realtime/realtime';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
 import { InboxStore } from './inbox.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** The widget shows "typing…" for 6 s after each hint: one every 2 s keeps it up while the agent types. */
 const TYPING_HINT_INTERVAL_MS = 2000;

@@ -4,12 +4,12 @@ import { Router, RouterLink, RouterLinkActive } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
 import { lastAuthorKey, leadKey, phaseKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
 import { InViewDirective } from '../../shared/ui/in-view.directive';
 import { ConversationDetailComponent } from './conversation-detail.component';
 import { InboxStore } from './inbox.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 const SEARCH_DELAY_MS = 300;
 

@@ -21,10 +21,10 @@ import { NgTemplateOutlet } from '@angular/common';
 import { RouterLink } from '@angular/router';
 
 import { sourceTypeKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { formValues } from '../../shared/ui/form-values';
 import { UPLOAD_ACCEPT, UPLOAD_MAX_MB, uploadProblem } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** Adds a source: a website to crawl, a file, or a question with its answer. */
 @Component({

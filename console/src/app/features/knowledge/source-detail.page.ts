@@ -12,11 +12,11 @@ import { Router, RouterLink } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
 import { documentStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
-import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 /** One source with every page or file it read and what became of each (polled while crawling). */
 @Component({

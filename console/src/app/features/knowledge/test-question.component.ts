@@ -2,9 +2,9 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { type Passage, SEARCH_QUERY_MAX_LENGTH } from '@cloop/contracts';
 
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { formValues } from '../../shared/ui/form-values';
 import { KnowledgeStore } from './knowledge.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 const SNIPPET_LENGTH = 280;
 

@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
 import type { AuditEvent } from '@cloop/contracts';
 
+import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { auditActionKey, auditActorKey, auditTargetKey } from '../../core/i18n/labels';
-import { SiteContext } from '../../core/site/site-context';
-import { AuthStore } from '../../core/auth/auth.store';
-import { PrivacyStore } from './privacy.store';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { SiteContext } from '../../core/site/site-context';
 import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
+import { PrivacyStore } from './privacy.store';
 
 /** The organization's append-only audit trail (the organization of the selected site). */
 @Component({

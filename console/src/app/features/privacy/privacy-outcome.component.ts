@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
 import type { MessageKey } from '../../core/i18n/messages.en';
-import type { Outcome } from './visitor-requests';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import type { Outcome } from './visitor-requests';
 
 /** One line saying what an export or erasure did; only real results are shown as successes. */
 @Component({

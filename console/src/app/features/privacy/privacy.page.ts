@@ -2,13 +2,13 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked }
 
 import { I18n } from '../../core/i18n/i18n';
 import { requestKindKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
 import { countsLabel } from './privacy-tables';
 import { isOverdue, PrivacyStore } from './privacy.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
-import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 
 @Component({
   selector: 'cl-privacy-page',

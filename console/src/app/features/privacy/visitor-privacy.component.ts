@@ -10,13 +10,13 @@ import {
 } from '@angular/core';
 import type { PrivacyConversationSubject } from '@cloop/contracts';
 
+import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { Action } from '../../core/state/action';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
-import { PrivacyApi } from './privacy.api';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
+import { PrivacyApi } from './privacy.api';
 import { failedOutcome, type Outcome, VisitorRequests } from './visitor-requests';
-import { Action } from '../../core/state/action';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * A conversation's visitor for privacy requests, where the admin already is: the widget's visitor

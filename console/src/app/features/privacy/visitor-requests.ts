@@ -4,8 +4,8 @@ import type { ErrorResponse, PrivacySubjectRequest } from '@cloop/contracts';
 
 import { saveDownload } from '../../core/http/download';
 import { errorCode } from '../../core/http/errors';
-import { PrivacyApi } from './privacy.api';
 import { exportedRows, parseSubject } from './privacy-subject';
+import { PrivacyApi } from './privacy.api';
 
 /** What came of an export or erasure, as the admin is told. Empty results are not successes. */
 export type Outcome =

@@ -23,6 +23,7 @@ import { Router } from '@angular/router';
 
 import { errorCode } from '../../core/http/errors';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
@@ -30,7 +31,6 @@ import { draftOf, embedSnippet, type SiteDraft } from './site-draft';
 import { invalidFields, type SiteField } from './site-errors';
 import { SitesStore } from './sites.store';
 import { WidgetPreviewComponent } from './widget-preview.component';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-site-edit-page',

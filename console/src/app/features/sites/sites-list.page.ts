@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
-import { SiteContext } from '../../core/site/site-context';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { SiteContext } from '../../core/site/site-context';
 
 @Component({
   selector: 'cl-sites-list-page',

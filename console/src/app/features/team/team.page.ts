@@ -5,13 +5,13 @@ import { ROLES } from '@cloop/contracts';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { roleKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
 import { formValues } from '../../shared/ui/form-values';
 import { TeamStore } from './team.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-team-page',

@@ -9,12 +9,12 @@ import {
 
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
-import { lastOutcome, WebhooksStore } from './webhooks.store';
-import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
+import { lastOutcome, WebhooksStore } from './webhooks.store';
 
 const eventKey = (type: WebhookEventType): MessageKey => `webhooks.event.${type}` as const;
 const statusKey = (status: WebhookDeliveryStatus): MessageKey => `webhooks.status.${status}` as const;

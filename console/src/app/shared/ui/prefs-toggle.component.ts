@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 
 import { I18n, LOCALES, type Locale } from '../../core/i18n/i18n';
-import { ThemeStore } from '../../core/prefs/theme';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { ThemeStore } from '../../core/prefs/theme';
 
 /** Theme and language switches, in the shell header and on the sign-in pages. */
 @Component({
