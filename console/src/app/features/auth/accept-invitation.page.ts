@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
@@ -11,6 +10,7 @@ import { formValues } from '../../shared/ui/form-values';
 import { TeamApi } from '../team/team.api';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { NewAccountFieldsComponent } from './new-account-fields.component';
 
 /**
  * Where an invitation link lands: a new person signs up with it (which proves the address and
@@ -18,7 +18,7 @@ import { AuthFormComponent } from './auth-form.component';
  */
 @Component({
   selector: 'cl-accept-invitation-page',
-  imports: [RouterLink, AuthFormComponent, TranslatePipe],
+  imports: [RouterLink, AuthFormComponent, NewAccountFieldsComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
@@ -34,25 +34,7 @@ import { AuthFormComponent } from './auth-form.component';
         <p class="muted">{{ 'auth.invitationSignedIn' | t }}</p>
       } @else {
         <p class="muted">{{ 'auth.invitationHint' | t }}</p>
-        <label
-          >{{ 'auth.name' | t }}
-          <input name="name" autocomplete="name" required maxlength="100" />
-        </label>
-        <label
-          >{{ 'auth.email' | t }}
-          <input name="email" type="email" autocomplete="username" required />
-        </label>
-        <label
-          >{{ 'auth.password' | t }}
-          <input
-            name="password"
-            type="password"
-            autocomplete="new-password"
-            required
-            [attr.minlength]="minLength"
-          />
-          <small class="muted">{{ 'auth.passwordHint' | t }}</small>
-        </label>
+        <cl-new-account-fields />
       }
       <ng-container ngProjectAs="auth-footer">
         @if (token && !auth.signedIn()) {
@@ -69,7 +51,6 @@ export class AcceptInvitationPage {
   private readonly team = inject(TeamApi);
   private readonly router = inject(Router);
   private readonly i18n = inject(I18n);
-  protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly token = tokenFromFragment(inject(ActivatedRoute).snapshot.fragment);
   /** `authErrorKey` also names a used or expired link (`INVITATION_LINK_INVALID`). */
   protected readonly action = new Action(authErrorKey);

@@ -1,6 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
-import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
@@ -9,10 +8,11 @@ import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { NewAccountFieldsComponent } from './new-account-fields.component';
 
 @Component({
   selector: 'cl-sign-up-page',
-  imports: [RouterLink, AuthFormComponent, TranslatePipe],
+  imports: [RouterLink, AuthFormComponent, NewAccountFieldsComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
@@ -21,26 +21,7 @@ import { AuthFormComponent } from './auth-form.component';
       [action]="action"
       (submitted)="submit($event)"
     >
-      <label
-        >{{ 'auth.name' | t }}
-        <input name="name" autocomplete="name" required maxlength="100" />
-      </label>
-      <label
-        >{{ 'auth.email' | t }}
-        <input name="email" type="email" autocomplete="username" required />
-      </label>
-      <label
-        >{{ 'auth.password' | t }}
-        <input
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          required
-          [attr.minlength]="minLength"
-          aria-describedby="password-hint"
-        />
-        <small id="password-hint" class="muted">{{ 'auth.passwordHint' | t }}</small>
-      </label>
+      <cl-new-account-fields />
       <p ngProjectAs="auth-footer" class="muted">
         {{ 'auth.haveAccount' | t }} <a routerLink="/sign-in">{{ 'auth.signIn' | t }}</a>
       </p>
@@ -51,7 +32,6 @@ export class SignUpPage {
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
   private readonly i18n = inject(I18n);
-  protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly action = new Action(authErrorKey);
 
   protected async submit(event: Event): Promise<void> {
