@@ -194,7 +194,7 @@ export class AddSourceComponent {
     this.kind.set(kind);
     this.file.set(null);
     this.done.set(null);
-    this.store.addError.set(null);
+    this.store.showAddError(null);
   }
 
   /** "Answer it" on an unanswered question: the Q&A form, filled in, the answer focused. */
@@ -213,7 +213,7 @@ export class AddSourceComponent {
     this.file.set(file);
     this.done.set(null);
     const problem = file ? uploadProblem(file) : null;
-    this.store.addError.set(
+    this.store.showAddError(
       problem === 'tooLarge'
         ? 'knowledge.error.tooLarge'
         : problem === 'unsupportedType'
