@@ -5,13 +5,14 @@ import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /**
  * Name, e-mail and a new password: the fields of every form that makes an account (sign-up, and
- * sign-up through an invitation). `display: contents`, so the fields sit in the card's grid.
+ * sign-up through an invitation). Its host box is dropped (`.new-account-fields` in styles.css), so
+ * the fields sit in the card's grid; an inline style would break the console's CSP.
  */
 @Component({
   selector: 'cl-new-account-fields',
   imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { style: 'display: contents' },
+  host: { class: 'new-account-fields' },
   template: `
     <label
       >{{ 'auth.name' | t }}
