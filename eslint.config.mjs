@@ -19,6 +19,8 @@ function moduleBoundaries(appMayUse, ignoredCircularDependencies = []) {
       { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: appMayUse },
+      // The console takes the API's paths from the generated client (`route()` and types; below).
+      { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:client'] },
     ],
   };
@@ -71,6 +73,21 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': [
         'error',
         moduleBoundaries(['scope:contracts', 'scope:client'], [['api', 'client']]),
+      ],
+    },
+  },
+  {
+    // The console calls through HttpClient and its auth interceptor: from the generated client it
+    // takes the types of the API's paths (`core/http/api-path.ts`), never openapi-fetch itself.
+    files: ['console/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@cloop/client', message: 'Types only: import type { paths }.', allowTypeImports: true },
+          ],
+        },
       ],
     },
   },

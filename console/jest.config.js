@@ -9,5 +9,8 @@ module.exports = {
   rootDir: __dirname,
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
-  moduleNameMapper: { '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@cloop/contracts$': '<rootDir>/../libs/contracts/src/index.ts',
+    '^@cloop/client/route$': '<rootDir>/../libs/client/src/route.ts',
+  },
 };

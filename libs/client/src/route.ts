@@ -17,5 +17,5 @@ export type RouteArgs<Path extends string> = [ParamNames<Path>] extends [never]
  */
 export function route<Path extends keyof paths & string>(path: Path, ...[params]: RouteArgs<Path>): string {
   const values: Record<string, string | number> = params ?? {};
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? '')));
 }

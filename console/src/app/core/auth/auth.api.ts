@@ -9,46 +9,51 @@ import type {
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
-export const AUTH_PATH = '/api/v1/auth';
+import { route } from '@cloop/client/route';
 
 /** Auth endpoints that take no access token and whose 401 means "wrong credentials", not "expired". */
-export const TOKENLESS_AUTH_PATHS = ['signup', 'login', 'refresh', 'logout'].map((p) => `${AUTH_PATH}/${p}`);
+export const TOKENLESS_AUTH_PATHS = [
+  route('/api/v1/auth/signup'),
+  route('/api/v1/auth/login'),
+  route('/api/v1/auth/refresh'),
+  route('/api/v1/auth/logout'),
+];
 
 @Injectable({ providedIn: 'root' })
 export class AuthApi {
   private readonly http = inject(HttpClient);
 
   signUp(body: SignupRequest): Promise<AuthResponse> {
-    return firstValueFrom(this.http.post<AuthResponse>(`${AUTH_PATH}/signup`, body));
+    return firstValueFrom(this.http.post<AuthResponse>(route('/api/v1/auth/signup'), body));
   }
 
   signIn(body: LoginRequest): Promise<AuthResponse> {
-    return firstValueFrom(this.http.post<AuthResponse>(`${AUTH_PATH}/login`, body));
+    return firstValueFrom(this.http.post<AuthResponse>(route('/api/v1/auth/login'), body));
   }
 
   refresh(refreshToken: string): Promise<AuthResponse> {
-    return firstValueFrom(this.http.post<AuthResponse>(`${AUTH_PATH}/refresh`, { refreshToken }));
+    return firstValueFrom(this.http.post<AuthResponse>(route('/api/v1/auth/refresh'), { refreshToken }));
   }
 
   signOut(refreshToken: string): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/logout`, { refreshToken }));
+    return firstValueFrom(this.http.post(route('/api/v1/auth/logout'), { refreshToken }));
   }
 
   me(): Promise<MeResponse> {
-    return firstValueFrom(this.http.get<MeResponse>(`${AUTH_PATH}/me`));
+    return firstValueFrom(this.http.get<MeResponse>(route('/api/v1/auth/me')));
   }
 
   changePassword(body: ChangePasswordRequest): Promise<AuthResponse> {
-    return firstValueFrom(this.http.post<AuthResponse>(`${AUTH_PATH}/password`, body));
+    return firstValueFrom(this.http.post<AuthResponse>(route('/api/v1/auth/password'), body));
   }
 
   exportMyData(): Promise<HttpResponse<Blob>> {
     return firstValueFrom(
-      this.http.get(`${AUTH_PATH}/me/export`, { responseType: 'blob', observe: 'response' }),
+      this.http.get(route('/api/v1/auth/me/export'), { responseType: 'blob', observe: 'response' }),
     );
   }
 
   deleteAccount(password: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(`${AUTH_PATH}/me`, { body: { password } }));
+    return firstValueFrom(this.http.delete(route('/api/v1/auth/me'), { body: { password } }));
   }
 }

@@ -25,11 +25,13 @@ export class AuthStore {
   readonly accessToken = this.access.asReadonly();
   readonly me = this.meValue.asReadonly();
   readonly signedIn = computed(() => this.refreshTokenValue() !== null);
-  /** Set when a refresh failed and the user was signed out for it. */
-  readonly sessionEnded = signal(false);
+  private readonly sessionEndedValue = signal(false);
+  /** Set when a refresh failed and the user was signed out for it, until the next sign-in. */
+  readonly sessionEnded = this.sessionEndedValue.asReadonly();
 
   async signIn(credentials: LoginRequest): Promise<void> {
     this.accept(await this.api.signIn(credentials));
+    this.sessionEndedValue.set(false);
   }
 
   async signUp(details: SignupRequest): Promise<void> {
@@ -61,7 +63,7 @@ export class AuthStore {
       })
       .catch((error: unknown) => {
         if (error instanceof HttpErrorResponse && error.status >= 400 && error.status < 500) {
-          this.sessionEnded.set(true);
+          this.sessionEndedValue.set(true);
           this.endSession();
         }
         throw error;
@@ -75,7 +77,7 @@ export class AuthStore {
   /** Revokes the refresh token on the server, then forgets the session whatever the answer. */
   async signOut(): Promise<void> {
     const refreshToken = this.refreshTokenValue();
-    this.sessionEnded.set(false);
+    this.sessionEndedValue.set(false);
     this.endSession();
     if (refreshToken) await this.api.signOut(refreshToken).catch(() => undefined);
   }

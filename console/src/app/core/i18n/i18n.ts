@@ -22,7 +22,8 @@ function initialLocale(stored: string | null): Locale {
 @Injectable({ providedIn: 'root' })
 export class I18n {
   private readonly storage = inject(ConsoleStorage);
-  readonly locale = signal<Locale>(initialLocale(this.storage.get('locale')));
+  private readonly localeValue = signal<Locale>(initialLocale(this.storage.get('locale')));
+  readonly locale = this.localeValue.asReadonly();
   private readonly dictionary = computed(() => DICTIONARIES[this.locale()]);
   private readonly dateFormat = computed(
     () => new Intl.DateTimeFormat(this.locale(), { dateStyle: 'medium', timeStyle: 'short' }),
@@ -46,7 +47,7 @@ export class I18n {
     iso ? this.dateFormat().format(new Date(iso)) : this.dictionary()['app.none'];
 
   setLocale(locale: Locale): void {
-    this.locale.set(locale);
+    this.localeValue.set(locale);
     this.storage.set('locale', locale);
   }
 }

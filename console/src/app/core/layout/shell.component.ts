@@ -14,24 +14,25 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { AuthStore } from '../auth/auth.store';
 import { I18n } from '../i18n/i18n';
+import { TranslatePipe } from '../i18n/t.pipe';
 import { Realtime } from '../realtime/realtime';
 import { SiteContext } from '../site/site-context';
 
 /** The signed-in frame: navigation, the site switcher, theme and language, sign-out. */
 @Component({
   selector: 'cl-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, PrefsToggleComponent],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, PrefsToggleComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <header class="topbar">
-      <a class="brand" routerLink="/inbox">{{ t('app.name') }}</a>
+      <a class="brand" routerLink="/inbox">{{ 'app.name' | t }}</a>
       <label class="switcher">
-        <span class="visually-hidden">{{ t('nav.site') }}</span>
+        <span class="visually-hidden">{{ 'nav.site' | t }}</span>
         <select data-testid="site-switcher" [value]="sites.siteId() ?? ''" (change)="selectSite($event)">
           @for (site of sites.sites(); track site.id) {
             <option [value]="site.id" [selected]="site.id === sites.siteId()">{{ site.name }}</option>
           } @empty {
-            <option value="" disabled selected>{{ t('nav.noSites') }}</option>
+            <option value="" disabled selected>{{ 'nav.noSites' | t }}</option>
           }
         </select>
       </label>
@@ -43,25 +44,25 @@ import { SiteContext } from '../site/site-context';
         [attr.aria-expanded]="menuOpen()"
         (click)="menuOpen.set(!menuOpen())"
       >
-        <span aria-hidden="true">☰</span> {{ t('nav.menu') }}
+        <span aria-hidden="true">☰</span> {{ 'nav.menu' | t }}
       </button>
       <div id="shell-menu" class="topbar-menu" [class.open]="menuOpen()" (keydown.escape)="closeMenu(true)">
-        <nav [attr.aria-label]="t('nav.main')">
-          <a routerLink="/inbox" routerLinkActive="active">{{ t('nav.inbox') }}</a>
-          <a routerLink="/knowledge" routerLinkActive="active">{{ t('nav.knowledge') }}</a>
-          <a routerLink="/sites" routerLinkActive="active">{{ t('nav.sites') }}</a>
+        <nav [attr.aria-label]="'nav.main' | t">
+          <a routerLink="/inbox" routerLinkActive="active">{{ 'nav.inbox' | t }}</a>
+          <a routerLink="/knowledge" routerLinkActive="active">{{ 'nav.knowledge' | t }}</a>
+          <a routerLink="/sites" routerLinkActive="active">{{ 'nav.sites' | t }}</a>
           <a routerLink="/privacy" routerLinkActive="active" [routerLinkActiveOptions]="{ exact: true }">{{
-            t('nav.privacy')
+            'nav.privacy' | t
           }}</a>
-          <a routerLink="/privacy/audit" routerLinkActive="active">{{ t('nav.audit') }}</a>
-          <a routerLink="/webhooks" routerLinkActive="active">{{ t('nav.webhooks') }}</a>
-          <a routerLink="/team" routerLinkActive="active">{{ t('nav.team') }}</a>
+          <a routerLink="/privacy/audit" routerLinkActive="active">{{ 'nav.audit' | t }}</a>
+          <a routerLink="/webhooks" routerLinkActive="active">{{ 'nav.webhooks' | t }}</a>
+          <a routerLink="/team" routerLinkActive="active">{{ 'nav.team' | t }}</a>
         </nav>
         <div class="topbar-end">
           <cl-prefs-toggle />
           <a class="account-link" routerLink="/account" routerLinkActive="active">{{ userName() }}</a>
           <button type="button" class="ghost" data-testid="sign-out" (click)="signOut()">
-            {{ t('nav.signOut') }}
+            {{ 'nav.signOut' | t }}
           </button>
         </div>
       </div>
@@ -70,7 +71,7 @@ import { SiteContext } from '../site/site-context';
       @if (sites.loaded()) {
         <router-outlet />
       } @else {
-        <p class="muted page">{{ t('app.loading') }}</p>
+        <p class="muted page">{{ 'app.loading' | t }}</p>
       }
     </main>
   `,
@@ -88,7 +89,7 @@ export class ShellComponent {
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);
-    void this.sites.load().catch(() => this.sites.loaded.set(true));
+    void this.sites.load().catch(() => undefined);
     effect(() => {
       const siteId = this.auth.signedIn() ? this.sites.siteId() : null;
       untracked(() => this.realtime.watch(siteId));

@@ -9,22 +9,21 @@ import type {
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
-import { AUTH_PATH } from '../auth/auth.api';
-
-export const MAIL_PATH = '/api/v1/mail';
+import { route } from '@cloop/client/route';
 
 /** E-mail: whether the server sends any, the user's preferences, reset and confirmation links. */
 @Injectable({ providedIn: 'root' })
 export class MailApi {
   private readonly http = inject(HttpClient);
+  private readonly enabledValue = signal<boolean | null>(null);
   /** `null` until known; asked once per page load (it changes only when the server restarts). */
-  readonly enabled = signal<boolean | null>(null);
+  readonly enabled = this.enabledValue.asReadonly();
   private loading: Promise<boolean> | null = null;
 
   loadStatus(): Promise<boolean> {
-    this.loading ??= firstValueFrom(this.http.get<MailStatus>(`${MAIL_PATH}/status`)).then(
+    this.loading ??= firstValueFrom(this.http.get<MailStatus>(route('/api/v1/mail/status'))).then(
       (status) => {
-        this.enabled.set(status.enabled);
+        this.enabledValue.set(status.enabled);
         return status.enabled;
       },
       () => {
@@ -35,28 +34,33 @@ export class MailApi {
     return this.loading;
   }
 
+  /** The server answered `MAIL_DISABLED`: it sends no e-mail, whatever the status said before. */
+  markDisabled(): void {
+    this.enabledValue.set(false);
+  }
+
   preferences(): Promise<MailPreferences> {
-    return firstValueFrom(this.http.get<MailPreferences>(`${MAIL_PATH}/preferences`));
+    return firstValueFrom(this.http.get<MailPreferences>(route('/api/v1/mail/preferences')));
   }
 
   savePreferences(body: MailPreferences): Promise<MailPreferences> {
-    return firstValueFrom(this.http.put<MailPreferences>(`${MAIL_PATH}/preferences`, body));
+    return firstValueFrom(this.http.put<MailPreferences>(route('/api/v1/mail/preferences'), body));
   }
 
   requestReset(body: PasswordResetRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset`, body));
+    return firstValueFrom(this.http.post(route('/api/v1/auth/password-reset'), body));
   }
 
   confirmReset(body: PasswordResetConfirmRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/password-reset/confirm`, body));
+    return firstValueFrom(this.http.post(route('/api/v1/auth/password-reset/confirm'), body));
   }
 
   verifyEmail(body: VerifyEmailRequest): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email`, body));
+    return firstValueFrom(this.http.post(route('/api/v1/auth/verify-email'), body));
   }
 
   resendVerification(): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${AUTH_PATH}/verify-email/resend`, {}));
+    return firstValueFrom(this.http.post(route('/api/v1/auth/verify-email/resend'), {}));
   }
 }
 

@@ -8,9 +8,10 @@ export type Theme = 'light' | 'dark';
 @Injectable({ providedIn: 'root' })
 export class ThemeStore {
   private readonly storage = inject(ConsoleStorage);
-  readonly theme = signal<Theme>(
+  private readonly themeValue = signal<Theme>(
     document.documentElement.getAttribute('data-theme') === 'dark' ? 'dark' : 'light',
   );
+  readonly theme = this.themeValue.asReadonly();
 
   constructor() {
     effect(() => {
@@ -20,7 +21,7 @@ export class ThemeStore {
 
   toggle(): void {
     const next: Theme = this.theme() === 'dark' ? 'light' : 'dark';
-    this.theme.set(next);
+    this.themeValue.set(next);
     this.storage.set('theme', next);
   }
 }

@@ -30,7 +30,8 @@ export class Realtime {
   private readonly listeners = new Set<Listener>();
   private readonly resubscribeListeners = new Set<() => void>();
 
-  readonly status = signal<RealtimeStatus>('offline');
+  private readonly statusValue = signal<RealtimeStatus>('offline');
+  readonly status = this.statusValue.asReadonly();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -51,7 +52,7 @@ export class Realtime {
     const socket = this.socket;
     this.socket = null;
     socket?.close(1000);
-    this.status.set('offline');
+    this.statusValue.set('offline');
   }
 
   /** Registers a listener; returns its removal. */
@@ -77,7 +78,7 @@ export class Realtime {
     const token = this.auth.accessToken();
     const siteId = this.siteId;
     if (!token || !siteId) return;
-    this.status.set('connecting');
+    this.statusValue.set('connecting');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}${REALTIME_PATH}`);
     this.socket = socket;
@@ -92,7 +93,7 @@ export class Realtime {
         case 'subscribed':
           everSubscribed = true;
           this.attempts = 0;
-          this.status.set('live');
+          this.statusValue.set('live');
           this.resubscribeListeners.forEach((listener) => listener());
           return;
         case 'message.created':
@@ -116,7 +117,7 @@ export class Realtime {
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return; // replaced or disconnected on purpose
       this.socket = null;
-      this.status.set('offline');
+      this.statusValue.set('offline');
       if (event.code === REALTIME_CLOSE_CODES.unauthenticated) {
         this.auth.refresh().then(
           () => this.reconnectSoon(0),

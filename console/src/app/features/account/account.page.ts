@@ -3,6 +3,7 @@ import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { formValues } from '../../shared/ui/form-values';
@@ -10,17 +11,17 @@ import { AccountStore } from './account.store';
 
 @Component({
   selector: 'cl-account-page',
-  imports: [ConfirmDialogComponent],
+  imports: [ConfirmDialogComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
-      <h1>{{ t('account.title') }}</h1>
+      <h1>{{ 'account.title' | t }}</h1>
       @if (store.message(); as message) {
-        <p [class.error]="message.error" [class.ok]="!message.error" role="status">{{ t(message.key) }}</p>
+        <p [class.error]="message.error" [class.ok]="!message.error" role="status">{{ message.key | t }}</p>
       }
       <div class="grid-2">
         <div class="card stack">
-          <h2>{{ t('account.profile') }}</h2>
+          <h2>{{ 'account.profile' | t }}</h2>
           @if (auth.me(); as me) {
             <div>
               <strong>{{ me.user.name }}</strong>
@@ -28,22 +29,22 @@ import { AccountStore } from './account.store';
             <div class="muted">{{ me.user.email }}</div>
             <div class="muted">{{ i18n.date(me.user.createdAt) }}</div>
           }
-          <h2>{{ t('account.export') }}</h2>
-          <small>{{ t('account.exportHint') }}</small>
+          <h2>{{ 'account.export' | t }}</h2>
+          <small>{{ 'account.exportHint' | t }}</small>
           <div>
             <button type="button" [disabled]="store.busy()" (click)="store.exportMyData()">
-              {{ t('account.export') }}
+              {{ 'account.export' | t }}
             </button>
           </div>
         </div>
         <form class="card stack" (submit)="changePassword($event)">
-          <h2>{{ t('account.changePassword') }}</h2>
+          <h2>{{ 'account.changePassword' | t }}</h2>
           <label
-            >{{ t('account.currentPassword') }}
+            >{{ 'account.currentPassword' | t }}
             <input name="current" type="password" autocomplete="current-password" required />
           </label>
           <label
-            >{{ t('account.newPassword') }}
+            >{{ 'account.newPassword' | t }}
             <input
               name="next"
               type="password"
@@ -51,25 +52,25 @@ import { AccountStore } from './account.store';
               required
               [attr.minlength]="minLength"
             />
-            <small>{{ t('auth.passwordHint') }}</small>
+            <small>{{ 'auth.passwordHint' | t }}</small>
           </label>
           <div>
             <button type="submit" class="primary" [disabled]="store.busy()">
-              {{ t('account.changePassword') }}
+              {{ 'account.changePassword' | t }}
             </button>
           </div>
         </form>
       </div>
       <section class="card stack" data-testid="mail-preferences">
-        <h2>{{ t('account.notifications') }}</h2>
+        <h2>{{ 'account.notifications' | t }}</h2>
         @if (mail.enabled() === false) {
-          <p class="notice" role="status">{{ t('account.mailOff') }}</p>
+          <p class="notice" role="status">{{ 'account.mailOff' | t }}</p>
         } @else if (auth.me(); as me) {
           @if (!me.user.emailVerified) {
             <p class="notice row">
-              <span class="grow">{{ t('account.unverified') }}</span>
+              <span class="grow">{{ 'account.unverified' | t }}</span>
               <button type="button" [disabled]="store.busy()" (click)="store.resendVerification()">
-                {{ t('account.resendVerification') }}
+                {{ 'account.resendVerification' | t }}
               </button>
             </p>
           }
@@ -82,10 +83,10 @@ import { AccountStore } from './account.store';
               [checked]="prefs.leadNotifications"
               (change)="toggleLeads($event)"
             />
-            {{ t('account.leadNotifications') }}
+            {{ 'account.leadNotifications' | t }}
           </label>
           <label
-            >{{ t('account.mailLocale') }}
+            >{{ 'account.mailLocale' | t }}
             <select name="mailLocale" (change)="changeLocale($event)">
               <option value="en" [selected]="prefs.locale === 'en'">English</option>
               <option value="fi" [selected]="prefs.locale === 'fi'">Suomi</option>
@@ -94,20 +95,20 @@ import { AccountStore } from './account.store';
         }
       </section>
       <form class="card stack" (submit)="askDelete($event, confirmDelete)">
-        <h2>{{ t('account.delete') }}</h2>
-        <small>{{ t('account.deleteHint') }}</small>
+        <h2>{{ 'account.delete' | t }}</h2>
+        <small>{{ 'account.deleteHint' | t }}</small>
         <label
-          >{{ t('auth.password') }}
+          >{{ 'auth.password' | t }}
           <input name="password" type="password" autocomplete="current-password" required />
         </label>
         <div>
-          <button type="submit" class="danger" [disabled]="store.busy()">{{ t('account.delete') }}</button>
+          <button type="submit" class="danger" [disabled]="store.busy()">{{ 'account.delete' | t }}</button>
         </div>
       </form>
       <cl-confirm-dialog
         #confirmDelete
-        [message]="t('account.deleteConfirm')"
-        [confirmLabel]="t('account.delete')"
+        [message]="'account.deleteConfirm' | t"
+        [confirmLabel]="'account.delete' | t"
         (confirmed)="deleteAccount()"
       />
     </section>
@@ -118,7 +119,6 @@ export class AccountPage {
   protected readonly auth = inject(AuthStore);
   protected readonly mail = inject(MailApi);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   private deletePassword = '';
 

@@ -1,5 +1,5 @@
 import { inject, Injectable, signal } from '@angular/core';
-import type { MailPreferences } from '@cloop/contracts';
+import type { ErrorCode, MailPreferences } from '@cloop/contracts';
 
 import { AuthApi } from '../../core/auth/auth.api';
 import { AuthStore } from '../../core/auth/auth.store';
@@ -7,24 +7,27 @@ import { saveDownload } from '../../core/http/download';
 import { errorCode } from '../../core/http/errors';
 import type { MessageKey } from '../../core/i18n/messages.en';
 import { MailApi } from '../../core/mail/mail.api';
+import { NoticeAction } from '../../core/state/action';
 
 /** The signed-in user's own account: password, data export, deletion. */
 @Injectable()
 export class AccountStore {
   private readonly api = inject(AuthApi);
   private readonly auth = inject(AuthStore);
-  readonly busy = signal(false);
-  readonly message = signal<{ key: MessageKey; error: boolean } | null>(null);
   private readonly mail = inject(MailApi);
-  readonly preferences = signal<MailPreferences | null>(null);
+  private readonly action = new NoticeAction((error) => accountErrorKey(errorCode(error)));
+  private readonly preferencesValue = signal<MailPreferences | null>(null);
+  readonly busy = this.action.busy;
+  readonly message = this.action.notice;
+  readonly preferences = this.preferencesValue.asReadonly();
 
   async loadPreferences(): Promise<void> {
-    this.preferences.set(await this.mail.preferences());
+    this.preferencesValue.set(await this.mail.preferences());
   }
 
   savePreferences(preferences: MailPreferences): Promise<boolean> {
     return this.run(async () => {
-      this.preferences.set(await this.mail.savePreferences(preferences));
+      this.preferencesValue.set(await this.mail.savePreferences(preferences));
       return 'app.saved';
     });
   }
@@ -60,26 +63,14 @@ export class AccountStore {
     return done;
   }
 
-  private async run(work: () => Promise<MessageKey>): Promise<boolean> {
-    this.busy.set(true);
-    this.message.set(null);
-    try {
-      this.message.set({ key: await work(), error: false });
-      return true;
-    } catch (error) {
-      const code = errorCode(error);
-      const key: MessageKey =
-        code === 'WRONG_PASSWORD' || code === 'INVALID_CREDENTIALS'
-          ? 'account.wrongPassword'
-          : code === 'WEAK_PASSWORD'
-            ? 'auth.weakPassword'
-            : code === 'RATE_LIMITED'
-              ? 'auth.rateLimited'
-              : 'app.error';
-      this.message.set({ key, error: true });
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
+  private run(work: () => Promise<MessageKey>): Promise<boolean> {
+    return this.action.say(work);
   }
+}
+
+function accountErrorKey(code: ErrorCode | null): MessageKey {
+  if (code === 'WRONG_PASSWORD' || code === 'INVALID_CREDENTIALS') return 'account.wrongPassword';
+  if (code === 'WEAK_PASSWORD') return 'auth.weakPassword';
+  if (code === 'RATE_LIMITED') return 'auth.rateLimited';
+  return 'app.error';
 }

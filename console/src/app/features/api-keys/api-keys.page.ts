@@ -17,11 +17,14 @@ import {
 } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
+import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { formValues } from '../../shared/ui/form-values';
 import { ApiKeysStore } from './api-keys.store';
 
@@ -40,7 +43,7 @@ const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
 /** The organization's API keys for integrators: create (the secret shown once), list, revoke. */
 @Component({
   selector: 'cl-api-keys-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, CopyButtonComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './api-keys.page.html',
 })
@@ -53,14 +56,12 @@ export class ApiKeysPage {
   protected readonly areas = API_KEY_AREAS;
   protected readonly areaKey = areaKey;
   protected readonly expiryDays = EXPIRY_DAYS;
-  /** The organization of the selected site, or the user's first (as on the team page). */
-  protected readonly organization = computed(() => {
-    const organizations = this.auth.me()?.organizations ?? [];
-    const siteOrg = this.sites.site()?.organizationId;
-    return organizations.find((o) => o.id === siteOrg) ?? organizations.at(0) ?? null;
+  protected readonly organization = this.sites.organization;
+  /** Members cannot manage keys: the page says so without asking the API (nor while it is unknown). */
+  protected readonly canManage = computed(() => {
+    const role = this.organization()?.role;
+    return role === undefined || managesOrganization(role);
   });
-  /** Members cannot manage keys: the page says so without asking the API. */
-  protected readonly canManage = computed(() => this.organization()?.role !== 'member');
   /** The key the confirmation dialog is about. */
   protected readonly target = signal<ApiKey | null>(null);
   /** What the form grants per area so far (an area left out: nothing). */

@@ -1,7 +1,8 @@
 import { inject, Injectable, signal } from '@angular/core';
-import type { ApiKey, CreateApiKeyRequest, ErrorCode } from '@cloop/contracts';
+import type { ApiKey, CreateApiKeyRequest } from '@cloop/contracts';
 
 import { errorCode } from '../../core/http/errors';
+import { Action, apiErrorCode } from '../../core/state/action';
 import { ApiKeysApi } from './api-keys.api';
 
 /** A secret just issued: shown once, until the user dismisses it (never kept anywhere else). */
@@ -14,58 +15,53 @@ export interface RevealedKey {
 @Injectable()
 export class ApiKeysStore {
   private readonly api = inject(ApiKeysApi);
+  private readonly action = new Action(apiErrorCode);
+  private readonly keyList = signal<ApiKey[]>([]);
+  private readonly loadedValue = signal(false);
+  private readonly forbiddenValue = signal(false);
+  private readonly revealedValue = signal<RevealedKey | null>(null);
 
-  readonly keys = signal<ApiKey[]>([]);
-  readonly loaded = signal(false);
-  readonly forbidden = signal(false);
-  readonly busy = signal(false);
+  readonly keys = this.keyList.asReadonly();
+  readonly loaded = this.loadedValue.asReadonly();
+  readonly forbidden = this.forbiddenValue.asReadonly();
+  readonly busy = this.action.busy;
   /** The API's code of the last failed change (`null`: none). */
-  readonly error = signal<ErrorCode | null>(null);
-  readonly revealed = signal<RevealedKey | null>(null);
+  readonly error = this.action.error;
+  readonly revealed = this.revealedValue.asReadonly();
 
   async load(organizationId: string): Promise<void> {
-    this.revealed.set(null);
+    this.revealedValue.set(null);
     try {
-      this.keys.set(await this.api.list(organizationId));
-      this.forbidden.set(false);
+      this.keyList.set(await this.api.list(organizationId));
+      this.forbiddenValue.set(false);
     } catch (error) {
-      this.keys.set([]);
-      this.forbidden.set(errorCode(error) === 'FORBIDDEN');
+      this.keyList.set([]);
+      this.forbiddenValue.set(errorCode(error) === 'FORBIDDEN');
     } finally {
-      this.loaded.set(true);
+      this.loadedValue.set(true);
     }
   }
 
   create(organizationId: string, request: CreateApiKeyRequest): Promise<boolean> {
     return this.change(async () => {
       const { apiKey, secret } = await this.api.create(organizationId, request);
-      this.keys.update((keys) => [...keys, apiKey]);
-      this.revealed.set({ name: apiKey.name, secret });
+      this.keyList.update((keys) => [...keys, apiKey]);
+      this.revealedValue.set({ name: apiKey.name, secret });
     });
   }
 
   revoke(organizationId: string, apiKeyId: string): Promise<boolean> {
     return this.change(async () => {
       await this.api.revoke(organizationId, apiKeyId);
-      this.keys.update((keys) => keys.filter((key) => key.id !== apiKeyId));
+      this.keyList.update((keys) => keys.filter((key) => key.id !== apiKeyId));
     });
   }
 
   dismissSecret(): void {
-    this.revealed.set(null);
+    this.revealedValue.set(null);
   }
 
-  private async change(work: () => Promise<void>): Promise<boolean> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      await work();
-      return true;
-    } catch (error) {
-      this.error.set(errorCode(error) ?? 'INTERNAL_ERROR');
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
+  private change(work: () => Promise<void>): Promise<boolean> {
+    return this.action.run(work);
   }
 }

@@ -1,16 +1,16 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { PASSWORD_MIN_LENGTH } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
-import { errorCode } from '../../core/http/errors';
 import { I18n } from '../../core/i18n/i18n';
-import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { tokenFromFragment } from '../../core/mail/mail.api';
+import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
-import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { TeamApi } from '../team/team.api';
 import { authErrorKey } from './auth-errors';
+import { AuthFormComponent } from './auth-form.component';
+import { NewAccountFieldsComponent } from './new-account-fields.component';
 
 /**
  * Where an invitation link lands: a new person signs up with it (which proves the address and
@@ -18,52 +18,32 @@ import { authErrorKey } from './auth-errors';
  */
 @Component({
   selector: 'cl-accept-invitation-page',
-  imports: [RouterLink, PrefsToggleComponent],
+  imports: [RouterLink, AuthFormComponent, NewAccountFieldsComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <main class="auth-page">
-      <div class="auth-prefs"><cl-prefs-toggle /></div>
-      <form class="card auth-card" data-testid="accept-invitation" (submit)="submit($event)">
-        <h1>{{ t('auth.invitationTitle') }}</h1>
-        @if (!token) {
-          <p class="error" role="alert">{{ t('auth.noToken') }}</p>
-        } @else if (auth.signedIn()) {
-          <p class="muted">{{ t('auth.invitationSignedIn') }}</p>
-          @if (error(); as key) {
-            <p class="error" role="alert">{{ t(key) }}</p>
-          }
-          <button class="primary" type="submit" [disabled]="busy()">{{ t('auth.acceptInvitation') }}</button>
-        } @else {
-          <p class="muted">{{ t('auth.invitationHint') }}</p>
-          <label
-            >{{ t('auth.name') }}
-            <input name="name" autocomplete="name" required maxlength="100" />
-          </label>
-          <label
-            >{{ t('auth.email') }}
-            <input name="email" type="email" autocomplete="username" required />
-          </label>
-          <label
-            >{{ t('auth.password') }}
-            <input
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              required
-              [attr.minlength]="minLength"
-            />
-            <small class="muted">{{ t('auth.passwordHint') }}</small>
-          </label>
-          @if (error(); as key) {
-            <p class="error" role="alert">{{ t(key) }}</p>
-          }
-          <button class="primary" type="submit" [disabled]="busy()">{{ t('auth.signUp') }}</button>
+    <cl-auth-form
+      testId="accept-invitation"
+      [heading]="'auth.invitationTitle' | t"
+      [submitLabel]="!token ? null : auth.signedIn() ? ('auth.acceptInvitation' | t) : ('auth.signUp' | t)"
+      [action]="action"
+      (submitted)="submit($event)"
+    >
+      @if (!token) {
+        <p class="error" role="alert">{{ 'auth.noToken' | t }}</p>
+      } @else if (auth.signedIn()) {
+        <p class="muted">{{ 'auth.invitationSignedIn' | t }}</p>
+      } @else {
+        <p class="muted">{{ 'auth.invitationHint' | t }}</p>
+        <cl-new-account-fields />
+      }
+      <ng-container ngProjectAs="auth-footer">
+        @if (token && !auth.signedIn()) {
           <p class="muted">
-            {{ t('auth.invitationHaveAccount') }} <a routerLink="/sign-in">{{ t('auth.signIn') }}</a>
+            {{ 'auth.invitationHaveAccount' | t }} <a routerLink="/sign-in">{{ 'auth.signIn' | t }}</a>
           </p>
         }
-      </form>
-    </main>
+      </ng-container>
+    </cl-auth-form>
   `,
 })
 export class AcceptInvitationPage {
@@ -71,38 +51,24 @@ export class AcceptInvitationPage {
   private readonly team = inject(TeamApi);
   private readonly router = inject(Router);
   private readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
-  protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly token = tokenFromFragment(inject(ActivatedRoute).snapshot.fragment);
-  protected readonly busy = signal(false);
-  protected readonly error = signal<MessageKey | null>(null);
+  /** `authErrorKey` also names a used or expired link (`INVITATION_LINK_INVALID`). */
+  protected readonly action = new Action(authErrorKey);
 
   protected async submit(event: Event): Promise<void> {
-    if (!this.token) return;
+    const token = this.token;
+    if (!token) return;
     const { name = '', email = '', password = '' } = formValues(event);
-    this.busy.set(true);
-    this.error.set(null);
-    try {
+    await this.action.run(async () => {
       if (this.auth.signedIn()) {
-        await this.team.acceptLink(this.token);
+        await this.team.acceptLink(token);
         await this.auth.loadMe(true);
         await this.router.navigateByUrl('/team');
       } else {
-        await this.auth.signUp({
-          name,
-          email,
-          password,
-          locale: this.i18n.locale(),
-          invitationToken: this.token,
-        });
+        const locale = this.i18n.locale();
+        await this.auth.signUp({ name, email, password, locale, invitationToken: token });
         await this.router.navigateByUrl('/inbox');
       }
-    } catch (error) {
-      this.error.set(
-        errorCode(error) === 'INVITATION_LINK_INVALID' ? 'auth.invitationInvalid' : authErrorKey(error),
-      );
-    } finally {
-      this.busy.set(false);
-    }
+    });
   }
 }

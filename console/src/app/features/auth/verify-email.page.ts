@@ -2,32 +2,32 @@ import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/cor
 import { ActivatedRoute, RouterLink } from '@angular/router';
 
 import { AuthStore } from '../../core/auth/auth.store';
-import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi, tokenFromFragment } from '../../core/mail/mail.api';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 
 @Component({
   selector: 'cl-verify-email-page',
-  imports: [RouterLink, PrefsToggleComponent],
+  imports: [RouterLink, PrefsToggleComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main class="auth-page">
       <div class="auth-prefs"><cl-prefs-toggle /></div>
       <div class="card auth-card" data-testid="verify-email">
-        <h1>{{ t('auth.verifyTitle') }}</h1>
+        <h1>{{ 'auth.verifyTitle' | t }}</h1>
         <p
           [class.ok]="state() === 'auth.verified'"
           [class.error]="state() !== 'auth.verified' && state() !== 'auth.verifying'"
           role="status"
         >
-          {{ t(state()) }}
+          {{ state() | t }}
         </p>
         <p class="muted">
           @if (auth.signedIn()) {
-            <a routerLink="/team">{{ t('team.yourInvitations') }}</a>
+            <a routerLink="/team">{{ 'team.yourInvitations' | t }}</a>
           } @else {
-            <a routerLink="/sign-in">{{ t('auth.backToSignIn') }}</a>
+            <a routerLink="/sign-in">{{ 'auth.backToSignIn' | t }}</a>
           }
         </p>
       </div>
@@ -37,7 +37,6 @@ import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 export class VerifyEmailPage {
   protected readonly auth = inject(AuthStore);
   private readonly mail = inject(MailApi);
-  protected readonly t = inject(I18n).t;
   protected readonly state = signal<MessageKey>('auth.verifying');
 
   constructor() {

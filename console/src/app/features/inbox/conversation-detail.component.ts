@@ -1,10 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { LEAD_STATUSES, MESSAGE_BODY_MAX_LENGTH, PHASES, type Transcript } from '@cloop/contracts';
 
-import { AuthStore } from '../../core/auth/auth.store';
+import { managesOrganization } from '../../core/auth/roles';
 import { I18n } from '../../core/i18n/i18n';
-import { Realtime } from '../../core/realtime/realtime';
 import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
@@ -16,7 +17,7 @@ const TYPING_HINT_INTERVAL_MS = 2000;
 /** One conversation: facts, phase and lead status, the transcript (text by interpolation only), a reply box. */
 @Component({
   selector: 'cl-conversation-detail',
-  imports: [ConfirmDialogComponent, VisitorPrivacyComponent],
+  imports: [ConfirmDialogComponent, VisitorPrivacyComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './conversation-detail.component.html',
   host: { class: 'detail' },
@@ -25,13 +26,11 @@ export class ConversationDetailComponent {
   readonly transcript = input.required<Transcript>();
   readonly deleted = output<void>();
   private readonly store = inject(InboxStore);
-  private readonly auth = inject(AuthStore);
   protected readonly sites = inject(SiteContext);
   private readonly realtime = inject(Realtime);
   /** When the visitor was last told that the agent types (the server also drops hints sent faster). */
   private typingSentAt = 0;
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly phases = PHASES;
   protected readonly leads = LEAD_STATUSES;
   protected readonly maxLength = MESSAGE_BODY_MAX_LENGTH;
@@ -46,9 +45,9 @@ export class ConversationDetailComponent {
   );
   /** Deleting conversations is for admins and owners of the site's organization. */
   protected readonly canDelete = computed(() => {
-    const organizationId = this.sites.site()?.organizationId;
-    const role = this.auth.me()?.organizations.find((o) => o.id === organizationId)?.role;
-    return role === 'admin' || role === 'owner';
+    const organization = this.sites.organization();
+    const ofThisSite = organization !== null && organization.id === this.sites.site()?.organizationId;
+    return ofThisSite && managesOrganization(organization.role);
   });
 
   protected input(event: Event): void {

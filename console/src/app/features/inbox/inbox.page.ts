@@ -4,6 +4,7 @@ import { Router, RouterLink, RouterLinkActive } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
 import { lastAuthorKey, leadKey, phaseKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
 import { InViewDirective } from '../../shared/ui/in-view.directive';
@@ -14,7 +15,7 @@ const SEARCH_DELAY_MS = 300;
 
 @Component({
   selector: 'cl-inbox-page',
-  imports: [RouterLink, RouterLinkActive, InViewDirective, ConversationDetailComponent],
+  imports: [RouterLink, RouterLinkActive, InViewDirective, ConversationDetailComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './inbox.page.html',
 })
@@ -26,7 +27,6 @@ export class InboxPage {
   protected readonly realtime = inject(Realtime);
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly phases = PHASES;
   protected readonly phaseKey = phaseKey;
   protected readonly leadKey = leadKey;

@@ -41,15 +41,24 @@ export class InboxStore {
   private readonly api = inject(InboxApi);
   private readonly realtime = inject(Realtime);
 
-  readonly siteId = signal<string | null>(null);
-  readonly filters = signal<InboxFilters>({ phase: null, lead: false, q: '' });
-  readonly items = signal<Conversation[]>([]);
-  readonly nextCursor = signal<string | null>(null);
-  readonly loading = signal(false);
-  readonly error = signal(false);
-  readonly transcript = signal<Transcript | null>(null);
-  readonly transcriptMissing = signal(false);
-  readonly typingIn = signal<string | null>(null);
+  private readonly siteIdValue = signal<string | null>(null);
+  readonly siteId = this.siteIdValue.asReadonly();
+  private readonly filtersValue = signal<InboxFilters>({ phase: null, lead: false, q: '' });
+  readonly filters = this.filtersValue.asReadonly();
+  private readonly itemsValue = signal<Conversation[]>([]);
+  readonly items = this.itemsValue.asReadonly();
+  private readonly nextCursorValue = signal<string | null>(null);
+  readonly nextCursor = this.nextCursorValue.asReadonly();
+  private readonly loadingValue = signal(false);
+  readonly loading = this.loadingValue.asReadonly();
+  private readonly errorValue = signal(false);
+  readonly error = this.errorValue.asReadonly();
+  private readonly transcriptValue = signal<Transcript | null>(null);
+  readonly transcript = this.transcriptValue.asReadonly();
+  private readonly transcriptMissingValue = signal(false);
+  readonly transcriptMissing = this.transcriptMissingValue.asReadonly();
+  private readonly typingInValue = signal<string | null>(null);
+  readonly typingIn = this.typingInValue.asReadonly();
   private generation = 0;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
   private liveWait: ReturnType<typeof setTimeout> | null = null;
@@ -75,13 +84,13 @@ export class InboxStore {
   /** Shows a site's inbox; does nothing when it is already shown. */
   async useSite(siteId: string | null): Promise<void> {
     if (siteId === this.siteId()) return;
-    this.siteId.set(siteId);
-    this.transcript.set(null);
+    this.siteIdValue.set(siteId);
+    this.transcriptValue.set(null);
     this.stopWaitingForLive();
     if (siteId && this.realtime.status() === 'connecting') {
       // The socket reloads the list once subscribed (nothing is missed between the two): loading
       // now too would request the same page twice on every visit.
-      this.loading.set(true);
+      this.loadingValue.set(true);
       this.liveWait = setTimeout(() => void this.reload(), LIVE_WAIT_MS);
       return;
     }
@@ -94,7 +103,7 @@ export class InboxStore {
   }
 
   async setFilters(change: Partial<InboxFilters>): Promise<void> {
-    this.filters.update((filters) => ({ ...filters, ...change }));
+    this.filtersValue.update((filters) => ({ ...filters, ...change }));
     await this.reload();
   }
 
@@ -102,9 +111,9 @@ export class InboxStore {
   async reload(): Promise<void> {
     const siteId = this.siteId();
     const generation = ++this.generation;
-    this.items.set([]);
-    this.nextCursor.set(null);
-    this.error.set(false);
+    this.itemsValue.set([]);
+    this.nextCursorValue.set(null);
+    this.errorValue.set(false);
     if (!siteId) return;
     await this.fetchPage(siteId, generation, undefined);
     const open = this.transcript();
@@ -121,21 +130,21 @@ export class InboxStore {
   async open(conversationId: string): Promise<void> {
     const siteId = this.siteId();
     if (!siteId) return;
-    this.transcriptMissing.set(false);
+    this.transcriptMissingValue.set(false);
     try {
       const transcript = await this.api.get(siteId, conversationId);
       if (siteId !== this.siteId()) return;
-      this.transcript.set(transcript);
+      this.transcriptValue.set(transcript);
       void this.markOpenSeen();
     } catch {
-      this.transcript.set(null);
-      this.transcriptMissing.set(true);
+      this.transcriptValue.set(null);
+      this.transcriptMissingValue.set(true);
     }
   }
 
   close(): void {
-    this.transcript.set(null);
-    this.transcriptMissing.set(false);
+    this.transcriptValue.set(null);
+    this.transcriptMissingValue.set(false);
   }
 
   async reply(body: string): Promise<boolean> {
@@ -194,22 +203,22 @@ export class InboxStore {
     if (phase) query.phase = phase;
     if (lead) query.lead = true;
     if (q.trim()) query.q = q.trim();
-    this.loading.set(true);
+    this.loadingValue.set(true);
     try {
       const page = await this.api.list(siteId, query);
       if (generation !== this.generation) return; // a newer reload won
       const known = new Set(this.items().map((c) => c.id));
-      this.items.update((items) => [...items, ...page.items.filter((c) => !known.has(c.id))]);
-      this.nextCursor.set(page.nextCursor);
+      this.itemsValue.update((items) => [...items, ...page.items.filter((c) => !known.has(c.id))]);
+      this.nextCursorValue.set(page.nextCursor);
     } catch {
-      if (generation === this.generation) this.error.set(true);
+      if (generation === this.generation) this.errorValue.set(true);
     } finally {
-      if (generation === this.generation) this.loading.set(false);
+      if (generation === this.generation) this.loadingValue.set(false);
     }
   }
 
   private addMessage(conversationId: string, message: Message): void {
-    this.transcript.update((open) => {
+    this.transcriptValue.update((open) => {
       if (!open || open.conversation.id !== conversationId) return open;
       if (open.messages.some((m) => m.id === message.id)) return open;
       const messages = [...open.messages, message].sort((a, b) => a.seq - b.seq);
@@ -258,8 +267,8 @@ export class InboxStore {
   private markRead(conversationId: string, teamSeenSeq: number): void {
     const read = (c: Conversation): Conversation =>
       c.teamSeenSeq >= teamSeenSeq ? c : { ...c, teamSeenSeq };
-    this.items.update((items) => items.map((c) => (c.id === conversationId ? read(c) : c)));
-    this.transcript.update((open) =>
+    this.itemsValue.update((items) => items.map((c) => (c.id === conversationId ? read(c) : c)));
+    this.transcriptValue.update((open) =>
       open && open.conversation.id === conversationId
         ? { ...open, conversation: read(open.conversation) }
         : open,
@@ -285,27 +294,27 @@ export class InboxStore {
       shown?.id === incoming.id && shown.teamSeenSeq > incoming.teamSeenSeq
         ? { ...incoming, teamSeenSeq: shown.teamSeenSeq }
         : incoming;
-    this.transcript.update((open) =>
+    this.transcriptValue.update((open) =>
       open && open.conversation.id === conversation.id ? { ...open, conversation } : open,
     );
     const rest = this.items().filter((c) => c.id !== conversation.id);
     if (!this.matches(conversation)) {
-      this.items.set(rest);
+      this.itemsValue.set(rest);
       return;
     }
     const wasListed = rest.length !== this.items().length;
     // Beyond the loaded pages it would appear out of order; it comes with a later page instead.
     const last = rest.at(-1);
     if (!wasListed && this.nextCursor() && last && newestFirst(conversation, last) > 0) return;
-    this.items.set([...rest, conversation].sort(newestFirst));
+    this.itemsValue.set([...rest, conversation].sort(newestFirst));
   }
 
   private forget(conversationId: string): void {
-    this.items.update((items) => items.filter((c) => c.id !== conversationId));
+    this.itemsValue.update((items) => items.filter((c) => c.id !== conversationId));
     const open = this.transcript();
     if (open && open.conversation.id === conversationId) {
-      this.transcript.set(null);
-      this.transcriptMissing.set(true);
+      this.transcriptValue.set(null);
+      this.transcriptMissingValue.set(true);
     }
   }
 
@@ -317,8 +326,8 @@ export class InboxStore {
   }
 
   private showTyping(conversationId: string): void {
-    this.typingIn.set(conversationId);
+    this.typingInValue.set(conversationId);
     if (this.typingTimer) clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.typingIn.set(null), TYPING_SHOWN_MS);
+    this.typingTimer = setTimeout(() => this.typingInValue.set(null), TYPING_SHOWN_MS);
   }
 }

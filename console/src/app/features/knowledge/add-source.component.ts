@@ -20,8 +20,8 @@ import {
 import { NgTemplateOutlet } from '@angular/common';
 import { RouterLink } from '@angular/router';
 
-import { I18n } from '../../core/i18n/i18n';
 import { sourceTypeKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { formValues } from '../../shared/ui/form-values';
 import { UPLOAD_ACCEPT, UPLOAD_MAX_MB, uploadProblem } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
@@ -29,12 +29,12 @@ import { KnowledgeStore } from './knowledge.store';
 /** Adds a source: a website to crawl, a file, or a question with its answer. */
 @Component({
   selector: 'cl-add-source',
-  imports: [NgTemplateOutlet, RouterLink],
+  imports: [NgTemplateOutlet, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="card stack" data-testid="add-source">
-      <h2>{{ t('knowledge.add') }}</h2>
-      <div class="row" role="radiogroup" [attr.aria-label]="t('knowledge.addKind')">
+      <h2>{{ 'knowledge.add' | t }}</h2>
+      <div class="row" role="radiogroup" [attr.aria-label]="'knowledge.addKind' | t">
         @for (type of types; track type) {
           <label class="check">
             <input
@@ -45,7 +45,7 @@ import { KnowledgeStore } from './knowledge.store';
               [checked]="kind() === type"
               (change)="choose(type)"
             />
-            {{ t(sourceTypeKey(type)) }}
+            {{ sourceTypeKey(type) | t }}
           </label>
         }
       </div>
@@ -54,7 +54,7 @@ import { KnowledgeStore } from './knowledge.store';
         @case ('crawl') {
           <form class="stack" data-testid="crawl-form" novalidate (submit)="crawl($event)">
             <label
-              >{{ t('knowledge.url') }}
+              >{{ 'knowledge.url' | t }}
               <input
                 name="url"
                 type="url"
@@ -66,27 +66,27 @@ import { KnowledgeStore } from './knowledge.store';
                 [attr.aria-invalid]="!!store.addError()"
                 aria-describedby="crawl-hint add-error"
               />
-              <small id="crawl-hint">{{ t('knowledge.urlHint', { origins: origins().join(', ') }) }}</small>
+              <small id="crawl-hint">{{ 'knowledge.urlHint' | t: { origins: origins().join(', ') } }}</small>
             </label>
             <div class="row">
               <label
-                >{{ t('knowledge.pageLimit') }}
+                >{{ 'knowledge.pageLimit' | t }}
                 <input name="pageLimit" type="number" min="1" [max]="pageMax" [attr.value]="pageDefault" />
               </label>
               <label
-                >{{ t('knowledge.depthLimit') }}
+                >{{ 'knowledge.depthLimit' | t }}
                 <input name="depthLimit" type="number" min="0" [max]="depthMax" [attr.value]="depthDefault" />
               </label>
             </div>
             <ng-container
-              *ngTemplateOutlet="submit; context: { label: t('knowledge.crawl'), testid: 'crawl-submit' }"
+              *ngTemplateOutlet="submit; context: { label: ('knowledge.crawl' | t), testid: 'crawl-submit' }"
             />
           </form>
         }
         @case ('upload') {
           <form class="stack" data-testid="upload-form" (submit)="upload($event)">
             <label
-              >{{ t('knowledge.file') }}
+              >{{ 'knowledge.file' | t }}
               <input
                 #fileInput
                 name="file"
@@ -97,17 +97,20 @@ import { KnowledgeStore } from './knowledge.store';
                 aria-describedby="upload-hint add-error"
                 (change)="pick($event)"
               />
-              <small id="upload-hint">{{ t('knowledge.fileHint', { mb: maxMb }) }}</small>
+              <small id="upload-hint">{{ 'knowledge.fileHint' | t: { mb: maxMb } }}</small>
             </label>
             <ng-container
-              *ngTemplateOutlet="submit; context: { label: t('knowledge.upload'), testid: 'upload-submit' }"
+              *ngTemplateOutlet="
+                submit;
+                context: { label: ('knowledge.upload' | t), testid: 'upload-submit' }
+              "
             />
           </form>
         }
         @case ('qa') {
           <form class="stack" data-testid="qa-form" (submit)="addQa($event)">
             <label
-              >{{ t('knowledge.question') }}
+              >{{ 'knowledge.question' | t }}
               <input
                 name="question"
                 required
@@ -119,7 +122,7 @@ import { KnowledgeStore } from './knowledge.store';
               />
             </label>
             <label
-              >{{ t('knowledge.answer') }}
+              >{{ 'knowledge.answer' | t }}
               <textarea
                 #answerInput
                 name="answer"
@@ -130,7 +133,7 @@ import { KnowledgeStore } from './knowledge.store';
               ></textarea>
             </label>
             <ng-container
-              *ngTemplateOutlet="submit; context: { label: t('knowledge.addQa'), testid: 'qa-submit' }"
+              *ngTemplateOutlet="submit; context: { label: ('knowledge.addQa' | t), testid: 'qa-submit' }"
             />
           </form>
         }
@@ -140,9 +143,9 @@ import { KnowledgeStore } from './knowledge.store';
     <ng-template #submit let-label="label" let-testid="testid">
       @if (store.addError(); as error) {
         <p class="error" role="alert" id="add-error" data-testid="add-error">
-          {{ t(error, limits) }}
+          {{ error | t: limits }}
           @if (error === 'knowledge.error.notAllowed' && siteId()) {
-            <a [routerLink]="['/sites', siteId()]">{{ t('knowledge.siteSettings') }}</a>
+            <a [routerLink]="['/sites', siteId()]">{{ 'knowledge.siteSettings' | t }}</a>
           }
         </p>
       }
@@ -151,7 +154,7 @@ import { KnowledgeStore } from './knowledge.store';
           {{ label }}
         </button>
         @if (done(); as message) {
-          <span class="ok" role="status">{{ t(message) }}</span>
+          <span class="ok" role="status">{{ message | t }}</span>
         }
       </div>
     </ng-template>
@@ -161,7 +164,6 @@ export class AddSourceComponent {
   readonly origins = input.required<readonly string[]>();
   readonly siteId = input.required<string>();
   protected readonly store = inject(KnowledgeStore);
-  protected readonly t = inject(I18n).t;
   protected readonly sourceTypeKey = sourceTypeKey;
   protected readonly types = KNOWLEDGE_SOURCE_TYPES;
   protected readonly accept = UPLOAD_ACCEPT;
@@ -192,7 +194,7 @@ export class AddSourceComponent {
     this.kind.set(kind);
     this.file.set(null);
     this.done.set(null);
-    this.store.addError.set(null);
+    this.store.showAddError(null);
   }
 
   /** "Answer it" on an unanswered question: the Q&A form, filled in, the answer focused. */
@@ -211,7 +213,7 @@ export class AddSourceComponent {
     this.file.set(file);
     this.done.set(null);
     const problem = file ? uploadProblem(file) : null;
-    this.store.addError.set(
+    this.store.showAddError(
       problem === 'tooLarge'
         ? 'knowledge.error.tooLarge'
         : problem === 'unsupportedType'

@@ -15,8 +15,10 @@ import { RouterLink } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { sourceStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { AddSourceComponent } from './add-source.component';
 import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
@@ -25,7 +27,14 @@ import { TestQuestionComponent } from './test-question.component';
 /** The selected site's knowledge base: add content, watch crawls, test questions, see the gaps. */
 @Component({
   selector: 'cl-knowledge-page',
-  imports: [RouterLink, AddSourceComponent, ConfirmDialogComponent, TestQuestionComponent],
+  imports: [
+    EmptyRowComponent,
+    RouterLink,
+    AddSourceComponent,
+    ConfirmDialogComponent,
+    TestQuestionComponent,
+    TranslatePipe,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './knowledge.page.html',
 })

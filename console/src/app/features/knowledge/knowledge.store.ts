@@ -34,26 +34,41 @@ const lastAskedFirst = (a: UnansweredQuestion, b: UnansweredQuestion): number =>
 export class KnowledgeStore {
   private readonly api = inject(KnowledgeApi);
 
-  readonly siteId = signal<string | null>(null);
-  readonly sources = signal<KnowledgeSource[]>([]);
-  readonly loaded = signal(false);
-  readonly loadFailed = signal(false);
-  readonly detail = signal<KnowledgeSourceDetail | null>(null);
-  readonly detailMissing = signal(false);
+  private readonly siteIdValue = signal<string | null>(null);
+  readonly siteId = this.siteIdValue.asReadonly();
+  private readonly sourcesValue = signal<KnowledgeSource[]>([]);
+  readonly sources = this.sourcesValue.asReadonly();
+  private readonly loadedValue = signal(false);
+  readonly loaded = this.loadedValue.asReadonly();
+  private readonly loadFailedValue = signal(false);
+  readonly loadFailed = this.loadFailedValue.asReadonly();
+  private readonly detailValue = signal<KnowledgeSourceDetail | null>(null);
+  readonly detail = this.detailValue.asReadonly();
+  private readonly detailMissingValue = signal(false);
+  readonly detailMissing = this.detailMissingValue.asReadonly();
   /** Adding a source: one at a time. */
-  readonly adding = signal(false);
-  readonly addError = signal<MessageKey | null>(null);
+  private readonly addingValue = signal(false);
+  readonly adding = this.addingValue.asReadonly();
+  private readonly addErrorValue = signal<MessageKey | null>(null);
+  readonly addError = this.addErrorValue.asReadonly();
   /** A recrawl or delete that failed. */
-  readonly actionError = signal<MessageKey | null>(null);
-  readonly searching = signal(false);
-  readonly searchError = signal<MessageKey | null>(null);
+  private readonly actionErrorValue = signal<MessageKey | null>(null);
+  readonly actionError = this.actionErrorValue.asReadonly();
+  private readonly searchingValue = signal(false);
+  readonly searching = this.searchingValue.asReadonly();
+  private readonly searchErrorValue = signal<MessageKey | null>(null);
+  readonly searchError = this.searchErrorValue.asReadonly();
   /** `null` until a question was tested. */
-  readonly passages = signal<Passage[] | null>(null);
-  readonly unanswered = signal<UnansweredQuestion[]>([]);
+  private readonly passagesValue = signal<Passage[] | null>(null);
+  readonly passages = this.passagesValue.asReadonly();
+  private readonly unansweredValue = signal<UnansweredQuestion[]>([]);
+  readonly unanswered = this.unansweredValue.asReadonly();
   /** A dismissal that failed: shown by the unanswered list, where it was asked for. */
-  readonly unansweredError = signal<MessageKey | null>(null);
+  private readonly unansweredErrorValue = signal<MessageKey | null>(null);
+  readonly unansweredError = this.unansweredErrorValue.asReadonly();
   readonly crawling = computed(() => this.sources().filter(inProgress));
-  readonly polling = signal(false);
+  private readonly pollingValue = signal(false);
+  readonly polling = this.pollingValue.asReadonly();
 
   private view: View | null = null;
   private generation = 0;
@@ -92,8 +107,8 @@ export class KnowledgeStore {
   /** The detail page shows one source with its pages, polled while it is crawled. */
   async showSource(siteId: string | null, sourceId: string): Promise<void> {
     this.useSite(siteId);
-    if (this.detail()?.id !== sourceId) this.detail.set(null);
-    this.detailMissing.set(false);
+    if (this.detail()?.id !== sourceId) this.detailValue.set(null);
+    this.detailMissingValue.set(false);
     this.view = { kind: 'source', sourceId };
     await this.refresh();
   }
@@ -120,29 +135,29 @@ export class KnowledgeStore {
         const finished = sources.some(
           (s) => s.status === 'ready' && before.some((b) => b.id === s.id && inProgress(b)),
         );
-        this.sources.set([...sources].sort(newestFirst));
-        this.loadFailed.set(false);
+        this.sourcesValue.set([...sources].sort(newestFirst));
+        this.loadFailedValue.set(false);
         // New pages may answer listed questions: the server drops those when the list is fetched.
         if (finished) void this.loadUnanswered();
       } catch {
         if (generation !== this.generation) return;
-        this.loadFailed.set(true);
+        this.loadFailedValue.set(true);
       }
-      this.loaded.set(true);
+      this.loadedValue.set(true);
     } else {
       try {
         const detail = await this.api.source(siteId, view.sourceId);
         if (generation !== this.generation || this.view !== view) return;
-        this.detail.set(detail);
+        this.detailValue.set(detail);
         this.replace(detail);
-        this.loadFailed.set(false);
+        this.loadFailedValue.set(false);
       } catch (error) {
         if (generation !== this.generation || this.view !== view) return;
         if (errorCode(error) === 'SOURCE_NOT_FOUND') {
-          this.detail.set(null);
-          this.detailMissing.set(true);
+          this.detailValue.set(null);
+          this.detailMissingValue.set(true);
         } else {
-          this.loadFailed.set(true);
+          this.loadFailedValue.set(true);
         }
       }
     }
@@ -152,7 +167,7 @@ export class KnowledgeStore {
   async addCrawl(url: string, allowedOrigins: readonly string[], limits: Limits = {}): Promise<boolean> {
     const problem = crawlUrlProblem(url, allowedOrigins);
     if (problem) {
-      this.addError.set(problem === 'invalid' ? 'knowledge.error.url' : 'knowledge.error.notAllowed');
+      this.addErrorValue.set(problem === 'invalid' ? 'knowledge.error.url' : 'knowledge.error.notAllowed');
       return false;
     }
     const { pageLimit, depthLimit } = limits;
@@ -160,7 +175,7 @@ export class KnowledgeStore {
       (pageLimit !== undefined && (pageLimit < 1 || pageLimit > CRAWL_PAGE_LIMIT_MAX)) ||
       (depthLimit !== undefined && (depthLimit < 0 || depthLimit > CRAWL_DEPTH_LIMIT_MAX))
     ) {
-      this.addError.set('knowledge.error.limits');
+      this.addErrorValue.set('knowledge.error.limits');
       return false;
     }
     return this.add({ type: 'crawl', url: url.trim(), ...limits });
@@ -168,7 +183,7 @@ export class KnowledgeStore {
 
   async addQa(question: string, answer: string): Promise<boolean> {
     if (!question.trim() || !answer.trim()) {
-      this.addError.set('knowledge.error.qaEmpty');
+      this.addErrorValue.set('knowledge.error.qaEmpty');
       return false;
     }
     return this.add({ type: 'qa', question: question.trim(), answer: answer.trim() });
@@ -177,7 +192,7 @@ export class KnowledgeStore {
   async upload(file: File | null): Promise<boolean> {
     const problem = file ? uploadProblem(file) : 'empty';
     if (!file || problem) {
-      this.addError.set(
+      this.addErrorValue.set(
         !file
           ? 'knowledge.error.noFile'
           : problem === 'tooLarge'
@@ -205,8 +220,8 @@ export class KnowledgeStore {
       } catch (error) {
         if (errorCode(error) !== 'SOURCE_NOT_FOUND') throw error; // already gone: same outcome
       }
-      this.sources.update((sources) => sources.filter((s) => s.id !== sourceId));
-      if (this.detail()?.id === sourceId) this.detail.set(null);
+      this.sourcesValue.update((sources) => sources.filter((s) => s.id !== sourceId));
+      if (this.detail()?.id === sourceId) this.detailValue.set(null);
     });
   }
 
@@ -215,18 +230,18 @@ export class KnowledgeStore {
     const siteId = this.siteId();
     if (!siteId) return;
     if (!query.trim()) {
-      this.searchError.set('knowledge.error.queryEmpty');
+      this.searchErrorValue.set('knowledge.error.queryEmpty');
       return;
     }
-    this.searching.set(true);
-    this.searchError.set(null);
+    this.searchingValue.set(true);
+    this.searchErrorValue.set(null);
     try {
       const { passages } = await this.api.search(siteId, query.trim());
-      if (siteId === this.siteId()) this.passages.set(passages);
+      if (siteId === this.siteId()) this.passagesValue.set(passages);
     } catch (error) {
-      if (siteId === this.siteId()) this.searchError.set(knowledgeErrorKey(errorCode(error)));
+      if (siteId === this.siteId()) this.searchErrorValue.set(knowledgeErrorKey(errorCode(error)));
     } finally {
-      this.searching.set(false);
+      this.searchingValue.set(false);
     }
   }
 
@@ -235,7 +250,7 @@ export class KnowledgeStore {
     if (!siteId) return;
     try {
       const items = await this.api.unanswered(siteId);
-      if (siteId === this.siteId()) this.unanswered.set(items.filter((q) => !this.dismissed.has(q.id)));
+      if (siteId === this.siteId()) this.unansweredValue.set(items.filter((q) => !this.dismissed.has(q.id)));
     } catch {
       // The list is a hint; the sources above matter more. It comes back on the next load.
     }
@@ -246,8 +261,8 @@ export class KnowledgeStore {
     const siteId = this.siteId();
     if (!siteId || this.dismissed.has(question.id)) return false;
     this.dismissed.add(question.id);
-    this.unansweredError.set(null);
-    this.unanswered.update((items) => items.filter((q) => q.id !== question.id));
+    this.unansweredErrorValue.set(null);
+    this.unansweredValue.update((items) => items.filter((q) => q.id !== question.id));
     try {
       await this.api.dismissUnanswered(siteId, question.id);
       return true;
@@ -256,10 +271,10 @@ export class KnowledgeStore {
       if (code === 'QUESTION_NOT_FOUND') return true; // already gone: same outcome
       this.dismissed.delete(question.id);
       if (siteId === this.siteId()) {
-        this.unanswered.update((items) =>
+        this.unansweredValue.update((items) =>
           [...items.filter((q) => q.id !== question.id), question].sort(lastAskedFirst),
         );
-        this.unansweredError.set(knowledgeErrorKey(code));
+        this.unansweredErrorValue.set(knowledgeErrorKey(code));
       }
       return false;
     }
@@ -269,17 +284,17 @@ export class KnowledgeStore {
     if (siteId === this.siteId()) return;
     this.generation += 1;
     this.stopTimer();
-    this.siteId.set(siteId);
-    this.sources.set([]);
-    this.loaded.set(false);
-    this.loadFailed.set(false);
-    this.detail.set(null);
-    this.passages.set(null);
-    this.unanswered.set([]);
-    this.unansweredError.set(null);
-    this.addError.set(null);
-    this.actionError.set(null);
-    this.searchError.set(null);
+    this.siteIdValue.set(siteId);
+    this.sourcesValue.set([]);
+    this.loadedValue.set(false);
+    this.loadFailedValue.set(false);
+    this.detailValue.set(null);
+    this.passagesValue.set(null);
+    this.unansweredValue.set([]);
+    this.unansweredErrorValue.set(null);
+    this.addErrorValue.set(null);
+    this.actionErrorValue.set(null);
+    this.searchErrorValue.set(null);
   }
 
   private add(request: CreateKnowledgeSourceRequest): Promise<boolean> {
@@ -290,41 +305,46 @@ export class KnowledgeStore {
   private async run(create: (siteId: string) => Promise<KnowledgeSource>): Promise<boolean> {
     const siteId = this.siteId();
     if (!siteId || this.adding()) return false;
-    this.adding.set(true);
-    this.addError.set(null);
+    this.addingValue.set(true);
+    this.addErrorValue.set(null);
     try {
       const source = await create(siteId);
       if (siteId !== this.siteId()) return false;
-      this.sources.update((sources) => [source, ...sources.filter((s) => s.id !== source.id)]);
+      this.sourcesValue.update((sources) => [source, ...sources.filter((s) => s.id !== source.id)]);
       this.schedule();
       // A Q&A entry or a file is indexed at once and may answer listed questions ("Answer it"):
       // the server drops those when the list is fetched. Not awaited: the form is done already.
       if (!inProgress(source)) void this.loadUnanswered();
       return true;
     } catch (error) {
-      if (siteId === this.siteId()) this.addError.set(knowledgeErrorKey(errorCode(error)));
+      if (siteId === this.siteId()) this.addErrorValue.set(knowledgeErrorKey(errorCode(error)));
       return false;
     } finally {
-      this.adding.set(false);
+      this.addingValue.set(false);
     }
   }
 
   private async act(work: (siteId: string) => Promise<void>): Promise<boolean> {
     const siteId = this.siteId();
     if (!siteId) return false;
-    this.actionError.set(null);
+    this.actionErrorValue.set(null);
     try {
       await work(siteId);
       return true;
     } catch (error) {
-      if (siteId === this.siteId()) this.actionError.set(knowledgeErrorKey(errorCode(error)));
+      if (siteId === this.siteId()) this.actionErrorValue.set(knowledgeErrorKey(errorCode(error)));
       return false;
     }
   }
 
+  /** What the add form found wrong before asking the API (a file too large), or `null`. */
+  showAddError(key: MessageKey | null): void {
+    this.addErrorValue.set(key);
+  }
+
   private replace(source: KnowledgeSource): void {
-    this.sources.update((sources) => sources.map((s) => (s.id === source.id ? { ...s, ...source } : s)));
-    this.detail.update((detail) => (detail?.id === source.id ? { ...detail, ...source } : detail));
+    this.sourcesValue.update((sources) => sources.map((s) => (s.id === source.id ? { ...s, ...source } : s)));
+    this.detailValue.update((detail) => (detail?.id === source.id ? { ...detail, ...source } : detail));
   }
 
   private schedule(): void {
@@ -335,14 +355,14 @@ export class KnowledgeStore {
     const busy =
       view.kind === 'list' ? this.sources().some(inProgress) : detail !== null && inProgress(detail);
     if (!busy) return;
-    this.polling.set(true);
+    this.pollingValue.set(true);
     this.timer = setTimeout(() => void this.refresh(), POLL_MS);
   }
 
   private stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.polling.set(false);
+    this.pollingValue.set(false);
   }
 }
 

@@ -12,59 +12,61 @@ import { Router, RouterLink } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
 import { documentStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { inProgress, readNothing, sourceBadgeKey } from './knowledge-input';
 import { KnowledgeStore } from './knowledge.store';
 
 /** One source with every page or file it read and what became of each (polled while crawling). */
 @Component({
   selector: 'cl-source-detail-page',
-  imports: [RouterLink],
+  imports: [EmptyRowComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
-      <a routerLink="/knowledge">← {{ t('knowledge.back') }}</a>
+      <a routerLink="/knowledge">← {{ 'knowledge.back' | t }}</a>
       @if (store.detail(); as source) {
         <h1 class="msg-body">{{ source.title }}</h1>
         <div class="card detail-facts" data-testid="source-detail">
-          <span>{{ t('knowledge.type') }}: {{ t(sourceTypeKey(source.type)) }}</span>
+          <span>{{ 'knowledge.type' | t }}: {{ sourceTypeKey(source.type) | t }}</span>
           <span
-            >{{ t('knowledge.status') }}:
+            >{{ 'knowledge.status' | t }}:
             <span
               class="badge"
               data-testid="detail-status"
               [class.warn]="source.status === 'failed' || readNothing(source)"
               [class.accent]="busy()"
-              >{{ t(sourceBadgeKey(source)) }}</span
+              >{{ sourceBadgeKey(source) | t }}</span
             ></span
           >
           <span
-            >{{ t('knowledge.pages') }}:
+            >{{ 'knowledge.pages' | t }}:
             <span data-testid="detail-pages">{{ source.documentCount }}</span></span
           >
-          <span>{{ t('knowledge.chunks') }}: {{ source.chunkCount }}</span>
+          <span>{{ 'knowledge.chunks' | t }}: {{ source.chunkCount }}</span>
           @if (source.pageLimit !== null) {
             <span class="muted">{{
-              t('knowledge.limits', { pages: source.pageLimit, depth: source.depthLimit ?? 0 })
+              'knowledge.limits' | t: { pages: source.pageLimit, depth: source.depthLimit ?? 0 }
             }}</span>
           }
-          <span>{{ t('knowledge.updated') }}: {{ i18n.date(source.updatedAt) }}</span>
+          <span>{{ 'knowledge.updated' | t }}: {{ i18n.date(source.updatedAt) }}</span>
           <span class="muted" role="status" aria-live="polite">{{
-            busy() ? t('knowledge.progress', { count: 1, pages: source.documentCount }) : ''
+            busy() ? ('knowledge.progress' | t: { count: 1, pages: source.documentCount }) : ''
           }}</span>
         </div>
         @if (source.error) {
           <p class="error" role="alert">{{ source.error }}</p>
         }
-        <h2>{{ t('knowledge.documents') }}</h2>
+        <h2>{{ 'knowledge.documents' | t }}</h2>
         <table data-testid="documents">
           <thead>
             <tr>
-              <th scope="col">{{ t('knowledge.page') }}</th>
-              <th scope="col">{{ t('knowledge.status') }}</th>
-              <th scope="col">{{ t('knowledge.note') }}</th>
-              <th scope="col">{{ t('knowledge.chunks') }}</th>
-              <th scope="col">{{ t('knowledge.fetched') }}</th>
+              <th scope="col">{{ 'knowledge.page' | t }}</th>
+              <th scope="col">{{ 'knowledge.status' | t }}</th>
+              <th scope="col">{{ 'knowledge.note' | t }}</th>
+              <th scope="col">{{ 'knowledge.chunks' | t }}</th>
+              <th scope="col">{{ 'knowledge.fetched' | t }}</th>
             </tr>
           </thead>
           <tbody>
@@ -84,7 +86,7 @@ import { KnowledgeStore } from './knowledge.store';
                 </td>
                 <td>
                   <span class="badge" [class.warn]="document.status === 'failed'">{{
-                    t(documentStatusKey(document.status))
+                    documentStatusKey(document.status) | t
                   }}</span>
                 </td>
                 <td>
@@ -96,20 +98,22 @@ import { KnowledgeStore } from './knowledge.store';
                 </td>
               </tr>
             } @empty {
-              <tr>
-                <td colspan="5" class="muted">{{ t('knowledge.noDocuments') }}</td>
+              <tr clEmptyRow [columns]="5">
+                {{
+                  'knowledge.noDocuments' | t
+                }}
               </tr>
             }
           </tbody>
         </table>
       } @else if (store.detailMissing()) {
-        <p class="card empty" data-testid="source-missing">{{ t('knowledge.notFound') }}</p>
+        <p class="card empty" data-testid="source-missing">{{ 'knowledge.notFound' | t }}</p>
       } @else if (store.loadFailed()) {
         <p class="error" role="alert">
-          {{ t('app.error') }} <button type="button" (click)="store.refresh()">{{ t('app.retry') }}</button>
+          {{ 'app.error' | t }} <button type="button" (click)="store.refresh()">{{ 'app.retry' | t }}</button>
         </p>
       } @else {
-        <p class="muted">{{ t('app.loading') }}</p>
+        <p class="muted">{{ 'app.loading' | t }}</p>
       }
     </section>
   `,
@@ -121,7 +125,6 @@ export class SourceDetailPage {
   private readonly sites = inject(SiteContext);
   private readonly router = inject(Router);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly sourceTypeKey = sourceTypeKey;
   protected readonly sourceBadgeKey = sourceBadgeKey;
   protected readonly readNothing = readNothing;

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { type Passage, SEARCH_QUERY_MAX_LENGTH } from '@cloop/contracts';
 
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { formValues } from '../../shared/ui/form-values';
 import { KnowledgeStore } from './knowledge.store';
 
@@ -10,13 +11,14 @@ const SNIPPET_LENGTH = 280;
 /** "Test a question": the passages the assistant would answer from, best first. */
 @Component({
   selector: 'cl-test-question',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="card stack" data-testid="test-question">
-      <h2>{{ t('knowledge.test') }}</h2>
+      <h2>{{ 'knowledge.test' | t }}</h2>
       <form class="stack" role="search" (submit)="ask($event)">
         <label
-          >{{ t('knowledge.testQuery') }}
+          >{{ 'knowledge.testQuery' | t }}
           <input
             name="query"
             type="search"
@@ -26,23 +28,23 @@ const SNIPPET_LENGTH = 280;
             [maxLength]="queryMax"
             aria-describedby="test-hint"
           />
-          <small id="test-hint">{{ t('knowledge.testHint') }}</small>
+          <small id="test-hint">{{ 'knowledge.testHint' | t }}</small>
         </label>
         <div class="row">
           <button type="submit" class="primary" data-testid="test-submit" [disabled]="store.searching()">
-            {{ t('knowledge.ask') }}
+            {{ 'knowledge.ask' | t }}
           </button>
         </div>
       </form>
       @if (store.searchError(); as error) {
-        <p class="error" role="alert">{{ t(error) }}</p>
+        <p class="error" role="alert">{{ error | t }}</p>
       }
       <div aria-live="polite" class="stack">
         @if (store.passages(); as passages) {
           @if (passages.length === 0) {
-            <p class="notice" data-testid="no-passages">{{ t('knowledge.noPassages') }}</p>
+            <p class="notice" data-testid="no-passages">{{ 'knowledge.noPassages' | t }}</p>
           } @else {
-            <p class="visually-hidden">{{ t('knowledge.passagesFound', { count: passages.length }) }}</p>
+            <p class="visually-hidden">{{ 'knowledge.passagesFound' | t: { count: passages.length } }}</p>
             <ol class="stack passages" data-testid="passages">
               @for (passage of passages; track passage.chunkId) {
                 <li data-testid="passage">
@@ -56,7 +58,7 @@ const SNIPPET_LENGTH = 280;
                     }
                     <span class="spacer"></span>
                     <span class="badge" [class.accent]="passage.score >= 0.5">{{
-                      t('knowledge.score', { score: score(passage) })
+                      'knowledge.score' | t: { score: score(passage) }
                     }}</span>
                   </div>
                   @if (passage.heading && passage.heading !== passage.title) {
@@ -78,7 +80,6 @@ const SNIPPET_LENGTH = 280;
 export class TestQuestionComponent {
   protected readonly store = inject(KnowledgeStore);
   private readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly queryMax = SEARCH_QUERY_MAX_LENGTH;
 
   protected ask(event: Event): void {

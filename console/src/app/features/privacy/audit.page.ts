@@ -1,30 +1,33 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
 import type { AuditEvent } from '@cloop/contracts';
 
+import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { auditActionKey, auditActorKey, auditTargetKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
-import { AuthStore } from '../../core/auth/auth.store';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { PrivacyStore } from './privacy.store';
 
 /** The organization's append-only audit trail (the organization of the selected site). */
 @Component({
   selector: 'cl-audit-page',
+  imports: [EmptyRowComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page stack">
-      <h1>{{ t('audit.title') }}</h1>
+      <h1>{{ 'audit.title' | t }}</h1>
       @if (store.forbidden()) {
-        <p class="notice">{{ t('privacy.adminOnly') }}</p>
+        <p class="notice">{{ 'privacy.adminOnly' | t }}</p>
       } @else {
         <table data-testid="audit-trail">
           <thead>
             <tr>
               <th>#</th>
-              <th>{{ t('audit.when') }}</th>
-              <th>{{ t('audit.actor') }}</th>
-              <th>{{ t('audit.action') }}</th>
-              <th>{{ t('audit.target') }}</th>
+              <th>{{ 'audit.when' | t }}</th>
+              <th>{{ 'audit.actor' | t }}</th>
+              <th>{{ 'audit.action' | t }}</th>
+              <th>{{ 'audit.target' | t }}</th>
             </tr>
           </thead>
           <tbody>
@@ -33,7 +36,7 @@ import { PrivacyStore } from './privacy.store';
                 <td>{{ event.seq }}</td>
                 <td>{{ i18n.date(event.createdAt) }}</td>
                 <td>{{ actor(event) }}</td>
-                <td>{{ t(auditActionKey(event.action)) }}</td>
+                <td>{{ auditActionKey(event.action) | t }}</td>
                 <td>
                   @if (event.target; as target) {
                     {{ targetLabel(target.type) }}
@@ -42,15 +45,17 @@ import { PrivacyStore } from './privacy.store';
                 </td>
               </tr>
             } @empty {
-              <tr>
-                <td colspan="5" class="muted">{{ t('audit.empty') }}</td>
+              <tr clEmptyRow [columns]="5">
+                {{
+                  'audit.empty' | t
+                }}
               </tr>
             }
           </tbody>
         </table>
         @if (store.eventsCursor() && organizationId(); as organizationId) {
           <button type="button" (click)="store.loadAudit(organizationId, true)">
-            {{ t('inbox.loadMore') }}
+            {{ 'inbox.loadMore' | t }}
           </button>
         }
       }
@@ -64,9 +69,7 @@ export class AuditPage {
   protected readonly i18n = inject(I18n);
   protected readonly t = this.i18n.t;
   protected readonly auditActionKey = auditActionKey;
-  protected readonly organizationId = computed(
-    () => this.sites.site()?.organizationId ?? this.auth.me()?.organizations.at(0)?.id ?? null,
-  );
+  protected readonly organizationId = computed(() => this.sites.organization()?.id ?? null);
 
   constructor() {
     effect(() => {

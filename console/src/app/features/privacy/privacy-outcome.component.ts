@@ -1,24 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import type { Outcome } from './visitor-requests';
 
 /** One line saying what an export or erasure did; only real results are shown as successes. */
 @Component({
   selector: 'cl-privacy-outcome',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (view(); as v) {
       <p [class]="v.tone" [attr.role]="v.tone === 'error' ? 'alert' : 'status'" data-testid="privacy-outcome">
-        {{ t(v.key, { count: v.count }) }}
+        {{ v.key | t: { count: v.count } }}
       </p>
     }
   `,
 })
 export class PrivacyOutcomeComponent {
   readonly outcome = input<Outcome | null>(null);
-  protected readonly t = inject(I18n).t;
 
   protected readonly view = computed(() => {
     const outcome = this.outcome();

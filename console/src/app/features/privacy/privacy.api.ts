@@ -10,13 +10,15 @@ import type {
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
+import { route } from '@cloop/client/route';
+
 @Injectable({ providedIn: 'root' })
 export class PrivacyApi {
   private readonly http = inject(HttpClient);
 
   export(siteId: string, subject: PrivacySubjectRequest): Promise<HttpResponse<Blob>> {
     return firstValueFrom(
-      this.http.post(`/api/v1/sites/${siteId}/privacy/exports`, subject, {
+      this.http.post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId }), subject, {
         responseType: 'blob',
         observe: 'response',
       }),
@@ -27,20 +29,27 @@ export class PrivacyApi {
   conversationSubject(siteId: string, conversationId: string): Promise<PrivacyConversationSubject> {
     return firstValueFrom(
       this.http.get<PrivacyConversationSubject>(
-        `/api/v1/sites/${siteId}/privacy/conversations/${conversationId}/subject`,
+        route('/api/v1/sites/{siteId}/privacy/conversations/{conversationId}/subject', {
+          siteId,
+          conversationId,
+        }),
       ),
     );
   }
 
   erase(siteId: string, subject: PrivacySubjectRequest): Promise<ErasureResult> {
-    return firstValueFrom(this.http.post<ErasureResult>(`/api/v1/sites/${siteId}/privacy/erasures`, subject));
+    return firstValueFrom(
+      this.http.post<ErasureResult>(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId }), subject),
+    );
   }
 
   requests(siteId: string, cursor?: string): Promise<Page<PrivacyRequest>> {
     const params: Record<string, string> = { limit: '100' };
     if (cursor) params['cursor'] = cursor;
     return firstValueFrom(
-      this.http.get<Page<PrivacyRequest>>(`/api/v1/sites/${siteId}/privacy/requests`, { params }),
+      this.http.get<Page<PrivacyRequest>>(route('/api/v1/sites/{siteId}/privacy/requests', { siteId }), {
+        params,
+      }),
     );
   }
 
@@ -48,7 +57,10 @@ export class PrivacyApi {
     const params: Record<string, string> = { limit: '100' };
     if (cursor) params['cursor'] = cursor;
     return firstValueFrom(
-      this.http.get<Page<AuditEvent>>(`/api/v1/organizations/${organizationId}/audit-events`, { params }),
+      this.http.get<Page<AuditEvent>>(
+        route('/api/v1/organizations/{orgId}/audit-events', { orgId: organizationId }),
+        { params },
+      ),
     );
   }
 }

@@ -2,15 +2,17 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked }
 
 import { I18n } from '../../core/i18n/i18n';
 import { requestKindKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
 import { countsLabel } from './privacy-tables';
 import { isOverdue, PrivacyStore } from './privacy.store';
 
 @Component({
   selector: 'cl-privacy-page',
-  imports: [ConfirmDialogComponent, PrivacyOutcomeComponent],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, PrivacyOutcomeComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './privacy.page.html',
 })
@@ -25,11 +27,8 @@ export class PrivacyPage {
 
   constructor() {
     effect(() => {
-      const siteId = this.sites.siteId();
-      untracked(() => {
-        this.store.outcome.set(null);
-        if (siteId) void this.store.loadRequests(siteId);
-      });
+      this.sites.siteId(); // a switch of site shows that site's ledger
+      untracked(() => void this.store.showSelectedSite());
     });
   }
 
@@ -39,13 +38,11 @@ export class PrivacyPage {
 
   protected exportData(event: Event): void {
     event.preventDefault();
-    const siteId = this.sites.siteId();
-    if (siteId && this.value()) void this.store.export(siteId, this.value());
+    if (this.value()) void this.store.export(this.value());
   }
 
   protected erase(): void {
-    const siteId = this.sites.siteId();
-    if (siteId && this.value()) void this.store.erase(siteId, this.value());
+    if (this.value()) void this.store.erase(this.value());
   }
 
   protected counts(counts: Record<string, number>): string {

@@ -1,9 +1,11 @@
-import { inject, Injectable, signal } from '@angular/core';
+import { computed, inject, Injectable, signal } from '@angular/core';
 import type { AuditEvent, PrivacyRequest, PrivacySubjectRequest } from '@cloop/contracts';
 
 import { errorCode } from '../../core/http/errors';
+import { SiteContext } from '../../core/site/site-context';
+import { Action } from '../../core/state/action';
 import { PrivacyApi } from './privacy.api';
-import { isOutcome, type Outcome, VisitorRequests } from './visitor-requests';
+import { failedOutcome, isOutcome, type Outcome, VisitorRequests } from './visitor-requests';
 
 export type { Outcome } from './visitor-requests';
 
@@ -12,28 +14,46 @@ export function isOverdue(request: PrivacyRequest, now: Date = new Date()): bool
   return request.completedAt === null && new Date(request.dueAt).getTime() < now.getTime();
 }
 
-/** Export and erasure for one site, its request ledger, and the organization's audit trail. */
+/** Export and erasure for the selected site, its request ledger, and the organization's audit trail. */
 @Injectable()
 export class PrivacyStore {
   private readonly api = inject(PrivacyApi);
   private readonly visitorRequests = inject(VisitorRequests);
+  private readonly sites = inject(SiteContext);
+  /** `VisitorRequests` answers every refusal as an outcome; anything else thrown is one too. */
+  private readonly action = new Action(failedOutcome);
+  private readonly result = signal<Outcome | null>(null);
+  private readonly requestList = signal<PrivacyRequest[]>([]);
+  private readonly requestsNext = signal<string | null>(null);
+  private readonly eventList = signal<AuditEvent[]>([]);
+  private readonly eventsNext = signal<string | null>(null);
+  private readonly forbiddenValue = signal(false);
 
-  readonly requests = signal<PrivacyRequest[]>([]);
-  readonly requestsCursor = signal<string | null>(null);
-  readonly events = signal<AuditEvent[]>([]);
-  readonly eventsCursor = signal<string | null>(null);
-  readonly busy = signal(false);
-  readonly outcome = signal<Outcome | null>(null);
-  readonly forbidden = signal(false);
+  readonly requests = this.requestList.asReadonly();
+  readonly requestsCursor = this.requestsNext.asReadonly();
+  readonly events = this.eventList.asReadonly();
+  readonly eventsCursor = this.eventsNext.asReadonly();
+  readonly busy = this.action.busy;
+  readonly outcome = computed(() => this.action.error() ?? this.result());
+  readonly forbidden = this.forbiddenValue.asReadonly();
 
-  async loadRequests(siteId: string, more = false): Promise<void> {
+  /** The page shows the selected site (again): its ledger, without the last site's outcome. */
+  async showSelectedSite(): Promise<void> {
+    this.result.set(null);
+    this.action.clear();
+    await this.loadRequests();
+  }
+
+  async loadRequests(more = false): Promise<void> {
+    const siteId = this.sites.siteId();
+    if (!siteId) return;
     try {
-      const page = await this.api.requests(siteId, more ? (this.requestsCursor() ?? undefined) : undefined);
-      this.requests.update((items) => (more ? [...items, ...page.items] : page.items));
-      this.requestsCursor.set(page.nextCursor);
-      this.forbidden.set(false);
+      const page = await this.api.requests(siteId, more ? (this.requestsNext() ?? undefined) : undefined);
+      this.requestList.update((items) => (more ? [...items, ...page.items] : page.items));
+      this.requestsNext.set(page.nextCursor);
+      this.forbiddenValue.set(false);
     } catch (error) {
-      this.forbidden.set(errorCode(error) === 'FORBIDDEN');
+      this.forbiddenValue.set(errorCode(error) === 'FORBIDDEN');
     }
   }
 
@@ -41,42 +61,40 @@ export class PrivacyStore {
     try {
       const page = await this.api.auditEvents(
         organizationId,
-        more ? (this.eventsCursor() ?? undefined) : undefined,
+        more ? (this.eventsNext() ?? undefined) : undefined,
       );
-      this.events.update((items) => (more ? [...items, ...page.items] : page.items));
-      this.eventsCursor.set(page.nextCursor);
-      this.forbidden.set(false);
+      this.eventList.update((items) => (more ? [...items, ...page.items] : page.items));
+      this.eventsNext.set(page.nextCursor);
+      this.forbiddenValue.set(false);
     } catch (error) {
-      this.forbidden.set(errorCode(error) === 'FORBIDDEN');
+      this.forbiddenValue.set(errorCode(error) === 'FORBIDDEN');
     }
   }
 
   /** `subject` is what the admin typed: a visitor id, an email or a conversation link. */
-  async export(siteId: string, subject: string): Promise<void> {
-    await this.run(siteId, subject, (resolved) => this.visitorRequests.export(siteId, resolved));
+  async export(subject: string): Promise<void> {
+    await this.run(subject, (siteId, resolved) => this.visitorRequests.export(siteId, resolved));
   }
 
-  async erase(siteId: string, subject: string): Promise<void> {
-    await this.run(siteId, subject, (resolved) => this.visitorRequests.erase(siteId, resolved));
+  async erase(subject: string): Promise<void> {
+    await this.run(subject, (siteId, resolved) => this.visitorRequests.erase(siteId, resolved));
   }
 
   private async run(
-    siteId: string,
     subject: string,
-    work: (resolved: PrivacySubjectRequest) => Promise<Outcome>,
+    work: (siteId: string, resolved: PrivacySubjectRequest) => Promise<Outcome>,
   ): Promise<void> {
-    this.busy.set(true);
-    this.outcome.set(null);
-    try {
+    const siteId = this.sites.siteId();
+    if (!siteId) return;
+    this.result.set(null);
+    await this.action.run(async () => {
       const resolved = await this.visitorRequests.resolve(siteId, subject);
       if (isOutcome(resolved)) {
-        this.outcome.set(resolved);
+        this.result.set(resolved);
         return;
       }
-      this.outcome.set(await work(resolved));
-      await this.loadRequests(siteId);
-    } finally {
-      this.busy.set(false);
-    }
+      this.result.set(await work(siteId, resolved));
+      await this.loadRequests();
+    });
   }
 }

@@ -1,12 +1,22 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+} from '@angular/core';
 import type { PrivacyConversationSubject } from '@cloop/contracts';
 
-import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
+import { Action } from '../../core/state/action';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
-import { PrivacyApi } from './privacy.api';
 import { PrivacyOutcomeComponent } from './privacy-outcome.component';
-import { type Outcome, VisitorRequests } from './visitor-requests';
+import { PrivacyApi } from './privacy.api';
+import { failedOutcome, type Outcome, VisitorRequests } from './visitor-requests';
 
 /**
  * A conversation's visitor for privacy requests, where the admin already is: the widget's visitor
@@ -14,17 +24,17 @@ import { type Outcome, VisitorRequests } from './visitor-requests';
  */
 @Component({
   selector: 'cl-visitor-privacy',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, PrivacyOutcomeComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, PrivacyOutcomeComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (subject(); as found) {
       <div class="row visitor-privacy" data-testid="visitor-privacy">
-        <span class="muted" [title]="t('inbox.visitorIdHint')">{{ t('inbox.visitorId') }}:</span>
+        <span class="muted" [title]="'inbox.visitorIdHint' | t">{{ 'inbox.visitorId' | t }}:</span>
         <code class="visitor-id" data-testid="visitor-id">{{ found.visitorId }}</code>
         <cl-copy-button [text]="found.visitorId" />
         <span class="spacer"></span>
         <button type="button" data-testid="export-visitor" [disabled]="busy()" (click)="exportData(found)">
-          {{ t('inbox.exportVisitor') }}
+          {{ 'inbox.exportVisitor' | t }}
         </button>
         <button
           type="button"
@@ -33,14 +43,14 @@ import { type Outcome, VisitorRequests } from './visitor-requests';
           [disabled]="busy()"
           (click)="confirmErase.open()"
         >
-          {{ t('inbox.eraseVisitor') }}
+          {{ 'inbox.eraseVisitor' | t }}
         </button>
       </div>
       <cl-privacy-outcome [outcome]="outcome()" />
       <cl-confirm-dialog
         #confirmErase
-        [message]="t('inbox.eraseConfirm')"
-        [confirmLabel]="t('privacy.erase')"
+        [message]="'inbox.eraseConfirm' | t"
+        [confirmLabel]="'privacy.erase' | t"
         (confirmed)="erase(found)"
       />
     }
@@ -51,10 +61,11 @@ export class VisitorPrivacyComponent {
   readonly conversationId = input.required<string>();
   private readonly api = inject(PrivacyApi);
   private readonly requests = inject(VisitorRequests);
-  protected readonly t = inject(I18n).t;
   protected readonly subject = signal<PrivacyConversationSubject | null>(null);
-  protected readonly busy = signal(false);
-  protected readonly outcome = signal<Outcome | null>(null);
+  private readonly action = new Action(failedOutcome);
+  private readonly result = signal<Outcome | null>(null);
+  protected readonly busy = this.action.busy;
+  protected readonly outcome = computed(() => this.action.error() ?? this.result());
 
   constructor() {
     effect(() => {
@@ -66,7 +77,8 @@ export class VisitorPrivacyComponent {
 
   private async load(siteId: string, conversationId: string): Promise<void> {
     this.subject.set(null);
-    this.outcome.set(null);
+    this.result.set(null);
+    this.action.clear();
     try {
       const found = await this.api.conversationSubject(siteId, conversationId);
       if (this.conversationId() === conversationId) this.subject.set(found);
@@ -84,12 +96,7 @@ export class VisitorPrivacyComponent {
   }
 
   private async run(work: () => Promise<Outcome>): Promise<void> {
-    this.busy.set(true);
-    this.outcome.set(null);
-    try {
-      this.outcome.set(await work());
-    } finally {
-      this.busy.set(false);
-    }
+    this.result.set(null);
+    await this.action.run(async () => this.result.set(await work()));
   }
 }

@@ -4,8 +4,8 @@ import type { ErrorResponse, PrivacySubjectRequest } from '@cloop/contracts';
 
 import { saveDownload } from '../../core/http/download';
 import { errorCode } from '../../core/http/errors';
-import { PrivacyApi } from './privacy.api';
 import { exportedRows, parseSubject } from './privacy-subject';
+import { PrivacyApi } from './privacy.api';
 
 /** What came of an export or erasure, as the admin is told. Empty results are not successes. */
 export type Outcome =
@@ -34,7 +34,9 @@ export class VisitorRequests {
       const found = await this.api.conversationSubject(siteId, input.conversationId);
       return { visitorId: found.visitorId };
     } catch (error) {
-      return errorCode(error) === 'CONVERSATION_NOT_FOUND' ? { kind: 'conversationNotFound' } : failed(error);
+      return errorCode(error) === 'CONVERSATION_NOT_FOUND'
+        ? { kind: 'conversationNotFound' }
+        : failedOutcome(error);
     }
   }
 
@@ -47,7 +49,7 @@ export class VisitorRequests {
       saveDownload(response, 'cloop-export.json');
       return { kind: 'exported', rows };
     } catch (error) {
-      return failed(await withBlobBody(error));
+      return failedOutcome(await withBlobBody(error));
     }
   }
 
@@ -57,14 +59,15 @@ export class VisitorRequests {
       const rows = Object.values(result.deleted).reduce((sum, n) => sum + n, 0);
       return rows === 0 ? { kind: 'nothingErased' } : { kind: 'erased', rows };
     } catch (error) {
-      return failed(error);
+      return failedOutcome(error);
     }
   }
 }
 
 export const isOutcome = (value: PrivacySubjectRequest | Outcome): value is Outcome => 'kind' in value;
 
-function failed(error: unknown): Outcome {
+/** A request the API refused or that did not arrive. */
+export function failedOutcome(error: unknown): Outcome {
   return { kind: 'failed', forbidden: errorCode(error) === 'FORBIDDEN' };
 }
 

@@ -23,6 +23,7 @@ import { Router } from '@angular/router';
 
 import { errorCode } from '../../core/http/errors';
 import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
@@ -33,7 +34,7 @@ import { WidgetPreviewComponent } from './widget-preview.component';
 
 @Component({
   selector: 'cl-site-edit-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, WidgetPreviewComponent],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, WidgetPreviewComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './site-edit.page.html',
 })

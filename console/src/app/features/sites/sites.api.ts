@@ -3,25 +3,25 @@ import { inject, Injectable } from '@angular/core';
 import type { CreateSiteRequest, Site, UpdateSiteRequest } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
-const SITES_PATH = '/api/v1/sites';
+import { route } from '@cloop/client/route';
 
 @Injectable({ providedIn: 'root' })
 export class SitesApi {
   private readonly http = inject(HttpClient);
 
   create(body: CreateSiteRequest): Promise<Site> {
-    return firstValueFrom(this.http.post<Site>(SITES_PATH, body));
+    return firstValueFrom(this.http.post<Site>(route('/api/v1/sites'), body));
   }
 
   update(siteId: string, body: UpdateSiteRequest): Promise<Site> {
-    return firstValueFrom(this.http.patch<Site>(`${SITES_PATH}/${siteId}`, body));
+    return firstValueFrom(this.http.patch<Site>(route('/api/v1/sites/{siteId}', { siteId }), body));
   }
 
   rotateKey(siteId: string): Promise<Site> {
-    return firstValueFrom(this.http.post<Site>(`${SITES_PATH}/${siteId}/rotate-key`, {}));
+    return firstValueFrom(this.http.post<Site>(route('/api/v1/sites/{siteId}/rotate-key', { siteId }), {}));
   }
 
   remove(siteId: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(`${SITES_PATH}/${siteId}`));
+    return firstValueFrom(this.http.delete(route('/api/v1/sites/{siteId}', { siteId })));
   }
 }

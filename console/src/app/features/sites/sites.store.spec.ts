@@ -65,7 +65,7 @@ describe('SitesStore', () => {
   it('puts the rotated key into the switcher list and drops a deleted site from it', async () => {
     const { store, context, api } = setUp();
     const site = createSite();
-    context.sites.set([site]);
+    context.upsert(site);
     api.rotateKey.mockResolvedValue({ ...site, publicKey: 'pk_new' });
     await store.rotateKey(site.id);
     expect(context.site()?.publicKey).toBe('pk_new');

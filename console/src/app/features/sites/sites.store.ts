@@ -1,8 +1,9 @@
-import { inject, Injectable, signal } from '@angular/core';
+import { inject, Injectable } from '@angular/core';
 import type { Site } from '@cloop/contracts';
 
 import { AuthStore } from '../../core/auth/auth.store';
 import { SiteContext } from '../../core/site/site-context';
+import { Action } from '../../core/state/action';
 import { createOf, type SiteDraft, updateOf } from './site-draft';
 import { SitesApi } from './sites.api';
 
@@ -13,8 +14,10 @@ export class SitesStore {
   private readonly auth = inject(AuthStore);
   private readonly context = inject(SiteContext);
 
-  readonly busy = signal(false);
-  readonly error = signal<unknown>(null);
+  /** The failure itself: the edit page reads the fields the API refused from it. */
+  private readonly action = new Action<unknown>((error) => error);
+  readonly busy = this.action.busy;
+  readonly error = this.action.error;
 
   async create(draft: SiteDraft): Promise<Site | null> {
     return this.run(async () => {
@@ -54,16 +57,12 @@ export class SitesStore {
     return done ?? false;
   }
 
+  /** `work`'s answer, or `null` when it failed. */
   private async run<T>(work: () => Promise<T>): Promise<T | null> {
-    this.busy.set(true);
-    this.error.set(null);
-    try {
-      return await work();
-    } catch (error) {
-      this.error.set(error);
-      return null;
-    } finally {
-      this.busy.set(false);
-    }
+    let answer: T | null = null;
+    await this.action.run(async () => {
+      answer = await work();
+    });
+    return answer;
   }
 }

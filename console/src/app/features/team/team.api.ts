@@ -16,8 +16,7 @@ import type {
 } from '@cloop/contracts';
 import { firstValueFrom } from 'rxjs';
 
-const base = (organizationId: string) => `/api/v1/organizations/${organizationId}`;
-const MY_INVITATIONS = '/api/v1/invitations';
+import { route } from '@cloop/client/route';
 
 @Injectable({ providedIn: 'root' })
 export class TeamApi {
@@ -25,18 +24,25 @@ export class TeamApi {
 
   rename(organizationId: string, name: string): Promise<Organization> {
     const body: RenameOrganizationRequest = { name };
-    return firstValueFrom(this.http.patch<Organization>(base(organizationId), body));
+    return firstValueFrom(
+      this.http.patch<Organization>(route('/api/v1/organizations/{orgId}', { orgId: organizationId }), body),
+    );
   }
 
   members(organizationId: string): Promise<Page<Member>> {
     return firstValueFrom(
-      this.http.get<Page<Member>>(`${base(organizationId)}/members`, { params: { limit: 100 } }),
+      this.http.get<Page<Member>>(route('/api/v1/organizations/{orgId}/members', { orgId: organizationId }), {
+        params: { limit: 100 },
+      }),
     );
   }
 
   invitations(organizationId: string): Promise<Page<Invitation>> {
     return firstValueFrom(
-      this.http.get<Page<Invitation>>(`${base(organizationId)}/invitations`, { params: { limit: 100 } }),
+      this.http.get<Page<Invitation>>(
+        route('/api/v1/organizations/{orgId}/invitations', { orgId: organizationId }),
+        { params: { limit: 100 } },
+      ),
     );
   }
 
@@ -47,38 +53,68 @@ export class TeamApi {
     locale: MailLocale,
   ): Promise<InviteMemberResponse> {
     const body: InviteMemberRequest = { email, role, locale };
-    return firstValueFrom(this.http.post<InviteMemberResponse>(`${base(organizationId)}/members`, body));
+    return firstValueFrom(
+      this.http.post<InviteMemberResponse>(
+        route('/api/v1/organizations/{orgId}/members', { orgId: organizationId }),
+        body,
+      ),
+    );
   }
 
   /** Invitations to the signed-in user's own address. */
   myInvitations(): Promise<PendingInvitation[]> {
-    return firstValueFrom(this.http.get<PendingInvitation[]>(MY_INVITATIONS));
+    return firstValueFrom(this.http.get<PendingInvitation[]>(route('/api/v1/invitations')));
   }
 
   accept(invitationId: string): Promise<OrganizationMembership> {
     return firstValueFrom(
-      this.http.post<OrganizationMembership>(`${MY_INVITATIONS}/${invitationId}/accept`, {}),
+      this.http.post<OrganizationMembership>(
+        route('/api/v1/invitations/{invitationId}/accept', { invitationId }),
+        {},
+      ),
     );
   }
 
   decline(invitationId: string): Promise<unknown> {
-    return firstValueFrom(this.http.post(`${MY_INVITATIONS}/${invitationId}/decline`, {}));
+    return firstValueFrom(
+      this.http.post(route('/api/v1/invitations/{invitationId}/decline', { invitationId }), {}),
+    );
   }
 
   acceptLink(token: string): Promise<OrganizationMembership> {
     const body: AcceptInvitationLinkRequest = { token };
-    return firstValueFrom(this.http.post<OrganizationMembership>(`${MY_INVITATIONS}/accept-link`, body));
+    return firstValueFrom(
+      this.http.post<OrganizationMembership>(route('/api/v1/invitations/accept-link'), body),
+    );
   }
 
   changeRole(organizationId: string, userId: string, role: Role): Promise<Member> {
-    return firstValueFrom(this.http.patch<Member>(`${base(organizationId)}/members/${userId}`, { role }));
+    return firstValueFrom(
+      this.http.patch<Member>(
+        route('/api/v1/organizations/{orgId}/members/{userId}', { orgId: organizationId, userId }),
+        {
+          role,
+        },
+      ),
+    );
   }
 
   remove(organizationId: string, userId: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(`${base(organizationId)}/members/${userId}`));
+    return firstValueFrom(
+      this.http.delete(
+        route('/api/v1/organizations/{orgId}/members/{userId}', { orgId: organizationId, userId }),
+      ),
+    );
   }
 
   revoke(organizationId: string, invitationId: string): Promise<unknown> {
-    return firstValueFrom(this.http.delete(`${base(organizationId)}/invitations/${invitationId}`));
+    return firstValueFrom(
+      this.http.delete(
+        route('/api/v1/organizations/{orgId}/invitations/{invitationId}', {
+          orgId: organizationId,
+          invitationId,
+        }),
+      ),
+    );
   }
 }

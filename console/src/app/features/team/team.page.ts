@@ -5,6 +5,7 @@ import { ROLES } from '@cloop/contracts';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { roleKey } from '../../core/i18n/labels';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { MailApi } from '../../core/mail/mail.api';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
@@ -14,7 +15,7 @@ import { TeamStore } from './team.store';
 
 @Component({
   selector: 'cl-team-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink],
+  imports: [ConfirmDialogComponent, CopyButtonComponent, RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './team.page.html',
 })
@@ -24,15 +25,9 @@ export class TeamPage {
   private readonly sites = inject(SiteContext);
   protected readonly mail = inject(MailApi);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly roles = ROLES;
   protected readonly roleKey = roleKey;
-  /** The organization of the selected site, or the user's first. */
-  protected readonly organization = computed(() => {
-    const organizations = this.auth.me()?.organizations ?? [];
-    const siteOrg = this.sites.site()?.organizationId;
-    return organizations.find((o) => o.id === siteOrg) ?? organizations.at(0) ?? null;
-  });
+  protected readonly organization = this.sites.organization;
   protected readonly isOwner = computed(() => this.organization()?.role === 'owner');
   protected readonly myId = computed(() => this.auth.me()?.user.id ?? null);
   protected pendingRemoval: string | null = null;

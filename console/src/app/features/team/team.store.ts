@@ -1,30 +1,40 @@
-import { inject, Injectable, signal } from '@angular/core';
-import type { Invitation, MailLocale, Member, PendingInvitation, Role } from '@cloop/contracts';
+import { computed, inject, Injectable, signal } from '@angular/core';
+import type { ErrorCode, Invitation, MailLocale, Member, PendingInvitation, Role } from '@cloop/contracts';
 
-import type { MessageKey } from '../../core/i18n/messages.en';
 import { errorCode } from '../../core/http/errors';
+import type { MessageKey } from '../../core/i18n/messages.en';
+import { NoticeAction } from '../../core/state/action';
 import { TeamApi } from './team.api';
 
 /** One organization's members and pending invitations. */
 @Injectable()
 export class TeamStore {
   private readonly api = inject(TeamApi);
-  readonly members = signal<Member[]>([]);
-  readonly invitations = signal<Invitation[]>([]);
+  private readonly memberList = signal<Member[]>([]);
+  private readonly invitationList = signal<Invitation[]>([]);
+  private readonly mineList = signal<PendingInvitation[]>([]);
+  private readonly linkValue = signal<string | null>(null);
+  /** Changes to the organization: a refusal says why (last owner, owners only, already a member). */
+  private readonly changes = new NoticeAction((error) => changeErrorKey(errorCode(error)));
+  /** Answers to one's own invitations. */
+  private readonly answers = new NoticeAction((error) => answerErrorKey(errorCode(error)));
+
+  readonly members = this.memberList.asReadonly();
+  readonly invitations = this.invitationList.asReadonly();
   /** Invitations to the signed-in user, from any organization. */
-  readonly mine = signal<PendingInvitation[]>([]);
+  readonly mine = this.mineList.asReadonly();
   /** The link of the last invitation, when e-mail is off and the owner passes it on. */
-  readonly link = signal<string | null>(null);
-  readonly message = signal<{ key: MessageKey; error: boolean } | null>(null);
-  readonly busy = signal(false);
+  readonly link = this.linkValue.asReadonly();
+  readonly message = computed(() => this.answers.notice() ?? this.changes.notice());
+  readonly busy = computed(() => this.changes.busy() || this.answers.busy());
 
   async load(organizationId: string): Promise<void> {
     const [members, invitations] = await Promise.all([
       this.api.members(organizationId),
       this.api.invitations(organizationId).catch(() => ({ items: [], nextCursor: null })),
     ]);
-    this.members.set(members.items);
-    this.invitations.set(invitations.items);
+    this.memberList.set(members.items);
+    this.invitationList.set(invitations.items);
   }
 
   /** Renames the organization; the caller refreshes `/auth/me`, where its name is read. */
@@ -36,14 +46,14 @@ export class TeamStore {
   }
 
   async loadMine(): Promise<void> {
-    this.mine.set(await this.api.myInvitations());
+    this.mineList.set(await this.api.myInvitations());
   }
 
   invite(organizationId: string, email: string, role: Role, locale: MailLocale): Promise<void> {
     return this.run(organizationId, async () => {
       const result = await this.api.invite(organizationId, email, role, locale);
       if (result.status === 'pending') return 'team.invitedPending';
-      this.link.set(result.link);
+      this.linkValue.set(result.link);
       return result.link === null ? 'team.invitedMailed' : 'team.invitedLink';
     });
   }
@@ -79,48 +89,32 @@ export class TeamStore {
   }
 
   private async answer(work: () => Promise<unknown>): Promise<boolean> {
-    this.busy.set(true);
-    this.message.set(null);
-    try {
+    this.changes.clear();
+    const done = await this.answers.say(async () => {
       await work();
-      this.message.set({ key: 'app.saved', error: false });
-      return true;
-    } catch (error) {
-      const code = errorCode(error);
-      const key: MessageKey =
-        code === 'EMAIL_NOT_VERIFIED'
-          ? 'team.acceptNeedsVerify'
-          : code === 'ALREADY_MEMBER'
-            ? 'team.alreadyMember'
-            : 'app.error';
-      this.message.set({ key, error: true });
-      return false;
-    } finally {
-      this.busy.set(false);
-      await this.loadMine().catch(() => undefined);
-    }
+      return 'app.saved';
+    });
+    await this.loadMine().catch(() => undefined);
+    return done;
   }
 
   private async run(organizationId: string, work: () => Promise<MessageKey>): Promise<void> {
-    this.busy.set(true);
-    this.message.set(null);
-    this.link.set(null);
-    try {
-      this.message.set({ key: await work(), error: false });
-    } catch (error) {
-      const code = errorCode(error);
-      const key: MessageKey =
-        code === 'LAST_OWNER'
-          ? 'team.lastOwner'
-          : code === 'FORBIDDEN'
-            ? 'team.ownerOnly'
-            : code === 'ALREADY_MEMBER'
-              ? 'team.alreadyMember'
-              : 'app.error';
-      this.message.set({ key, error: true });
-    } finally {
-      this.busy.set(false);
-    }
+    this.answers.clear();
+    this.linkValue.set(null);
+    await this.changes.say(work);
     await this.load(organizationId).catch(() => undefined);
   }
+}
+
+function changeErrorKey(code: ErrorCode | null): MessageKey {
+  if (code === 'LAST_OWNER') return 'team.lastOwner';
+  if (code === 'FORBIDDEN') return 'team.ownerOnly';
+  if (code === 'ALREADY_MEMBER') return 'team.alreadyMember';
+  return 'app.error';
+}
+
+function answerErrorKey(code: ErrorCode | null): MessageKey {
+  if (code === 'EMAIL_NOT_VERIFIED') return 'team.acceptNeedsVerify';
+  if (code === 'ALREADY_MEMBER') return 'team.alreadyMember';
+  return 'app.error';
 }

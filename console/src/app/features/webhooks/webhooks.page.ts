@@ -9,9 +9,11 @@ import {
 
 import { I18n } from '../../core/i18n/i18n';
 import type { MessageKey } from '../../core/i18n/messages.en';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { CopyButtonComponent } from '../../shared/ui/copy-button.component';
+import { EmptyRowComponent } from '../../shared/ui/empty-row.component';
 import { lastOutcome, WebhooksStore } from './webhooks.store';
 
 const eventKey = (type: WebhookEventType): MessageKey => `webhooks.event.${type}` as const;
@@ -27,7 +29,7 @@ const ERROR_KEYS: Partial<Record<ErrorCode, MessageKey>> = {
 /** The selected site's webhook endpoints: add, enable, test, rotate, delete, and each one's log. */
 @Component({
   selector: 'cl-webhooks-page',
-  imports: [ConfirmDialogComponent, CopyButtonComponent],
+  imports: [EmptyRowComponent, ConfirmDialogComponent, CopyButtonComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './webhooks.page.html',
 })
@@ -46,11 +48,9 @@ export class WebhooksPage {
   protected readonly target = signal<WebhookEndpoint | null>(null);
 
   constructor() {
+    // The store reads the selected site itself; this page reloads it whenever the selection changes.
     effect(() => {
-      const siteId = this.sites.siteId();
-      untracked(() => {
-        if (siteId) void this.store.load(siteId);
-      });
+      if (this.sites.siteId()) untracked(() => void this.store.load());
     });
   }
 
@@ -71,9 +71,8 @@ export class WebhooksPage {
 
   protected async add(event: Event): Promise<void> {
     event.preventDefault();
-    const siteId = this.sites.siteId();
-    if (!siteId || !this.url().trim() || this.events().length === 0) return;
-    if (await this.store.create(siteId, this.url(), this.events())) {
+    if (!this.url().trim() || this.events().length === 0) return;
+    if (await this.store.create(this.url(), this.events())) {
       this.url.set('');
       (event.target as HTMLFormElement).reset();
       this.events.set(['lead.captured', 'privacy.erased']);
@@ -86,44 +85,23 @@ export class WebhooksPage {
   }
 
   protected rotate(): void {
-    const siteId = this.sites.siteId();
     const endpoint = this.target();
-    if (siteId && endpoint) void this.store.rotate(siteId, endpoint.id);
+    if (endpoint) void this.store.rotate(endpoint.id);
   }
 
   protected remove(): void {
-    const siteId = this.sites.siteId();
     const endpoint = this.target();
-    if (siteId && endpoint) void this.store.remove(siteId, endpoint.id);
-  }
-
-  protected toggleEnabled(endpoint: WebhookEndpoint): void {
-    const siteId = this.sites.siteId();
-    if (siteId) void this.store.setEnabled(siteId, endpoint.id, !endpoint.enabled);
-  }
-
-  protected test(endpoint: WebhookEndpoint): void {
-    const siteId = this.sites.siteId();
-    if (siteId) void this.store.test(siteId, endpoint.id);
-  }
-
-  protected toggleLog(endpoint: WebhookEndpoint): void {
-    const siteId = this.sites.siteId();
-    if (!siteId) return;
-    if (this.store.openLog() === endpoint.id) this.store.closeLog();
-    else void this.store.loadDeliveries(siteId, endpoint.id);
+    if (endpoint) void this.store.remove(endpoint.id);
   }
 
   protected refreshLog(more = false): void {
-    const siteId = this.sites.siteId();
     const webhookId = this.store.openLog();
-    if (siteId && webhookId) void this.store.loadDeliveries(siteId, webhookId, more);
+    if (webhookId) void this.store.loadDeliveries(webhookId, more);
   }
 
   protected redeliver(deliveryId: string): void {
-    const siteId = this.sites.siteId();
     const webhookId = this.store.openLog();
-    if (siteId && webhookId) void this.store.redeliver(siteId, webhookId, deliveryId);
+    if (webhookId) void this.store.redeliver(webhookId, deliveryId);
   }
 
   protected urlOf(webhookId: string): string {

@@ -1,7 +1,9 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { ErrorResponse, WebhookDelivery, WebhookEndpoint } from '@cloop/contracts';
 
+import { SiteContext } from '../../core/site/site-context';
 import { WebhooksApi } from './webhooks.api';
 import { lastOutcome, WebhooksStore } from './webhooks.store';
 
@@ -36,7 +38,7 @@ const delivery = (overrides: Partial<WebhookDelivery> = {}): WebhookDelivery => 
 const apiError = (status: number, code: ErrorResponse['code']) =>
   new HttpErrorResponse({ status, error: { statusCode: status, error: 'x', message: 'x', code } });
 
-function setUp() {
+function setUp(siteId: string | null = 's1') {
   const api = {
     list: jest.fn(),
     create: jest.fn(),
@@ -47,7 +49,13 @@ function setUp() {
     deliveries: jest.fn(),
     redeliver: jest.fn(),
   };
-  TestBed.configureTestingModule({ providers: [WebhooksStore, { provide: WebhooksApi, useValue: api }] });
+  TestBed.configureTestingModule({
+    providers: [
+      WebhooksStore,
+      { provide: WebhooksApi, useValue: api },
+      { provide: SiteContext, useValue: { siteId: signal(siteId) } },
+    ],
+  });
   return { store: TestBed.inject(WebhooksStore), api };
 }
 
@@ -55,12 +63,10 @@ describe('WebhooksStore', () => {
   it('shows the secret of a new endpoint once, and forgets it when dismissed', async () => {
     const { store, api } = setUp();
     api.list.mockResolvedValue({ items: [], nextCursor: null });
-    await store.load('s1');
+    await store.load();
     api.create.mockResolvedValue({ webhook: endpoint(), secret: 'whsec_abc' });
 
-    await expect(store.create('s1', '  https://crm.example.com/hooks ', ['lead.captured'])).resolves.toBe(
-      true,
-    );
+    await expect(store.create('  https://crm.example.com/hooks ', ['lead.captured'])).resolves.toBe(true);
 
     expect(api.create).toHaveBeenCalledWith('s1', {
       url: 'https://crm.example.com/hooks',
@@ -76,14 +82,14 @@ describe('WebhooksStore', () => {
   it('reveals the new secret after a rotation and updates the endpoint', async () => {
     const { store, api } = setUp();
     api.list.mockResolvedValue({ items: [endpoint()], nextCursor: null });
-    await store.load('s1');
+    await store.load();
     const rotatedAt = '2026-11-29T11:00:00.000Z';
     api.rotateSecret.mockResolvedValue({
       webhook: endpoint({ secretCreatedAt: rotatedAt }),
       secret: 'whsec_new',
     });
 
-    await store.rotate('s1', 'w1');
+    await store.rotate('w1');
 
     expect(store.revealed()).toEqual({ webhookId: 'w1', secret: 'whsec_new' });
     expect(store.endpoints()[0]?.secretCreatedAt).toBe(rotatedAt);
@@ -92,10 +98,10 @@ describe('WebhooksStore', () => {
   it('keeps the API error code for the page and changes nothing when a change is refused', async () => {
     const { store, api } = setUp();
     api.list.mockResolvedValue({ items: [endpoint()], nextCursor: null });
-    await store.load('s1');
+    await store.load();
     api.create.mockRejectedValue(apiError(409, 'WEBHOOK_LIMIT_REACHED'));
 
-    await expect(store.create('s1', 'https://x.example/h', ['lead.captured'])).resolves.toBe(false);
+    await expect(store.create('https://x.example/h', ['lead.captured'])).resolves.toBe(false);
 
     expect(store.error()).toBe('WEBHOOK_LIMIT_REACHED');
     expect(store.revealed()).toBeNull();
@@ -103,10 +109,18 @@ describe('WebhooksStore', () => {
     expect(store.busy()).toBe(false);
   });
 
+  it('works on the site selected in the shell, and asks nothing while none is', async () => {
+    const { store, api } = setUp(null);
+    await store.load();
+    await expect(store.create('https://x.example/h', ['lead.captured'])).resolves.toBe(false);
+    expect(api.list).not.toHaveBeenCalled();
+    expect(api.create).not.toHaveBeenCalled();
+  });
+
   it('says when the caller is not an admin', async () => {
     const { store, api } = setUp();
     api.list.mockRejectedValue(apiError(403, 'FORBIDDEN'));
-    await store.load('s1');
+    await store.load();
     expect(store.forbidden()).toBe(true);
     expect(store.endpoints()).toEqual([]);
   });
@@ -114,17 +128,17 @@ describe('WebhooksStore', () => {
   it('toggles an endpoint, and drops a deleted one with its open log', async () => {
     const { store, api } = setUp();
     api.list.mockResolvedValue({ items: [endpoint()], nextCursor: null });
-    await store.load('s1');
+    await store.load();
     api.update.mockResolvedValue(endpoint({ enabled: false }));
-    await store.setEnabled('s1', 'w1', false);
+    await store.setEnabled('w1', false);
     expect(api.update).toHaveBeenCalledWith('s1', 'w1', { enabled: false });
     expect(store.endpoints()[0]?.enabled).toBe(false);
 
     api.deliveries.mockResolvedValue({ items: [delivery()], nextCursor: null });
-    await store.loadDeliveries('s1', 'w1');
+    await store.loadDeliveries('w1');
     expect(store.openLog()).toBe('w1');
     api.remove.mockResolvedValue(undefined);
-    await store.remove('s1', 'w1');
+    await store.remove('w1');
     expect(store.endpoints()).toEqual([]);
     expect(store.openLog()).toBeNull();
     expect(store.deliveries()).toEqual([]);
@@ -135,8 +149,8 @@ describe('WebhooksStore', () => {
     api.deliveries
       .mockResolvedValueOnce({ items: [delivery({ id: 'd1' })], nextCursor: 'c1' })
       .mockResolvedValueOnce({ items: [delivery({ id: 'd2' })], nextCursor: null });
-    await store.loadDeliveries('s1', 'w1');
-    await store.loadDeliveries('s1', 'w1', true);
+    await store.loadDeliveries('w1');
+    await store.loadDeliveries('w1', true);
     expect(api.deliveries).toHaveBeenLastCalledWith('s1', 'w1', 'c1');
     expect(store.deliveries().map((item) => item.id)).toEqual(['d1', 'd2']);
     expect(store.deliveriesCursor()).toBeNull();
@@ -148,10 +162,10 @@ describe('WebhooksStore', () => {
       items: [delivery({ id: 'd1', status: 'failed', attempts: 7, nextAttemptAt: null })],
       nextCursor: null,
     });
-    await store.loadDeliveries('s1', 'w1');
+    await store.loadDeliveries('w1');
     api.redeliver.mockResolvedValue(delivery({ id: 'd1', status: 'pending', attempts: 0 }));
 
-    await expect(store.redeliver('s1', 'w1', 'd1')).resolves.toBe(true);
+    await expect(store.redeliver('w1', 'd1')).resolves.toBe(true);
 
     expect(api.redeliver).toHaveBeenCalledWith('s1', 'w1', 'd1');
     expect(store.deliveries()[0]).toMatchObject({ status: 'pending', attempts: 0 });

@@ -1,7 +1,9 @@
 import { inject, Injectable, signal } from '@angular/core';
-import type { ErrorCode, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '@cloop/contracts';
+import type { WebhookDelivery, WebhookEndpoint, WebhookEventType } from '@cloop/contracts';
 
 import { errorCode } from '../../core/http/errors';
+import { SiteContext } from '../../core/site/site-context';
+import { Action, apiErrorCode } from '../../core/state/action';
 import { WebhooksApi } from './webhooks.api';
 
 /** A secret just issued: shown once, until the user dismisses it. */
@@ -20,121 +22,134 @@ export function lastOutcome(delivery: WebhookDelivery): string | null {
 @Injectable()
 export class WebhooksStore {
   private readonly api = inject(WebhooksApi);
+  private readonly sites = inject(SiteContext);
+  private readonly action = new Action(apiErrorCode);
+  private readonly endpointList = signal<WebhookEndpoint[]>([]);
+  private readonly loadedValue = signal(false);
+  private readonly forbiddenValue = signal(false);
+  private readonly revealedValue = signal<RevealedSecret | null>(null);
+  private readonly openLogValue = signal<string | null>(null);
+  private readonly deliveryList = signal<WebhookDelivery[]>([]);
+  private readonly cursor = signal<string | null>(null);
+  private readonly testedValue = signal<string | null>(null);
 
-  readonly endpoints = signal<WebhookEndpoint[]>([]);
-  readonly loaded = signal(false);
-  readonly forbidden = signal(false);
-  readonly busy = signal(false);
+  readonly endpoints = this.endpointList.asReadonly();
+  readonly loaded = this.loadedValue.asReadonly();
+  readonly forbidden = this.forbiddenValue.asReadonly();
+  readonly busy = this.action.busy;
   /** The API's code of the last failed change (`null`: none, `INTERNAL_ERROR` when unknown). */
-  readonly error = signal<ErrorCode | null>(null);
-  readonly revealed = signal<RevealedSecret | null>(null);
-  readonly openLog = signal<string | null>(null);
-  readonly deliveries = signal<WebhookDelivery[]>([]);
-  readonly deliveriesCursor = signal<string | null>(null);
+  readonly error = this.action.error;
+  readonly revealed = this.revealedValue.asReadonly();
+  readonly openLog = this.openLogValue.asReadonly();
+  readonly deliveries = this.deliveryList.asReadonly();
+  readonly deliveriesCursor = this.cursor.asReadonly();
   /** The endpoint a test event was just queued for. */
-  readonly tested = signal<string | null>(null);
+  readonly tested = this.testedValue.asReadonly();
 
-  async load(siteId: string): Promise<void> {
-    this.revealed.set(null);
-    this.openLog.set(null);
-    this.deliveries.set([]);
+  /** The selected site's endpoints (the page calls this whenever the selection changes). */
+  async load(): Promise<void> {
+    const siteId = this.sites.siteId();
+    this.revealedValue.set(null);
+    this.closeLog();
+    if (!siteId) return;
     try {
       const page = await this.api.list(siteId);
-      this.endpoints.set(page.items);
-      this.forbidden.set(false);
+      this.endpointList.set(page.items);
+      this.forbiddenValue.set(false);
     } catch (error) {
-      this.endpoints.set([]);
-      this.forbidden.set(errorCode(error) === 'FORBIDDEN');
+      this.endpointList.set([]);
+      this.forbiddenValue.set(errorCode(error) === 'FORBIDDEN');
     } finally {
-      this.loaded.set(true);
+      this.loadedValue.set(true);
     }
   }
 
-  async create(siteId: string, url: string, events: WebhookEventType[]): Promise<boolean> {
-    return this.change(async () => {
+  create(url: string, events: WebhookEventType[]): Promise<boolean> {
+    return this.change(async (siteId) => {
       const { webhook, secret } = await this.api.create(siteId, { url: url.trim(), events });
-      this.endpoints.update((items) => [...items, webhook]);
-      this.revealed.set({ webhookId: webhook.id, secret });
+      this.endpointList.update((items) => [...items, webhook]);
+      this.revealedValue.set({ webhookId: webhook.id, secret });
     });
   }
 
-  async rotate(siteId: string, webhookId: string): Promise<boolean> {
-    return this.change(async () => {
+  rotate(webhookId: string): Promise<boolean> {
+    return this.change(async (siteId) => {
       const { webhook, secret } = await this.api.rotateSecret(siteId, webhookId);
       this.replace(webhook);
-      this.revealed.set({ webhookId, secret });
+      this.revealedValue.set({ webhookId, secret });
     });
   }
 
-  async setEnabled(siteId: string, webhookId: string, enabled: boolean): Promise<boolean> {
-    return this.change(async () => this.replace(await this.api.update(siteId, webhookId, { enabled })));
+  setEnabled(webhookId: string, enabled: boolean): Promise<boolean> {
+    return this.change(async (siteId) => this.replace(await this.api.update(siteId, webhookId, { enabled })));
   }
 
-  async remove(siteId: string, webhookId: string): Promise<boolean> {
-    return this.change(async () => {
+  remove(webhookId: string): Promise<boolean> {
+    return this.change(async (siteId) => {
       await this.api.remove(siteId, webhookId);
-      this.endpoints.update((items) => items.filter((item) => item.id !== webhookId));
+      this.endpointList.update((items) => items.filter((item) => item.id !== webhookId));
       if (this.openLog() === webhookId) this.closeLog();
-      if (this.revealed()?.webhookId === webhookId) this.revealed.set(null);
+      if (this.revealed()?.webhookId === webhookId) this.revealedValue.set(null);
     });
   }
 
-  async test(siteId: string, webhookId: string): Promise<boolean> {
-    return this.change(async () => {
+  test(webhookId: string): Promise<boolean> {
+    return this.change(async (siteId) => {
       await this.api.test(siteId, webhookId);
-      this.tested.set(webhookId);
-      if (this.openLog() === webhookId) await this.loadDeliveries(siteId, webhookId);
+      this.testedValue.set(webhookId);
+      if (this.openLog() === webhookId) await this.loadDeliveries(webhookId);
     });
   }
 
   /** Sends a delivery again; the log shows it pending with a fresh schedule. */
-  async redeliver(siteId: string, webhookId: string, deliveryId: string): Promise<boolean> {
-    return this.change(async () => {
+  redeliver(webhookId: string, deliveryId: string): Promise<boolean> {
+    return this.change(async (siteId) => {
       const queued = await this.api.redeliver(siteId, webhookId, deliveryId);
-      this.deliveries.update((items) => items.map((item) => (item.id === queued.id ? queued : item)));
+      this.deliveryList.update((items) => items.map((item) => (item.id === queued.id ? queued : item)));
     });
   }
 
   /** Opens (or refreshes, or pages through) one endpoint's delivery log. */
-  async loadDeliveries(siteId: string, webhookId: string, more = false): Promise<void> {
-    const cursor = more && this.openLog() === webhookId ? (this.deliveriesCursor() ?? undefined) : undefined;
+  async loadDeliveries(webhookId: string, more = false): Promise<void> {
+    const siteId = this.sites.siteId();
+    if (!siteId) return;
+    const cursor = more && this.openLog() === webhookId ? (this.cursor() ?? undefined) : undefined;
     try {
       const page = await this.api.deliveries(siteId, webhookId, cursor);
-      this.deliveries.update((items) => (cursor ? [...items, ...page.items] : page.items));
-      this.deliveriesCursor.set(page.nextCursor);
-      this.openLog.set(webhookId);
+      this.deliveryList.update((items) => (cursor ? [...items, ...page.items] : page.items));
+      this.cursor.set(page.nextCursor);
+      this.openLogValue.set(webhookId);
     } catch (error) {
-      this.error.set(errorCode(error) ?? 'INTERNAL_ERROR');
+      this.action.report(error);
     }
   }
 
+  /** Opens an endpoint's log, or closes it when it is the one open. */
+  toggleLog(webhookId: string): void {
+    if (this.openLog() === webhookId) this.closeLog();
+    else void this.loadDeliveries(webhookId);
+  }
+
   closeLog(): void {
-    this.openLog.set(null);
-    this.deliveries.set([]);
-    this.deliveriesCursor.set(null);
+    this.openLogValue.set(null);
+    this.deliveryList.set([]);
+    this.cursor.set(null);
   }
 
   /** The user has stored the secret: it is not kept anywhere in the console after this. */
   dismissSecret(): void {
-    this.revealed.set(null);
+    this.revealedValue.set(null);
   }
 
   private replace(webhook: WebhookEndpoint): void {
-    this.endpoints.update((items) => items.map((item) => (item.id === webhook.id ? webhook : item)));
+    this.endpointList.update((items) => items.map((item) => (item.id === webhook.id ? webhook : item)));
   }
 
-  private async change(work: () => Promise<void>): Promise<boolean> {
-    this.busy.set(true);
-    this.error.set(null);
-    this.tested.set(null);
-    try {
-      await work();
-      return true;
-    } catch (error) {
-      this.error.set(errorCode(error) ?? 'INTERNAL_ERROR');
-      return false;
-    } finally {
-      this.busy.set(false);
-    }
+  /** A change to the selected site's endpoints; `false` when none is selected or it failed. */
+  private async change(work: (siteId: string) => Promise<void>): Promise<boolean> {
+    const siteId = this.sites.siteId();
+    if (!siteId) return false;
+    this.testedValue.set(null);
+    return this.action.run(() => work(siteId));
   }
 }

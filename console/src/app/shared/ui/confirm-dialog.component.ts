@@ -2,18 +2,18 @@ import {
   ChangeDetectionStrategy,
   Component,
   type ElementRef,
-  inject,
   input,
   output,
   signal,
   viewChild,
 } from '@angular/core';
 
-import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 /** A native modal dialog that asks before something irreversible; optionally the user types a word. */
 @Component({
   selector: 'cl-confirm-dialog',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <dialog #dialog data-testid="confirm-dialog" (close)="typed.set('')">
@@ -27,14 +27,14 @@ import { I18n } from '../../core/i18n/i18n';
         }
         <div class="row">
           <span class="spacer"></span>
-          <button type="button" (click)="close()">{{ t('app.cancel') }}</button>
+          <button type="button" (click)="close()">{{ 'app.cancel' | t }}</button>
           <button
             type="submit"
             class="danger solid"
             data-testid="confirm"
             [disabled]="typeToConfirm() !== null && typed() !== typeToConfirm()"
           >
-            {{ confirmLabel() ?? t('app.confirm') }}
+            {{ confirmLabel() ?? ('app.confirm' | t) }}
           </button>
         </div>
       </form>
@@ -46,7 +46,6 @@ export class ConfirmDialogComponent {
   readonly confirmLabel = input<string | null>(null);
   readonly typeToConfirm = input<string | null>(null);
   readonly confirmed = output<void>();
-  protected readonly t = inject(I18n).t;
   protected readonly typed = signal('');
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
 

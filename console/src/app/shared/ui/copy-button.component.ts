@@ -1,17 +1,17 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, input, signal } from '@angular/core';
 
-import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-copy-button',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `<button type="button" data-testid="copy" (click)="copy()">
-    {{ copied() ? t('app.copied') : t('app.copy') }}
+    {{ copied() ? ('app.copied' | t) : ('app.copy' | t) }}
   </button>`,
 })
 export class CopyButtonComponent {
   readonly text = input.required<string>();
-  protected readonly t = inject(I18n).t;
   protected readonly copied = signal(false);
 
   protected async copy(): Promise<void> {

@@ -1,19 +1,17 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
-import { I18n } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 
 @Component({
   selector: 'cl-not-found-page',
-  imports: [RouterLink],
+  imports: [RouterLink, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="page">
-      <h1>{{ t('notFound.title') }}</h1>
-      <a routerLink="/inbox">{{ t('notFound.back') }}</a>
+      <h1>{{ 'notFound.title' | t }}</h1>
+      <a routerLink="/inbox">{{ 'notFound.back' | t }}</a>
     </section>
   `,
 })
-export class NotFoundPage {
-  protected readonly t = inject(I18n).t;
-}
+export class NotFoundPage {}

@@ -1,11 +1,13 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 
 import { I18n, LOCALES, type Locale } from '../../core/i18n/i18n';
+import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { ThemeStore } from '../../core/prefs/theme';
 
 /** Theme and language switches, in the shell header and on the sign-in pages. */
 @Component({
   selector: 'cl-prefs-toggle',
+  imports: [TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <button
@@ -13,9 +15,9 @@ import { ThemeStore } from '../../core/prefs/theme';
       class="ghost"
       data-testid="theme-toggle"
       [attr.aria-label]="
-        t('nav.theme') + ': ' + (theme.theme() === 'dark' ? t('nav.themeDark') : t('nav.themeLight'))
+        ('nav.theme' | t) + ': ' + (theme.theme() === 'dark' ? ('nav.themeDark' | t) : ('nav.themeLight' | t))
       "
-      [attr.title]="theme.theme() === 'dark' ? t('nav.themeDark') : t('nav.themeLight')"
+      [attr.title]="theme.theme() === 'dark' ? ('nav.themeDark' | t) : ('nav.themeLight' | t)"
       [attr.aria-pressed]="theme.theme() === 'dark'"
       (click)="theme.toggle()"
     >
@@ -23,7 +25,7 @@ import { ThemeStore } from '../../core/prefs/theme';
     </button>
     <select
       data-testid="locale-select"
-      [attr.aria-label]="t('nav.language')"
+      [attr.aria-label]="'nav.language' | t"
       [value]="i18n.locale()"
       (change)="setLocale($event)"
     >
@@ -37,7 +39,6 @@ import { ThemeStore } from '../../core/prefs/theme';
 export class PrefsToggleComponent {
   protected readonly i18n = inject(I18n);
   protected readonly theme = inject(ThemeStore);
-  protected readonly t = this.i18n.t;
   protected readonly locales = LOCALES;
   protected readonly names: Record<Locale, string> = { en: 'English', fi: 'Suomi' };
 
