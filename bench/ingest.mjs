@@ -12,8 +12,9 @@
 //   node bench/ingest.mjs
 // Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is
 // created in it and dropped), BENCH_CONCURRENCY (16,32), BENCH_ROUNDS (2), BENCH_MESSAGES (1200
-// per PostgreSQL run), BENCH_PGLITE_MESSAGES (400; 0 skips PGlite), BENCH_APP (the built main.js,
-// e.g. of another branch, to measure before and after).
+// per PostgreSQL run), BENCH_PGLITE_MESSAGES (400; 0 skips PGlite), BENCH_ASSISTANT (off,on; one of
+// them to measure only it, e.g. under a profiler), BENCH_APP (the built main.js, e.g. of another
+// branch, to measure before and after).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,6 +32,7 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '16,32').split(',').map(Nu
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1200);
 const PGLITE_MESSAGES = Number(process.env.BENCH_PGLITE_MESSAGES ?? 400);
+const ASSISTANT = new Set((process.env.BENCH_ASSISTANT ?? 'off,on').split(','));
 const MAIN = process.env.BENCH_APP ?? join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src', 'main.js');
 /** The app's pool size (api/src/database/data-source.ts): the baseline gets the same. */
 const POOL_SIZE = 10;
@@ -361,13 +363,14 @@ try {
     await cloopRun(pg, concurrency, 100, false);
     for (let round = 0; round < ROUNDS; round++) {
       runs.bare.push(await bareRun(bare, concurrency, MESSAGES));
-      runs.off.push(await cloopRun(pg, concurrency, MESSAGES, false));
-      runs.on.push(await cloopRun(pg, concurrency, MESSAGES, true));
-      if (pglite) {
+      if (ASSISTANT.has('off')) runs.off.push(await cloopRun(pg, concurrency, MESSAGES, false));
+      if (ASSISTANT.has('on')) runs.on.push(await cloopRun(pg, concurrency, MESSAGES, true));
+      if (pglite && ASSISTANT.has('off'))
         runs.pgliteOff.push(await cloopRun(pglite, concurrency, PGLITE_MESSAGES, false));
+      if (pglite && ASSISTANT.has('on'))
         runs.pgliteOn.push(await cloopRun(pglite, concurrency, PGLITE_MESSAGES, true));
-      }
       const line = (label, run) =>
+        run &&
         `${label} ${rate(run).toFixed(0)} msg/s` +
         (run.replySeconds ? ` (${(run.count / run.replySeconds).toFixed(0)} to last reply)` : '');
       console.log(
@@ -378,6 +381,7 @@ try {
                 ? [line('PGlite off', runs.pgliteOff.at(-1)), line('PGlite on', runs.pgliteOn.at(-1))]
                 : [],
             )
+            .filter(Boolean)
             .join(' · '),
       );
     }
@@ -403,12 +407,10 @@ try {
     console.log(
       `  ${'bare node:http + INSERT'.padEnd(26)} ${baseRate.toFixed(0).padStart(6)} msg/s  p50 ${quantile(base.latencies, 0.5).toFixed(1)} ms  p99 ${baseP99.toFixed(1)} ms`,
     );
-    report('Cloop PostgreSQL, off', combine(runs.off));
-    report('Cloop PostgreSQL, on', combine(runs.on));
-    if (pglite) {
-      report('Cloop PGlite, off', combine(runs.pgliteOff));
-      report('Cloop PGlite, on', combine(runs.pgliteOn));
-    }
+    if (runs.off.length) report('Cloop PostgreSQL, off', combine(runs.off));
+    if (runs.on.length) report('Cloop PostgreSQL, on', combine(runs.on));
+    if (runs.pgliteOff.length) report('Cloop PGlite, off', combine(runs.pgliteOff));
+    if (runs.pgliteOn.length) report('Cloop PGlite, on', combine(runs.pgliteOn));
   }
   console.log(
     '(ratios are to the PostgreSQL baseline of the same rounds; the machine may be shared: read ratios, not absolutes)',

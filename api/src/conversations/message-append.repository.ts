@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { isUniqueViolation } from '../database/constraint-violations';
+import { PreparedStatement } from '../database/prepared-statement';
 import type { ConversationEntity } from './conversation.entity';
 import type { MessageRow } from './messages.repository';
 
@@ -164,6 +165,8 @@ interface AppendRow {
   c_handled_by_agent: boolean;
 }
 
+const append = new PreparedStatement<AppendRow>('cloop_message_append', APPEND);
+
 @Injectable()
 export class MessageAppendRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -183,7 +186,7 @@ export class MessageAppendRepository {
   }
 
   private async run(input: AppendInput): Promise<AppendOutcome> {
-    const rows = await this.dataSource.query<AppendRow[]>(APPEND, [
+    const rows = await append.run(this.dataSource, [
       input.siteId,
       input.conversationId,
       input.clientMessageId,
