@@ -24,6 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { sql } from './support/replica-processes.mjs';
+
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
 
@@ -325,13 +327,12 @@ function combine(runs) {
 let scratch = null;
 const dataDir = mkdtempSync(join(tmpdir(), 'cloop-ingest-'));
 try {
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
+  // No connection held for the whole run: on a shared server another test may end idle ones.
   const name = `cloop_ingest_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  await sql(DATABASE_URL, `CREATE DATABASE ${name}`);
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  scratch = { admin, name };
+  scratch = { name };
 
   const pg = await startCloop('PostgreSQL', { DATABASE_URL: url.toString() });
   // The baseline's table: the messages table's columns and indexes (not its foreign keys), in its
@@ -372,7 +373,7 @@ try {
       const line = (label, run) =>
         run &&
         `${label} ${rate(run).toFixed(0)} msg/s` +
-        (run.replySeconds ? ` (${(run.count / run.replySeconds).toFixed(0)} to last reply)` : '');
+          (run.replySeconds ? ` (${(run.count / run.replySeconds).toFixed(0)} to last reply)` : '');
       console.log(
         `  c=${concurrency} round ${round + 1}: ` +
           [line('bare', runs.bare.at(-1)), line('off', runs.off.at(-1)), line('on', runs.on.at(-1))]
@@ -424,8 +425,7 @@ try {
   }
   for (const cleanup of cleanups) await cleanup();
   if (scratch) {
-    await scratch.admin.query(`DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`);
-    await scratch.admin.end();
+    await sql(DATABASE_URL, `DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`);
   }
   rmSync(dataDir, { recursive: true, force: true });
 }
