@@ -24,7 +24,7 @@ interface VisitorConversationRow {
   stored: Record<string, unknown> | null;
 }
 
-/** The widget message's first statement (see {@link VisitorsRepository.findWithOpenConversation}). */
+/** A widget message's read on its longer way (a first message, a refused limit, a rotated key). */
 const findWithOpenConversation = new PreparedStatement<VisitorConversationRow>(
   'cloop_visitor_open_conversation',
   `SELECT EXISTS (SELECT 1 FROM sites WHERE id = $1 AND public_key = $2) AS site_key_valid,
