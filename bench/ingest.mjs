@@ -12,8 +12,9 @@
 //   node bench/ingest.mjs
 // Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is
 // created in it and dropped), BENCH_CONCURRENCY (16,32), BENCH_ROUNDS (2), BENCH_MESSAGES (1200
-// per PostgreSQL run), BENCH_PGLITE_MESSAGES (400; 0 skips PGlite), BENCH_APP (the built main.js,
-// e.g. of another branch, to measure before and after).
+// per PostgreSQL run), BENCH_PGLITE_MESSAGES (400; 0 skips PGlite), BENCH_ASSISTANT (off,on; one of
+// them to measure only it, e.g. under a profiler), BENCH_APP (the built main.js, e.g. of another
+// branch, to measure before and after).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { sql } from './support/replica-processes.mjs';
+
 const require = createRequire(import.meta.url);
 const { Client } = require('pg');
 
@@ -31,6 +34,7 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '16,32').split(',').map(Nu
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1200);
 const PGLITE_MESSAGES = Number(process.env.BENCH_PGLITE_MESSAGES ?? 400);
+const ASSISTANT = new Set((process.env.BENCH_ASSISTANT ?? 'off,on').split(','));
 const MAIN = process.env.BENCH_APP ?? join(import.meta.dirname, '..', 'dist', 'api', 'api', 'src', 'main.js');
 /** The app's pool size (api/src/database/data-source.ts): the baseline gets the same. */
 const POOL_SIZE = 10;
@@ -323,13 +327,12 @@ function combine(runs) {
 let scratch = null;
 const dataDir = mkdtempSync(join(tmpdir(), 'cloop-ingest-'));
 try {
-  const admin = new Client({ connectionString: DATABASE_URL });
-  await admin.connect();
+  // No connection held for the whole run: on a shared server another test may end idle ones.
   const name = `cloop_ingest_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  await sql(DATABASE_URL, `CREATE DATABASE ${name}`);
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  scratch = { admin, name };
+  scratch = { name };
 
   const pg = await startCloop('PostgreSQL', { DATABASE_URL: url.toString() });
   // The baseline's table: the messages table's columns and indexes (not its foreign keys), in its
@@ -361,15 +364,16 @@ try {
     await cloopRun(pg, concurrency, 100, false);
     for (let round = 0; round < ROUNDS; round++) {
       runs.bare.push(await bareRun(bare, concurrency, MESSAGES));
-      runs.off.push(await cloopRun(pg, concurrency, MESSAGES, false));
-      runs.on.push(await cloopRun(pg, concurrency, MESSAGES, true));
-      if (pglite) {
+      if (ASSISTANT.has('off')) runs.off.push(await cloopRun(pg, concurrency, MESSAGES, false));
+      if (ASSISTANT.has('on')) runs.on.push(await cloopRun(pg, concurrency, MESSAGES, true));
+      if (pglite && ASSISTANT.has('off'))
         runs.pgliteOff.push(await cloopRun(pglite, concurrency, PGLITE_MESSAGES, false));
+      if (pglite && ASSISTANT.has('on'))
         runs.pgliteOn.push(await cloopRun(pglite, concurrency, PGLITE_MESSAGES, true));
-      }
       const line = (label, run) =>
+        run &&
         `${label} ${rate(run).toFixed(0)} msg/s` +
-        (run.replySeconds ? ` (${(run.count / run.replySeconds).toFixed(0)} to last reply)` : '');
+          (run.replySeconds ? ` (${(run.count / run.replySeconds).toFixed(0)} to last reply)` : '');
       console.log(
         `  c=${concurrency} round ${round + 1}: ` +
           [line('bare', runs.bare.at(-1)), line('off', runs.off.at(-1)), line('on', runs.on.at(-1))]
@@ -378,6 +382,7 @@ try {
                 ? [line('PGlite off', runs.pgliteOff.at(-1)), line('PGlite on', runs.pgliteOn.at(-1))]
                 : [],
             )
+            .filter(Boolean)
             .join(' · '),
       );
     }
@@ -403,12 +408,10 @@ try {
     console.log(
       `  ${'bare node:http + INSERT'.padEnd(26)} ${baseRate.toFixed(0).padStart(6)} msg/s  p50 ${quantile(base.latencies, 0.5).toFixed(1)} ms  p99 ${baseP99.toFixed(1)} ms`,
     );
-    report('Cloop PostgreSQL, off', combine(runs.off));
-    report('Cloop PostgreSQL, on', combine(runs.on));
-    if (pglite) {
-      report('Cloop PGlite, off', combine(runs.pgliteOff));
-      report('Cloop PGlite, on', combine(runs.pgliteOn));
-    }
+    if (runs.off.length) report('Cloop PostgreSQL, off', combine(runs.off));
+    if (runs.on.length) report('Cloop PostgreSQL, on', combine(runs.on));
+    if (runs.pgliteOff.length) report('Cloop PGlite, off', combine(runs.pgliteOff));
+    if (runs.pgliteOn.length) report('Cloop PGlite, on', combine(runs.pgliteOn));
   }
   console.log(
     '(ratios are to the PostgreSQL baseline of the same rounds; the machine may be shared: read ratios, not absolutes)',
@@ -422,8 +425,7 @@ try {
   }
   for (const cleanup of cleanups) await cleanup();
   if (scratch) {
-    await scratch.admin.query(`DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`);
-    await scratch.admin.end();
+    await sql(DATABASE_URL, `DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`);
   }
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { UPLOAD_MAX_BYTES } from '@cloop/contracts';
 import { NestFactory } from '@nestjs/core';
@@ -17,6 +16,7 @@ import { PinoNestLogger } from './logging/pino-nest-logger';
 import { DomainError } from './common/domain-error';
 import { transportErrorOptions } from './common/transport-errors';
 import { findUnstorableInput, UNSTORABLE_INPUT_MESSAGES } from './common/unstorable-input';
+import { registerSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import type { ResolvedConfig, RuntimeSettings } from './config/config.module';
 import type { OpenDatabase } from './database/data-source';
@@ -124,7 +124,7 @@ function fastifyOptions(
 }
 
 async function registerHttpHardening(fastify: FastifyInstance): Promise<void> {
-  await fastify.register(helmet, {
+  registerSecurityHeaders(fastify, {
     // JSON API and the self-contained API docs page; nothing loads from other origins.
     contentSecurityPolicy: {
       directives: {

@@ -63,6 +63,22 @@ describe('widget rate limits', () => {
     expect(messages.filter((m) => m.author === 'visitor')).toHaveLength(3);
   });
 
+  it('answers retries of a stored message without spending the limit, even once it is reached', async () => {
+    const session = await createVisitorSession(t.http, site, { ip: '198.51.100.5' });
+    const first: SendMessageRequest = { id: randomUUID(), body: 'Sent once, retried twice' };
+    await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(201);
+    for (let i = 0; i < 2; i++) {
+      const retry = await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(200);
+      expect((retry.body as { seq: number }).seq).toBe(1);
+    }
+    // The retries cost nothing: two more messages fit in the limit of three.
+    await post(session.headers).expect(201);
+    await post(session.headers).expect(201);
+    expectRateLimited(await post(session.headers));
+    // Limited, a retry is still answered with the stored message.
+    await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(200);
+  });
+
   it('still lets another visitor post while one visitor is limited', async () => {
     const busy = await createVisitorSession(t.http, site, { ip: '198.51.100.3' });
     for (let i = 0; i < 3; i++) await post(busy.headers).expect(201);

@@ -11,6 +11,9 @@ const { Pool } = require('pg');
 
 const table = process.env.BARE_TABLE;
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.BARE_POOL) });
+// An idle connection ended from outside (a shared server's tests may end backends) is replaced by
+// the pool on the next query; it must not end the baseline.
+pool.on('error', () => undefined);
 const insert = `INSERT INTO ${table} (conversation_id, site_id, seq, client_message_id, author, body)
   VALUES ($1, $2, $3, $4, 'visitor', $5)
   RETURNING id, conversation_id, seq, client_message_id, author, body, created_at`;

@@ -13,7 +13,11 @@ import { asksForContact } from './contact-request';
 import type { ConversationEntity } from './conversation.entity';
 import { mapConversation, mapMessage } from './conversation.mapper';
 import { type ConversationChanges, ConversationsRepository } from './conversations.repository';
-import { MessageAppendRepository } from './message-append.repository';
+import {
+  type AppendOutcome,
+  MessageAppendRepository,
+  type VisitorAppendInput,
+} from './message-append.repository';
 import { MessagesRepository } from './messages.repository';
 
 export interface AppendMessage {
@@ -101,6 +105,27 @@ export class ConversationsService {
       visitorId: input.visitorId ?? null,
     });
     if (!outcome) throw new DomainError('CONVERSATION_NOT_FOUND', 'Conversation not found');
+    return this.settle(outcome, input);
+  }
+
+  /**
+   * {@link append} of a visitor's message to their open conversation, found by the browser's
+   * visitor uuid in the same statement (the widget's hot path: one round trip). `null`: the
+   * site's key changed or the visitor has no open conversation; nothing was stored.
+   */
+  async appendForVisitor(input: Omit<VisitorAppendInput, 'wantsContact'>): Promise<Appended | null> {
+    const outcome = await this.appender.appendForVisitor({
+      ...input,
+      wantsContact: asksForContact(input.body),
+    });
+    return outcome && this.settle(outcome, { author: 'visitor', body: input.body, siteId: input.siteId });
+  }
+
+  /** What follows a stored append: a retry compared, the events out, the lead noticed. */
+  private async settle(
+    outcome: NonNullable<AppendOutcome>,
+    input: Pick<AppendMessage, 'author' | 'body' | 'siteId'>,
+  ): Promise<Appended> {
     const message = mapMessage(outcome.message, outcome.message.authorName);
     if (!outcome.created) {
       const stored = outcome.message;

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { isUniqueViolation } from '../database/constraint-violations';
+import { PreparedStatement } from '../database/prepared-statement';
 import type { ConversationEntity } from './conversation.entity';
 import type { MessageRow } from './messages.repository';
 
@@ -21,6 +22,17 @@ export interface AppendInput {
   wantsContact: boolean;
   /** The writing visitor's record, whose `last_seen_at` is refreshed at most once a minute. */
   visitorId: string | null;
+}
+
+/** A visitor's message to their open conversation, known by the browser's visitor uuid. */
+export interface VisitorAppendInput {
+  siteId: string;
+  /** The key the widget sent: the append happens only while it is still the site's. */
+  publicKey: string;
+  visitorUuid: string;
+  clientMessageId: string;
+  body: string;
+  wantsContact: boolean;
 }
 
 export type AppendOutcome =
@@ -59,14 +71,15 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
  *   the payloads of {@link WebhookOutbox.messageCreated} and {@link WebhookOutbox.phaseChanged}.
  * Raw SQL on purpose: this is the hot path (issue 15).
  */
-const APPEND = `
-WITH existing AS (
+function appendStatement(target: { conversation: string; visitor: string; with?: string }): string {
+  return `
+WITH ${target.with ?? ''} existing AS (
   SELECT ${MESSAGE_COLUMNS} FROM messages
-   WHERE site_id = $1 AND conversation_id = $2 AND client_message_id = $3
+   WHERE site_id = $1 AND conversation_id = ${target.conversation} AND client_message_id = $3
 ),
 locked AS (
   SELECT id, phase FROM conversations
-   WHERE id = $2 AND site_id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
+   WHERE id = ${target.conversation} AND site_id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
      FOR UPDATE
 ),
 conv AS (
@@ -90,7 +103,7 @@ msg AS (
 ),
 seen AS (
   UPDATE visitors SET last_seen_at = now()
-   WHERE id = $10::uuid AND site_id = $1 AND last_seen_at < now() - interval '1 minute'
+   WHERE id = ${target.visitor} AND site_id = $1 AND last_seen_at < now() - interval '1 minute'
      AND EXISTS (SELECT 1 FROM msg)
 ),
 events AS (
@@ -129,6 +142,27 @@ SELECT m.*, u.name AS author_name, m.id IN (SELECT id FROM msg) AS created,
   FROM (SELECT * FROM msg UNION ALL SELECT * FROM existing) m
   LEFT JOIN conv ON true
   LEFT JOIN users u ON u.id = m.author_user_id`;
+}
+
+/** Into a conversation by id ($2), with the writing visitor's record id ($10). */
+const APPEND = appendStatement({ conversation: '$2', visitor: '$10::uuid' });
+
+/**
+ * A widget message's whole path in one statement: the visitor's open conversation, found by the
+ * browser's visitor uuid ($2) on a site that still has the key the widget sent ($10, a cached key
+ * may have been rotated), and the append to it. No row: the key is no longer the site's, or the
+ * visitor has no open conversation (the caller takes the longer way then).
+ */
+const APPEND_FOR_VISITOR = appendStatement({
+  with: `target AS (
+  SELECT c.id, c.visitor_id FROM visitors v
+    JOIN conversations c ON c.visitor_id = v.id AND c.site_id = $1 AND c.status = 'open'
+   WHERE v.site_id = $1 AND v.visitor_uuid = $2
+     AND EXISTS (SELECT 1 FROM sites s WHERE s.id = $1 AND s.public_key = $10)
+),`,
+  conversation: '(SELECT id FROM target)',
+  visitor: '(SELECT visitor_id FROM target)',
+});
 
 interface AppendRow {
   id: string;
@@ -164,6 +198,12 @@ interface AppendRow {
   c_handled_by_agent: boolean;
 }
 
+const append = new PreparedStatement<AppendRow>('cloop_message_append', APPEND);
+const appendForVisitor = new PreparedStatement<AppendRow>(
+  'cloop_message_append_for_visitor',
+  APPEND_FOR_VISITOR,
+);
+
 @Injectable()
 export class MessageAppendRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -182,8 +222,35 @@ export class MessageAppendRepository {
     }
   }
 
+  /**
+   * {@link append} of a visitor's message to their open conversation, found in the same statement.
+   * `null`: the site's key changed, or the visitor has no open conversation.
+   */
+  async appendForVisitor(input: VisitorAppendInput): Promise<AppendOutcome> {
+    const values = [
+      input.siteId,
+      input.visitorUuid,
+      input.clientMessageId,
+      'visitor',
+      null,
+      input.body,
+      '[]',
+      null,
+      input.wantsContact,
+      input.publicKey,
+      randomUUID(),
+      randomUUID(),
+    ];
+    try {
+      return outcomeOf(await appendForVisitor.run(this.dataSource, values));
+    } catch (error) {
+      if (!isUniqueViolation(error, 'messages_conversation_client_id_key')) throw error;
+      return outcomeOf(await appendForVisitor.run(this.dataSource, values));
+    }
+  }
+
   private async run(input: AppendInput): Promise<AppendOutcome> {
-    const rows = await this.dataSource.query<AppendRow[]>(APPEND, [
+    const rows = await append.run(this.dataSource, [
       input.siteId,
       input.conversationId,
       input.clientMessageId,
@@ -197,18 +264,22 @@ export class MessageAppendRepository {
       randomUUID(),
       randomUUID(),
     ]);
-    const row = rows[0];
-    if (!row) return null;
-    const message = toMessage(row);
-    if (!row.created || row.c_id === null) return { created: false, message };
-    return {
-      created: true,
-      message,
-      conversation: toConversation(row, row.c_id),
-      phaseChanged: row.c_phase !== row.c_previous_phase,
-      handledByAgent: row.c_handled_by_agent,
-    };
+    return outcomeOf(rows);
   }
+}
+
+function outcomeOf(rows: AppendRow[]): AppendOutcome {
+  const row = rows[0];
+  if (!row) return null;
+  const message = toMessage(row);
+  if (!row.created || row.c_id === null) return { created: false, message };
+  return {
+    created: true,
+    message,
+    conversation: toConversation(row, row.c_id),
+    phaseChanged: row.c_phase !== row.c_previous_phase,
+    handledByAgent: row.c_handled_by_agent,
+  };
 }
 
 function toMessage(row: AppendRow): MessageRow {

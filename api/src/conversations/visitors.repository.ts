@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import type { ConversationEntity } from './conversation.entity';
 import type { MessageRow } from './messages.repository';
+import { PreparedStatement } from '../database/prepared-statement';
 import { VisitorEntity } from './visitor.entity';
 
 /** What a widget message needs to know before it is appended, read in one round trip. */
@@ -22,6 +23,17 @@ interface VisitorConversationRow {
   conversation: Record<string, unknown> | null;
   stored: Record<string, unknown> | null;
 }
+
+/** A widget message's read on its longer way (a first message, a refused limit, a rotated key). */
+const findWithOpenConversation = new PreparedStatement<VisitorConversationRow>(
+  'cloop_visitor_open_conversation',
+  `SELECT EXISTS (SELECT 1 FROM sites WHERE id = $1 AND public_key = $2) AS site_key_valid,
+          v.id AS visitor_id, to_jsonb(c) AS conversation, to_jsonb(m) AS stored
+     FROM (SELECT 1) one
+     LEFT JOIN visitors v ON v.site_id = $1 AND v.visitor_uuid = $3
+     LEFT JOIN conversations c ON c.visitor_id = v.id AND c.site_id = $1 AND c.status = 'open'
+     LEFT JOIN messages m ON m.conversation_id = c.id AND m.site_id = $1 AND m.client_message_id = $4`,
+);
 
 @Injectable()
 export class VisitorsRepository {
@@ -62,15 +74,12 @@ export class VisitorsRepository {
     visitorUuid: string,
     clientMessageId: string,
   ): Promise<VisitorConversation> {
-    const [row] = await this.dataSource.query<VisitorConversationRow[]>(
-      `SELECT EXISTS (SELECT 1 FROM sites WHERE id = $1 AND public_key = $2) AS site_key_valid,
-              v.id AS visitor_id, to_jsonb(c) AS conversation, to_jsonb(m) AS stored
-         FROM (SELECT 1) one
-         LEFT JOIN visitors v ON v.site_id = $1 AND v.visitor_uuid = $3
-         LEFT JOIN conversations c ON c.visitor_id = v.id AND c.site_id = $1 AND c.status = 'open'
-         LEFT JOIN messages m ON m.conversation_id = c.id AND m.site_id = $1 AND m.client_message_id = $4`,
-      [siteId, publicKey, visitorUuid, clientMessageId],
-    );
+    const [row] = await findWithOpenConversation.run(this.dataSource, [
+      siteId,
+      publicKey,
+      visitorUuid,
+      clientMessageId,
+    ]);
     if (!row) throw new Error('the visitor lookup returned no row');
     return {
       siteKeyValid: row.site_key_valid,

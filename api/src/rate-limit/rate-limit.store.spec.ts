@@ -37,6 +37,22 @@ describe('MemoryRateLimitStore', () => {
     expect((await store.check('k', rule, retryAt)).allowed).toBe(true);
   });
 
+  it('takes back a hit of the current window on refund, and none of a window gone by', async () => {
+    const store = new MemoryRateLimitStore();
+    for (let i = 0; i < 3; i++) await store.consume('k', rule, windowStart + i);
+    await store.refund('k', rule, windowStart + 10);
+    expect((await store.consume('k', rule, windowStart + 20)).allowed).toBe(true);
+    expect((await store.consume('k', rule, windowStart + 30)).allowed).toBe(false);
+
+    await store.refund('k', rule, windowStart + 60_000);
+    // Nothing was taken back from the previous window: 10% into the next, it still weighs 2.7.
+    expect((await store.check('k', rule, windowStart + 66_000)).allowed).toBe(false);
+    // And a refund never goes below zero.
+    await store.refund('fresh', rule, windowStart);
+    for (let i = 0; i < 3; i++) expect((await store.consume('fresh', rule, windowStart)).allowed).toBe(true);
+    expect((await store.consume('fresh', rule, windowStart)).allowed).toBe(false);
+  });
+
   it('keeps keys apart and forgets a key on reset', async () => {
     const store = new MemoryRateLimitStore();
     for (let i = 0; i < 3; i++) await store.record('a', rule, windowStart);

@@ -15,6 +15,11 @@ export abstract class RateLimitStore {
   abstract check(key: string, rule: RateLimitRule, now?: number): Promise<RateLimitDecision>;
   /** Counts a hit regardless of the limit. */
   abstract record(key: string, rule: RateLimitRule, now?: number): Promise<void>;
+  /**
+   * Takes back one hit counted in the current window: a consumed hit that turned out not to count
+   * (a widget message that was a retry of a stored one). Nothing once the window has moved on.
+   */
+  abstract refund(key: string, rule: RateLimitRule, now?: number): Promise<void>;
   abstract reset(key: string): Promise<void>;
 
   /** Releases connections; the in-process store has none. */
@@ -67,6 +72,18 @@ export class MemoryRateLimitStore extends RateLimitStore {
 
   record(key: string, rule: RateLimitRule, now = Date.now()): Promise<void> {
     this.counterAt(key, rule, now).current += 1;
+    return Promise.resolve();
+  }
+
+  refund(key: string, rule: RateLimitRule, now = Date.now()): Promise<void> {
+    const counter = this.counters.get(key);
+    if (
+      counter &&
+      counter.windowMs === rule.windowMs &&
+      counter.window === Math.floor(now / rule.windowMs) &&
+      counter.current > 0
+    )
+      counter.current -= 1;
     return Promise.resolve();
   }
 

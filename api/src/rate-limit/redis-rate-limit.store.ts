@@ -36,6 +36,12 @@ if storedWindow and tonumber(stored[4]) == windowMs and storedWindow >= window -
     keepWindow = storedWindow
   end
 end
+if mode == 'refund' then
+  if storedWindow == window and tonumber(stored[4]) == windowMs and current > 0 then
+    redis.call('HINCRBY', KEYS[1], 'c', -1)
+  end
+  return { 1, current, previous, now }
+end
 local weight = 1 - (now % windowMs) / windowMs
 local allowed = previous * weight + current + 1 <= limit + 1e-9
 if mode == 'record' or (mode == 'consume' and allowed) then
@@ -45,7 +51,7 @@ end
 return { allowed and 1 or 0, current, previous, now }
 `;
 
-type Mode = 'consume' | 'check' | 'record';
+type Mode = 'consume' | 'check' | 'record' | 'refund';
 type ScriptReply = [allowed: number, current: number, previous: number, now: number];
 
 interface RedisWithRateLimit extends Redis {
@@ -103,6 +109,13 @@ export class RedisRateLimitStore extends RateLimitStore {
   async record(key: string, rule: RateLimitRule, now?: number): Promise<void> {
     await this.decide('record', key, rule, now, async () => {
       await this.fallback.record(key, rule, now);
+      return { allowed: true, retryAfterMs: 0 };
+    });
+  }
+
+  async refund(key: string, rule: RateLimitRule, now?: number): Promise<void> {
+    await this.decide('refund', key, rule, now, async () => {
+      await this.fallback.refund(key, rule, now);
       return { allowed: true, retryAfterMs: 0 };
     });
   }

@@ -19,7 +19,7 @@ import { DomainError } from '../common/domain-error';
 import { normalizeEmail } from '../common/identifiers';
 import type { ConversationRecord } from '../conversations/conversation-record';
 import { mapMessage, mapWidgetConversation } from '../conversations/conversation.mapper';
-import { ConversationsService } from '../conversations/conversations.service';
+import { type Appended, ConversationsService } from '../conversations/conversations.service';
 import { VisitorConversations } from '../conversations/visitor-conversations';
 import { isForeignKeyViolation } from '../database/constraint-violations';
 import { RateLimitKeys } from '../rate-limit/rate-limit-keys';
@@ -110,11 +110,48 @@ export class WidgetService {
   }
 
   /**
-   * The hot path: one read finds the visitor, their open conversation and a stored retry (and
-   * re-checks the cached site key), then one statement appends. Opening a conversation, the cold
-   * path, takes the longer way.
+   * The hot path is one statement: the visitor's open conversation is found (and the cached site
+   * key re-checked) inside the append. The visitor's message limit is spent first and given back
+   * when the message was a retry of a stored one (an offline queue replaying never spends it).
+   * The longer way, {@link sendTheLongWay}, serves the rest: a refused limit (a retry is still
+   * answered), a first message, a closed conversation, a rotated key.
    */
   async send(
+    visitor: VisitorScope,
+    ip: string,
+    request: SendMessageRequest,
+  ): Promise<{ message: Message; created: boolean }> {
+    const limitKey = this.keys.forClient('visitor-messages', '', visitor.siteId, visitor.visitorUuid);
+    const rule = this.appConfig.rateLimits.visitorMessages;
+    if (!(await this.limits.consume(limitKey, rule)).allowed)
+      return this.sendTheLongWay(visitor, ip, request);
+    const appended = await this.conversations
+      .appendForVisitor({
+        siteId: visitor.siteId,
+        publicKey: visitor.publicKey,
+        visitorUuid: visitor.visitorUuid,
+        clientMessageId: request.id,
+        body: request.body,
+      })
+      .catch(async (error: unknown) => {
+        // A different message under a used id spends the limit, as any refused write does.
+        if (!(error instanceof DomainError && error.code === 'MESSAGE_ID_CONFLICT'))
+          await this.limits.refund(limitKey, rule);
+        throw error;
+      });
+    if (!appended?.created) {
+      await this.limits.refund(limitKey, rule);
+      return appended ?? this.sendTheLongWay(visitor, ip, request);
+    }
+    this.answerInBackground(visitor, appended);
+    return appended;
+  }
+
+  /**
+   * One read finds the visitor, their open conversation and a stored retry (and re-checks the
+   * cached site key); a conversation is opened when there is none; then the append.
+   */
+  private async sendTheLongWay(
     visitor: VisitorScope,
     ip: string,
     request: SendMessageRequest,
@@ -148,15 +185,18 @@ export class WidgetService {
       body: request.body,
       visitorId: conversation.visitorId,
     });
-    // After the visitor's own events are out: the assistant's work is queued, never awaited here.
-    if (appended.created && !appended.handledByAgent) {
-      this.assistant.answerInBackground({
-        site: { id: visitor.siteId, widget: visitor.widget, leadCapture: visitor.leadCapture },
-        conversation: appended.conversation,
-        message: appended.message,
-      });
-    }
+    if (appended.created) this.answerInBackground(visitor, appended);
     return appended;
+  }
+
+  /** After the visitor's own events are out: the assistant's work is queued, never awaited here. */
+  private answerInBackground(visitor: VisitorScope, appended: Appended & { created: true }): void {
+    if (appended.handledByAgent) return;
+    this.assistant.answerInBackground({
+      site: { id: visitor.siteId, widget: visitor.widget, leadCapture: visitor.leadCapture },
+      conversation: appended.conversation,
+      message: appended.message,
+    });
   }
 
   /** The visitor leaves an email: the conversation becomes a lead and asks for contact. */
