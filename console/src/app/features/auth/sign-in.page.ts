@@ -8,10 +8,11 @@ import type { MessageKey } from '../../core/i18n/messages.en';
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
+import { SsoSignInComponent } from './sso-sign-in.component';
 
 @Component({
   selector: 'cl-sign-in-page',
-  imports: [RouterLink, PrefsToggleComponent],
+  imports: [RouterLink, PrefsToggleComponent, SsoSignInComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main class="auth-page">
@@ -44,6 +45,7 @@ import { authErrorKey } from './auth-errors';
           {{ t('auth.noAccount') }} <a routerLink="/sign-up">{{ t('auth.signUp') }}</a>
         </p>
       </form>
+      <cl-sso-sign-in />
     </main>
   `,
 })
