@@ -29,7 +29,7 @@ const SETTINGS = `s.organization_id AS "organizationId", s.enabled, s.issuer, s.
   coalesce((SELECT array_agg(d.domain ORDER BY d.domain) FROM sso_domains d
              WHERE d.organization_id = s.organization_id), '{}') AS "allowedDomains"`;
 
-/** Single sign-on's tables (see the `Sso1764970000000` migration). */
+/** Single sign-on's tables (see the `Sso1764990000000` migration). */
 @Injectable()
 export class SsoRepository {
   constructor(private readonly dataSource: DataSource) {}
