@@ -53,6 +53,8 @@ export interface CreateAppOptions {
   webhookDelivery?: Partial<WebhookDeliverySettings> | null;
   /** The site-wide export's batch size; tests make it small to cross batches with few rows. */
   siteExportBatch?: RuntimeSettings['siteExportBatch'];
+  /** How old a single sign-on session's provider check may be at refresh; tests shorten it. */
+  ssoRecheckMs?: number;
 }
 
 /** Builds the whole HTTP application on an opened database; `main.ts` and the tests share it. */
@@ -66,6 +68,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestFastifyA
       webhookDelivery:
         options.webhookDelivery === null ? null : { ...DEFAULT_WEBHOOK_DELIVERY, ...options.webhookDelivery },
       ...(options.siteExportBatch ? { siteExportBatch: options.siteExportBatch } : {}),
+      ...(options.ssoRecheckMs === undefined ? {} : { ssoRecheckMs: options.ssoRecheckMs }),
     }),
   };
   const adapter = new FastifyAdapter(fastifyOptions(config, options.logStream));

@@ -28,6 +28,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { RetentionModule } from './retention/retention.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { SitesModule } from './sites/sites.module';
+import { SsoModule } from './sso/sso.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WidgetModule } from './widget/widget.module';
 
@@ -54,6 +55,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         PasswordResetModule,
+        SsoModule,
         MailSettingsModule,
         MailDeliveryModule,
         OrganizationsModule,

@@ -15,6 +15,8 @@ export function runtimeSettings(overrides: Partial<RuntimeSettings> = {}): Runti
     // Fewer, larger batches cost less per row (each is one planned query); 8 MB of long messages
     // ends a batch early, so memory stays bounded whatever the rows hold.
     siteExportBatch: { rows: 10_000, bytes: 8 * 2 ** 20 },
+    // 45 minutes: with 15-minute access tokens, access ends at most an hour after the provider's refusal.
+    ssoRecheckMs: 45 * 60 * 1000,
     ...overrides,
   };
 }

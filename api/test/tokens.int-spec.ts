@@ -41,6 +41,9 @@ const PUBLIC_ROUTES = [
   'POST /api/v1/auth/password-reset/confirm',
   'POST /api/v1/auth/verify-email',
   'GET /api/v1/mail/status',
+  'POST /api/v1/auth/sso/start',
+  'POST /api/v1/auth/sso/organizations/:orgId/start',
+  'POST /api/v1/auth/sso/callback',
 ];
 
 /** The widget API and its CORS preflights: authenticated by site key and visitor id, never a bearer token. */

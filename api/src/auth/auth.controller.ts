@@ -62,7 +62,11 @@ export class AuthController {
       'Returns a new session: an access token (15 minutes) and a refresh token (30 days, rotated on ' +
       'every use). A wrong password and an unknown email get the same answer.',
     ok: { type: AuthResponseDto, description: 'Signed in' },
-    errors: { INVALID_CREDENTIALS: 'The email or the password is wrong (one answer for both)' },
+    errors: {
+      INVALID_CREDENTIALS: 'The email or the password is wrong (one answer for both)',
+      SSO_REQUIRED:
+        'Right password, but a member of an "SSO only" organization signs in through its provider',
+    },
     invalid,
   })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AuthResponse> {

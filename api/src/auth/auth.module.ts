@@ -13,6 +13,7 @@ import { ConsoleJwtStrategy } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { SessionsService } from './sessions.service';
+import { SignInChecks } from './sign-in-checks';
 import { TokenService } from './token.service';
 import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
@@ -39,7 +40,8 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
     TokenService,
     RefreshTokensRepository,
     LoginThrottle,
+    SignInChecks,
   ],
-  exports: [AuthService, ConsoleJwtStrategy, SessionsService],
+  exports: [AuthService, ConsoleJwtStrategy, SessionsService, SignInChecks],
 })
 export class AuthModule {}

@@ -26,6 +26,7 @@ import { NOT_SIGNED_IN } from './console-jwt.strategy';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { SessionsService } from './sessions.service';
+import { SignInChecks } from './sign-in-checks';
 
 /** An account the operator created, with the organization it owns. */
 export interface CreatedUser {
@@ -45,6 +46,7 @@ export class AuthService {
     private readonly loginThrottle: LoginThrottle,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly signInChecks: SignInChecks,
   ) {}
 
   /**
@@ -109,10 +111,17 @@ export class AuthService {
     // One message for both cases: the response must not tell whether the account exists.
     if (!user || !valid) throw new DomainError('INVALID_CREDENTIALS', 'Invalid email or password');
     await this.loginThrottle.succeeded(email, ip);
+    await this.signInChecks.checkPasswordSignIn(user);
     return mapAuthResponse(await this.transactions.run((tx) => this.sessions.start(tx, user.id)), user);
   }
 
   async refresh(refreshToken: string): Promise<AuthResponse> {
+    const session = await this.sessions.findByRefreshToken(refreshToken);
+    // Checked before rotating, outside its transaction: a check may ask an identity provider.
+    if (session && !(await this.signInChecks.mayRefresh(session))) {
+      await this.sessions.end(refreshToken);
+      throw new DomainError('INVALID_REFRESH_TOKEN', 'Refresh token is invalid, expired or already used');
+    }
     const tokens = await this.sessions.rotate(refreshToken);
     return mapAuthResponse(tokens, await this.requireUser(tokens.userId));
   }

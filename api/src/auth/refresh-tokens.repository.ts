@@ -35,6 +35,16 @@ export class RefreshTokensRepository {
     return row ? { userId: row.user_id, familyId: row.family_id } : null;
   }
 
+  async findUsable(tokenHash: Buffer): Promise<{ userId: string; sessionId: string } | null> {
+    const rows = await this.dataSource.query<{ user_id: string; family_id: string }[]>(
+      `SELECT user_id, family_id FROM refresh_tokens
+        WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    return row ? { userId: row.user_id, sessionId: row.family_id } : null;
+  }
+
   async findByHash(
     tx: Tx,
     tokenHash: Buffer,

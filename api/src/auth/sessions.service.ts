@@ -15,6 +15,8 @@ export interface TokenPair {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
   userId: string;
+  /** The refresh-token family: what other modules attach session state to. */
+  sessionId: string;
 }
 
 /**
@@ -64,6 +66,11 @@ export class SessionsService {
     });
   }
 
+  /** The session of a refresh token that may still be used, without using it; `null` otherwise. */
+  findByRefreshToken(refreshToken: string): Promise<{ userId: string; sessionId: string } | null> {
+    return this.refreshTokens.findUsable(hashRefreshToken(refreshToken));
+  }
+
   endAllOfUser(tx: Tx, userId: string): Promise<void> {
     return this.refreshTokens.revokeAllOfUser(tx, userId);
   }
@@ -89,6 +96,7 @@ export class SessionsService {
       refreshToken: refresh.token,
       refreshTokenExpiresAt,
       userId,
+      sessionId: familyId,
     };
   }
 }

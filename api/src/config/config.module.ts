@@ -22,6 +22,8 @@ export interface RuntimeSettings {
   answerQueue: AnswerQueueLimits;
   /** A batch of the site-wide export ends at this many rows or bytes of row data, whichever first. */
   siteExportBatch: { rows: number; bytes: number };
+  /** A single sign-on session is re-checked with its provider at refresh once this old (45 minutes). */
+  ssoRecheckMs: number;
 }
 
 /**

@@ -48,4 +48,11 @@ export class AccountOrganizations {
     ]);
     return organizationId;
   }
+
+  /** Adds the user to the organization with `role` unless they are a member; whether they were added. */
+  async joinUnlessMember(tx: Tx, organizationId: string, userId: string, role: Role): Promise<boolean> {
+    if (await this.memberships.find(organizationId, userId, tx)) return false;
+    await this.memberships.insert(tx, [{ organizationId, userId, role }]);
+    return true;
+  }
 }

@@ -45,6 +45,8 @@ export interface TestAppOptions {
   retentionSchedule?: RetentionSchedule;
   /** The site-wide export's batch size (small to cross batches with few rows). */
   siteExportBatch?: CreateAppOptions['siteExportBatch'];
+  /** How old a single sign-on session's provider check may be at refresh (an hour by default). */
+  ssoRecheckMs?: number;
   /** Webhook delivery settings (a short retry schedule); the production ones by default. */
   webhookDelivery?: Partial<WebhookDeliverySettings> | null;
   /** Embedded PGlite on disk in this directory instead of in memory: it outlives the app. */
@@ -108,6 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     retentionSchedule: options.retentionSchedule,
     webhookDelivery: options.webhookDelivery,
     siteExportBatch: options.siteExportBatch,
+    ssoRecheckMs: options.ssoRecheckMs,
     onRoute: (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);

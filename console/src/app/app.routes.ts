@@ -6,6 +6,11 @@ import { AUTH_ROUTES } from './features/auth/auth.routes';
 /** Every feature is lazy: the first load carries only the shell, auth and the router. */
 export const routes: Routes = [
   ...AUTH_ROUTES,
+  // The identity provider's redirect URI: works signed in or out (it replaces any session).
+  {
+    path: 'sso-callback',
+    loadComponent: () => import('./features/auth/sso-callback.page').then((m) => m.SsoCallbackPage),
+  },
   {
     path: '',
     canMatch: [signedInGuard],
@@ -37,6 +42,7 @@ export const routes: Routes = [
         path: 'api-keys',
         loadChildren: () => import('./features/api-keys/api-keys.routes').then((m) => m.API_KEYS_ROUTES),
       },
+      { path: 'sso', loadChildren: () => import('./features/sso/sso.routes').then((m) => m.SSO_ROUTES) },
       {
         path: 'account',
         loadChildren: () => import('./features/account/account.routes').then((m) => m.ACCOUNT_ROUTES),

@@ -228,6 +228,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish single sign-on: the console hands over what the provider sent back; returns a session
+     * @description The provider sends the browser back to the console's `sso-callback` page (the redirect URI), which posts its query string here. Checks `state` (once, within ten minutes), exchanges the code with the PKCE verifier, verifies the ID token (signature, `iss`, `aud`, `exp`, `nonce`) and the allowed domains, provisions a new person with the configured role, and answers with the same session a password sign-in returns. Such sessions are re-checked with the provider at refresh, at least hourly.
+     */
+    post: operations['SsoSignInController_callback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/organizations/{orgId}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start single sign-on for one organization: where to send the browser
+     * @description For a sign-in link an organization gives its staff; otherwise as by e-mail.
+     */
+    post: operations['SsoSignInController_startForOrganization'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start single sign-on for an e-mail address: where to send the browser
+     * @description The address's domain finds the organization. The browser then goes to `authorizationUrl` (authorization code flow with PKCE, `state` and `nonce`, kept on the server for ten minutes).
+     */
+    post: operations['SsoSignInController_startForEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/verify-email': {
     parameters: {
       query?: never;
@@ -562,6 +622,30 @@ export interface paths {
      * @description Owners only. The last owner cannot step down: make someone else owner first.
      */
     patch: operations['MembersController_changeRole'];
+    trace?: never;
+  };
+  '/api/v1/organizations/{orgId}/sso': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organization's single sign-on settings (never the client secret)
+     * @description Also the redirect URI to register at the identity provider. Off until set.
+     */
+    get: operations['SsoSettingsController_get'];
+    /**
+     * Replace the single sign-on settings
+     * @description The client secret is stored encrypted; leave it out to keep the stored one. Recorded in the audit trail (without the secret).
+     */
+    put: operations['SsoSettingsController_update'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/sites': {
@@ -1404,7 +1488,10 @@ export interface components {
         | 'retention.deleted'
         | 'api_key.created'
         | 'api_key.revoked'
-        | 'api_key.privacy_used';
+        | 'api_key.privacy_used'
+        | 'sso.updated'
+        | 'auth.sso_break_glass'
+        | 'auth.sso_provider_refused';
       target: components['schemas']['AuditTargetDto'] | null;
       /**
        * @description Ids and counts; never emails, names or message text
@@ -1749,6 +1836,11 @@ export interface components {
         | 'WEBHOOK_DELIVERY_NOT_FOUND'
         | 'API_KEY_NOT_FOUND'
         | 'API_KEY_LIMIT_REACHED'
+        | 'SSO_NOT_CONFIGURED'
+        | 'SSO_REQUIRED'
+        | 'SSO_DOMAIN_NOT_ALLOWED'
+        | 'SSO_DOMAIN_TAKEN'
+        | 'SSO_FAILED'
         | 'INTERNAL_ERROR'
         | 'SERVICE_UNAVAILABLE';
       details?: string[];
@@ -2528,6 +2620,62 @@ export interface components {
       /** @example WyIyMDI2LTExLTI4VDEwOjA1OjQyLjExOFoiLCJiM2UxZjRhMi02YzhkLTRlOWYtYTFiMi1jM2Q0ZTVmNmE3YjgiXQ */
       nextCursor: string | null;
     };
+    SsoCallbackDto: {
+      /**
+       * @description The query string the provider sent the browser back to the console's sso-callback page with
+       * @example ?code=Zx8v1pQ…&state=k2Jd…&iss=https%3A%2F%2Flogin.example.com%2Frealms%2Fstaff
+       */
+      query: string;
+    };
+    SsoSettingsDto: {
+      /**
+       * Format: uuid
+       * @example 3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f
+       */
+      organizationId: string;
+      /** @example true */
+      enabled: boolean;
+      /** @example https://login.example.com/realms/staff */
+      issuer: string | null;
+      /** @example cloop */
+      clientId: string | null;
+      /**
+       * @description Whether a client secret is stored (it is never returned)
+       * @example true
+       */
+      clientSecretSet: boolean;
+      /**
+       * @example [
+       *       "example.com"
+       *     ]
+       */
+      allowedDomains: string[];
+      /**
+       * @example member
+       * @enum {string}
+       */
+      newUserRole: 'member' | 'admin';
+      /** @example false */
+      ssoOnly: boolean;
+      /**
+       * @description The redirect URI to register at the provider
+       * @example https://chat.example.com/console/sso-callback
+       */
+      redirectUri: string;
+      /**
+       * Format: date-time
+       * @example 2026-12-07T10:00:00.000Z
+       */
+      updatedAt: string | null;
+    };
+    SsoStartDto: {
+      /** @example ada@example.com */
+      email: string;
+    };
+    SsoStartResponseDto: {
+      /** @example https://login.example.com/realms/staff/protocol/openid-connect/auth?client_id=cloop&… */
+      authorizationUrl: string;
+    };
     TranscriptDto: {
       conversation: components['schemas']['ConversationDto'];
       messages: components['schemas']['MessageDto'][];
@@ -2598,6 +2746,43 @@ export interface components {
       retentionDays?: number;
       /** @example Example shop */
       name?: string;
+    };
+    UpdateSsoSettingsDto: {
+      /**
+       * @description On: staff may sign in through the provider
+       * @example true
+       */
+      enabled: boolean;
+      /**
+       * @description The provider's issuer; https (http only where `CRAWL_ALLOW_PRIVATE_NETWORKS` is on)
+       * @example https://login.example.com/realms/staff
+       */
+      issuer: string;
+      /** @example cloop */
+      clientId: string;
+      /**
+       * @description Stored encrypted and never returned; omitted: keep the stored one (needed the first time)
+       * @example kq3Vd9…
+       */
+      clientSecret?: string;
+      /**
+       * @description E-mail domains whose verified addresses may sign in; each belongs to one organization
+       * @example [
+       *       "example.com"
+       *     ]
+       */
+      allowedDomains: string[];
+      /**
+       * @description The role of someone who joins by SSO
+       * @example member
+       * @enum {string}
+       */
+      newUserRole: 'member' | 'admin';
+      /**
+       * @description Members must sign in through the provider; owners keep password sign-in, audited
+       * @example false
+       */
+      ssoOnly: boolean;
     };
     UpdateWebhookDto: {
       /** @example https://crm.example.com/hooks/cloop */
@@ -3111,6 +3296,15 @@ export interface operations {
       };
       /** @description `INVALID_CREDENTIALS`: The email or the password is wrong (one answer for both) */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_REQUIRED`: Right password, but a member of an "SSO only" organization signs in through its provider */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -3733,6 +3927,229 @@ export interface operations {
       };
       /** @description `EMAIL_TAKEN`: An account with this email exists */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  SsoSignInController_callback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "query": "?code=Zx8v1pQ…&state=k2Jd…&iss=https%3A%2F%2Flogin.example.com%2Frealms%2Fstaff"
+         *     }
+         */
+        'application/json': components['schemas']['SsoCallbackDto'];
+      };
+    };
+    responses: {
+      /** @description Signed in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjBjMmY5ZSJ9.c2lnbmF0dXJl",
+           *       "accessTokenExpiresAt": "2026-11-28T10:20:42.000Z",
+           *       "refreshToken": "q2v6Hn0bS8yWcE4tLr7uJd1kXa9PfZ3mGo5iBt2eR6w",
+           *       "refreshTokenExpiresAt": "2026-12-28T10:05:42.000Z",
+           *       "user": {
+           *         "id": "5b0c2f9e-8d3a-4c1b-9f6e-2a7d4e8b1c3f",
+           *         "email": "ada@example.com",
+           *         "name": "Ada Lovelace",
+           *         "createdAt": "2026-11-02T09:14:03.512Z",
+           *         "emailVerified": true
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['AuthResponseDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `query` is missing */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_FAILED`: Unknown, used or expired `state`, or the provider or its ID token did not confirm the sign-in */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_DOMAIN_NOT_ALLOWED`: The address's domain is not among the organization's allowed domains */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_NOT_CONFIGURED`: Single sign-on was turned off meanwhile */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  SsoSignInController_startForOrganization: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The provider's authorization URL */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "authorizationUrl": "https://login.example.com/realms/staff/protocol/openid-connect/auth?client_id=cloop&…"
+           *     }
+           */
+          'application/json': components['schemas']['SsoStartResponseDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `orgId` is not a UUID */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_FAILED`: The identity provider could not be reached or is misconfigured */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_NOT_CONFIGURED`: No organization with single sign-on on matches */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  SsoSignInController_startForEmail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "email": "ada@example.com"
+         *     }
+         */
+        'application/json': components['schemas']['SsoStartDto'];
+      };
+    };
+    responses: {
+      /** @description The provider's authorization URL */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "authorizationUrl": "https://login.example.com/realms/staff/protocol/openid-connect/auth?client_id=cloop&…"
+           *     }
+           */
+          'application/json': components['schemas']['SsoStartResponseDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: `email` is not an e-mail address */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_FAILED`: The identity provider could not be reached or is misconfigured */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_NOT_CONFIGURED`: No organization with single sign-on on matches */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -5183,6 +5600,191 @@ export interface operations {
         };
       };
       /** @description `LAST_OWNER`: The organization would be left without an owner */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  SsoSettingsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *       "enabled": true,
+           *       "issuer": "https://login.example.com/realms/staff",
+           *       "clientId": "cloop",
+           *       "clientSecretSet": true,
+           *       "allowedDomains": [
+           *         "example.com"
+           *       ],
+           *       "newUserRole": "member",
+           *       "ssoOnly": false,
+           *       "redirectUri": "https://chat.example.com/console/sso-callback",
+           *       "updatedAt": "2026-12-07T10:00:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['SsoSettingsDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below owner */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `RATE_LIMITED`: Rate limit exceeded; wait for `Retry-After` seconds */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+    };
+  };
+  SsoSettingsController_update: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The organization */
+        orgId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "enabled": true,
+         *       "issuer": "https://login.example.com/realms/staff",
+         *       "clientId": "cloop",
+         *       "clientSecret": "kq3Vd9…",
+         *       "allowedDomains": [
+         *         "example.com"
+         *       ],
+         *       "newUserRole": "member",
+         *       "ssoOnly": false
+         *     }
+         */
+        'application/json': components['schemas']['UpdateSsoSettingsDto'];
+      };
+    };
+    responses: {
+      /** @description The settings as stored */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "organizationId": "3f2b8c1e-5d4a-4e6b-9c7d-1a2b3c4d5e6f",
+           *       "enabled": true,
+           *       "issuer": "https://login.example.com/realms/staff",
+           *       "clientId": "cloop",
+           *       "clientSecretSet": true,
+           *       "allowedDomains": [
+           *         "example.com"
+           *       ],
+           *       "newUserRole": "member",
+           *       "ssoOnly": false,
+           *       "redirectUri": "https://chat.example.com/console/sso-callback",
+           *       "updatedAt": "2026-12-07T10:00:00.000Z"
+           *     }
+           */
+          'application/json': components['schemas']['SsoSettingsDto'];
+        };
+      };
+      /** @description `VALIDATION_FAILED`: A field is missing or not valid (an http issuer, a malformed domain, no secret yet) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `UNAUTHENTICATED`: The access token is missing, invalid or expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `FORBIDDEN`: The caller's role is below owner */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `ORGANIZATION_NOT_FOUND`: No such organization, or the caller is not a member */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponseDto'];
+        };
+      };
+      /** @description `SSO_DOMAIN_TAKEN`: Another organization already signs in one of these domains */
       409: {
         headers: {
           [name: string]: unknown;

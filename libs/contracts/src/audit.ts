@@ -26,6 +26,9 @@ export const AUDIT_ACTIONS = [
   'api_key.created',
   'api_key.revoked',
   'api_key.privacy_used',
+  'sso.updated',
+  'auth.sso_break_glass',
+  'auth.sso_provider_refused',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -14,3 +14,4 @@ export * from './sites';
 export * from './storage-keys';
 export * from './webhooks';
 export * from './mail';
+export * from './sso';

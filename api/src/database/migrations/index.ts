@@ -16,6 +16,7 @@ import { CompoundWords1764945000000 } from './1764945000000-compound-words';
 import { InboxFilters1764950000000 } from './1764950000000-inbox-filters';
 import { Mail1764960000000 } from './1764960000000-mail';
 import { MailOutbox1764980000000 } from './1764980000000-mail-outbox';
+import { Sso1764990000000 } from './1764990000000-sso';
 
 /** In order. Listed explicitly so the compiled app needs no file globbing to find them. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   InboxFilters1764950000000,
   Mail1764960000000,
   MailOutbox1764980000000,
+  Sso1764990000000,
 ];

@@ -36,6 +36,21 @@ export const ACCOUNT_ROWS: Record<string, Row> = {
       return as(w, c, w.http.post('/api/v1/auth/refresh')).send(body);
     },
   },
+  // Single sign-on: public, and naming no tenant's data (no organization here has SSO on).
+  'POST /api/v1/auth/sso/start': {
+    expected: everyone(404),
+    call: (w, c) => as(w, c, w.http.post('/api/v1/auth/sso/start')).send({ email: w.bystander.email }),
+  },
+  'POST /api/v1/auth/sso/organizations/:orgId/start': {
+    expected: everyone(404),
+    call: (w, c) =>
+      as(w, c, w.http.post(`/api/v1/auth/sso/organizations/${w.users.owner.organizationId}/start`)),
+  },
+  'POST /api/v1/auth/sso/callback': {
+    expected: everyone(401),
+    call: (w, c) =>
+      as(w, c, w.http.post('/api/v1/auth/sso/callback')).send({ query: '?code=made-up&state=made-up' }),
+  },
   'POST /api/v1/auth/logout': {
     expected: everyone(204),
     call: async (w, c) => {

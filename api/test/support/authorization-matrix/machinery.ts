@@ -224,9 +224,10 @@ export async function freshQuestionId(w: Pick<World, 'http' | 'siteA'>): Promise
 
 /** The code a refusal must carry, so that e.g. a mistyped path (404 ROUTE_NOT_FOUND) cannot pass for a 404. */
 const REFUSAL_CODES: Record<number, RegExp> = {
-  401: /^UNAUTHENTICATED$/,
+  // SSO_FAILED and SSO_NOT_CONFIGURED: the public single sign-on routes, for everyone alike.
+  401: /^(UNAUTHENTICATED|SSO_FAILED)$/,
   403: /^FORBIDDEN$/,
-  404: /^(ORGANIZATION|SITE|INVITATION)_NOT_FOUND$/,
+  404: /^((ORGANIZATION|SITE|INVITATION)_NOT_FOUND|SSO_NOT_CONFIGURED)$/,
 };
 
 /** The agent with every response it receives kept, so the file can check headers of all of them. */

@@ -3,6 +3,7 @@ import type {
   InviteMemberRequest,
   RenameOrganizationRequest,
   UpdateMemberRequest,
+  UpdateSsoSettingsRequest,
 } from '@cloop/contracts';
 
 import { createApiKey, uniqueEmail } from '../factories';
@@ -63,6 +64,25 @@ export const ORGANIZATION_ROWS: Record<string, Row> = {
     call: async (w, c) => {
       const { apiKey } = await createApiKey(w.http, w.users.owner, ['sites:read'], { name: 'Throwaway' });
       return as(w, c, w.http.delete(`${orgA(w)}/api-keys/${apiKey.id}`));
+    },
+  },
+  'GET /api/v1/organizations/:orgId/sso': {
+    expected: inOrgA(403, 403, 200),
+    call: (w, c) => as(w, c, w.http.get(`${orgA(w)}/sso`)),
+  },
+  'PUT /api/v1/organizations/:orgId/sso': {
+    expected: inOrgA(403, 403, 200),
+    call: (w, c) => {
+      const body: UpdateSsoSettingsRequest = {
+        enabled: false,
+        issuer: 'https://idp.example.com',
+        clientId: `client-of-${c}`,
+        clientSecret: 'secret',
+        allowedDomains: [],
+        newUserRole: 'member',
+        ssoOnly: false,
+      };
+      return as(w, c, w.http.put(`${orgA(w)}/sso`)).send(body);
     },
   },
   'GET /api/v1/organizations/:orgId/audit-events': {

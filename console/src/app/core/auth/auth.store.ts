@@ -30,7 +30,12 @@ export class AuthStore {
   readonly sessionEnded = this.sessionEndedValue.asReadonly();
 
   async signIn(credentials: LoginRequest): Promise<void> {
-    this.accept(await this.api.signIn(credentials));
+    this.acceptSignIn(await this.api.signIn(credentials));
+  }
+
+  /** A session a provider's sign-in started (`sso-callback`): like `signIn`'s. */
+  acceptSignIn(response: AuthResponse): void {
+    this.accept(response);
     this.sessionEndedValue.set(false);
   }
 

@@ -8,7 +8,8 @@ import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 /**
  * The frame every signed-out form shares (sign-in, sign-up, invitation, password reset): the
  * page's preferences, the card with its title, what the page projects, then the action's error and
- * the submit button (busy while the action runs), then what the page projects as `auth-footer`.
+ * the submit button (busy while the action runs), then what the page projects as `auth-footer`; under the card, what it projects as `auth-after`
+ * (sign-in's "Sign in with your organization").
  * `submitLabel` `null` leaves the button out (a link that cannot be used, a form already sent).
  */
 @Component({
@@ -29,6 +30,7 @@ import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
         }
         <ng-content select="auth-footer" />
       </form>
+      <ng-content select="auth-after" />
     </main>
   `,
 })

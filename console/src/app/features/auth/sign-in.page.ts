@@ -8,10 +8,11 @@ import { Action } from '../../core/state/action';
 import { formValues } from '../../shared/ui/form-values';
 import { authErrorKey } from './auth-errors';
 import { AuthFormComponent } from './auth-form.component';
+import { SsoSignInComponent } from './sso-sign-in.component';
 
 @Component({
   selector: 'cl-sign-in-page',
-  imports: [RouterLink, AuthFormComponent, TranslatePipe],
+  imports: [RouterLink, AuthFormComponent, SsoSignInComponent, TranslatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cl-auth-form
@@ -41,6 +42,7 @@ import { AuthFormComponent } from './auth-form.component';
           {{ 'auth.noAccount' | t }} <a routerLink="/sign-up">{{ 'auth.signUp' | t }}</a>
         </p>
       </ng-container>
+      <cl-sso-sign-in ngProjectAs="auth-after" />
     </cl-auth-form>
   `,
 })
