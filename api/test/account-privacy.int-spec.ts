@@ -27,6 +27,7 @@ import {
   signUp,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -47,14 +48,14 @@ describe("console users' own data: export and account deletion", () => {
     });
   };
   const deleteAccount = (user: SignedUpUser, password = PASSWORD) =>
-    t.http.delete('/api/v1/auth/me').set(user.auth).send({ password });
+    t.http.delete(route('/api/v1/auth/me')).set(user.auth).send({ password });
   const login = (user: SignedUpUser) =>
-    t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD });
+    t.http.post(route('/api/v1/auth/login')).send({ email: user.email, password: PASSWORD });
   const auditOf = async (owner: SignedUpUser, organizationId = owner.organizationId) =>
     (
       (
         await t.http
-          .get(`/api/v1/organizations/${organizationId}/audit-events?limit=100`)
+          .get(`${route('/api/v1/organizations/{orgId}/audit-events', { orgId: organizationId })}?limit=100`)
           .set(owner.auth)
           .expect(200)
       ).body as Page<AuditEvent>
@@ -75,7 +76,12 @@ describe("console users' own data: export and account deletion", () => {
     await sendAndAwaitAnswer(t.http, session.headers, `Question ${marker()}`);
     const message = (
       await t.http
-        .post(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}/messages`)
+        .post(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+            siteId: site.id,
+            conversationId: session.conversation.id,
+          }),
+        )
         .set(user.auth)
         .send({ id: randomUUID(), body: reply })
         .expect(201)
@@ -99,12 +105,12 @@ describe("console users' own data: export and account deletion", () => {
       const { message } = await siteWithReply(me, 'My own reply');
       const invited = `${marker()}@example.test`;
       await t.http
-        .post(`/api/v1/organizations/${me.organizationId}/members`)
+        .post(route('/api/v1/organizations/{orgId}/members', { orgId: me.organizationId }))
         .set(me.auth)
         .send({ email: invited, role: 'member' })
         .expect(201);
 
-      const response = await t.http.get('/api/v1/auth/me/export').set(me.auth).expect(200);
+      const response = await t.http.get(route('/api/v1/auth/me/export')).set(me.auth).expect(200);
       const document = JSON.parse(response.text) as PrivacyExport;
 
       expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -117,6 +123,7 @@ describe("console users' own data: export and account deletion", () => {
           'users',
           'memberships',
           'refresh_tokens',
+          'sso_sessions',
           'password_resets',
           'invitations',
           'api_keys',
@@ -187,6 +194,7 @@ describe("console users' own data: export and account deletion", () => {
         users: 1,
         memberships: 2,
         refresh_tokens: 1,
+        sso_sessions: 0,
         password_resets: 0,
         audit_events: 4,
         privacy_requests: 1,
@@ -204,7 +212,11 @@ describe("console users' own data: export and account deletion", () => {
       await siteWithReply(me, 'Still here');
       const before = await countAllRows(db);
       expectCode(await deleteAccount(me, 'not my password'), 403, 'WRONG_PASSWORD');
-      expectCode(await t.http.delete('/api/v1/auth/me').set(me.auth).send({}), 400, 'VALIDATION_FAILED');
+      expectCode(
+        await t.http.delete(route('/api/v1/auth/me')).set(me.auth).send({}),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(await countAllRows(db)).toEqual(before);
       await login(me).expect(200);
     });
@@ -230,12 +242,17 @@ describe("console users' own data: export and account deletion", () => {
       const { site, session, message } = await siteWithReply(me, 'Reply by me');
       const invited = `${marker()}@example.test`;
       await t.http
-        .post(`/api/v1/organizations/${me.organizationId}/members`)
+        .post(route('/api/v1/organizations/{orgId}/members', { orgId: me.organizationId }))
         .set(me.auth)
         .send({ email: invited, role: 'member' })
         .expect(201);
       await t.http
-        .patch(`/api/v1/organizations/${me.organizationId}/members/${colleague.userId}`)
+        .patch(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: me.organizationId,
+            userId: colleague.userId,
+          }),
+        )
         .set(me.auth)
         .send({ role: 'owner' })
         .expect(200);
@@ -259,20 +276,27 @@ describe("console users' own data: export and account deletion", () => {
           invitations: 0,
           password_resets: 0,
           refresh_tokens: tokens,
+          sso_sessions: 0,
           memberships: 2,
           users: 1,
         },
       });
       expectCode(await login(me), 401, 'INVALID_CREDENTIALS');
-      expectCode(await t.http.get('/api/v1/auth/me').set(me.auth), 401, 'UNAUTHENTICATED');
+      expectCode(await t.http.get(route('/api/v1/auth/me')).set(me.auth), 401, 'UNAUTHENTICATED');
       expectCode(
-        await t.http.post('/api/v1/auth/refresh').send({ refreshToken: me.refreshToken }),
+        await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken: me.refreshToken }),
         401,
         'INVALID_REFRESH_TOKEN',
       );
       // Both organizations and the site survive; the reply stays in the visitor's transcript.
-      await t.http.get(`/api/v1/sites/${site.id}`).set(colleague.auth).expect(200);
-      await t.http.get(`/api/v1/organizations/${other.organizationId}/members`).set(other.auth).expect(200);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(colleague.auth)
+        .expect(200);
+      await t.http
+        .get(route('/api/v1/organizations/{orgId}/members', { orgId: other.organizationId }))
+        .set(other.auth)
+        .expect(200);
       const transcript = await getTranscript(t.http, colleague, site.id, session.conversation.id);
       expect(transcript.messages.find((m) => m.id === message.id)).toMatchObject({
         author: 'agent',
@@ -384,7 +408,10 @@ describe("console users' own data: export and account deletion", () => {
         audit_events: (before['audit_events'] ?? 0) - removed.audit_events,
         privacy_requests: (before['privacy_requests'] ?? 0) + 1,
       });
-      await t.http.get(`/api/v1/sites/${site.id}`).set(bystander.auth).expect(404);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(bystander.auth)
+        .expect(404);
       // Rows deleted per table, the membership (gone with its organization) included. Last: the
       // checks above hold whatever this reports.
       expect(response.body as ErasureResult).toEqual({
@@ -397,6 +424,7 @@ describe("console users' own data: export and account deletion", () => {
           invitations: 0,
           password_resets: 0,
           refresh_tokens: 1,
+          sso_sessions: 0,
           memberships: 1,
           users: 1,
         },
@@ -409,7 +437,7 @@ describe("console users' own data: export and account deletion", () => {
     const site: Site = await createSite(t.http, me, { allowedOrigins: [ORIGIN] });
     await deleteAccount(me).expect(200);
     const response = await t.http
-      .get('/api/v1/widget/config')
+      .get(route('/api/v1/widget/config'))
       .set({ 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN });
     expectCode(response, 401, 'SITE_KEY_INVALID');
   });

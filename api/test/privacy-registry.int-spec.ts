@@ -84,6 +84,7 @@ describe('personal-data registry against the database catalogue', () => {
       'password_resets',
       'privacy_requests',
       'refresh_tokens',
+      'sso_sessions',
       'users',
       'visitors',
       'webhook_deliveries',

@@ -233,6 +233,16 @@ export const PERSONAL_DATA_REGISTRY: readonly PersonalDataEntry[] = [
     erasure: { kind: 'delete' },
   },
   {
+    table: 'sso_sessions',
+    subject: 'user',
+    columns: ['user_id'],
+    where: `user_id = $1`,
+    // Never the provider's refresh token (sealed): a credential, not data about the person.
+    exported: ['family_id', 'organization_id', 'checked_at'],
+    orderBy: ['checked_at', 'family_id'],
+    erasure: { kind: 'delete' },
+  },
+  {
     table: 'memberships',
     subject: 'user',
     columns: ['user_id'],

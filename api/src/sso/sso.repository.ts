@@ -24,7 +24,7 @@ export interface SsoSessionRow {
 }
 
 const SETTINGS = `s.organization_id AS "organizationId", s.enabled, s.issuer, s.client_id AS "clientId",
-  s.client_secret_encrypted AS "clientSecretEncrypted", s.new_user_role AS "newUserRole",
+  s.client_secret_encrypted AS "clientSecretEncrypted", s.provisioned_role AS "newUserRole",
   s.sso_only AS "ssoOnly", s.updated_at AS "updatedAt",
   coalesce((SELECT array_agg(d.domain ORDER BY d.domain) FROM sso_domains d
              WHERE d.organization_id = s.organization_id), '{}') AS "allowedDomains"`;
@@ -59,12 +59,12 @@ export class SsoRepository {
   ): Promise<void> {
     await tx.query(
       `INSERT INTO sso_settings (organization_id, enabled, issuer, client_id, client_secret_encrypted,
-                                 new_user_role, sso_only)
+                                 provisioned_role, sso_only)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (organization_id) DO UPDATE SET
          enabled = excluded.enabled, issuer = excluded.issuer, client_id = excluded.client_id,
          client_secret_encrypted = coalesce(excluded.client_secret_encrypted, sso_settings.client_secret_encrypted),
-         new_user_role = excluded.new_user_role, sso_only = excluded.sso_only, updated_at = now()`,
+         provisioned_role = excluded.provisioned_role, sso_only = excluded.sso_only, updated_at = now()`,
       [
         row.organizationId,
         row.enabled,

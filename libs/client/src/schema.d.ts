@@ -2303,7 +2303,7 @@ export interface components {
       subject: components['schemas']['ExportSubjectDto'];
       processing: components['schemas']['ProcessingFactsDto'];
       /**
-       * @description One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `password_resets`, `invitations`, `messages`, `privacy_requests`, `audit_events`)
+       * @description One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `sso_sessions`, `password_resets`, `invitations`, `messages`, `privacy_requests`, `audit_events`)
        * @example {
        *       "visitors": [
        *         {

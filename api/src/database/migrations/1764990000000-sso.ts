@@ -22,7 +22,7 @@ export class Sso1764990000000 implements MigrationInterface {
         issuer text NOT NULL,
         client_id text NOT NULL,
         client_secret_encrypted text,
-        new_user_role text NOT NULL CHECK (new_user_role IN ('member', 'admin')),
+        provisioned_role text NOT NULL CHECK (provisioned_role IN ('member', 'admin')),
         sso_only boolean NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);

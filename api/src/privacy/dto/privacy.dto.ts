@@ -122,7 +122,7 @@ export class PrivacyExportDto implements PrivacyExport {
   @ApiProperty({
     type: 'object',
     description:
-      "One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `password_resets`, `invitations`, `messages`, `privacy_requests`, `audit_events`)",
+      "One section per table of the personal-data registry, each an array of only the subject's rows (visitors: `visitors`, `conversations`, `messages`; accounts: `users`, `memberships`, `refresh_tokens`, `sso_sessions`, `password_resets`, `invitations`, `messages`, `privacy_requests`, `audit_events`)",
     additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
     example: {
       visitors: [{ id: '…', visitor_uuid: '…', last_seen_at: '…', created_at: '…' }],
