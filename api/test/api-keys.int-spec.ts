@@ -14,12 +14,13 @@ import { ApiKeyStrategy } from '../src/api-keys/api-key.strategy';
 import { createApiKey, createSite, keyAuth, type SignedUpUser, signUp } from './support/factories';
 import { RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('organization API keys', () => {
   let t: TestApp;
   let owner: SignedUpUser;
   let site: Site;
-  const keysPath = () => `/api/v1/organizations/${owner.organizationId}/api-keys`;
+  const keysPath = () => route('/api/v1/organizations/{orgId}/api-keys', { orgId: owner.organizationId });
   const listKeys = async (): Promise<ApiKey[]> =>
     (await t.http.get(keysPath()).set(owner.auth).expect(200)).body as ApiKey[];
 
@@ -96,13 +97,22 @@ describe('organization API keys', () => {
     const start = Date.now();
     try {
       strategy.now = () => start;
-      await t.http.get(`/api/v1/sites/${site.id}`).set(keyAuth(key)).expect(200);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(keyAuth(key))
+        .expect(200);
       expect(await lastUsed()).toBe(new Date(start).toISOString());
       strategy.now = () => start + 59_000;
-      await t.http.get(`/api/v1/sites/${site.id}`).set(keyAuth(key)).expect(200);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(keyAuth(key))
+        .expect(200);
       expect(await lastUsed()).toBe(new Date(start).toISOString());
       strategy.now = () => start + 61_000;
-      await t.http.get(`/api/v1/sites/${site.id}`).set(keyAuth(key)).expect(200);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(keyAuth(key))
+        .expect(200);
       expect(await lastUsed()).toBe(new Date(start + 61_000).toISOString());
     } finally {
       strategy.now = Date.now;
@@ -112,19 +122,26 @@ describe('organization API keys', () => {
   it("records every privacy request of a key in the audit trail with the key's id and name", async () => {
     const key = await createApiKey(t.http, owner, ['privacy:write'], { name: 'Warehouse export' });
     const subject: PrivacySubjectRequest = { email: 'subject@example.test' };
-    await t.http.get(`/api/v1/sites/${site.id}/privacy/requests`).set(keyAuth(key)).expect(200);
     await t.http
-      .post(`/api/v1/sites/${site.id}/privacy/erasures`)
+      .get(route('/api/v1/sites/{siteId}/privacy/requests', { siteId: site.id }))
+      .set(keyAuth(key))
+      .expect(200);
+    await t.http
+      .post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId: site.id }))
       .set(keyAuth(key))
       .send(subject)
       .expect(200);
     // Refused by validation after authorization: still a use of a privacy route.
-    await t.http.post(`/api/v1/sites/${site.id}/privacy/exports`).set(keyAuth(key)).send({}).expect(400);
+    await t.http
+      .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: site.id }))
+      .set(keyAuth(key))
+      .send({})
+      .expect(400);
 
     const events = (
       (
         await t.http
-          .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+          .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId }))
           .set(owner.auth)
           .expect(200)
       ).body as Page<AuditEvent>
@@ -152,7 +169,7 @@ describe('organization API keys', () => {
   it('refuses more than 50 keys per organization', async () => {
     const other = await signUp(t.http, { name: 'Collector' });
     const body: CreateApiKeyRequest = { name: 'One of many', scopes: ['sites:read'] };
-    const path = `/api/v1/organizations/${other.organizationId}/api-keys`;
+    const path = route('/api/v1/organizations/{orgId}/api-keys', { orgId: other.organizationId });
     for (let i = 0; i < 50; i += 1) await t.http.post(path).set(other.auth).send(body).expect(201);
     const refused = await t.http.post(path).set(other.auth).send(body).expect(409);
     expect((refused.body as ErrorResponse).code).toBe('API_KEY_LIMIT_REACHED');
@@ -171,11 +188,21 @@ describe('the API-key rate-limit group', () => {
     const owner = await signUp(t.http);
     const site = await createSite(t.http, owner);
     const key = await createApiKey(t.http, owner, ['sites:read']);
-    for (let i = 0; i < 3; i += 1) await t.http.get(`/api/v1/sites/${site.id}`).set(keyAuth(key)).expect(200);
-    const limited = await t.http.get(`/api/v1/sites/${site.id}`).set(keyAuth(key)).expect(429);
+    for (let i = 0; i < 3; i += 1)
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(keyAuth(key))
+        .expect(200);
+    const limited = await t.http
+      .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+      .set(keyAuth(key))
+      .expect(429);
     expect((limited.body as ErrorResponse).code).toBe('RATE_LIMITED');
     expect(limited.headers['retry-after']).toBeDefined();
     // The people of the same address are not held back by the integration.
-    await t.http.get(`/api/v1/sites/${site.id}`).set(owner.auth).expect(200);
+    await t.http
+      .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+      .set(owner.auth)
+      .expect(200);
   });
 });

@@ -12,6 +12,7 @@ import {
 import { type FakeModel, startFakeModel } from './support/fake-model';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://pay.example';
 const ANSWER = ['You can pay with ', 'Visa, MobilePay ', 'and PayPal [1].'];
@@ -24,7 +25,7 @@ describe('assistant with an OpenAI-compatible model', () => {
   async function siteWithPayments(): Promise<Site> {
     const site = await createSite(t.http, owner, { allowedOrigins: [ORIGIN], leadCapture: true });
     await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({
         type: 'qa',
@@ -90,7 +91,7 @@ describe('assistant with an OpenAI-compatible model', () => {
     const site = await siteWithPayments();
     const visitor = await createVisitorSession(t.http, site);
     await t.http
-      .put('/api/v1/widget/contact')
+      .put(route('/api/v1/widget/contact'))
       .set(visitor.headers)
       .send({ email: 'ada.lovelace@example.com' })
       .expect(200);

@@ -8,6 +8,7 @@ import {
   signUp,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 /**
  * Which documents the retrieval-only answer cites: a second one when it answers nearly as well as
@@ -20,7 +21,7 @@ describe('assistant: a second source', () => {
 
   const upload = async (filename: string, markdown: string) =>
     await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/uploads`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/uploads', { siteId: site.id }))
       .set(owner.auth)
       .attach('file', Buffer.from(markdown), { filename, contentType: 'text/markdown' })
       .expect(201);

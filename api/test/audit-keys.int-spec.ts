@@ -11,6 +11,7 @@ import { AuditKeys } from '../src/audit/audit-keys';
 import { AuditService } from '../src/audit/audit.service';
 import { createSite, signUp } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const onServer = Boolean(process.env['DATABASE_URL']);
 
@@ -35,7 +36,7 @@ describe('the audit key', () => {
       }
 
       // The old secret's tokens are gone: the secret really changed.
-      await second.http.get('/api/v1/auth/me').set(owner.auth).expect(401);
+      await second.http.get(route('/api/v1/auth/me')).set(owner.auth).expect(401);
       const audit = second.app.get(AuditService);
       const verified = await audit.verify(readCheckpoint(checkpoint, second.app.get(AuditKeys).checkpoint));
       expect(verified).toMatchObject({ events: 2, breaks: [], checkpoint: { findings: [] } });

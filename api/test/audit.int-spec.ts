@@ -25,6 +25,7 @@ import {
   uniqueEmail,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 const CLIENT_IP = '203.0.113.77';
@@ -60,7 +61,9 @@ describe('audit trail', () => {
     do {
       const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
       const response = await t.http
-        .get(`/api/v1/organizations/${organizationId}/audit-events?${query.toString()}`)
+        .get(
+          `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: organizationId })}?${query.toString()}`,
+        )
         .set(user.auth)
         .expect(200);
       const page = response.body as Page<AuditEvent>;
@@ -98,7 +101,7 @@ describe('audit trail', () => {
   describe('records', () => {
     it('a failed sign-in of an existing account, without the address it came from', async () => {
       await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', CLIENT_IP)
         .send({ email: admin.email, password: 'wrong password entirely' })
         .expect(401);
@@ -119,10 +122,19 @@ describe('audit trail', () => {
 
     it('a reused refresh token', async () => {
       const session = (
-        await t.http.post('/api/v1/auth/login').send({ email: admin.email, password: PASSWORD }).expect(200)
+        await t.http
+          .post(route('/api/v1/auth/login'))
+          .send({ email: admin.email, password: PASSWORD })
+          .expect(200)
       ).body as AuthResponse;
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(200);
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+      await t.http
+        .post(route('/api/v1/auth/refresh'))
+        .send({ refreshToken: session.refreshToken })
+        .expect(200);
+      await t.http
+        .post(route('/api/v1/auth/refresh'))
+        .send({ refreshToken: session.refreshToken })
+        .expect(401);
       const event = await latest('auth.refresh_reused');
       expect(event).toMatchObject({
         actor: { kind: 'anonymous', userId: null },
@@ -137,7 +149,7 @@ describe('audit trail', () => {
       personal.push(invitedEmail);
       const invited = (
         await t.http
-          .post(`/api/v1/organizations/${owner.organizationId}/members`)
+          .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
           .set(owner.auth)
           .send({ email: invitedEmail, role: 'admin' })
           .expect(201)
@@ -149,7 +161,12 @@ describe('audit trail', () => {
         details: { role: 'admin' },
       });
       await t.http
-        .delete(`/api/v1/organizations/${owner.organizationId}/invitations/${invited.invitation.id}`)
+        .delete(
+          route('/api/v1/organizations/{orgId}/invitations/{invitationId}', {
+            orgId: owner.organizationId,
+            invitationId: invited.invitation.id,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
       expect(await latest('invitation.revoked')).toMatchObject({
@@ -165,7 +182,12 @@ describe('audit trail', () => {
         details: { role: 'member', by: 'invitation' },
       });
       await t.http
-        .patch(`/api/v1/organizations/${owner.organizationId}/members/${member.userId}`)
+        .patch(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: member.userId,
+          }),
+        )
         .set(owner.auth)
         .send({ role: 'admin' })
         .expect(200);
@@ -175,12 +197,22 @@ describe('audit trail', () => {
         details: { from: 'member', to: 'admin' },
       });
       await t.http
-        .patch(`/api/v1/organizations/${owner.organizationId}/members/${member.userId}`)
+        .patch(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: member.userId,
+          }),
+        )
         .set(owner.auth)
         .send({ role: 'member' })
         .expect(200);
       await t.http
-        .delete(`/api/v1/organizations/${owner.organizationId}/members/${member.userId}`)
+        .delete(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: member.userId,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
       expect(await latest('member.removed')).toMatchObject({
@@ -201,7 +233,7 @@ describe('audit trail', () => {
         target: { type: 'site', id: shop.id },
       });
       await t.http
-        .patch(`/api/v1/sites/${shop.id}`)
+        .patch(route('/api/v1/sites/{siteId}', { siteId: shop.id }))
         .set(admin.auth)
         .send({ name: 'Renamed shop' })
         .expect(200);
@@ -209,12 +241,18 @@ describe('audit trail', () => {
         target: { type: 'site', id: shop.id },
         details: { fields: ['name'] },
       });
-      await t.http.post(`/api/v1/sites/${shop.id}/rotate-key`).set(admin.auth).expect(200);
+      await t.http
+        .post(route('/api/v1/sites/{siteId}/rotate-key', { siteId: shop.id }))
+        .set(admin.auth)
+        .expect(200);
       expect(await latest('site.key_rotated')).toMatchObject({
         actor: { kind: 'user', userId: admin.userId },
         target: { type: 'site', id: shop.id },
       });
-      await t.http.delete(`/api/v1/sites/${shop.id}`).set(owner.auth).expect(204);
+      await t.http
+        .delete(route('/api/v1/sites/{siteId}', { siteId: shop.id }))
+        .set(owner.auth)
+        .expect(204);
       expect(await latest('site.deleted')).toMatchObject({
         actor: { kind: 'user', userId: owner.userId },
         target: { type: 'site', id: shop.id },
@@ -229,10 +267,10 @@ describe('audit trail', () => {
       await sendAndAwaitAnswer(t.http, session.headers, words);
       const email = uniqueEmail('lead');
       personal.push(email);
-      await t.http.put('/api/v1/widget/contact').set(session.headers).send({ email }).expect(200);
+      await t.http.put(route('/api/v1/widget/contact')).set(session.headers).send({ email }).expect(200);
 
       await t.http
-        .post(`/api/v1/sites/${site.id}/privacy/exports`)
+        .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: site.id }))
         .set(admin.auth)
         .send({ email })
         .expect(200);
@@ -244,7 +282,12 @@ describe('audit trail', () => {
       });
 
       await t.http
-        .delete(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}`)
+        .delete(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: session.conversation.id,
+          }),
+        )
         .set(admin.auth)
         .expect(204);
       expect(await latest('conversation.deleted')).toMatchObject({
@@ -255,7 +298,7 @@ describe('audit trail', () => {
 
       const again = await createVisitorSession(t.http, site, { visitorId: session.visitorId });
       await sendAndAwaitAnswer(t.http, again.headers, words);
-      await t.http.delete('/api/v1/widget/privacy').set(again.headers).expect(200);
+      await t.http.delete(route('/api/v1/widget/privacy')).set(again.headers).expect(200);
       const erased = await latest('privacy.erased');
       expect(erased).toMatchObject({
         actor: { kind: 'visitor', userId: null },
@@ -271,7 +314,7 @@ describe('audit trail', () => {
     it('a deleted account, in the organization that survives it', async () => {
       const leaver = await named('leaver', 'Lauri Auditleaver');
       await addMember(t.http, owner, leaver, 'member');
-      await t.http.delete('/api/v1/auth/me').set(leaver.auth).send({ password: PASSWORD }).expect(200);
+      await t.http.delete(route('/api/v1/auth/me')).set(leaver.auth).send({ password: PASSWORD }).expect(200);
       expect(await latest('account.deleted')).toMatchObject({
         actor: { kind: 'user', userId: leaver.userId },
         target: { type: 'user', id: leaver.userId },
@@ -295,7 +338,7 @@ describe('audit trail', () => {
         Promise.all(
           Array.from({ length: 20 }, (_, index) =>
             t.http
-              .post('/api/v1/sites')
+              .post(route('/api/v1/sites'))
               .set(owner.auth)
               .send({ organizationId: owner.organizationId, name: `Parallel ${index}` })
               .expect(201),
@@ -394,7 +437,9 @@ describe('audit trail', () => {
       expect(all.map((event) => event.id)).toEqual(stored.map((row) => row.id));
       const first = (
         await t.http
-          .get(`/api/v1/organizations/${owner.organizationId}/audit-events?limit=2`)
+          .get(
+            `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId })}?limit=2`,
+          )
           .set(admin.auth)
           .expect(200)
       ).body as Page<AuditEvent>;
@@ -403,7 +448,7 @@ describe('audit trail', () => {
       const second = (
         await t.http
           .get(
-            `/api/v1/organizations/${owner.organizationId}/audit-events?limit=2&cursor=${encodeURIComponent(first.nextCursor ?? '')}`,
+            `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId })}?limit=2&cursor=${encodeURIComponent(first.nextCursor ?? '')}`,
           )
           .set(admin.auth)
           .expect(200)
@@ -412,7 +457,7 @@ describe('audit trail', () => {
     });
 
     it("is for the organization's admins: a member gets 403, another organization's owner 404", async () => {
-      const path = `/api/v1/organizations/${owner.organizationId}/audit-events`;
+      const path = route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId });
       expectCode(await t.http.get(path).set(member.auth), 403, 'FORBIDDEN');
       expectCode(await t.http.get(path).set(otherOwner.auth), 404, 'ORGANIZATION_NOT_FOUND');
       expectCode(await t.http.get(path), 401, 'UNAUTHENTICATED');

@@ -2,6 +2,7 @@ import type { AuthResponse, ErrorResponse, MeResponse } from '@cloop/contracts';
 
 import { PASSWORD, signUp, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('accounts', () => {
   let t: TestApp;
@@ -15,14 +16,14 @@ describe('accounts', () => {
     it('creates the user and an organization the user owns, and returns a session', async () => {
       const email = uniqueEmail();
       const response = await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: email.toUpperCase(), password: PASSWORD, name: '  Ada Lovelace ' })
         .expect(201);
       const body = response.body as AuthResponse;
       expect(body.user).toMatchObject({ email, name: 'Ada Lovelace' });
       expect(body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const me = await t.http
-        .get('/api/v1/auth/me')
+        .get(route('/api/v1/auth/me'))
         .set('Authorization', `Bearer ${body.accessToken}`)
         .expect(200);
       expect((me.body as MeResponse).organizations).toEqual([
@@ -33,7 +34,7 @@ describe('accounts', () => {
     it('refuses a second account for the same email, whatever its case', async () => {
       const { email } = await signUp(t.http);
       const response = await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: email.toUpperCase(), password: PASSWORD, name: 'Again' })
         .expect(409);
       expect((response.body as ErrorResponse).code).toBe('EMAIL_TAKEN');
@@ -46,11 +47,11 @@ describe('accounts', () => {
     ])('refuses a %s password', async (_, password) => {
       const email = uniqueEmail();
       const response = await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email, password, name: 'X' })
         .expect(400);
       expect((response.body as ErrorResponse).code).toBe('WEAK_PASSWORD');
-      await t.http.post('/api/v1/auth/login').send({ email, password: PASSWORD }).expect(401);
+      await t.http.post(route('/api/v1/auth/login')).send({ email, password: PASSWORD }).expect(401);
     });
 
     it.each([
@@ -62,12 +63,12 @@ describe('accounts', () => {
       ['a body that is an array', [1, 2]],
     ])('refuses %s with a 400 and creates nothing', async (label, body) => {
       const response = await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send(body as object)
         .expect(400);
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
       await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', `10.0.0.${label.length}`) // failed logins per IP stay under the throttle
         .send({ email: 'a@example.test', password: PASSWORD })
         .expect(401);
@@ -78,7 +79,7 @@ describe('accounts', () => {
     it('signs in with the right password, ignoring the email case', async () => {
       const user = await signUp(t.http);
       const response = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .send({ email: user.email.toUpperCase(), password: PASSWORD })
         .expect(200);
       expect((response.body as AuthResponse).user.id).toBe(user.userId);
@@ -87,12 +88,12 @@ describe('accounts', () => {
     it('answers an unknown email and a wrong password with byte-identical 401 bodies', async () => {
       const user = await signUp(t.http);
       const wrongPassword = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', '203.0.113.50')
         .send({ email: user.email, password: 'not the password' })
         .expect(401);
       const unknownEmail = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', '203.0.113.50')
         .send({ email: uniqueEmail('nobody'), password: 'not the password' })
         .expect(401);
@@ -116,13 +117,13 @@ describe('accounts', () => {
       const attacker = '198.51.100.7';
       for (let i = 0; i < 3; i++) {
         await t.http
-          .post('/api/v1/auth/login')
+          .post(route('/api/v1/auth/login'))
           .set('X-Forwarded-For', attacker)
           .send({ email: user.email, password: 'guess' })
           .expect(401);
       }
       const throttled = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', attacker)
         .send({ email: user.email, password: PASSWORD })
         .expect(429);
@@ -131,7 +132,7 @@ describe('accounts', () => {
 
       // The real user, elsewhere, still gets in.
       await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('X-Forwarded-For', '192.0.2.10')
         .send({ email: user.email, password: PASSWORD })
         .expect(200);
@@ -144,7 +145,7 @@ describe('accounts', () => {
       Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           t.http
-            .post('/api/v1/auth/login')
+            .post(route('/api/v1/auth/login'))
             .set('X-Forwarded-For', '198.51.100.77')
             .send({ email: user.email, password: `guess number ${i}` }),
         ),
@@ -159,7 +160,7 @@ describe('accounts', () => {
       const user = await signUp(t.http);
       const attempt = (currentPassword: string) =>
         t.http
-          .post('/api/v1/auth/password')
+          .post(route('/api/v1/auth/password'))
           .set(user.auth)
           .set('X-Forwarded-For', '198.51.100.88')
           .send({ currentPassword, newPassword: 'a brand new passphrase' });
@@ -171,37 +172,49 @@ describe('accounts', () => {
     it('needs the current password, then signs out every other session', async () => {
       const user = await signUp(t.http);
       const other = (
-        await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200)
+        await t.http
+          .post(route('/api/v1/auth/login'))
+          .send({ email: user.email, password: PASSWORD })
+          .expect(200)
       ).body as AuthResponse;
 
       const wrong = await t.http
-        .post('/api/v1/auth/password')
+        .post(route('/api/v1/auth/password'))
         .set(user.auth)
         .send({ currentPassword: 'wrong password', newPassword: 'a brand new passphrase' })
         .expect(403);
       expect((wrong.body as ErrorResponse).code).toBe('WRONG_PASSWORD');
       await t.http
-        .post('/api/v1/auth/password')
+        .post(route('/api/v1/auth/password'))
         .set(user.auth)
         .send({ currentPassword: PASSWORD, newPassword: 'qwerty123' })
         .expect(400);
 
       const changed = (
         await t.http
-          .post('/api/v1/auth/password')
+          .post(route('/api/v1/auth/password'))
           .set(user.auth)
           .send({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })
           .expect(200)
       ).body as AuthResponse;
 
-      await t.http.get('/api/v1/auth/me').set(user.auth).expect(401);
-      await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${other.accessToken}`).expect(401);
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: other.refreshToken }).expect(401);
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-      await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${changed.accessToken}`).expect(200);
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(401);
+      await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(401);
       await t.http
-        .post('/api/v1/auth/login')
+        .get(route('/api/v1/auth/me'))
+        .set('Authorization', `Bearer ${other.accessToken}`)
+        .expect(401);
+      await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken: other.refreshToken }).expect(401);
+      await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken: user.refreshToken }).expect(401);
+      await t.http
+        .get(route('/api/v1/auth/me'))
+        .set('Authorization', `Bearer ${changed.accessToken}`)
+        .expect(200);
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: user.email, password: PASSWORD })
+        .expect(401);
+      await t.http
+        .post(route('/api/v1/auth/login'))
         .send({ email: user.email, password: 'a brand new passphrase' })
         .expect(200);
     });
@@ -218,21 +231,21 @@ describe('accounts', () => {
       const owner = await signUp(closed.http, { name: 'First Admin' });
 
       const refused = await closed.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: uniqueEmail('stranger'), password: PASSWORD, name: 'Stranger' })
         .expect(403);
       expect((refused.body as ErrorResponse).code).toBe('SIGNUP_DISABLED');
 
       const invitedEmail = uniqueEmail('invited');
       const invitation = await closed.http
-        .post(`/api/v1/organizations/${owner.organizationId}/members`)
+        .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
         .set(owner.auth)
         .send({ email: invitedEmail, role: 'member' })
         .expect(201);
       // E-mail is off here: the owner passes the invitation's signed link on.
       const { link } = invitation.body as { link: string };
       const response = await closed.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({
           email: invitedEmail,
           password: PASSWORD,
@@ -241,7 +254,8 @@ describe('accounts', () => {
         })
         .expect(201);
       const invited = { auth: { Authorization: `Bearer ${(response.body as AuthResponse).accessToken}` } };
-      const me = (await closed.http.get('/api/v1/auth/me').set(invited.auth).expect(200)).body as MeResponse;
+      const me = (await closed.http.get(route('/api/v1/auth/me')).set(invited.auth).expect(200))
+        .body as MeResponse;
       expect(me.organizations).toContainEqual({
         id: owner.organizationId,
         name: expect.any(String),

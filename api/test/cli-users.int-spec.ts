@@ -7,6 +7,7 @@ import { createUserCommand, resetPasswordCommand } from '../src/cli/user-command
 import { UsersRepository } from '../src/users/users.repository';
 import { PASSWORD, type SignedUpUser, signUp, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
 
@@ -37,7 +38,7 @@ function terminalIo(lines: string[]): Captured {
 }
 
 async function login(t: TestApp, email: string, password: string): Promise<number> {
-  return (await t.http.post('/api/v1/auth/login').send({ email, password })).status;
+  return (await t.http.post(route('/api/v1/auth/login')).send({ email, password })).status;
 }
 
 describe('cloop user commands', () => {
@@ -54,7 +55,7 @@ describe('cloop user commands', () => {
     it('creates an account that owns a new organization, with sign-up closed, and prints no password', async () => {
       const email = uniqueEmail('operator-made');
       await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: uniqueEmail(), password: PASSWORD, name: 'Refused' })
         .expect(403);
       const io = pipedIo(`${NEW_PASSWORD}\n`);
@@ -66,11 +67,11 @@ describe('cloop user commands', () => {
       expect(created.user).toMatchObject({ email, name: 'Ada Operator' });
       expect(`${io.out()}${io.err()}`).not.toContain(NEW_PASSWORD);
       const signedIn = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .send({ email, password: NEW_PASSWORD })
         .expect(200);
       const me = await t.http
-        .get('/api/v1/auth/me')
+        .get(route('/api/v1/auth/me'))
         .set('Authorization', `Bearer ${(signedIn.body as AuthResponse).accessToken}`)
         .expect(200);
       expect((me.body as { organizations: { id: string; role: string }[] }).organizations).toEqual([
@@ -141,16 +142,16 @@ describe('cloop user commands', () => {
       expect(`${io.out()}${io.err()}`).not.toContain(NEW_PASSWORD);
       expect(await login(t, user.email, PASSWORD)).toBe(401);
       expect(await login(t, user.email, NEW_PASSWORD)).toBe(200);
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
-      await t.http.get('/api/v1/auth/me').set(user.auth).expect(401);
+      await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken: user.refreshToken }).expect(401);
+      await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(401);
       const fresh = (
         await t.http
-          .post('/api/v1/auth/login')
+          .post(route('/api/v1/auth/login'))
           .send({ email: user.email, password: NEW_PASSWORD })
           .expect(200)
       ).body as AuthResponse;
       const audit = await t.http
-        .get(`/api/v1/organizations/${user.organizationId}/audit-events`)
+        .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: user.organizationId }))
         .set('Authorization', `Bearer ${fresh.accessToken}`)
         .expect(200);
       expect((audit.body as Page<AuditEvent>).items).toContainEqual(
@@ -174,7 +175,7 @@ describe('cloop user commands', () => {
         resetPasswordCommand(t.app, ['--email', user.email], pipedIo(`${user.email}\n`)),
       ).rejects.toThrow(/password/i);
       expect(await login(t, user.email, PASSWORD)).toBe(200);
-      await t.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+      await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(200);
     });
   });
 });
@@ -189,10 +190,11 @@ async function createWithCli(t: TestApp, email: string, password = NEW_PASSWORD)
 /** An account (sign-up is closed, so made by the command) with {@link PASSWORD} and a session. */
 async function signedInUser(t: TestApp): Promise<SignedUpUser> {
   const email = await createWithCli(t, uniqueEmail('session'), PASSWORD);
-  const body = (await t.http.post('/api/v1/auth/login').send({ email, password: PASSWORD }).expect(200))
-    .body as AuthResponse;
+  const body = (
+    await t.http.post(route('/api/v1/auth/login')).send({ email, password: PASSWORD }).expect(200)
+  ).body as AuthResponse;
   const auth = { Authorization: `Bearer ${body.accessToken}` };
-  const me = (await t.http.get('/api/v1/auth/me').set(auth).expect(200)).body as MeResponse;
+  const me = (await t.http.get(route('/api/v1/auth/me')).set(auth).expect(200)).body as MeResponse;
   return {
     email,
     userId: body.user.id,

@@ -8,6 +8,7 @@ import request from 'supertest';
 
 import { type CloopProcess, ensureBuiltApi, startCloopProcess } from './support/cloop-process';
 import { createSite, signUp, visitorHeaders } from './support/factories';
+import { route } from '@cloop/client/route';
 
 const KILLS = 5;
 const STREAMS = 2;
@@ -73,7 +74,7 @@ interface Acknowledged {
         for (let i = 0; i < MESSAGES_PER_VISITOR && alive(); i += 1) {
           const id = randomUUID();
           const response = await request(url)
-            .post('/api/v1/widget/messages')
+            .post(route('/api/v1/widget/messages'))
             .set(visitor.headers)
             .send({ id, body: `message ${i}` })
             .catch(() => null);
@@ -100,7 +101,7 @@ interface Acknowledged {
     const missing: string[] = [];
     let total = 0;
     for (const visitor of acknowledged.filter((entry) => entry.ids.length > 0)) {
-      const stored = (await reopened.get('/api/v1/widget/messages').set(visitor.headers).expect(200))
+      const stored = (await reopened.get(route('/api/v1/widget/messages')).set(visitor.headers).expect(200))
         .body as WidgetMessagesResponse;
       const ids = new Set(stored.items.map((message) => message.clientMessageId));
       total += visitor.ids.length;

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { APPLICATION_NAME } from '../src/database/data-source';
 import { createSite, signUp, type SignedUpUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const server = process.env['DATABASE_URL'];
 const CYCLES = 3;
@@ -54,7 +55,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
       )
     ).rows.map((row) => row.pid);
 
-  const readSite = () => request(`http://${host}`).get(`/api/v1/sites/${site.id}`).set(owner.auth);
+  const readSite = () =>
+    request(`http://${host}`)
+      .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+      .set(owner.auth);
 
   it('answers requests whose connection was killed with 503 and Retry-After, and recovers without a restart', async () => {
     const tally = { killed: 0, waiting: 0, unavailable: 0, succeeded: 0, recoveryAttempts: 0 };

@@ -27,6 +27,7 @@ import { casesFor, type FuzzCase, withRealIds, type World } from './support/fuzz
 import { loadOperations, type Operation } from './support/fuzz/openapi-operations';
 import { encodeSegment, type RawResponse, sendRaw } from './support/fuzz/raw-http';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 /** Total cases over all operations; nightly runs set FUZZ_RUNS=10000. */
 const TOTAL_RUNS = Number(process.env['FUZZ_RUNS'] ?? 0);
@@ -100,7 +101,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const visitor = await createVisitorSession(t.http, site);
     const question = await sendVisitorMessage(t.http, visitor.headers, 'Do you deliver to Mars?');
     const source = await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({
         type: 'qa',
@@ -109,18 +110,21 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       } satisfies CreateKnowledgeSourceRequest)
       .expect(201);
     const webhook = await t.http
-      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
       .set(owner.auth)
       .send({ url: 'https://hooks.example/cloop', events: ['lead.captured'], enabled: false })
       .expect(201);
     const invitation = await t.http
-      .post(`/api/v1/organizations/${owner.organizationId}/members`)
+      .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
       .set(owner.auth)
       .send({ email: uniqueEmail('invitee'), role: 'member' })
       .expect(201);
     // A second session: its refresh token may be rotated or revoked without signing the owner out.
     const second = (
-      await t.http.post('/api/v1/auth/login').send({ email: owner.email, password: PASSWORD }).expect(200)
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: owner.email, password: PASSWORD })
+        .expect(200)
     ).body as AuthResponse;
     return {
       ids: {

@@ -12,6 +12,7 @@ import {
   uniqueEmail,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 function expectError(response: Response, statusCode: number, code: ErrorResponse['code']): void {
   expect({ status: response.status, body: response.body as unknown }).toEqual({
@@ -78,9 +79,9 @@ describe('hostile input', () => {
 
   describe('deeply nested JSON', () => {
     const routes: [string, string, () => Record<string, string>][] = [
-      ['POST', '/api/v1/auth/login', () => ({})],
-      ['POST', '/api/v1/auth/signup', () => ({})],
-      ['POST', '/api/v1/sites', () => owner.auth],
+      ['POST', route('/api/v1/auth/login'), () => ({})],
+      ['POST', route('/api/v1/auth/signup'), () => ({})],
+      ['POST', route('/api/v1/sites'), () => owner.auth],
       ['PATCH', '/api/v1/sites/{site}', () => owner.auth],
     ];
 
@@ -107,7 +108,7 @@ describe('hostile input', () => {
 
     it('names the depth limit in the message', async () => {
       const response = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('Content-Type', 'application/json')
         .send(nested(33, 'array'));
       expect((response.body as ErrorResponse).message).toMatch(/more than 32 levels/);
@@ -115,7 +116,7 @@ describe('hostile input', () => {
 
     it('still accepts the nesting the API uses', async () => {
       await t.http
-        .post('/api/v1/sites')
+        .post(route('/api/v1/sites'))
         .set(owner.auth)
         .send({ organizationId: owner.organizationId, name: 'Shop', widget: { greeting: 'Hello' } })
         .expect(201);
@@ -130,23 +131,28 @@ describe('hostile input', () => {
         'the signup email',
         () =>
           t.http
-            .post('/api/v1/auth/signup')
+            .post(route('/api/v1/auth/signup'))
             .send({ email: `x${LONE}@example.test`, password: PASSWORD, name: 'X' }),
       ],
       [
         'the login email',
-        () => t.http.post('/api/v1/auth/login').send({ email: `x${LONE}@example.test`, password: PASSWORD }),
+        () =>
+          t.http
+            .post(route('/api/v1/auth/login'))
+            .send({ email: `x${LONE}@example.test`, password: PASSWORD }),
       ],
       [
         'the signup name',
         () =>
-          t.http.post('/api/v1/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: LONE }),
+          t.http
+            .post(route('/api/v1/auth/signup'))
+            .send({ email: uniqueEmail(), password: PASSWORD, name: LONE }),
       ],
       [
         'an invitation email',
         () =>
           t.http
-            .post(`/api/v1/organizations/${owner.organizationId}/members`)
+            .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
             .set(owner.auth)
             .send({ email: `x${LONE}@example.test`, role: 'member' }),
       ],
@@ -154,7 +160,7 @@ describe('hostile input', () => {
         'a privacy export email',
         () =>
           t.http
-            .post(`/api/v1/sites/${site.id}/privacy/exports`)
+            .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: site.id }))
             .set(owner.auth)
             .send({ email: `${LONE}@example.test` }),
       ],
@@ -162,7 +168,7 @@ describe('hostile input', () => {
         'a privacy erasure email',
         () =>
           t.http
-            .post(`/api/v1/sites/${site.id}/privacy/erasures`)
+            .post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId: site.id }))
             .set(owner.auth)
             .send({ email: `${LONE}@example.test` }),
       ],
@@ -170,7 +176,7 @@ describe('hostile input', () => {
         'the widget entryUrl',
         () =>
           t.http
-            .post('/api/v1/widget/session')
+            .post(route('/api/v1/widget/session'))
             .set({
               'X-Cloop-Site-Key': site.publicKey,
               'X-Cloop-Visitor': crypto.randomUUID(),
@@ -183,7 +189,7 @@ describe('hostile input', () => {
         async () => {
           const visitor = await createVisitorSession(t.http, site);
           return t.http
-            .put('/api/v1/widget/contact')
+            .put(route('/api/v1/widget/contact'))
             .set(visitor.headers)
             .send({ email: `${LONE}@example.test` });
         },
@@ -191,7 +197,9 @@ describe('hostile input', () => {
       [
         'an object key',
         () =>
-          t.http.post('/api/v1/auth/login').send({ [LONE]: 1, email: 'a@example.test', password: PASSWORD }),
+          t.http
+            .post(route('/api/v1/auth/login'))
+            .send({ [LONE]: 1, email: 'a@example.test', password: PASSWORD }),
       ],
     ])('refuses %s with 400 VALIDATION_FAILED', async (_, send) => {
       const response = await send();
@@ -201,7 +209,7 @@ describe('hostile input', () => {
 
     it('accepts a surrogate pair (an emoji)', async () => {
       await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: uniqueEmail(), password: PASSWORD, name: 'Ada 🚀' })
         .expect(201);
     });

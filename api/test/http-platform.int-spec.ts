@@ -16,6 +16,7 @@ import type TestAgent from 'supertest/lib/agent';
 
 import { createSite, PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 interface OpenApiOperation {
   responses?: Record<string, unknown>;
@@ -74,7 +75,7 @@ describe('HTTP platform', () => {
 
     it('answers malformed JSON with 400 in the common error shape', async () => {
       const response = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('Content-Type', 'application/json')
         .send('{"email": "a@example.test", ');
       expectErrorShape(response, 400, 'BAD_REQUEST');
@@ -83,17 +84,17 @@ describe('HTTP platform', () => {
     it.each([
       [
         'the login email',
-        () => t.http.post('/api/v1/auth/login').send({ email: 'a\u0000@example.test', password: 'x' }),
+        () => t.http.post(route('/api/v1/auth/login')).send({ email: 'a\u0000@example.test', password: 'x' }),
       ],
       [
         'a nested field',
         () =>
           t.http
-            .post('/api/v1/sites')
+            .post(route('/api/v1/sites'))
             .set(owner.auth)
             .send({ organizationId: owner.organizationId, name: 'Shop', widget: { greeting: 'hi\u0000' } }),
       ],
-      ['the query string', () => t.http.get('/api/v1/sites?cursor=%00').set(owner.auth)],
+      ['the query string', () => t.http.get(`${route('/api/v1/sites')}?cursor=%00`).set(owner.auth)],
     ])('refuses a NUL character in %s with 400 VALIDATION_FAILED, not a database error', async (_, send) => {
       expectErrorShape(await send(), 400, 'VALIDATION_FAILED');
     });
@@ -103,7 +104,7 @@ describe('HTTP platform', () => {
         'base64url',
       );
       expectErrorShape(
-        await t.http.get(`/api/v1/sites?cursor=${cursor}`).set(owner.auth),
+        await t.http.get(`${route('/api/v1/sites')}?cursor=${cursor}`).set(owner.auth),
         400,
         'VALIDATION_FAILED',
       );
@@ -111,7 +112,7 @@ describe('HTTP platform', () => {
 
     it('refuses a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
       const response = await t.http
-        .post('/api/v1/auth/login')
+        .post(route('/api/v1/auth/login'))
         .set('Content-Type', 'text/plain')
         .send('hello');
       expectErrorShape(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -121,11 +122,11 @@ describe('HTTP platform', () => {
       const email = uniqueEmail('huge');
       const body: SignupRequest = { email, password: PASSWORD, name: OVER_64_KIB };
 
-      const response = await t.http.post('/api/v1/auth/signup').send(body);
+      const response = await t.http.post(route('/api/v1/auth/signup')).send(body);
 
       expectErrorShape(response, 413, 'PAYLOAD_TOO_LARGE');
       const login: LoginRequest = { email, password: PASSWORD };
-      await t.http.post('/api/v1/auth/login').send(login).expect(401);
+      await t.http.post(route('/api/v1/auth/login')).send(login).expect(401);
     });
   });
 
@@ -137,16 +138,21 @@ describe('HTTP platform', () => {
       [
         'a signup',
         () =>
-          t.http.post('/api/v1/auth/signup').send({ email: uniqueEmail(), password: PASSWORD, name: 'X' }),
+          t.http
+            .post(route('/api/v1/auth/signup'))
+            .send({ email: uniqueEmail(), password: PASSWORD, name: 'X' }),
       ],
-      ['a login', () => t.http.post('/api/v1/auth/login').send({ email: owner.email, password: PASSWORD })],
-      ['a signed-in read', () => t.http.get('/api/v1/auth/me').set(owner.auth)],
-      ['a request without a token', () => t.http.get('/api/v1/auth/me')],
+      [
+        'a login',
+        () => t.http.post(route('/api/v1/auth/login')).send({ email: owner.email, password: PASSWORD }),
+      ],
+      ['a signed-in read', () => t.http.get(route('/api/v1/auth/me')).set(owner.auth)],
+      ['a request without a token', () => t.http.get(route('/api/v1/auth/me'))],
       ['an unknown route', () => t.http.get('/api/v1/no-such-thing')],
-      ['a validation failure', () => t.http.post('/api/v1/auth/login').send({})],
+      ['a validation failure', () => t.http.post(route('/api/v1/auth/login')).send({})],
       [
         'an oversized body',
-        () => t.http.post('/api/v1/auth/login').send({ email: OVER_64_KIB, password: 'x' }),
+        () => t.http.post(route('/api/v1/auth/login')).send({ email: OVER_64_KIB, password: 'x' }),
       ],
     ];
 
@@ -294,26 +300,26 @@ describe('HTTP platform', () => {
     });
     const preflight = (origin: string) =>
       t.http
-        .options('/api/v1/widget/messages')
+        .options(route('/api/v1/widget/messages'))
         .set({ Origin: origin, 'Access-Control-Request-Method': 'POST' });
 
     const requests: [string, number, () => Promise<Response>][] = [
       [
         'the config for an allowed origin',
         200,
-        () => t.http.get('/api/v1/widget/config').set(visitor(SHOP_ORIGIN)),
+        () => t.http.get(route('/api/v1/widget/config')).set(visitor(SHOP_ORIGIN)),
       ],
       [
         'the config for an origin the site does not allow',
         403,
-        () => t.http.get('/api/v1/widget/config').set(visitor('https://elsewhere.example')),
+        () => t.http.get(route('/api/v1/widget/config')).set(visitor('https://elsewhere.example')),
       ],
       [
         'the config for an unknown site key',
         401,
         () =>
           t.http
-            .get('/api/v1/widget/config')
+            .get(route('/api/v1/widget/config'))
             .set({ ...visitor(SHOP_ORIGIN), 'X-Cloop-Site-Key': `pk_${'x'.repeat(24)}` }),
       ],
       [
@@ -321,11 +327,11 @@ describe('HTTP platform', () => {
         200,
         () =>
           t.http
-            .post('/api/v1/widget/session')
+            .post(route('/api/v1/widget/session'))
             .set(visitor(SHOP_ORIGIN))
             .send({ entryUrl: `${SHOP_ORIGIN}/` } satisfies WidgetSessionRequest),
       ],
-      ['a catch-up', 200, () => t.http.get('/api/v1/widget/messages').set(visitor(SHOP_ORIGIN))],
+      ['a catch-up', 200, () => t.http.get(route('/api/v1/widget/messages')).set(visitor(SHOP_ORIGIN))],
       ['a preflight from an allowed origin', 204, () => preflight(SHOP_ORIGIN)],
       ['a preflight from an unknown origin', 204, () => preflight('https://elsewhere.example')],
     ];
@@ -351,7 +357,7 @@ describe('HTTP platform', () => {
 
     const health = (http: TestAgent, ip: string) => http.get('/api/health').set('X-Forwarded-For', ip);
     const login = (http: TestAgent, ip: string) =>
-      http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({});
+      http.post(route('/api/v1/auth/login')).set('X-Forwarded-For', ip).send({});
 
     it('refuses the third public request from one IP with 429 and Retry-After, not requests from another IP', async () => {
       await health(limited.http, '203.0.113.10').expect(200);

@@ -25,6 +25,7 @@ import {
 } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -39,15 +40,25 @@ describe('inbox preview and unread state', () => {
   let otherSite: Site;
   const sockets: RealtimeClient[] = [];
 
-  const base = (siteId = site.id) => `/api/v1/sites/${siteId}/conversations`;
   const seen = (id: string, body: unknown, user = member, siteId = site.id) =>
     t.http
-      .put(`${base(siteId)}/${id}/seen`)
+      .put(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/seen', { siteId, conversationId: id }),
+      )
       .set(user.auth)
       .send(body as object);
   const reply = (id: string, body: string, user = member) => {
     const request: SendMessageRequest = { id: randomUUID(), body };
-    return t.http.post(`${base()}/${id}/messages`).set(user.auth).send(request).expect(201);
+    return t.http
+      .post(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+          siteId: site.id,
+          conversationId: id,
+        }),
+      )
+      .set(user.auth)
+      .send(request)
+      .expect(201);
   };
   const listed = async (id: string, siteId = site.id): Promise<Conversation | undefined> =>
     (await listAllConversations(t.http, owner, siteId)).find((c) => c.id === id);
@@ -217,7 +228,18 @@ describe('inbox preview and unread state', () => {
     expectCode(await seen(id, { seq: 2 }, outsider), 404, 'SITE_NOT_FOUND');
     expect(await detail(id)).toMatchObject({ lastSeq: 2, teamSeenSeq: 0 });
     // Nor without signing in.
-    expect((await t.http.put(`${base()}/${id}/seen`).send({ seq: 2 })).status).toBe(401);
+    expect(
+      (
+        await t.http
+          .put(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}/seen', {
+              siteId: site.id,
+              conversationId: id,
+            }),
+          )
+          .send({ seq: 2 })
+      ).status,
+    ).toBe(401);
     expect(await detail(id)).toMatchObject({ teamSeenSeq: 0 });
   });
 });

@@ -27,6 +27,7 @@ import {
   type VisitorSession,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -39,7 +40,7 @@ describe('inbox', () => {
   let site: Site;
   let otherSite: Site;
 
-  const base = (siteId = site.id) => `/api/v1/sites/${siteId}/conversations`;
+  const base = (siteId = site.id) => route('/api/v1/sites/{siteId}/conversations', { siteId });
   const list = async (query: Record<string, string>) => {
     const response = await t.http.get(`${base()}?${new URLSearchParams(query).toString()}`).set(member.auth);
     expect(response.status).toBe(200);
@@ -47,9 +48,25 @@ describe('inbox', () => {
   };
   const idsOf = (page: Page<Conversation>) => page.items.map((c) => c.id);
   const reply = (id: string, body: SendMessageRequest, user = member) =>
-    t.http.post(`${base()}/${id}/messages`).set(user.auth).send(body);
+    t.http
+      .post(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+          siteId: site.id,
+          conversationId: id,
+        }),
+      )
+      .set(user.auth)
+      .send(body);
   const patch = (id: string, body: object, user = member) =>
-    t.http.patch(`${base()}/${id}`).set(user.auth).send(body);
+    t.http
+      .patch(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+          siteId: site.id,
+          conversationId: id,
+        }),
+      )
+      .set(user.auth)
+      .send(body);
   const expectCode = (response: Response, status: number, code: ErrorResponse['code']) => {
     expect(response.status).toBe(status);
     expect((response.body as ErrorResponse).code).toBe(code);
@@ -93,7 +110,7 @@ describe('inbox', () => {
       ];
       const contact: WidgetContactRequest = { email: 'lead@example.test' };
       await t.http
-        .put('/api/v1/widget/contact')
+        .put(route('/api/v1/widget/contact'))
         .set(sessions[3]?.headers ?? {})
         .send(contact)
         .expect(200);
@@ -265,12 +282,17 @@ describe('inbox', () => {
       const last = (await reply(session.conversation.id, { id: randomUUID(), body: 'Goodbye!' }).expect(201))
         .body as Message;
       await t.http
-        .patch(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}`)
+        .patch(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: session.conversation.id,
+          }),
+        )
         .set(owner.auth)
         .send({ status: 'closed' })
         .expect(200);
       const seen = await t.http
-        .get(`/api/v1/widget/messages?after=${last.seq - 1}`)
+        .get(`${route('/api/v1/widget/messages')}?after=${last.seq - 1}`)
         .set(session.headers)
         .expect(200);
       expect((seen.body as WidgetMessagesResponse).items).toEqual([last]);
@@ -299,7 +321,10 @@ describe('inbox', () => {
       const conflict = await reply(session.conversation.id, { id: request.id, body: 'At ten.' });
       expectCode(conflict, 409, 'MESSAGE_ID_CONFLICT');
 
-      const seen = await t.http.get('/api/v1/widget/messages?after=2').set(session.headers).expect(200);
+      const seen = await t.http
+        .get(`${route('/api/v1/widget/messages')}?after=2`)
+        .set(session.headers)
+        .expect(200);
       expect((seen.body as WidgetMessagesResponse).items).toEqual([created]);
     });
 
@@ -366,10 +391,24 @@ describe('inbox', () => {
     it('answers 404 CONVERSATION_NOT_FOUND for an unknown conversation on every route', async () => {
       const id = randomUUID();
       for (const response of [
-        await t.http.get(`${base()}/${id}`).set(member.auth),
+        await t.http
+          .get(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: id,
+            }),
+          )
+          .set(member.auth),
         await patch(id, { phase: 'learning' }),
         await reply(id, { id: randomUUID(), body: 'Hello?' }),
-        await t.http.delete(`${base()}/${id}`).set(admin.auth),
+        await t.http
+          .delete(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: id,
+            }),
+          )
+          .set(admin.auth),
       ]) {
         expectCode(response, 404, 'CONVERSATION_NOT_FOUND');
       }
@@ -379,10 +418,24 @@ describe('inbox', () => {
       const elsewhere = await conversationWith('A question on the other shop', otherSite);
       const id = elsewhere.conversation.id;
       for (const response of [
-        await t.http.get(`${base()}/${id}`).set(owner.auth),
+        await t.http
+          .get(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: id,
+            }),
+          )
+          .set(owner.auth),
         await patch(id, { phase: 'learning', status: 'closed' }, owner),
         await reply(id, { id: randomUUID(), body: 'Wrong site' }, owner),
-        await t.http.delete(`${base()}/${id}`).set(owner.auth),
+        await t.http
+          .delete(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: id,
+            }),
+          )
+          .set(owner.auth),
       ]) {
         expectCode(response, 404, 'CONVERSATION_NOT_FOUND');
       }
@@ -395,14 +448,36 @@ describe('inbox', () => {
   describe('delete', () => {
     it('lets an admin delete a conversation (204), after which it is gone (404)', async () => {
       const session = await conversationWith('Please forget this');
-      await t.http.delete(`${base()}/${session.conversation.id}`).set(admin.auth).expect(204);
+      await t.http
+        .delete(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: session.conversation.id,
+          }),
+        )
+        .set(admin.auth)
+        .expect(204);
       expectCode(
-        await t.http.get(`${base()}/${session.conversation.id}`).set(admin.auth),
+        await t.http
+          .get(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: session.conversation.id,
+            }),
+          )
+          .set(admin.auth),
         404,
         'CONVERSATION_NOT_FOUND',
       );
       expectCode(
-        await t.http.delete(`${base()}/${session.conversation.id}`).set(admin.auth),
+        await t.http
+          .delete(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: session.conversation.id,
+            }),
+          )
+          .set(admin.auth),
         404,
         'CONVERSATION_NOT_FOUND',
       );
@@ -417,7 +492,14 @@ describe('inbox', () => {
     it('refuses a member with 403 and keeps the conversation', async () => {
       const session = await conversationWith('Keep this');
       expectCode(
-        await t.http.delete(`${base()}/${session.conversation.id}`).set(member.auth),
+        await t.http
+          .delete(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId: session.conversation.id,
+            }),
+          )
+          .set(member.auth),
         403,
         'FORBIDDEN',
       );
@@ -433,10 +515,24 @@ describe('inbox', () => {
     const before = await getTranscript(t.http, owner, site.id, id);
     for (const response of [
       await t.http.get(base()).set(outsider.auth),
-      await t.http.get(`${base()}/${id}`).set(outsider.auth),
+      await t.http
+        .get(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: id,
+          }),
+        )
+        .set(outsider.auth),
       await patch(id, { phase: 'learning' }, outsider),
       await reply(id, { id: randomUUID(), body: 'Hi from outside' }, outsider),
-      await t.http.delete(`${base()}/${id}`).set(outsider.auth),
+      await t.http
+        .delete(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: id,
+          }),
+        )
+        .set(outsider.auth),
     ]) {
       expectCode(response, 404, 'SITE_NOT_FOUND');
     }

@@ -17,6 +17,7 @@ import {
 } from './support/factories';
 import { pdfWithText } from './support/fixture-site';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('knowledge: uploads, search and answers', () => {
   let t: TestApp;
@@ -24,15 +25,19 @@ describe('knowledge: uploads, search and answers', () => {
   let site: Site;
   const sourceOf = new Map<string, string>();
 
-  const knowledge = (path: string): string => `/api/v1/sites/${site.id}/knowledge/${path}`;
   const upload = (filename: string, content: Buffer | string, contentType: string) =>
     t.http
-      .post(knowledge('uploads'))
+      .post(route('/api/v1/sites/{siteId}/knowledge/uploads', { siteId: site.id }))
       .set(owner.auth)
       .attach('file', Buffer.from(content), { filename, contentType });
   const search = async (query: string): Promise<KnowledgeSearchResponse> =>
-    (await t.http.post(knowledge('search')).set(owner.auth).send({ query }).expect(200))
-      .body as KnowledgeSearchResponse;
+    (
+      await t.http
+        .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
+        .set(owner.auth)
+        .send({ query })
+        .expect(200)
+    ).body as KnowledgeSearchResponse;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -109,7 +114,11 @@ describe('knowledge: uploads, search and answers', () => {
       413,
     );
     expect(tooLarge.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    const json = await t.http.post(knowledge('uploads')).set(owner.auth).send({ file: 'x' }).expect(400);
+    const json = await t.http
+      .post(route('/api/v1/sites/{siteId}/knowledge/uploads', { siteId: site.id }))
+      .set(owner.auth)
+      .send({ file: 'x' })
+      .expect(400);
     expect(json.body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
@@ -121,7 +130,12 @@ describe('knowledge: uploads, search and answers', () => {
     expect(answer.confidence).toBeGreaterThanOrEqual(0.2);
     const conversation = (
       await t.http
-        .get(`/api/v1/sites/${site.id}/conversations/${visitor.conversation.id}`)
+        .get(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: visitor.conversation.id,
+          }),
+        )
         .set(owner.auth)
         .expect(200)
     ).body as { conversation: Conversation };
@@ -135,7 +149,10 @@ describe('knowledge: uploads, search and answers', () => {
     expect(answer.body).toMatch(/Leave your email address/);
     expect(answer.citations).toEqual([]);
     expect(answer.confidence).toBeLessThan(0.2);
-    const unanswered = await t.http.get(knowledge('unanswered')).set(owner.auth).expect(200);
+    const unanswered = await t.http
+      .get(route('/api/v1/sites/{siteId}/knowledge/unanswered', { siteId: site.id }))
+      .set(owner.auth)
+      .expect(200);
     expect((unanswered.body as { items: UnansweredQuestion[] }).items).toContainEqual(
       expect.objectContaining({
         question: 'Do you repair bicycles?',
@@ -146,7 +163,7 @@ describe('knowledge: uploads, search and answers', () => {
 
   it('adds, finds and deletes a question-and-answer entry', async () => {
     const created = await t.http
-      .post(knowledge('sources'))
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({
         type: 'qa',
@@ -158,13 +175,23 @@ describe('knowledge: uploads, search and answers', () => {
     expect(source).toMatchObject({ type: 'qa', status: 'ready', chunkCount: 1 });
     expect((await search('Iceland delivery')).passages[0]?.sourceId).toBe(source.id);
     await t.http
-      .delete(knowledge(`sources/${source.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+          siteId: site.id,
+          sourceId: source.id,
+        }),
+      )
       .set(owner.auth)
       .expect(204);
     expect((await search('Iceland')).passages).toEqual([]);
     // Gone is gone: a second delete finds nothing to delete.
     const again = await t.http
-      .delete(knowledge(`sources/${source.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+          siteId: site.id,
+          sourceId: source.id,
+        }),
+      )
       .set(owner.auth)
       .expect(404);
     expect(again.body).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
@@ -174,17 +201,27 @@ describe('knowledge: uploads, search and answers', () => {
     const other = await signUp(t.http);
     const otherSite = await createSite(t.http, other);
     const found = await t.http
-      .post(`/api/v1/sites/${otherSite.id}/knowledge/search`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: otherSite.id }))
       .set(other.auth)
       .send({ query: 'MobilePay PayPal Visa' })
       .expect(200);
     expect(found.body).toEqual({ passages: [] });
     await t.http
-      .get(`/api/v1/sites/${site.id}/knowledge/sources/${sourceOf.get('payment.md') ?? ''}`)
+      .get(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+          siteId: site.id,
+          sourceId: sourceOf.get('payment.md') ?? '',
+        }),
+      )
       .set(other.auth)
       .expect(404);
     await t.http
-      .get(`/api/v1/sites/${otherSite.id}/knowledge/sources/${sourceOf.get('payment.md') ?? ''}`)
+      .get(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+          siteId: otherSite.id,
+          sourceId: sourceOf.get('payment.md') ?? '',
+        }),
+      )
       .set(other.auth)
       .expect(404);
   });
@@ -202,15 +239,24 @@ describe('knowledge: uploads, search and answers', () => {
     ];
     for (const [, body] of cases) {
       const response = await t.http
-        .post(knowledge('sources'))
+        .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
         .set(owner.auth)
         .send(body as object)
         .expect(400);
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
-    await t.http.post(knowledge('search')).set(owner.auth).send({ query: '' }).expect(400);
+    await t.http
+      .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
+      .set(owner.auth)
+      .send({ query: '' })
+      .expect(400);
     const detail = await t.http
-      .get(knowledge(`sources/${sourceOf.get('care.md') ?? ''}`))
+      .get(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+          siteId: site.id,
+          sourceId: sourceOf.get('care.md') ?? '',
+        }),
+      )
       .set(owner.auth)
       .expect(200);
     expect((detail.body as KnowledgeSourceDetail).documents).toHaveLength(1);

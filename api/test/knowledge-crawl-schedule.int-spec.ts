@@ -5,6 +5,7 @@ import { CrawlRunner } from '../src/knowledge/ingestion/crawl-runner';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FixtureSite, html, startFixtureSite } from './support/fixture-site';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const PRIVATE_NETWORKS = { CRAWL_ALLOW_PRIVATE_NETWORKS: 'true' };
 const sharedServers = Boolean(process.env['DATABASE_URL']);
@@ -23,7 +24,7 @@ describe('knowledge: crawls are claimed, taken over and recrawled on schedule', 
 
   async function createCrawl(): Promise<KnowledgeSource> {
     const created = await a.http
-      .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({ type: 'crawl', url: `${shop.origin}/` })
       .expect(201);
@@ -33,7 +34,10 @@ describe('knowledge: crawls are claimed, taken over and recrawled on schedule', 
 
   async function detail(sourceId: string): Promise<KnowledgeSourceDetail> {
     return (
-      await a.http.get(`/api/v1/sites/${site.id}/knowledge/sources/${sourceId}`).set(owner.auth).expect(200)
+      await a.http
+        .get(route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', { siteId: site.id, sourceId }))
+        .set(owner.auth)
+        .expect(200)
     ).body as KnowledgeSourceDetail;
   }
 

@@ -4,6 +4,7 @@ import { CrawlRunner } from '../src/knowledge/ingestion/crawl-runner';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FixtureSite, html, startFixtureSite } from './support/fixture-site';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const PRIVATE_NETWORKS = { CRAWL_ALLOW_PRIVATE_NETWORKS: 'true' };
 
@@ -53,7 +54,7 @@ describe('knowledge: crawling', () => {
   let outside: FixtureSite;
   let site: Site;
 
-  const sources = (): string => `/api/v1/sites/${site.id}/knowledge/sources`;
+  const sources = (): string => route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id });
 
   async function crawlAndWait(body: Record<string, unknown>): Promise<KnowledgeSourceDetail> {
     const created = await t.http
@@ -120,7 +121,7 @@ describe('knowledge: crawling', () => {
     expect(detail.chunkCount).toBeGreaterThanOrEqual(5);
 
     const found = await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/search`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
       .set(owner.auth)
       .send({ query: 'how long does shipping to Finland take' })
       .expect(200);
@@ -128,7 +129,7 @@ describe('knowledge: crawling', () => {
       passages: [expect.objectContaining({ url: `${shop.origin}/shipping`, title: 'Shipping' })],
     });
     const secret = await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/search`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
       .set(owner.auth)
       .send({ query: 'staff discount code' })
       .expect(200);
@@ -209,14 +210,19 @@ describe('knowledge: the crawler and private networks', () => {
       const owner = await signUp(t.http);
       const site = await createSite(t.http, owner, { allowedOrigins: [shop.origin] });
       const created = await t.http
-        .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+        .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
         .set(owner.auth)
         .send({ type: 'crawl', url: `${shop.origin}/` })
         .expect(201);
       await t.app.get(CrawlRunner).idle();
       const detail = (
         await t.http
-          .get(`/api/v1/sites/${site.id}/knowledge/sources/${(created.body as KnowledgeSource).id}`)
+          .get(
+            route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+              siteId: site.id,
+              sourceId: (created.body as KnowledgeSource).id,
+            }),
+          )
           .set(owner.auth)
           .expect(200)
       ).body as KnowledgeSourceDetail;

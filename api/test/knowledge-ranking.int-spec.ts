@@ -17,6 +17,7 @@ import {
   signUp,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 // Ranking, answers and the unanswered list on a small developer-documentation site; the
 // measured evaluation on third-party documents is answer-quality.int-spec.ts.
@@ -54,10 +55,14 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
   let owner: SignedUpUser;
   let site: Site;
   const sourceOf = new Map<string, string>();
-  const knowledge = (path: string, siteId = site.id): string => `/api/v1/sites/${siteId}/knowledge/${path}`;
   const search = async (query: string): Promise<KnowledgeSearchResponse> =>
-    (await t.http.post(knowledge('search')).set(owner.auth).send({ query }).expect(200))
-      .body as KnowledgeSearchResponse;
+    (
+      await t.http
+        .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
+        .set(owner.auth)
+        .send({ query })
+        .expect(200)
+    ).body as KnowledgeSearchResponse;
   const titlesFor = async (query: string): Promise<string[]> =>
     (await search(query)).passages.map((passage) => passage.title);
   const ask = async (question: string): Promise<Message> => {
@@ -66,14 +71,19 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
   };
   const unanswered = async (): Promise<UnansweredQuestion[]> =>
     (
-      (await t.http.get(knowledge('unanswered')).set(owner.auth).expect(200)).body as {
+      (
+        await t.http
+          .get(route('/api/v1/sites/{siteId}/knowledge/unanswered', { siteId: site.id }))
+          .set(owner.auth)
+          .expect(200)
+      ).body as {
         items: UnansweredQuestion[];
       }
     ).items;
   const upload = async (filename: string, markdown: string): Promise<KnowledgeSource> =>
     (
       await t.http
-        .post(knowledge('uploads'))
+        .post(route('/api/v1/sites/{siteId}/knowledge/uploads', { siteId: site.id }))
         .set(owner.auth)
         .attach('file', Buffer.from(markdown), { filename, contentType: 'text/markdown' })
         .expect(201)
@@ -127,7 +137,9 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     const added = await siteStats();
     expect(added).toEqual({ chunks: before.chunks + 1, counted: before.chunks + 1, df: 3 });
     await t.http
-      .delete(knowledge(`sources/${extra.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', { siteId: site.id, sourceId: extra.id }),
+      )
       .set(owner.auth)
       .expect(204);
     expect(await siteStats()).toEqual(before);
@@ -180,7 +192,7 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     await ask(question);
     expect((await unanswered()).map((item) => item.question)).toContain(question);
     await t.http
-      .post(knowledge('sources'))
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({ type: 'qa', question, answer: 'Students get the team plan at half price.' })
       .expect(201);
@@ -197,32 +209,60 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
     const member = await signUp(t.http);
     await addMember(t.http, owner, member, 'member');
     const refused = await t.http
-      .delete(knowledge(`unanswered/${item.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+          siteId: site.id,
+          questionId: item.id,
+        }),
+      )
       .set(member.auth)
       .expect(403);
     expect(refused.body).toMatchObject({ code: expect.any(String) as string });
     const stranger = await signUp(t.http);
     const strangersSite = await createSite(t.http, stranger);
     const elsewhere = await t.http
-      .delete(knowledge(`unanswered/${item.id}`, strangersSite.id))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+          siteId: strangersSite.id,
+          questionId: item.id,
+        }),
+      )
       .set(stranger.auth)
       .expect(404);
     expect(elsewhere.body).toMatchObject({ code: 'QUESTION_NOT_FOUND' });
     await t.http
-      .delete(knowledge(`unanswered/${item.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+          siteId: site.id,
+          questionId: item.id,
+        }),
+      )
       .set(owner.auth)
       .expect(204);
     expect((await unanswered()).map((entry) => entry.id)).not.toContain(item.id);
     // Dismissing again is the same outcome; an id that is no visitor question is not.
     await t.http
-      .delete(knowledge(`unanswered/${item.id}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+          siteId: site.id,
+          questionId: item.id,
+        }),
+      )
       .set(owner.auth)
       .expect(204);
     await t.http
-      .delete(knowledge(`unanswered/${item.conversationId}`))
+      .delete(
+        route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+          siteId: site.id,
+          questionId: item.conversationId,
+        }),
+      )
       .set(owner.auth)
       .expect(404);
-    await t.http.delete(knowledge('unanswered/not-a-uuid')).set(owner.auth).expect(400);
+    await t.http
+      .delete(`/api/v1/sites/${site.id}/knowledge/unanswered/not-a-uuid`)
+      .set(owner.auth)
+      .expect(400);
   });
 
   it('titles uploads by what they are about, never by a generic first heading', async () => {
@@ -235,7 +275,12 @@ describe('knowledge: ranking, answers and the unanswered list', () => {
       (
         (
           await t.http
-            .get(knowledge(`sources/${source.id}`))
+            .get(
+              route('/api/v1/sites/{siteId}/knowledge/sources/{sourceId}', {
+                siteId: site.id,
+                sourceId: source.id,
+              }),
+            )
             .set(owner.auth)
             .expect(200)
         ).body as KnowledgeSourceDetail

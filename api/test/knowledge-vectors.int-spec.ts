@@ -6,6 +6,7 @@ import { VectorSupport } from '../src/knowledge/vector-support';
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { type FakeEmbeddings, startFakeEmbeddings } from './support/fake-embeddings';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const REFUND = {
   question: 'Can I send a purchase back?',
@@ -30,18 +31,22 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
   const t = await startTestApp({ env });
   const owner = await signUp(t.http);
   const site = await createSite(t.http, owner);
-  const path = (rest: string) => `/api/v1/sites/${site.id}/knowledge/${rest}`;
   return {
     t,
     owner,
     site,
     search: async (query) =>
-      (await t.http.post(path('search')).set(owner.auth).send({ query }).expect(200))
-        .body as KnowledgeSearchResponse,
+      (
+        await t.http
+          .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: site.id }))
+          .set(owner.auth)
+          .send({ query })
+          .expect(200)
+      ).body as KnowledgeSearchResponse,
     addQa: async (entry) =>
       (
         await t.http
-          .post(path('sources'))
+          .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
           .set(owner.auth)
           .send({ type: 'qa', ...entry })
           .expect(201)
@@ -139,7 +144,7 @@ describe('knowledge: vector search beside full-text search', () => {
   it('keeps one site’s vectors from another site’s visitors', async () => {
     const other = await createSite(withVectors.t.http, withVectors.owner);
     const response = await withVectors.t.http
-      .post(`/api/v1/sites/${other.id}/knowledge/search`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/search', { siteId: other.id }))
       .set(withVectors.owner.auth)
       .send({ query: PARAPHRASE })
       .expect(200);

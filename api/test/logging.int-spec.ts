@@ -2,6 +2,7 @@ import type { AuthResponse } from '@cloop/contracts';
 
 import { createSite, PASSWORD, signUp } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('request logs', () => {
   const lines: string[] = [];
@@ -19,18 +20,18 @@ describe('request logs', () => {
     const user = await signUp(t.http, { name: 'Logged Person' });
     const site = await createSite(t.http, user, { name: 'Secret Garden Shop' });
     const login = await t.http
-      .post('/api/v1/auth/login')
+      .post(route('/api/v1/auth/login'))
       .set('X-Forwarded-For', '203.0.113.99')
       .send({ email: user.email, password: PASSWORD })
       .expect(200);
     const { refreshToken, accessToken } = login.body as AuthResponse;
-    await t.http.post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
+    await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken }).expect(200);
     await t.http
-      .post('/api/v1/auth/login')
+      .post(route('/api/v1/auth/login'))
       .send({ email: user.email, password: 'wrong password' })
       .expect(401);
     await t.http
-      .get(`/api/v1/sites?cursor=${encodeURIComponent(user.email)}`)
+      .get(`${route('/api/v1/sites')}?cursor=${encodeURIComponent(user.email)}`)
       .set(user.auth)
       .expect(400);
 

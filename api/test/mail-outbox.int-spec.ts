@@ -9,6 +9,7 @@ import { Mailer } from '../src/mail/mailer';
 import { PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
 import { SmtpInbox, tokenIn } from './support/smtp-inbox';
 import { createScratchDatabase, startTestApp, type TestApp, type TestAppOptions } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const mailEnv = (inbox: SmtpInbox): Record<string, string> => ({
   SMTP_URL: inbox.url,
@@ -18,13 +19,15 @@ const mailEnv = (inbox: SmtpInbox): Record<string, string> => ({
 
 function invite(t: TestApp, owner: SignedUpUser, email: string) {
   return t.http
-    .post(`/api/v1/organizations/${owner.organizationId}/members`)
+    .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
     .set(owner.auth)
     .send({ email, role: 'member' });
 }
 
 const signUpWith = (t: TestApp, email: string, invitationToken: string) =>
-  t.http.post('/api/v1/auth/signup').send({ email, password: PASSWORD, name: 'Grace', invitationToken });
+  t.http
+    .post(route('/api/v1/auth/signup'))
+    .send({ email, password: PASSWORD, name: 'Grace', invitationToken });
 
 describe('the mail outbox across a restart', () => {
   let dir: string;
@@ -129,14 +132,14 @@ describe('e-mail limits per address', () => {
     const unknown = uniqueEmail('nobody');
     for (let i = 0; i < 4; i++) {
       for (const email of [user.email, unknown]) {
-        const response = await t.http.post('/api/v1/auth/password-reset').send({ email });
+        const response = await t.http.post(route('/api/v1/auth/password-reset')).send({ email });
         expect({ status: response.status, body: response.body as unknown }).toEqual({
           status: 204,
           body: {},
         });
       }
     }
-    await t.http.post('/api/v1/auth/verify-email/resend').set(user.auth).expect(204);
+    await t.http.post(route('/api/v1/auth/verify-email/resend')).set(user.auth).expect(204);
     await t.app.get(Mailer).idle();
     expect(resets(user.email)).toHaveLength(2);
     expect(inbox.to(user.email)).toHaveLength(3);
@@ -144,7 +147,7 @@ describe('e-mail limits per address', () => {
 
     // Another address is not affected.
     const other = await signUp(t.http);
-    await t.http.post('/api/v1/auth/password-reset').send({ email: other.email }).expect(204);
+    await t.http.post(route('/api/v1/auth/password-reset')).send({ email: other.email }).expect(204);
     await inbox.next(other.email, (mail) => mail.subject === 'Reset your Cloop password');
   });
 
@@ -177,11 +180,14 @@ describe('declining an invitation', () => {
     const grace = await signUp(t.http);
     const invited = await invite(t, owner, grace.email).expect(201);
     const invitationId = (invited.body as { invitation: { id: string } }).invitation.id;
-    await t.http.post(`/api/v1/invitations/${invitationId}/decline`).set(grace.auth).expect(204);
+    await t.http
+      .post(route('/api/v1/invitations/{invitationId}/decline', { invitationId }))
+      .set(grace.auth)
+      .expect(204);
 
     const events = (
       await t.http
-        .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+        .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId }))
         .set(owner.auth)
         .expect(200)
     ).body as Page<AuditEvent>;
@@ -195,7 +201,7 @@ describe('declining an invitation', () => {
     // Nothing reaches the decliner's own organization.
     const own = (
       await t.http
-        .get(`/api/v1/organizations/${grace.organizationId}/audit-events`)
+        .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: grace.organizationId }))
         .set(grace.auth)
         .expect(200)
     ).body as Page<AuditEvent>;

@@ -22,6 +22,7 @@ import {
 } from './support/factories';
 import { SmtpInbox, tokenIn } from './support/smtp-inbox';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const PUBLIC_URL = 'http://cloop.example.test';
 const mailEnv = (inbox: SmtpInbox): Record<string, string> => ({
@@ -33,12 +34,13 @@ const mailEnv = (inbox: SmtpInbox): Record<string, string> => ({
 const NEW_PASSWORD = 'a brand new passphrase nobody guesses';
 
 async function organizationsOf(t: TestApp, auth: Record<string, string>): Promise<OrganizationMembership[]> {
-  return ((await t.http.get('/api/v1/auth/me').set(auth).expect(200)).body as MeResponse).organizations;
+  return ((await t.http.get(route('/api/v1/auth/me')).set(auth).expect(200)).body as MeResponse)
+    .organizations;
 }
 
 async function invite(t: TestApp, owner: SignedUpUser, email: string, extra: object = {}) {
   const response = await t.http
-    .post(`/api/v1/organizations/${owner.organizationId}/members`)
+    .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
     .set(owner.auth)
     .send({ email, role: 'admin', ...extra })
     .expect(201);
@@ -47,7 +49,7 @@ async function invite(t: TestApp, owner: SignedUpUser, email: string, extra: obj
 
 function signUpWith(t: TestApp, email: string, invitationToken?: string) {
   return t.http
-    .post('/api/v1/auth/signup')
+    .post(route('/api/v1/auth/signup'))
     .send({ email, password: PASSWORD, name: 'Grace', ...(invitationToken ? { invitationToken } : {}) });
 }
 
@@ -69,17 +71,23 @@ describe('e-mail through a real SMTP server', () => {
   });
 
   it('says e-mail is on', async () => {
-    expect((await t.http.get('/api/v1/mail/status').expect(200)).body).toEqual({ enabled: true });
+    expect((await t.http.get(route('/api/v1/mail/status')).expect(200)).body).toEqual({ enabled: true });
   });
 
   describe('password reset', () => {
     it('e-mails a link that works once, ends every session and lets the new password in', async () => {
       const user = await signUp(t.http);
       const other = (
-        await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200)
+        await t.http
+          .post(route('/api/v1/auth/login'))
+          .send({ email: user.email, password: PASSWORD })
+          .expect(200)
       ).body as AuthResponse;
 
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email.toUpperCase() }).expect(204);
+      await t.http
+        .post(route('/api/v1/auth/password-reset'))
+        .send({ email: user.email.toUpperCase() })
+        .expect(204);
       const mail = await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password');
       expect(mail.from).toBe('cloop@example.test');
       expect(mail.html).toContain('Choose a new password');
@@ -87,20 +95,26 @@ describe('e-mail through a real SMTP server', () => {
       const token = tokenIn(mail, 'reset-password');
 
       await t.http
-        .post('/api/v1/auth/password-reset/confirm')
+        .post(route('/api/v1/auth/password-reset/confirm'))
         .send({ token, newPassword: NEW_PASSWORD })
         .expect(204);
 
       // Every session ended: both refresh tokens and the access token are refused.
       for (const refreshToken of [user.refreshToken, other.refreshToken]) {
-        await t.http.post('/api/v1/auth/refresh').send({ refreshToken }).expect(401);
+        await t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken }).expect(401);
       }
-      await t.http.get('/api/v1/auth/me').set(user.auth).expect(401);
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(401);
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: NEW_PASSWORD }).expect(200);
+      await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(401);
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: user.email, password: PASSWORD })
+        .expect(401);
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: user.email, password: NEW_PASSWORD })
+        .expect(200);
 
       const again = await t.http
-        .post('/api/v1/auth/password-reset/confirm')
+        .post(route('/api/v1/auth/password-reset/confirm'))
         .send({ token, newPassword: 'yet another passphrase here' })
         .expect(400);
       expect((again.body as ErrorResponse).code).toBe('RESET_TOKEN_INVALID');
@@ -111,7 +125,7 @@ describe('e-mail through a real SMTP server', () => {
       const unknown = uniqueEmail('nobody');
       const timed = async (email: string) => {
         const started = process.hrtime.bigint();
-        const response = await t.http.post('/api/v1/auth/password-reset').send({ email });
+        const response = await t.http.post(route('/api/v1/auth/password-reset')).send({ email });
         return { response, ms: Number(process.hrtime.bigint() - started) / 1e6 };
       };
       const known: number[] = [];
@@ -138,14 +152,14 @@ describe('e-mail through a real SMTP server', () => {
 
     it('refuses an expired link, and a weak password leaves the link usable', async () => {
       const user = await signUp(t.http);
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
+      await t.http.post(route('/api/v1/auth/password-reset')).send({ email: user.email }).expect(204);
       const token = tokenIn(
         await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password'),
         'reset-password',
       );
 
       const weak = await t.http
-        .post('/api/v1/auth/password-reset/confirm')
+        .post(route('/api/v1/auth/password-reset/confirm'))
         .send({ token, newPassword: 'short' });
       expect((weak.body as ErrorResponse).code).toBe('WEAK_PASSWORD');
 
@@ -153,17 +167,20 @@ describe('e-mail through a real SMTP server', () => {
         .get(DataSource)
         .query(`UPDATE password_resets SET expires_at = now() - interval '1 second'`);
       const expired = await t.http
-        .post('/api/v1/auth/password-reset/confirm')
+        .post(route('/api/v1/auth/password-reset/confirm'))
         .send({ token, newPassword: NEW_PASSWORD })
         .expect(400);
       expect((expired.body as ErrorResponse).code).toBe('RESET_TOKEN_INVALID');
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: user.email, password: PASSWORD })
+        .expect(200);
     });
 
     it('sends one account at most 5 links an hour, answering the same beyond that', async () => {
       const user = await signUp(t.http);
       for (let i = 0; i < 7; i++) {
-        await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
+        await t.http.post(route('/api/v1/auth/password-reset')).send({ email: user.email }).expect(204);
       }
       await t.app.get(Mailer).idle();
       await inbox.next(user.email, (m) => m.subject === 'Reset your Cloop password');
@@ -174,8 +191,8 @@ describe('e-mail through a real SMTP server', () => {
     it('writes in Finnish to a user who chose Finnish', async () => {
       const user = await signUp(t.http);
       const preferences: MailPreferences = { leadNotifications: true, locale: 'fi' };
-      await t.http.put('/api/v1/mail/preferences').set(user.auth).send(preferences).expect(200);
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
+      await t.http.put(route('/api/v1/mail/preferences')).set(user.auth).send(preferences).expect(200);
+      await t.http.post(route('/api/v1/auth/password-reset')).send({ email: user.email }).expect(204);
       const mail = await inbox.next(user.email, (m) => m.subject.startsWith('Cloop-salasanan'));
       expect(mail.text).toContain('Vaihda salasana');
       expect(mail.html).toContain('lang="fi"');
@@ -185,7 +202,7 @@ describe('e-mail through a real SMTP server', () => {
       ['no email', {}],
       ['a malformed email', { email: 'nope' }],
     ])('refuses %s with 400', async (_, body) => {
-      const response = await t.http.post('/api/v1/auth/password-reset').send(body).expect(400);
+      const response = await t.http.post(route('/api/v1/auth/password-reset')).send(body).expect(400);
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
     });
   });
@@ -211,7 +228,7 @@ describe('e-mail through a real SMTP server', () => {
       });
 
       const reused = await t.http
-        .post('/api/v1/invitations/accept-link')
+        .post(route('/api/v1/invitations/accept-link'))
         .set(auth)
         .send({ token })
         .expect(400);
@@ -257,7 +274,7 @@ describe('e-mail through a real SMTP server', () => {
       const mail = await inbox.next(grace.email, (m) => m.text.includes('/console/invitations'));
       expect(mail.text).toContain('Olive Owner invited you');
 
-      const pending = (await t.http.get('/api/v1/invitations').set(grace.auth).expect(200))
+      const pending = (await t.http.get(route('/api/v1/invitations')).set(grace.auth).expect(200))
         .body as PendingInvitation[];
       expect(pending).toEqual([
         expect.objectContaining({
@@ -267,13 +284,16 @@ describe('e-mail through a real SMTP server', () => {
         }),
       ]);
       const joined = await t.http
-        .post(`/api/v1/invitations/${pending[0]?.id}/accept`)
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: pending[0]?.id }))
         .set(grace.auth)
         .expect(200);
       expect(joined.body).toMatchObject({ id: owner.organizationId, role: 'admin' });
       expect(await organizationsOf(t, grace.auth)).toHaveLength(2);
-      expect((await t.http.get('/api/v1/invitations').set(grace.auth).expect(200)).body).toEqual([]);
-      await t.http.post(`/api/v1/invitations/${pending[0]?.id}/accept`).set(grace.auth).expect(404);
+      expect((await t.http.get(route('/api/v1/invitations')).set(grace.auth).expect(200)).body).toEqual([]);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: pending[0]?.id }))
+        .set(grace.auth)
+        .expect(404);
     });
 
     it('lets the invited account decline, and nobody else accept or decline', async () => {
@@ -281,10 +301,22 @@ describe('e-mail through a real SMTP server', () => {
       const grace = await signUp(t.http);
       const stranger = await signUp(t.http);
       const { invitation } = await invite(t, owner, grace.email);
-      await t.http.post(`/api/v1/invitations/${invitation.id}/accept`).set(stranger.auth).expect(404);
-      await t.http.post(`/api/v1/invitations/${invitation.id}/decline`).set(stranger.auth).expect(404);
-      await t.http.post(`/api/v1/invitations/${invitation.id}/decline`).set(grace.auth).expect(204);
-      await t.http.post(`/api/v1/invitations/${invitation.id}/accept`).set(grace.auth).expect(404);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: invitation.id }))
+        .set(stranger.auth)
+        .expect(404);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/decline', { invitationId: invitation.id }))
+        .set(stranger.auth)
+        .expect(404);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/decline', { invitationId: invitation.id }))
+        .set(grace.auth)
+        .expect(204);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: invitation.id }))
+        .set(grace.auth)
+        .expect(404);
       expect(await organizationsOf(t, grace.auth)).toHaveLength(1);
     });
 
@@ -296,24 +328,30 @@ describe('e-mail through a real SMTP server', () => {
       const auth = { Authorization: `Bearer ${late.accessToken}` };
       expect(await organizationsOf(t, auth)).toHaveLength(1);
 
-      const [pending] = (await t.http.get('/api/v1/invitations').set(auth).expect(200))
+      const [pending] = (await t.http.get(route('/api/v1/invitations')).set(auth).expect(200))
         .body as PendingInvitation[];
-      const refused = await t.http.post(`/api/v1/invitations/${pending?.id}/accept`).set(auth).expect(403);
+      const refused = await t.http
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: pending?.id }))
+        .set(auth)
+        .expect(403);
       expect((refused.body as ErrorResponse).code).toBe('EMAIL_NOT_VERIFIED');
 
       const verification = await inbox.next(email, (m) => m.subject.startsWith('Confirm your e-mail'));
       await t.http
-        .post('/api/v1/auth/verify-email')
+        .post(route('/api/v1/auth/verify-email'))
         .send({ token: tokenIn(verification, 'verify-email') })
         .expect(204);
-      await t.http.post(`/api/v1/invitations/${pending?.id}/accept`).set(auth).expect(200);
+      await t.http
+        .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: pending?.id }))
+        .set(auth)
+        .expect(200);
     });
   });
 
   describe('sign-up verification', () => {
     it('sends a confirmation link at sign-up; opening it confirms the address, a tampered one does not', async () => {
       const user = await signUp(t.http);
-      const me = (await t.http.get('/api/v1/auth/me').set(user.auth).expect(200)).body as MeResponse;
+      const me = (await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(200)).body as MeResponse;
       expect(me.user.emailVerified).toBe(false);
       const token = tokenIn(
         await inbox.next(user.email, (m) => m.subject.startsWith('Confirm your e-mail')),
@@ -321,16 +359,20 @@ describe('e-mail through a real SMTP server', () => {
       );
 
       const flipped = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
-      const tampered = await t.http.post('/api/v1/auth/verify-email').send({ token: flipped }).expect(400);
+      const tampered = await t.http
+        .post(route('/api/v1/auth/verify-email'))
+        .send({ token: flipped })
+        .expect(400);
       expect((tampered.body as ErrorResponse).code).toBe('VERIFICATION_TOKEN_INVALID');
 
-      await t.http.post('/api/v1/auth/verify-email').send({ token }).expect(204);
-      const after = (await t.http.get('/api/v1/auth/me').set(user.auth).expect(200)).body as MeResponse;
+      await t.http.post(route('/api/v1/auth/verify-email')).send({ token }).expect(204);
+      const after = (await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(200))
+        .body as MeResponse;
       expect(after.user.emailVerified).toBe(true);
 
       // Proven: asking again sends nothing more.
       const before = inbox.to(user.email).length;
-      await t.http.post('/api/v1/auth/verify-email/resend').set(user.auth).expect(204);
+      await t.http.post(route('/api/v1/auth/verify-email/resend')).set(user.auth).expect(204);
       await t.app.get(Mailer).idle();
       expect(inbox.to(user.email)).toHaveLength(before);
     });
@@ -342,7 +384,7 @@ describe('e-mail through a real SMTP server', () => {
       const quiet = await signUp(t.http);
       await addMember(t.http, owner, quiet, 'member');
       await t.http
-        .put('/api/v1/mail/preferences')
+        .put(route('/api/v1/mail/preferences'))
         .set(quiet.auth)
         .send({ leadNotifications: false, locale: 'en' })
         .expect(200);
@@ -354,7 +396,7 @@ describe('e-mail through a real SMTP server', () => {
       const visitor = await createVisitorSession(t.http, site);
       const visitorEmail = uniqueEmail('visitor');
       await t.http
-        .put('/api/v1/widget/contact')
+        .put(route('/api/v1/widget/contact'))
         .set(visitor.headers)
         .send({ email: visitorEmail })
         .expect(200);
@@ -393,7 +435,7 @@ describe('e-mail while the SMTP server is down', () => {
     try {
       const user = await signUp(t.http);
       const started = Date.now();
-      await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(204);
+      await t.http.post(route('/api/v1/auth/password-reset')).send({ email: user.email }).expect(204);
       expect(Date.now() - started).toBeLessThan(2_000);
 
       await inbox.start(port);
@@ -415,16 +457,19 @@ describe('e-mail off (no SMTP_URL)', () => {
   afterAll(() => t.close());
 
   it('says so, and refuses reset and confirmation e-mails the same way for every address', async () => {
-    expect((await t.http.get('/api/v1/mail/status').expect(200)).body).toEqual({ enabled: false });
+    expect((await t.http.get(route('/api/v1/mail/status')).expect(200)).body).toEqual({ enabled: false });
     const user = await signUp(t.http);
     for (const email of [user.email, uniqueEmail('nobody')]) {
-      const response = await t.http.post('/api/v1/auth/password-reset').send({ email }).expect(409);
+      const response = await t.http.post(route('/api/v1/auth/password-reset')).send({ email }).expect(409);
       expect((response.body as ErrorResponse).code).toBe('MAIL_DISABLED');
     }
-    const resend = await t.http.post('/api/v1/auth/verify-email/resend').set(user.auth).expect(409);
+    const resend = await t.http.post(route('/api/v1/auth/verify-email/resend')).set(user.auth).expect(409);
     expect((resend.body as ErrorResponse).code).toBe('MAIL_DISABLED');
     // The fourth mail request from this address within the window is rate-limited.
-    const limited = await t.http.post('/api/v1/auth/password-reset').send({ email: user.email }).expect(429);
+    const limited = await t.http
+      .post(route('/api/v1/auth/password-reset'))
+      .send({ email: user.email })
+      .expect(429);
     expect((limited.body as ErrorResponse).code).toBe('RATE_LIMITED');
   });
 
@@ -453,13 +498,13 @@ describe('e-mail off (no SMTP_URL)', () => {
     const invited = await invite(t, owner, email);
     const late = await signUp(t.http, { email });
     const refused = await t.http
-      .post(`/api/v1/invitations/${invited.invitation.id}/accept`)
+      .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: invited.invitation.id }))
       .set(late.auth)
       .expect(403);
     expect((refused.body as ErrorResponse).code).toBe('EMAIL_NOT_VERIFIED');
     if (invited.status !== 'invited' || !invited.link) throw new Error('expected a link');
     const token = invited.link.split('#token=')[1] ?? '';
-    await t.http.post('/api/v1/invitations/accept-link').set(late.auth).send({ token }).expect(200);
+    await t.http.post(route('/api/v1/invitations/accept-link')).set(late.auth).send({ token }).expect(200);
     expect(await organizationsOf(t, late.auth)).toHaveLength(2);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { OwnRedis } from './support/own-redis';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -37,7 +38,7 @@ async function teamWithSite(t: TestApp, role: 'member' | 'admin') {
 }
 
 const privacyRequests = (t: TestApp, user: SignedUpUser, siteId: string) =>
-  t.http.get(`/api/v1/sites/${siteId}/privacy/requests`).set(user.auth);
+  t.http.get(route('/api/v1/sites/{siteId}/privacy/requests', { siteId })).set(user.auth);
 
 // Heartbeats every 30 s (the default) re-check sockets too: these tests must not wait for one.
 describe('membership changes on one replica', () => {
@@ -59,7 +60,12 @@ describe('membership changes on one replica', () => {
       await colleagueSocket.next((frame) => frame.type === 'message.created');
 
       await t.http
-        .delete(`/api/v1/organizations/${owner.organizationId}/members/${colleague.userId}`)
+        .delete(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: colleague.userId,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
       const notice = await colleagueSocket.next(ofType('error'));
@@ -81,23 +87,39 @@ describe('membership changes on one replica', () => {
     await privacyRequests(t, colleague, site.id).expect(200);
 
     await t.http
-      .patch(`/api/v1/organizations/${owner.organizationId}/members/${colleague.userId}`)
+      .patch(
+        route('/api/v1/organizations/{orgId}/members/{userId}', {
+          orgId: owner.organizationId,
+          userId: colleague.userId,
+        }),
+      )
       .set(owner.auth)
       .send({ role: 'member' })
       .expect(200);
 
     await privacyRequests(t, colleague, site.id).expect(403);
     // Still a member: what members may do goes on.
-    await t.http.get(`/api/v1/sites/${site.id}/conversations`).set(colleague.auth).expect(200);
+    await t.http
+      .get(route('/api/v1/sites/{siteId}/conversations', { siteId: site.id }))
+      .set(colleague.auth)
+      .expect(200);
   });
 
   it('lets a member promoted to admin in at once', async () => {
     const { owner, colleague, site } = await teamWithSite(t, 'member');
     await privacyRequests(t, colleague, site.id).expect(403);
-    await t.http.get(`/api/v1/sites/${site.id}/conversations`).set(colleague.auth).expect(200);
+    await t.http
+      .get(route('/api/v1/sites/{siteId}/conversations', { siteId: site.id }))
+      .set(colleague.auth)
+      .expect(200);
 
     await t.http
-      .patch(`/api/v1/organizations/${owner.organizationId}/members/${colleague.userId}`)
+      .patch(
+        route('/api/v1/organizations/{orgId}/members/{userId}', {
+          orgId: owner.organizationId,
+          userId: colleague.userId,
+        }),
+      )
       .set(owner.auth)
       .send({ role: 'admin' })
       .expect(200);
@@ -131,7 +153,12 @@ describe('membership changes on one replica', () => {
     const colleagueSocket = await inboxSocket(hostB, colleague, site.id);
     try {
       await a.http
-        .delete(`/api/v1/organizations/${owner.organizationId}/members/${colleague.userId}`)
+        .delete(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: colleague.userId,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
       expect((await colleagueSocket.next(ofType('error'))).code).toBe('SITE_NOT_FOUND');
@@ -152,7 +179,12 @@ describe('membership changes on one replica', () => {
       await privacyRequests(b, colleague, site.id).expect(200);
 
       await a.http
-        .patch(`/api/v1/organizations/${owner.organizationId}/members/${colleague.userId}`)
+        .patch(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: colleague.userId,
+          }),
+        )
         .set(owner.auth)
         .send({ role: 'member' })
         .expect(200);

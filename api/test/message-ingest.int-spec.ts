@@ -12,6 +12,7 @@ import {
   waitForVisitorMessage,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -45,7 +46,7 @@ describe('widget message ingest', () => {
     const before = await visitorRow(first.conversationId);
     await sendVisitorMessage(t.http, session.headers, 'Anyone there?');
     await t.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(session.headers)
       .send({ entryUrl: `${ORIGIN}/` })
       .expect(200);
@@ -87,7 +88,12 @@ describe('widget message ingest', () => {
     // With a person in the conversation the assistant stays out: the visitor's message stays last.
     const session = await createVisitorSession(t.http, site);
     await t.http
-      .post(`/api/v1/sites/${site.id}/conversations/${session.conversation.id}/messages`)
+      .post(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+          siteId: site.id,
+          conversationId: session.conversation.id,
+        }),
+      )
       .set(owner.auth)
       .send({ id: randomUUID(), body: 'A person here.' })
       .expect(201);
@@ -108,7 +114,12 @@ describe('widget message ingest', () => {
     const conversationId = session.conversation.id;
     // An agent's reply first: the assistant stays out, so only these appends race.
     await t.http
-      .post(`/api/v1/sites/${site.id}/conversations/${conversationId}/messages`)
+      .post(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+          siteId: site.id,
+          conversationId,
+        }),
+      )
       .set(owner.auth)
       .send({ id: randomUUID(), body: 'A person here.' })
       .expect(201);
@@ -117,18 +128,26 @@ describe('widget message ingest', () => {
       Promise.all([
         ...Array.from({ length: 20 }, (_, i) =>
           t.http
-            .post('/api/v1/widget/messages')
+            .post(route('/api/v1/widget/messages'))
             .set(session.headers)
             .send({ id: randomUUID(), body: `Q${i}` }),
         ),
         ...Array.from({ length: 10 }, (_, i) =>
           t.http
-            .post(`/api/v1/sites/${site.id}/conversations/${conversationId}/messages`)
+            .post(
+              route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+                siteId: site.id,
+                conversationId,
+              }),
+            )
             .set(owner.auth)
             .send({ id: randomUUID(), body: `A${i}` }),
         ),
         ...Array.from({ length: 5 }, () =>
-          t.http.post('/api/v1/widget/messages').set(session.headers).send({ id: retried, body: 'Once' }),
+          t.http
+            .post(route('/api/v1/widget/messages'))
+            .set(session.headers)
+            .send({ id: retried, body: 'Once' }),
         ),
       ]),
     );
@@ -155,13 +174,16 @@ describe('widget message ingest', () => {
   it('refuses a rotated site key at once, on the widget config and the message route alike', async () => {
     const mine = await createSite(t.http, owner, { allowedOrigins: [ORIGIN] });
     const session = await createVisitorSession(t.http, mine);
-    await t.http.get('/api/v1/widget/config').set(session.headers).expect(200);
-    await t.http.post(`/api/v1/sites/${mine.id}/rotate-key`).set(owner.auth).expect(200);
+    await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(200);
+    await t.http
+      .post(route('/api/v1/sites/{siteId}/rotate-key', { siteId: mine.id }))
+      .set(owner.auth)
+      .expect(200);
 
-    const config = await t.http.get('/api/v1/widget/config').set(session.headers).expect(401);
+    const config = await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(401);
     expect(config.body).toMatchObject({ code: 'SITE_KEY_INVALID' });
     await t.http
-      .post('/api/v1/widget/messages')
+      .post(route('/api/v1/widget/messages'))
       .set(session.headers)
       .send({ id: randomUUID(), body: 'Hello?' })
       .expect(401);
@@ -170,12 +192,12 @@ describe('widget message ingest', () => {
   it('refuses a key changed behind the cache (no announcement) on the message route, storing nothing', async () => {
     const mine = await createSite(t.http, owner, { allowedOrigins: [ORIGIN] });
     const session = await createVisitorSession(t.http, mine);
-    await t.http.get('/api/v1/widget/config').set(session.headers).expect(200);
+    await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(200);
     // As if another replica rotated it and its announcement were lost.
     await db.query(`UPDATE sites SET public_key = $2 WHERE id = $1`, [mine.id, `pk_${'b'.repeat(24)}`]);
 
     const refused = await t.http
-      .post('/api/v1/widget/messages')
+      .post(route('/api/v1/widget/messages'))
       .set(session.headers)
       .send({ id: randomUUID(), body: 'Hello?' })
       .expect(401);
@@ -186,19 +208,19 @@ describe('widget message ingest', () => {
     );
     expect(count).toBe(0);
     // The refusal also dropped the cached entry: the config route refuses the key now too.
-    await t.http.get('/api/v1/widget/config').set(session.headers).expect(401);
+    await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(401);
   });
 
   it('applies a change of allowed origins to the widget at once', async () => {
     const mine = await createSite(t.http, owner, { allowedOrigins: [ORIGIN] });
     const session = await createVisitorSession(t.http, mine);
-    await t.http.get('/api/v1/widget/config').set(session.headers).expect(200);
+    await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(200);
     await t.http
-      .patch(`/api/v1/sites/${mine.id}`)
+      .patch(route('/api/v1/sites/{siteId}', { siteId: mine.id }))
       .set(owner.auth)
       .send({ allowedOrigins: ['https://elsewhere.example'] })
       .expect(200);
-    const refused = await t.http.get('/api/v1/widget/config').set(session.headers).expect(403);
+    const refused = await t.http.get(route('/api/v1/widget/config')).set(session.headers).expect(403);
     expect(refused.body).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
   });
 });

@@ -6,6 +6,7 @@ import type { Response } from 'supertest';
 
 import { OPENAPI_DOCUMENT_FILE, OPENAPI_REGENERATE_COMMAND } from '../src/openapi-document';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 interface Operation {
   requestBody?: { content: Record<string, { example?: unknown }> };
@@ -69,33 +70,36 @@ describe('the OpenAPI document the server serves', () => {
 
   it('documents request examples the real API accepts', async () => {
     const signup = await t.http
-      .post('/api/v1/auth/signup')
+      .post(route('/api/v1/auth/signup'))
       .send(requestExample('post', '/api/v1/auth/signup'))
       .expect(201);
     expect(signup.body).toMatchObject({ user: { email: 'ada@example.com' } });
-    await t.http.post('/api/v1/auth/login').send(requestExample('post', '/api/v1/auth/login')).expect(200);
+    await t.http
+      .post(route('/api/v1/auth/login'))
+      .send(requestExample('post', '/api/v1/auth/login'))
+      .expect(200);
   });
 
   it('documents the errors the real API answers, with their codes', async () => {
     const again = await t.http
-      .post('/api/v1/auth/signup')
+      .post(route('/api/v1/auth/signup'))
       .send(requestExample('post', '/api/v1/auth/signup'));
     expect(again.status).toBe(409);
     expectDocumentedError('post', '/api/v1/auth/signup', again);
 
     const refresh = await t.http
-      .post('/api/v1/auth/refresh')
+      .post(route('/api/v1/auth/refresh'))
       .send(requestExample('post', '/api/v1/auth/refresh'));
     expect(refresh.status).toBe(401);
     expectDocumentedError('post', '/api/v1/auth/refresh', refresh);
 
-    const invalid = await t.http.post('/api/v1/auth/login').send({ email: 'not an email' });
+    const invalid = await t.http.post(route('/api/v1/auth/login')).send({ email: 'not an email' });
     expectDocumentedError('post', '/api/v1/auth/login', invalid);
 
-    const anonymous = await t.http.get('/api/v1/sites');
+    const anonymous = await t.http.get(route('/api/v1/sites'));
     expectDocumentedError('get', '/api/v1/sites', anonymous);
 
-    const noSiteKey = await t.http.get('/api/v1/widget/config');
+    const noSiteKey = await t.http.get(route('/api/v1/widget/config'));
     expectDocumentedError('get', '/api/v1/widget/config', noSiteKey);
   });
 });

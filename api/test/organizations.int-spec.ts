@@ -16,6 +16,7 @@ import type {
 
 import { addMember, PASSWORD, signUp, type SignedUpUser, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('organizations: members and invitations', () => {
   let t: TestApp;
@@ -25,9 +26,10 @@ describe('organizations: members and invitations', () => {
   });
   afterAll(() => t.close());
 
-  const membersPath = (owner: SignedUpUser) => `/api/v1/organizations/${owner.organizationId}/members`;
+  const membersPath = (owner: SignedUpUser) =>
+    route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId });
   const invitationsPath = (owner: SignedUpUser) =>
-    `/api/v1/organizations/${owner.organizationId}/invitations`;
+    route('/api/v1/organizations/{orgId}/invitations', { orgId: owner.organizationId });
 
   async function members(owner: SignedUpUser, as: SignedUpUser = owner): Promise<Member[]> {
     const response = await t.http.get(membersPath(owner)).set(as.auth).expect(200);
@@ -52,7 +54,7 @@ describe('organizations: members and invitations', () => {
   async function organizationsOf(user: {
     auth: { Authorization: string };
   }): Promise<MeResponse['organizations']> {
-    return ((await t.http.get('/api/v1/auth/me').set(user.auth).expect(200)).body as MeResponse)
+    return ((await t.http.get(route('/api/v1/auth/me')).set(user.auth).expect(200)).body as MeResponse)
       .organizations;
   }
 
@@ -155,7 +157,7 @@ describe('organizations: members and invitations', () => {
       const second = (await invite(owner, { email: again, role: 'admin' })).body as InviteMemberResponse;
       if (second.status !== 'invited' || second.link === null) throw new Error('expected a link');
       const signedUp = await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({
           email: again,
           password: PASSWORD,
@@ -175,7 +177,7 @@ describe('organizations: members and invitations', () => {
       // The closed server (ALLOW_SIGNUP=false) refuses every signup, so no owner can be made there
       // through the API to send an invitation; auth.int-spec.ts covers its refusal.
       await t.http
-        .post('/api/v1/auth/signup')
+        .post(route('/api/v1/auth/signup'))
         .send({ email: uniqueEmail('stranger'), password: PASSWORD, name: 'Stranger' })
         .expect(201);
     });
@@ -330,7 +332,10 @@ describe('organizations: members and invitations', () => {
 
   describe('renaming', () => {
     const rename = (owner: SignedUpUser, as: SignedUpUser, name: unknown) =>
-      t.http.patch(`/api/v1/organizations/${owner.organizationId}`).set(as.auth).send({ name });
+      t.http
+        .patch(route('/api/v1/organizations/{orgId}', { orgId: owner.organizationId }))
+        .set(as.auth)
+        .send({ name });
 
     it('lets an owner rename the organization, which every member then sees, and records it', async () => {
       const owner = await signUp(t.http);
@@ -344,7 +349,7 @@ describe('organizations: members and invitations', () => {
       const seen = (await organizationsOf(grace)).find((o) => o.id === owner.organizationId);
       expect(seen?.name).toBe('Acme Oy');
       const trail = await t.http
-        .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+        .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId }))
         .set(owner.auth)
         .expect(200);
       const event = (trail.body as Page<AuditEvent>).items.find((e) => e.action === 'organization.renamed');

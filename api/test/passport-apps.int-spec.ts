@@ -9,6 +9,7 @@ import {
   visitorHeaders,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -24,9 +25,9 @@ describe('two apps in one process authenticate independently', () => {
   let secondUser: SignedUpUser;
   let firstSite: Site;
 
-  const me = (t: TestApp, user: SignedUpUser) => t.http.get('/api/v1/auth/me').set(user.auth);
+  const me = (t: TestApp, user: SignedUpUser) => t.http.get(route('/api/v1/auth/me')).set(user.auth);
   const widgetConfig = (t: TestApp, site: Site) =>
-    t.http.get('/api/v1/widget/config').set({ 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN });
+    t.http.get(route('/api/v1/widget/config')).set({ 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN });
 
   beforeAll(async () => {
     first = await startTestApp();
@@ -56,7 +57,7 @@ describe('two apps in one process authenticate independently', () => {
     expect(elsewhere.status).toBe(401);
     expect((elsewhere.body as ErrorResponse).code).toBe('SITE_KEY_INVALID');
     const visitor = await second.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(visitorHeaders(firstSite))
       .send({ entryUrl: `${ORIGIN}/` });
     expect((visitor.body as ErrorResponse).code).toBe('SITE_KEY_INVALID');

@@ -34,6 +34,7 @@ import {
   usePrivacyWorld,
 } from './support/privacy-world';
 import { ofType } from './support/realtime-client';
+import { route } from '@cloop/client/route';
 
 usePrivacyWorld();
 
@@ -51,7 +52,7 @@ describe('privacy: erasure, what goes, what stays, who is told', () => {
         locale: localeTag,
       });
       await sendAndAwaitAnswer(t.http, first.headers, `My order ${word} is late`);
-      await t.http.put('/api/v1/widget/contact').set(first.headers).send({ email }).expect(200);
+      await t.http.put(route('/api/v1/widget/contact')).set(first.headers).send({ email }).expect(200);
       await agentReply(site, first.conversation.id, `About ${word}: it ships today`);
       await closeConversation(site, first.conversation.id);
       const second = await createVisitorSession(t.http, site, {
@@ -61,7 +62,7 @@ describe('privacy: erasure, what goes, what stays, who is told', () => {
       });
       expect(second.conversation.id).not.toBe(first.conversation.id);
       await sendAndAwaitAnswer(t.http, second.headers, `Still waiting for ${word}`);
-      await t.http.put('/api/v1/widget/contact').set(second.headers).send({ email }).expect(200);
+      await t.http.put(route('/api/v1/widget/contact')).set(second.headers).send({ email }).expect(200);
       await agentReply(site, second.conversation.id, `Sorry ${word}, refund on its way`);
 
       const record = await visitorRecord(site, visitorId);
@@ -186,7 +187,7 @@ describe('privacy: erasure, what goes, what stays, who is told', () => {
       // The app already listens (for sockets), so these requests overlap for real.
       const pending = Array.from({ length: 6 }, (_, index) =>
         t.http
-          .post('/api/v1/widget/messages')
+          .post(route('/api/v1/widget/messages'))
           .set(subject.session.headers)
           .send({ id: randomUUID(), body: `race ${index}` })
           .then((response) => response),
@@ -224,7 +225,7 @@ describe('privacy: erasure, what goes, what stays, who is told', () => {
       let erasure: Response;
       try {
         const sending = t.http
-          .post('/api/v1/widget/messages')
+          .post(route('/api/v1/widget/messages'))
           .set(subject.session.headers)
           .send({ id: randomUUID(), body: 'sent during the erasure' })
           .then((response) => response);
@@ -279,7 +280,7 @@ describe('privacy: erasure, what goes, what stays, who is told', () => {
       const otherWidget = await visitorSocket(site, bystander.session.visitorId);
       const inbox = await consoleSocket(member, site.id);
 
-      await t.http.delete('/api/v1/widget/privacy').set(subject.session.headers).expect(200);
+      await t.http.delete(route('/api/v1/widget/privacy')).set(subject.session.headers).expect(200);
 
       expect(await widget.next(ofType('visitor.erased'))).toEqual({
         type: 'visitor.erased',

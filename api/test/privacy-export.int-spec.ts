@@ -26,6 +26,7 @@ import {
   visitorWith,
   usePrivacyWorld,
 } from './support/privacy-world';
+import { route } from '@cloop/client/route';
 
 usePrivacyWorld();
 
@@ -128,7 +129,12 @@ describe('privacy: what a visitor’s export holds, its schema, its size', () =>
       const someoneElse = await visitorWith(site, `Someone else asked first ${marker()}`);
       // The team closes that conversation; the next person on the same browser starts a new one.
       await t.http
-        .patch(`/api/v1/sites/${site.id}/conversations/${someoneElse.session.conversation.id}`)
+        .patch(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: site.id,
+            conversationId: someoneElse.session.conversation.id,
+          }),
+        )
         .set(owner.auth)
         .send({ status: 'closed' })
         .expect(200);
@@ -174,7 +180,7 @@ describe('privacy: what a visitor’s export holds, its schema, its size', () =>
         const user = await signUp(withModel.http);
         const shop = await createSite(withModel.http, user, { allowedOrigins: [ORIGIN] });
         const response = await withModel.http
-          .post(`/api/v1/sites/${shop.id}/privacy/exports`)
+          .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: shop.id }))
           .set(user.auth)
           .send({ visitorId: randomUUID() });
         const { processing } = documentOf(response);

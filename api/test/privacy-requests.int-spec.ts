@@ -25,7 +25,6 @@ import {
   sisterSite,
   sql,
   count,
-  base,
   exportBy,
   eraseBy,
   documentOf,
@@ -35,6 +34,7 @@ import {
   visitorWith,
   usePrivacyWorld,
 } from './support/privacy-world';
+import { route } from '@cloop/client/route';
 
 usePrivacyWorld();
 
@@ -44,7 +44,10 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       const word = marker();
       const me = await visitorWith(site, `Mine ${word}`, { email: `${word}@example.com` });
       const neighbour = await visitorWith(site, `Theirs ${marker()}`, { email: `${word}@example.com` });
-      const response = await t.http.get('/api/v1/widget/privacy/export').set(me.session.headers).expect(200);
+      const response = await t.http
+        .get(route('/api/v1/widget/privacy/export'))
+        .set(me.session.headers)
+        .expect(200);
       const document = documentOf(response);
 
       expect(response.headers['content-disposition']).toMatch(
@@ -68,7 +71,10 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       const neighbour = await visitorWith(site, `Remember me ${marker()}`);
       const neighbourMessages = await messageIdsOf(neighbour.conversationIds);
 
-      const response = await t.http.delete('/api/v1/widget/privacy').set(me.session.headers).expect(200);
+      const response = await t.http
+        .delete(route('/api/v1/widget/privacy'))
+        .set(me.session.headers)
+        .expect(200);
 
       expect(response.body as ErasureResult).toEqual({
         deleted: { messages: 2, conversations: 1, visitors: 1, webhook_deliveries: 0 },
@@ -77,7 +83,7 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       expect(await messageIdsOf(neighbour.conversationIds)).toEqual(neighbourMessages);
       const fresh = (
         await t.http
-          .post('/api/v1/widget/session')
+          .post(route('/api/v1/widget/session'))
           .set(me.session.headers)
           .send({ entryUrl: `${ORIGIN}/again` })
           .expect(200)
@@ -105,8 +111,8 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
         else headers[name] = value;
       }
       const requests = await count(`SELECT count(*)::int AS count FROM privacy_requests`);
-      expectCode(await t.http.get('/api/v1/widget/privacy/export').set(headers), status, code);
-      expectCode(await t.http.delete('/api/v1/widget/privacy').set(headers), status, code);
+      expectCode(await t.http.get(route('/api/v1/widget/privacy/export')).set(headers), status, code);
+      expectCode(await t.http.delete(route('/api/v1/widget/privacy')).set(headers), status, code);
       expect(await count(`SELECT count(*)::int AS count FROM privacy_requests`)).toBe(requests);
       expect(await messageIdsOf(me.conversationIds)).toHaveLength(2);
     });
@@ -128,9 +134,9 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       documentOf(await exportBy({ email }, shop.id));
       documentOf(await exportBy({ email: email.toUpperCase() }, shop.id));
       documentOf(await exportBy({ visitorId }, shop.id, owner));
-      documentOf(await t.http.get('/api/v1/widget/privacy/export').set(subject.session.headers));
+      documentOf(await t.http.get(route('/api/v1/widget/privacy/export')).set(subject.session.headers));
       documentOf(await exportBy({ visitorId: other.session.visitorId }, shop.id));
-      await t.http.delete('/api/v1/widget/privacy').set(subject.session.headers).expect(200);
+      await t.http.delete(route('/api/v1/widget/privacy')).set(subject.session.headers).expect(200);
       await eraseBy({ visitorId }, shop.id).expect(200);
 
       const items = await ledger(shop.id);
@@ -188,7 +194,7 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       expect(otherExport.subjectHash).not.toBe(byId.subjectHash);
 
       const listed = await t.http
-        .get(`${base(shop.id)}/requests`)
+        .get(route('/api/v1/sites/{siteId}/privacy/requests', { siteId: shop.id }))
         .set(admin.auth)
         .expect(200);
       const page = listed.text;
@@ -213,7 +219,7 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       do {
         const query = new URLSearchParams({ limit: '1', ...(cursor ? { cursor } : {}) });
         const response = await t.http
-          .get(`${base(shop.id)}/requests?${query.toString()}`)
+          .get(`${route('/api/v1/sites/{siteId}/privacy/requests', { siteId: shop.id })}?${query.toString()}`)
           .set(admin.auth)
           .expect(200);
         const page = response.body as Page<PrivacyRequest>;
@@ -228,8 +234,20 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
     });
 
     it("is the site's admins' only: a member gets 403, another organization 404", async () => {
-      expectCode(await t.http.get(`${base(shop.id)}/requests`).set(member.auth), 403, 'FORBIDDEN');
-      expectCode(await t.http.get(`${base(shop.id)}/requests`).set(otherOwner.auth), 404, 'SITE_NOT_FOUND');
+      expectCode(
+        await t.http
+          .get(route('/api/v1/sites/{siteId}/privacy/requests', { siteId: shop.id }))
+          .set(member.auth),
+        403,
+        'FORBIDDEN',
+      );
+      expectCode(
+        await t.http
+          .get(route('/api/v1/sites/{siteId}/privacy/requests', { siteId: shop.id }))
+          .set(otherOwner.auth),
+        404,
+        'SITE_NOT_FOUND',
+      );
       expectCode(await exportBy({ visitorId: randomUUID() }, shop.id, member), 403, 'FORBIDDEN');
       expectCode(await eraseBy({ visitorId: randomUUID() }, shop.id, otherOwner), 404, 'SITE_NOT_FOUND');
     });
@@ -265,7 +283,10 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
         ].sort(),
       );
 
-      await t.http.delete(`/api/v1/sites/${doomed.id}`).set(admin.auth).expect(204);
+      await t.http
+        .delete(route('/api/v1/sites/{siteId}', { siteId: doomed.id }))
+        .set(admin.auth)
+        .expect(204);
 
       expect(await findUuidAnywhere(db, doomed.id)).toEqual({});
       expect(await findTextAnywhere(db, word)).toEqual({});
@@ -274,7 +295,9 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
       expect(await messageIdsOf(survivor.conversationIds)).toEqual(survivorMessages);
       const events = (
         await t.http
-          .get(`/api/v1/organizations/${owner.organizationId}/audit-events?limit=5`)
+          .get(
+            `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId })}?limit=5`,
+          )
           .set(owner.auth)
           .expect(200)
       ).body as Page<AuditEvent>;
@@ -283,7 +306,10 @@ describe('privacy: self-service, the request ledger, deleting a site', () => {
         actor: { kind: 'user', userId: admin.userId },
         target: { type: 'site', id: doomed.id },
       });
-      await t.http.get(`/api/v1/sites/${doomed.id}`).set(owner.auth).expect(404);
+      await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: doomed.id }))
+        .set(owner.auth)
+        .expect(404);
     });
   });
 });

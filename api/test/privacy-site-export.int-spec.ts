@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 
 import { addMember, createSite, type SignedUpUser, signUp } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -57,7 +58,9 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
   const siteExport = (query: Record<string, string> = {}, user: SignedUpUser = admin, on: Site = site) =>
     asText(
       t.http
-        .get(`/api/v1/sites/${on.id}/privacy/export?${new URLSearchParams(query).toString()}`)
+        .get(
+          `${route('/api/v1/sites/{siteId}/privacy/export', { siteId: on.id })}?${new URLSearchParams(query).toString()}`,
+        )
         .set(user.auth),
     );
   const expectCode = (response: Response, status: number, code: ErrorResponse['code']) => {
@@ -287,7 +290,10 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
       const response = await siteExport().expect(200);
       const end = linesOf(response).at(-1) as Extract<SiteExportLine, { type: 'end' }>;
       const ledger = (
-        await t.http.get(`/api/v1/sites/${site.id}/privacy/requests?limit=1`).set(admin.auth).expect(200)
+        await t.http
+          .get(`${route('/api/v1/sites/{siteId}/privacy/requests', { siteId: site.id })}?limit=1`)
+          .set(admin.auth)
+          .expect(200)
       ).body as Page<PrivacyRequest>;
       expect(ledger.items[0]).toMatchObject({
         kind: 'export',
@@ -300,7 +306,9 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
       const requestId = ledger.items[0]?.id;
       const events = (
         await t.http
-          .get(`/api/v1/organizations/${owner.organizationId}/audit-events?limit=5`)
+          .get(
+            `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId })}?limit=5`,
+          )
           .set(owner.auth)
           .expect(200)
       ).body as Page<AuditEvent>;
@@ -347,7 +355,7 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
   describe("one visitor's export, many conversations", () => {
     const exportOf = async (body: object): Promise<PrivacyExport> => {
       const response = await t.http
-        .post(`/api/v1/sites/${site.id}/privacy/exports`)
+        .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: site.id }))
         .set(admin.auth)
         .send(body)
         .expect(200);
@@ -402,7 +410,12 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
       const questions = [await questionOf(erased), await questionOf(kept)];
       for (const question of questions) {
         await t.http
-          .delete(`/api/v1/sites/${site.id}/knowledge/unanswered/${question}`)
+          .delete(
+            route('/api/v1/sites/{siteId}/knowledge/unanswered/{questionId}', {
+              siteId: site.id,
+              questionId: question,
+            }),
+          )
           .set(admin.auth)
           .expect(204);
       }
@@ -413,7 +426,7 @@ describe('privacy: the site-wide export and exports and erasures at scale', () =
         );
       expect(await reviews()).toHaveLength(2);
       await t.http
-        .post(`/api/v1/sites/${site.id}/privacy/erasures`)
+        .post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId: site.id }))
         .set(admin.auth)
         .send({ visitorId: erased })
         .expect(200);

@@ -11,6 +11,7 @@ import {
   signUp,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -22,7 +23,14 @@ describe('privacy: the visitor behind a conversation', () => {
   let otherSite: Site;
 
   const subjectOf = (conversationId: string, on: Site = site, user: SignedUpUser = owner) =>
-    t.http.get(`/api/v1/sites/${on.id}/privacy/conversations/${conversationId}/subject`).set(user.auth);
+    t.http
+      .get(
+        route('/api/v1/sites/{siteId}/privacy/conversations/{conversationId}/subject', {
+          siteId: on.id,
+          conversationId,
+        }),
+      )
+      .set(user.auth);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -39,7 +47,7 @@ describe('privacy: the visitor behind a conversation', () => {
     const session = await createVisitorSession(t.http, site);
     await sendVisitorMessage(t.http, session.headers, 'Where is my parcel?');
     await t.http
-      .put('/api/v1/widget/contact')
+      .put(route('/api/v1/widget/contact'))
       .set(session.headers)
       .send({ email: 'ada@example.com' })
       .expect(200);
@@ -53,7 +61,7 @@ describe('privacy: the visitor behind a conversation', () => {
     });
 
     const exported = await t.http
-      .post(`/api/v1/sites/${site.id}/privacy/exports`)
+      .post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId: site.id }))
       .set(owner.auth)
       .send({ visitorId: subject.visitorId })
       .expect(200);

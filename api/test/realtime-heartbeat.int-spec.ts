@@ -5,6 +5,7 @@ import { REALTIME_CLOSE_CODES, type Site } from '@cloop/contracts';
 import { addMember, createSite, type SignedUpUser, signUp } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -35,7 +36,7 @@ describe('realtime heartbeat', () => {
     await addMember(t.http, owner, user, 'member');
     const socket = await subscribed(user);
 
-    await t.http.post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+    await t.http.post(route('/api/v1/auth/logout')).send({ refreshToken: user.refreshToken }).expect(204);
 
     expect((await socket.closed).code).toBe(REALTIME_CLOSE_CODES.unauthenticated);
   });
@@ -46,19 +47,24 @@ describe('realtime heartbeat', () => {
     const socket = await subscribed(user);
     try {
       await t.http
-        .delete(`/api/v1/organizations/${owner.organizationId}/members/${user.userId}`)
+        .delete(
+          route('/api/v1/organizations/{orgId}/members/{userId}', {
+            orgId: owner.organizationId,
+            userId: user.userId,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
       expect((await socket.next(ofType('error'), 2_000)).code).toBe('SITE_NOT_FOUND');
 
       const headers = { 'X-Cloop-Site-Key': site.publicKey, 'X-Cloop-Visitor': randomUUID(), Origin: ORIGIN };
       await t.http
-        .post('/api/v1/widget/session')
+        .post(route('/api/v1/widget/session'))
         .set(headers)
         .send({ entryUrl: `${ORIGIN}/` })
         .expect(200);
       await t.http
-        .post('/api/v1/widget/messages')
+        .post(route('/api/v1/widget/messages'))
         .set(headers)
         .send({ id: randomUUID(), body: 'After removal' })
         .expect(201);

@@ -6,6 +6,7 @@ import { REALTIME_CLOSE_CODES, type Message, type ServerFrame, type Site } from 
 import { createSite, type SignedUpUser, signUp } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -35,14 +36,19 @@ describe('realtime socket', () => {
     const visitorId = randomUUID();
     const headers = { 'X-Cloop-Site-Key': onSite.publicKey, 'X-Cloop-Visitor': visitorId, Origin: ORIGIN };
     const session = await t.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(headers)
       .send({ entryUrl: `${ORIGIN}/pricing` })
       .expect(200);
     const conversationId = (session.body as { conversation: { id: string } }).conversation.id;
     const say = async (body: string): Promise<Message> =>
-      (await t.http.post('/api/v1/widget/messages').set(headers).send({ id: randomUUID(), body }).expect(201))
-        .body as Message;
+      (
+        await t.http
+          .post(route('/api/v1/widget/messages'))
+          .set(headers)
+          .send({ id: randomUUID(), body })
+          .expect(201)
+      ).body as Message;
     return { visitorId, headers, conversationId, say, siteKey: onSite.publicKey };
   };
 
@@ -252,7 +258,7 @@ describe('realtime socket', () => {
 
   it('refuses the access token of a session that has signed out', async () => {
     const user = await signUp(t.http);
-    await t.http.post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+    await t.http.post(route('/api/v1/auth/logout')).send({ refreshToken: user.refreshToken }).expect(204);
     const socket = await connect();
     socket.send({ type: 'auth', accessToken: user.accessToken });
     expect((await socket.closed).code).toBe(REALTIME_CLOSE_CODES.unauthenticated);

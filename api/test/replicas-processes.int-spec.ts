@@ -15,6 +15,7 @@ import {
 import { connectionRefused, requestInFlight } from './support/http-in-flight';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { createScratchDatabase } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL']);
 // Long enough that a run under a loaded CI machine (the whole suite in parallel) ends within its period.
@@ -108,7 +109,7 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
     const ip = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
     const refresh = (process: CloopProcess) =>
       request(process.url)
-        .post('/api/v1/auth/refresh')
+        .post(route('/api/v1/auth/refresh'))
         .set('X-Forwarded-For', ip)
         .send({ refreshToken: 'not-a-token' });
     for (let i = 0; i < AUTH_LIMIT; i++) {
@@ -195,7 +196,7 @@ function retentionAttempt(line: OutputLine): { period: string; ran: boolean } | 
     const owner = await signUp(request(b.url));
     const site = await createSite(request(b.url), owner);
     const inbox = await inboxSocket(b.host, owner.accessToken, site.id);
-    const inFlight = await requestInFlight(b.host, '/api/v1/auth/login', {
+    const inFlight = await requestInFlight(b.host, route('/api/v1/auth/login'), {
       email: owner.email,
       password: 'not the password',
     });

@@ -5,6 +5,7 @@ import type { Message, ServerFrame, Site } from '@cloop/contracts';
 import { createSite, signUp } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_URL']);
@@ -30,7 +31,7 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
     const headers = { 'X-Cloop-Site-Key': site.publicKey, 'X-Cloop-Visitor': randomUUID(), Origin: ORIGIN };
     await a.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(headers)
       .send({ entryUrl: `${ORIGIN}/` })
       .expect(200);
@@ -44,7 +45,7 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
 
       const sent = (
         await a.http
-          .post('/api/v1/widget/messages')
+          .post(route('/api/v1/widget/messages'))
           .set(headers)
           .send({ id: randomUUID(), body: 'Hello from A' })
           .expect(201)
@@ -82,24 +83,28 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
     const headers = { 'X-Cloop-Site-Key': site.publicKey, 'X-Cloop-Visitor': randomUUID(), Origin: ORIGIN };
     // B caches the key: its config route then answers without the database.
-    await b.http.get('/api/v1/widget/config').set(headers).expect(200);
+    await b.http.get(route('/api/v1/widget/config')).set(headers).expect(200);
     await b.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(headers)
       .send({ entryUrl: `${ORIGIN}/` })
       .expect(200);
 
-    const rotated = (await a.http.post(`/api/v1/sites/${site.id}/rotate-key`).set(owner.auth).expect(200))
-      .body as Site;
-    const refused = await b.http.get('/api/v1/widget/config').set(headers).expect(401);
+    const rotated = (
+      await a.http
+        .post(route('/api/v1/sites/{siteId}/rotate-key', { siteId: site.id }))
+        .set(owner.auth)
+        .expect(200)
+    ).body as Site;
+    const refused = await b.http.get(route('/api/v1/widget/config')).set(headers).expect(401);
     expect(refused.body).toMatchObject({ code: 'SITE_KEY_INVALID' });
     await b.http
-      .post('/api/v1/widget/messages')
+      .post(route('/api/v1/widget/messages'))
       .set(headers)
       .send({ id: randomUUID(), body: 'Hello?' })
       .expect(401);
     await b.http
-      .get('/api/v1/widget/config')
+      .get(route('/api/v1/widget/config'))
       .set({ ...headers, 'X-Cloop-Site-Key': rotated.publicKey })
       .expect(200);
   });
@@ -108,9 +113,9 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     const owner = await signUp(a.http);
     const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
     const headers = { 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN };
-    await b.http.get('/api/v1/widget/config').set(headers).expect(200);
+    await b.http.get(route('/api/v1/widget/config')).set(headers).expect(200);
     await a.http
-      .patch(`/api/v1/sites/${site.id}`)
+      .patch(route('/api/v1/sites/{siteId}', { siteId: site.id }))
       .set(owner.auth)
       .send({ allowedOrigins: ['https://elsewhere.example'] })
       .expect(200);
@@ -119,7 +124,7 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     const deadline = Date.now() + 1_000;
     let status = 0;
     while (Date.now() < deadline) {
-      status = (await b.http.get('/api/v1/widget/config').set(headers)).status;
+      status = (await b.http.get(route('/api/v1/widget/config')).set(headers)).status;
       if (status === 403) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

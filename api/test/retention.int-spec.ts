@@ -11,6 +11,7 @@ import {
 } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 /**
  * Moves a site's whole history `days` into the past, as if nobody had written since. Callers wait
@@ -58,7 +59,7 @@ async function bulkHistory(db: DataSource, siteId: string, n: number, daysAgo: n
 
 async function retentionEvents(t: TestApp, owner: SignedUpUser): Promise<AuditEvent[]> {
   const response = await t.http
-    .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+    .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId }))
     .query({ limit: 100 })
     .set(owner.auth)
     .expect(200);
@@ -109,7 +110,7 @@ describe('retention', () => {
     expect(await counts(db, longSite.id)).toEqual(longBefore);
     // The fresh visitor's conversation is intact.
     const messages = await t.http
-      .get('/api/v1/widget/messages')
+      .get(route('/api/v1/widget/messages'))
       .query({ after: 0 })
       .set(fresh.headers)
       .expect(200);
@@ -176,7 +177,12 @@ describe('retention', () => {
         conversationId: visitor.conversation.id,
       });
       await t.http
-        .get(`/api/v1/sites/${shortSite.id}/conversations/${visitor.conversation.id}`)
+        .get(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: shortSite.id,
+            conversationId: visitor.conversation.id,
+          }),
+        )
         .set(owner.auth)
         .expect(404);
     } finally {

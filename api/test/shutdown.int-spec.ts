@@ -5,6 +5,7 @@ import { createSite, signUp } from './support/factories';
 import { connectionRefused, requestInFlight } from './support/http-in-flight';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 /** A console socket, signed in and subscribed, on a listening app. */
 async function inboxSocket(host: string, accessToken: string, siteId: string): Promise<RealtimeClient> {
@@ -25,7 +26,7 @@ describe('graceful shutdown', () => {
       const owner = await signUp(t.http);
       const site = await createSite(t.http, owner);
       const inbox = await inboxSocket(host, owner.accessToken, site.id);
-      const inFlight = await requestInFlight(host, '/api/v1/auth/login', {
+      const inFlight = await requestInFlight(host, route('/api/v1/auth/login'), {
         email: owner.email,
         password: 'not the password',
       });
@@ -48,7 +49,7 @@ describe('graceful shutdown', () => {
     const t = await startTestApp();
     try {
       const host = await t.listen();
-      const stuck = await requestInFlight(host, '/api/v1/auth/login', {
+      const stuck = await requestInFlight(host, route('/api/v1/auth/login'), {
         email: 'a@example.test',
         password: 'x',
       });

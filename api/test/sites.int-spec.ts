@@ -2,6 +2,7 @@ import type { CreateSiteRequest, ErrorResponse, Page, Site, UpdateSiteRequest } 
 
 import { addMember, createSite, signUp, type SignedUpUser } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 describe('sites', () => {
   let t: TestApp;
@@ -12,18 +13,20 @@ describe('sites', () => {
   afterAll(() => t.close());
 
   async function getSite(user: SignedUpUser, siteId: string): Promise<Site> {
-    return (await t.http.get(`/api/v1/sites/${siteId}`).set(user.auth).expect(200)).body as Site;
+    return (await t.http.get(route('/api/v1/sites/{siteId}', { siteId })).set(user.auth).expect(200))
+      .body as Site;
   }
 
   function patchSite(user: SignedUpUser, siteId: string, body: UpdateSiteRequest | object) {
-    return t.http.patch(`/api/v1/sites/${siteId}`).set(user.auth).send(body);
+    return t.http.patch(route('/api/v1/sites/{siteId}', { siteId })).set(user.auth).send(body);
   }
 
   async function listSites(
     user: SignedUpUser,
     query: Record<string, string | number> = {},
   ): Promise<Page<Site>> {
-    return (await t.http.get('/api/v1/sites').query(query).set(user.auth).expect(200)).body as Page<Site>;
+    return (await t.http.get(route('/api/v1/sites')).query(query).set(user.auth).expect(200))
+      .body as Page<Site>;
   }
 
   describe('creating', () => {
@@ -68,7 +71,7 @@ describe('sites', () => {
       async (origin) => {
         const owner = await signUp(t.http);
         const response = await t.http
-          .post('/api/v1/sites')
+          .post(route('/api/v1/sites'))
           .set(owner.auth)
           .send({
             organizationId: owner.organizationId,
@@ -87,7 +90,7 @@ describe('sites', () => {
       await addMember(t.http, owner, member, 'member');
 
       const response = await t.http
-        .post('/api/v1/sites')
+        .post(route('/api/v1/sites'))
         .set(member.auth)
         .send({ organizationId: owner.organizationId, name: 'Shop' } satisfies CreateSiteRequest)
         .expect(403);
@@ -101,7 +104,7 @@ describe('sites', () => {
       const outsider = await signUp(t.http);
 
       const response = await t.http
-        .post('/api/v1/sites')
+        .post(route('/api/v1/sites'))
         .set(outsider.auth)
         .send({ organizationId: owner.organizationId, name: 'Shop' } satisfies CreateSiteRequest)
         .expect(404);
@@ -152,7 +155,7 @@ describe('sites', () => {
     it('refuses a bad cursor with 400 VALIDATION_FAILED', async () => {
       const owner = await signUp(t.http);
       const response = await t.http
-        .get('/api/v1/sites')
+        .get(route('/api/v1/sites'))
         .query({ cursor: 'garbage' })
         .set(owner.auth)
         .expect(400);
@@ -267,8 +270,12 @@ describe('sites', () => {
       const owner = await signUp(t.http);
       const site = await createSite(t.http, owner);
 
-      const rotated = (await t.http.post(`/api/v1/sites/${site.id}/rotate-key`).set(owner.auth).expect(200))
-        .body as Site;
+      const rotated = (
+        await t.http
+          .post(route('/api/v1/sites/{siteId}/rotate-key', { siteId: site.id }))
+          .set(owner.auth)
+          .expect(200)
+      ).body as Site;
 
       expect(rotated.publicKey).toMatch(/^pk_[A-Za-z0-9_-]{24}$/);
       expect(rotated.publicKey).not.toBe(site.publicKey);
@@ -279,9 +286,15 @@ describe('sites', () => {
       const owner = await signUp(t.http);
       const site = await createSite(t.http, owner);
 
-      await t.http.delete(`/api/v1/sites/${site.id}`).set(owner.auth).expect(204);
+      await t.http
+        .delete(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(owner.auth)
+        .expect(204);
 
-      const response = await t.http.get(`/api/v1/sites/${site.id}`).set(owner.auth).expect(404);
+      const response = await t.http
+        .get(route('/api/v1/sites/{siteId}', { siteId: site.id }))
+        .set(owner.auth)
+        .expect(404);
       expect((response.body as ErrorResponse).code).toBe('SITE_NOT_FOUND');
       expect((await listSites(owner)).items).toEqual([]);
     });
@@ -290,7 +303,7 @@ describe('sites', () => {
       const owner = await signUp(t.http);
       const outsider = await signUp(t.http);
       const site = await createSite(t.http, owner);
-      const path = `/api/v1/sites/${site.id}`;
+      const path = route('/api/v1/sites/{siteId}', { siteId: site.id });
 
       for (const send of [
         () => t.http.get(path),

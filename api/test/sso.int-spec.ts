@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { addMember, PASSWORD, type SignedUpUser, signUp } from './support/factories';
 import { signInAtProvider, TestIdentityProvider } from './support/oidc-provider';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const PUBLIC_URL = 'http://localhost:3000';
 const REDIRECT_URI = `${PUBLIC_URL}/console/sso-callback`;
@@ -23,7 +24,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
   let t: TestApp;
   let idp: TestIdentityProvider;
   let owner: SignedUpUser;
-  const settingsPath = () => `/api/v1/organizations/${owner.organizationId}/sso`;
+  const settingsPath = () => route('/api/v1/organizations/{orgId}/sso', { orgId: owner.organizationId });
   const settings = (): UpdateSsoSettingsRequest => ({
     enabled: true,
     issuer: idp.issuer,
@@ -36,12 +37,13 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     t.app.get(DataSource).query<T>(query, parameters);
 
   async function startAndSignInAtProvider(email: string, accountId: string): Promise<URL> {
-    const start = await t.http.post('/api/v1/auth/sso/start').send({ email }).expect(200);
+    const start = await t.http.post(route('/api/v1/auth/sso/start')).send({ email }).expect(200);
     return signInAtProvider((start.body as SsoStartResponse).authorizationUrl, accountId, REDIRECT_URI);
   }
 
   /** What the console's sso-callback page does with the query the provider sent the browser back with. */
-  const callback = (back: URL) => t.http.post('/api/v1/auth/sso/callback').send({ query: back.search });
+  const callback = (back: URL) =>
+    t.http.post(route('/api/v1/auth/sso/callback')).send({ query: back.search });
 
   /** Start (by address), the provider's forms as `accountId`, and the console's callback. */
   async function ssoSignIn(email: string, accountId: string) {
@@ -63,7 +65,9 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     (
       (
         await t.http
-          .get(`/api/v1/organizations/${owner.organizationId}/audit-events?limit=100`)
+          .get(
+            `${route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId })}?limit=100`,
+          )
           .set(owner.auth)
           .expect(200)
       ).body as Page<AuditEvent>
@@ -127,7 +131,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
       });
     }
     const other = await signUp(t.http, { name: 'Other owner' });
-    const otherPath = `/api/v1/organizations/${other.organizationId}/sso`;
+    const otherPath = route('/api/v1/organizations/{orgId}/sso', { orgId: other.organizationId });
     // The first save of an enabled provider needs its secret.
     expect((await t.http.put(otherPath).set(other.auth).send(settings())).status).toBe(400);
     const taken = await t.http
@@ -149,7 +153,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     expect(session.user).toMatchObject({ email, name: 'New Person' });
     const me = (
       await t.http
-        .get('/api/v1/auth/me')
+        .get(route('/api/v1/auth/me'))
         .set({ Authorization: `Bearer ${session.accessToken}` })
         .expect(200)
     ).body as MeResponse;
@@ -180,7 +184,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     idp.addAccount('outsider', { email: 'outsider@elsewhere.example.test' });
     idp.addAccount('unverified', { email: `unverified@${DOMAIN}`, emailVerified: false });
     const started = await t.http
-      .post(`/api/v1/auth/sso/organizations/${owner.organizationId}/start`)
+      .post(route('/api/v1/auth/sso/organizations/{orgId}/start', { orgId: owner.organizationId }))
       .expect(200);
     const outsider = await callback(
       await signInAtProvider((started.body as SsoStartResponse).authorizationUrl, 'outsider', REDIRECT_URI),
@@ -201,7 +205,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
   it('refuses a tampered state and a state used twice', async () => {
     idp.addAccount('replayed', { email: `replayed@${DOMAIN}` });
     const start = await t.http
-      .post('/api/v1/auth/sso/start')
+      .post(route('/api/v1/auth/sso/start'))
       .send({ email: `replayed@${DOMAIN}` })
       .expect(200);
     const back = await signInAtProvider(
@@ -245,7 +249,10 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     const session = await signedIn(ssoSignIn(`leaver@${DOMAIN}`, 'leaver'));
     // Still employed: the provider vouches, the session goes on.
     const refreshed = (
-      await t.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(200)
+      await t.http
+        .post(route('/api/v1/auth/refresh'))
+        .send({ refreshToken: session.refreshToken })
+        .expect(200)
     ).body as AuthResponse;
     const stored = await sql<{ token: string }[]>(
       `SELECT provider_refresh_token_encrypted AS token FROM sso_sessions WHERE user_id = $1`,
@@ -253,14 +260,16 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     );
     expect(stored[0]?.token).toMatch(/^v1\./);
     idp.disable('leaver');
-    const refused = await t.http.post('/api/v1/auth/refresh').send({ refreshToken: refreshed.refreshToken });
+    const refused = await t.http
+      .post(route('/api/v1/auth/refresh'))
+      .send({ refreshToken: refreshed.refreshToken });
     expect({ status: refused.status, code: (refused.body as ErrorResponse).code }).toEqual({
       status: 401,
       code: 'INVALID_REFRESH_TOKEN',
     });
     // The whole session ended: its access token too.
     await t.http
-      .get('/api/v1/auth/me')
+      .get(route('/api/v1/auth/me'))
       .set({ Authorization: `Bearer ${refreshed.accessToken}` })
       .expect(401);
     expect(await auditActions()).toContainEqual(
@@ -276,13 +285,13 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     try {
       const prodOwner = await signUp(production.http, { name: 'Owner' });
       await production.http
-        .put(`/api/v1/organizations/${prodOwner.organizationId}/sso`)
+        .put(route('/api/v1/organizations/{orgId}/sso', { orgId: prodOwner.organizationId }))
         .set(prodOwner.auth)
         .send({ ...settings(), clientSecret: idp.clientSecret })
         .expect(200);
       idp.addAccount('part-timer', { email: `part.timer@${DOMAIN}` });
       const start = await production.http
-        .post('/api/v1/auth/sso/start')
+        .post(route('/api/v1/auth/sso/start'))
         .send({ email: `part.timer@${DOMAIN}` })
         .expect(200);
       const back = await signInAtProvider(
@@ -291,13 +300,13 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
         REDIRECT_URI,
       );
       const session = await signedIn(
-        production.http.post('/api/v1/auth/sso/callback').send({ query: back.search }),
+        production.http.post(route('/api/v1/auth/sso/callback')).send({ query: back.search }),
       );
       idp.disable('part-timer');
       // Checked at sign-in, so not asked again yet: the refresh goes through.
       const refreshed = (
         await production.http
-          .post('/api/v1/auth/refresh')
+          .post(route('/api/v1/auth/refresh'))
           .send({ refreshToken: session.refreshToken })
           .expect(200)
       ).body as AuthResponse;
@@ -307,7 +316,7 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
           session.user.id,
         ]);
       const refused = await production.http
-        .post('/api/v1/auth/refresh')
+        .post(route('/api/v1/auth/refresh'))
         .send({ refreshToken: refreshed.refreshToken });
       expect({ status: refused.status, code: (refused.body as ErrorResponse).code }).toEqual({
         status: 401,
@@ -324,8 +333,9 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
     idp.addAccount('existing', { email });
     const session = await signedIn(ssoSignIn(email, 'existing'));
     expect(session.user.id).toBe(existing.userId);
-    const me = (await t.http.get('/api/v1/auth/me').set({ Authorization: `Bearer ${session.accessToken}` }))
-      .body as MeResponse;
+    const me = (
+      await t.http.get(route('/api/v1/auth/me')).set({ Authorization: `Bearer ${session.accessToken}` })
+    ).body as MeResponse;
     expect(me.organizations.map((organization) => [organization.id, organization.role]).sort()).toEqual(
       [
         [existing.organizationId, 'owner'],
@@ -343,18 +353,23 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
       .send({ ...settings(), ssoOnly: true })
       .expect(200);
 
-    const refused = await t.http.post('/api/v1/auth/login').send({ email: member.email, password: PASSWORD });
+    const refused = await t.http
+      .post(route('/api/v1/auth/login'))
+      .send({ email: member.email, password: PASSWORD });
     expect({ status: refused.status, code: (refused.body as ErrorResponse).code }).toEqual({
       status: 403,
       code: 'SSO_REQUIRED',
     });
     // A wrong password still gets the usual answer: SSO_REQUIRED tells nothing without the password.
     const wrong = await t.http
-      .post('/api/v1/auth/login')
+      .post(route('/api/v1/auth/login'))
       .send({ email: member.email, password: 'wrong password!' });
     expect((wrong.body as ErrorResponse).code).toBe('INVALID_CREDENTIALS');
 
-    await t.http.post('/api/v1/auth/login').send({ email: owner.email, password: PASSWORD }).expect(200);
+    await t.http
+      .post(route('/api/v1/auth/login'))
+      .send({ email: owner.email, password: PASSWORD })
+      .expect(200);
     expect(await auditActions()).toContainEqual(
       expect.objectContaining({
         action: 'auth.sso_break_glass',
@@ -368,12 +383,15 @@ describe('OpenID Connect single sign-on against a real provider on loopback', ()
       .set(owner.auth)
       .send({ ...settings(), ssoOnly: false })
       .expect(200);
-    await t.http.post('/api/v1/auth/login').send({ email: member.email, password: PASSWORD }).expect(200);
+    await t.http
+      .post(route('/api/v1/auth/login'))
+      .send({ email: member.email, password: PASSWORD })
+      .expect(200);
   });
 
   it('answers SSO_NOT_CONFIGURED for a domain no organization signs in', async () => {
     const response = await t.http
-      .post('/api/v1/auth/sso/start')
+      .post(route('/api/v1/auth/sso/start'))
       .send({ email: 'someone@nowhere.example.test' });
     expect({ status: response.status, code: (response.body as ErrorResponse).code }).toEqual({
       status: 404,

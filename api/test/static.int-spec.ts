@@ -9,6 +9,7 @@ import type { ErrorResponse, WidgetConfig } from '@cloop/contracts';
 import { createSite, createVisitorSession, signUp, type SignedUpUser } from './support/factories';
 import { ofType, RealtimeClient } from './support/realtime-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const PUBLIC_URL = 'https://cloop.example';
 const SHOP_ORIGIN = 'https://shop.example';
@@ -126,7 +127,7 @@ describe('static files', () => {
     it("may use any site's widget, though it is not among the site's allowed origins", async () => {
       const site = await createSite(t.http, owner, { allowedOrigins: [SHOP_ORIGIN] });
       const config = await t.http
-        .get('/api/v1/widget/config')
+        .get(route('/api/v1/widget/config'))
         .set({ 'X-Cloop-Site-Key': site.publicKey, Origin: PUBLIC_URL })
         .expect(200);
       expect((config.body as WidgetConfig).widget.assistantName).toEqual(expect.any(String));
@@ -156,7 +157,7 @@ describe('static files', () => {
     ])('still refuses %s', async (_, origin) => {
       const site = await createSite(t.http, owner, { allowedOrigins: [SHOP_ORIGIN] });
       const response = await t.http
-        .get('/api/v1/widget/config')
+        .get(route('/api/v1/widget/config'))
         .set({ 'X-Cloop-Site-Key': site.publicKey, Origin: origin })
         .expect(403);
       expect((response.body as ErrorResponse).code).toBe('ORIGIN_NOT_ALLOWED');

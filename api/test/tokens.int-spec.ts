@@ -30,6 +30,7 @@ import type { Test } from 'supertest';
 import { APP_CONFIG, type ResolvedConfig } from '../src/config/config.module';
 import { createSite, PASSWORD, type SignedUpUser, signUp, uniqueEmail } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 /** The only routes under /api/v1 that a caller without a session may use. */
 const PUBLIC_ROUTES = [
@@ -93,14 +94,18 @@ describe('access tokens and sessions', () => {
   let otherClaims: AccessClaims;
 
   const refresh = (refreshToken: string): Test =>
-    t.http.post('/api/v1/auth/refresh').send({ refreshToken } satisfies RefreshRequest);
+    t.http.post(route('/api/v1/auth/refresh')).send({ refreshToken } satisfies RefreshRequest);
   const logout = (refreshToken: string): Test =>
-    t.http.post('/api/v1/auth/logout').send({ refreshToken } satisfies LogoutRequest);
-  const me = (accessToken: string): Test => t.http.get('/api/v1/auth/me').set(bearer(accessToken));
+    t.http.post(route('/api/v1/auth/logout')).send({ refreshToken } satisfies LogoutRequest);
+  const me = (accessToken: string): Test => t.http.get(route('/api/v1/auth/me')).set(bearer(accessToken));
   const codeOf = (response: { body: unknown }): string => (response.body as ErrorResponse).code;
   const login = async (user: SignedUpUser): Promise<AuthResponse> =>
-    (await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200))
-      .body as AuthResponse;
+    (
+      await t.http
+        .post(route('/api/v1/auth/login'))
+        .send({ email: user.email, password: PASSWORD })
+        .expect(200)
+    ).body as AuthResponse;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -108,7 +113,7 @@ describe('access tokens and sessions', () => {
     site = await createSite(t.http, owner, { allowedOrigins: [SITE_ORIGIN] });
     const invite: InviteMemberRequest = { email: uniqueEmail('invitee'), role: 'member' };
     const invited = await t.http
-      .post(`/api/v1/organizations/${owner.organizationId}/members`)
+      .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
       .set(owner.auth)
       .send(invite)
       .expect(201);
@@ -121,13 +126,13 @@ describe('access tokens and sessions', () => {
       'X-Cloop-Visitor': randomUUID(),
     };
     const session = await t.http
-      .post('/api/v1/widget/session')
+      .post(route('/api/v1/widget/session'))
       .set(visitor)
       .send({ entryUrl: `${SITE_ORIGIN}/` } satisfies WidgetSessionRequest)
       .expect(200);
     conversationId = (session.body as WidgetSessionResponse).conversation.id;
     const source = await t.http
-      .post(`/api/v1/sites/${site.id}/knowledge/sources`)
+      .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }))
       .set(owner.auth)
       .send({
         type: 'qa',
@@ -137,7 +142,7 @@ describe('access tokens and sessions', () => {
       .expect(201);
     sourceId = (source.body as KnowledgeSource).id;
     const webhook = await t.http
-      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
       .set(owner.auth)
       .send({
         url: 'https://hooks.example/cloop',
@@ -147,7 +152,7 @@ describe('access tokens and sessions', () => {
       .expect(201);
     webhookId = (webhook.body as WebhookEndpointWithSecret).webhook.id;
     await t.http
-      .post('/api/v1/widget/messages')
+      .post(route('/api/v1/widget/messages'))
       .set(visitor)
       .send({ id: randomUUID(), body: 'Hello' } satisfies SendMessageRequest)
       .expect(201);
@@ -287,7 +292,7 @@ describe('access tokens and sessions', () => {
     it('signs in on GET /api/v1/auth/me with a genuine token and with one the test signs with the app key', async () => {
       await me(owner.accessToken).expect(200);
       await t.http
-        .get('/api/v1/auth/me')
+        .get(route('/api/v1/auth/me'))
         .set(bearer(signWithAppKey({ iat: nowSeconds(), exp: nowSeconds() + 600 })))
         .expect(200);
     });
@@ -323,7 +328,12 @@ describe('access tokens and sessions', () => {
         // conversation is still there without a reply from anyone on the team.
         await me(owner.accessToken).expect(200);
         const transcript = await t.http
-          .get(`/api/v1/sites/${site.id}/conversations/${conversationId}`)
+          .get(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId,
+            }),
+          )
           .set(owner.auth)
           .expect(200);
         const agentMessages = (transcript.body as Transcript).messages.filter(

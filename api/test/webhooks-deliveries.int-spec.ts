@@ -28,6 +28,7 @@ import {
   signed,
   useWebhooksWorld,
 } from './support/webhooks-world';
+import { route } from '@cloop/client/route';
 
 useWebhooksWorld();
 
@@ -41,15 +42,20 @@ describe('webhooks: deliveries, signed, retried, in order', () => {
         const conversationId = visitor.conversation.id;
         await sendVisitorMessage(t.http, visitor.headers, 'Do you ship to Finland?');
         const email = uniqueEmail('lead');
-        await t.http.put('/api/v1/widget/contact').set(visitor.headers).send({ email }).expect(200);
+        await t.http.put(route('/api/v1/widget/contact')).set(visitor.headers).send({ email }).expect(200);
         await t.http
-          .patch(`/api/v1/sites/${site.id}/conversations/${conversationId}`)
+          .patch(
+            route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+              siteId: site.id,
+              conversationId,
+            }),
+          )
           .set(owner.auth)
           .send({ phase: 'learning' })
           .expect(200);
         const other = await createVisitorSession(t.http, site);
         const erased = await t.http
-          .post(`/api/v1/sites/${site.id}/privacy/erasures`)
+          .post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId: site.id }))
           .set(owner.auth)
           .send({ visitorId: other.visitorId })
           .expect(200);
@@ -166,7 +172,7 @@ describe('webhooks: deliveries, signed, retried, in order', () => {
         });
         await subscribe(own.url, ['conversation.phase_changed'], shop);
         await t.http
-          .post(`/api/v1/sites/${shop.id}/knowledge/sources`)
+          .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: shop.id }))
           .set(owner.auth)
           .send({ type: 'qa', question: 'Do you ship to Finland?', answer: 'Yes, to Finland in three days.' })
           .expect(201);

@@ -17,6 +17,7 @@ import {
 import { startTestApp, type TestApp } from './support/test-app';
 import { verifySignature, WebhookReceiver } from './support/webhook-receiver';
 import { ORIGIN, RETRY_DELAYS_MS } from './support/webhooks-world';
+import { route } from '@cloop/client/route';
 
 describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
   let t: TestApp;
@@ -46,7 +47,7 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
     'http://0x7f.1/hooks',
   ])('refuses a receiver on the server’s own networks: %s', async (url) => {
     const response = await t.http
-      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
       .set(owner.auth)
       .send({ url, events: ['lead.captured'] } satisfies CreateWebhookRequest);
     expect({ status: response.status, code: (response.body as ErrorResponse).code }).toEqual({
@@ -60,12 +61,17 @@ describe('webhooks without CRAWL_ALLOW_PRIVATE_NETWORKS', () => {
     'accepts a receiver at the public address %s',
     async (url) => {
       const created = await t.http
-        .post(`/api/v1/sites/${site.id}/webhooks`)
+        .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
         .set(owner.auth)
         .send({ url, events: ['lead.captured'] } satisfies CreateWebhookRequest);
       expect(created.status).toBe(201);
       await t.http
-        .delete(`/api/v1/sites/${site.id}/webhooks/${(created.body as WebhookEndpointWithSecret).webhook.id}`)
+        .delete(
+          route('/api/v1/sites/{siteId}/webhooks/{webhookId}', {
+            siteId: site.id,
+            webhookId: (created.body as WebhookEndpointWithSecret).webhook.id,
+          }),
+        )
         .set(owner.auth)
         .expect(204);
     },
@@ -87,7 +93,7 @@ describe('webhook deliveries at shutdown', () => {
       const owner = await signUp(t.http);
       const site = await createSite(t.http, owner);
       const created = await t.http
-        .post(`/api/v1/sites/${site.id}/webhooks`)
+        .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
         .set(owner.auth)
         .send({
           url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hooks`,
@@ -95,7 +101,15 @@ describe('webhook deliveries at shutdown', () => {
         } satisfies CreateWebhookRequest)
         .expect(201);
       const { webhook } = created.body as WebhookEndpointWithSecret;
-      await t.http.post(`/api/v1/sites/${site.id}/webhooks/${webhook.id}/test`).set(owner.auth).expect(202);
+      await t.http
+        .post(
+          route('/api/v1/sites/{siteId}/webhooks/{webhookId}/test', {
+            siteId: site.id,
+            webhookId: webhook.id,
+          }),
+        )
+        .set(owner.auth)
+        .expect(202);
       const deadline = Date.now() + 10_000;
       while (!arrived && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(arrived).toBe(true);
@@ -136,7 +150,7 @@ const sharedServers = Boolean(process.env['DATABASE_URL'] && process.env['REDIS_
     const owner = await signUp(a.http);
     const site = await createSite(a.http, owner, { allowedOrigins: [ORIGIN] });
     const created = await a.http
-      .post(`/api/v1/sites/${site.id}/webhooks`)
+      .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id }))
       .set(owner.auth)
       .send({
         url: receiver.url,

@@ -34,6 +34,7 @@ import {
   signed,
   useWebhooksWorld,
 } from './support/webhooks-world';
+import { route } from '@cloop/client/route';
 
 useWebhooksWorld();
 
@@ -126,7 +127,7 @@ describe('webhooks: endpoints, secrets, privacy, retention, validation and acces
         const email = uniqueEmail('erased');
         const visitor = await createVisitorSession(t.http, site);
         await sendVisitorMessage(t.http, visitor.headers, `My order code is ${marker}`);
-        await t.http.put('/api/v1/widget/contact').set(visitor.headers).send({ email }).expect(200);
+        await t.http.put(route('/api/v1/widget/contact')).set(visitor.headers).send({ email }).expect(200);
         await waitForDeliveries(
           webhook.id,
           (items) =>
@@ -137,7 +138,7 @@ describe('webhooks: endpoints, secrets, privacy, retention, validation and acces
         expect(Object.keys(await findTextAnywhere(db, marker))).toContain('webhook_deliveries.payload');
 
         const erased = await t.http
-          .post(`/api/v1/sites/${site.id}/privacy/erasures`)
+          .post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId: site.id }))
           .set(owner.auth)
           .send({ visitorId: visitor.visitorId })
           .expect(200);
@@ -349,7 +350,7 @@ describe('webhooks: endpoints, secrets, privacy, retention, validation and acces
         .expect(200);
       await unsubscribe(webhook.id);
       const trail = await t.http
-        .get(`/api/v1/organizations/${owner.organizationId}/audit-events`)
+        .get(route('/api/v1/organizations/{orgId}/audit-events', { orgId: owner.organizationId }))
         .set(owner.auth)
         .expect(200);
       const events = (trail.body as Page<{ action: string; target: { id: string } | null }>).items.filter(

@@ -15,6 +15,7 @@ import {
   visitorHeaders,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN_A = 'https://shop.example:8443';
 const ORIGIN_B = 'https://other-shop.example';
@@ -29,7 +30,7 @@ describe('widget access', () => {
   const count = async (site: Site) => (await listAllConversations(t.http, owner, site.id)).length;
   const counts = async () => [await count(siteA), await count(siteB)];
   const openSession = (headers: Record<string, string>) =>
-    t.http.post('/api/v1/widget/session').set(headers).send(SESSION);
+    t.http.post(route('/api/v1/widget/session')).set(headers).send(SESSION);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -43,7 +44,7 @@ describe('widget access', () => {
     it('accepts the exact allowed origin and answers CORS for that origin only, varying by Origin', async () => {
       for (const response of [
         await t.http
-          .get('/api/v1/widget/config')
+          .get(route('/api/v1/widget/config'))
           .set({ 'X-Cloop-Site-Key': siteA.publicKey, Origin: ORIGIN_A }),
         await openSession(visitorHeaders(siteA, { origin: ORIGIN_A })),
       ]) {
@@ -62,11 +63,11 @@ describe('widget access', () => {
       const before = await counts();
       for (const response of [
         await t.http
-          .get('/api/v1/widget/config')
+          .get(route('/api/v1/widget/config'))
           .set({ 'X-Cloop-Site-Key': siteA.publicKey, Origin: origin }),
         await openSession(visitorHeaders(siteA, { origin })),
         await t.http
-          .post('/api/v1/widget/messages')
+          .post(route('/api/v1/widget/messages'))
           .set(visitorHeaders(siteA, { origin }))
           .send({ id: randomUUID(), body: 'Hello' }),
       ]) {
@@ -84,7 +85,7 @@ describe('widget access', () => {
 
     it('answers a preflight from an allowed origin with 204 and the allowed methods and headers', async () => {
       const response = await t.http
-        .options('/api/v1/widget/messages')
+        .options(route('/api/v1/widget/messages'))
         .set({
           Origin: ORIGIN_A,
           'Access-Control-Request-Method': 'POST',
@@ -102,7 +103,7 @@ describe('widget access', () => {
 
     it('answers a preflight from an unknown origin with 204 and no CORS permission', async () => {
       const response = await t.http
-        .options('/api/v1/widget/session')
+        .options(route('/api/v1/widget/session'))
         .set({ Origin: 'https://unknown.example', 'Access-Control-Request-Method': 'POST' })
         .expect(204);
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
@@ -135,7 +136,10 @@ describe('widget access', () => {
       expect(onB.conversation.id).not.toBe(x.conversation.id);
       expect(onB.conversation.lastSeq).toBe(0);
       expect(onB.messages).toEqual([]);
-      const catchUp = await t.http.get('/api/v1/widget/messages?after=0').set(onB.headers).expect(200);
+      const catchUp = await t.http
+        .get(`${route('/api/v1/widget/messages')}?after=0`)
+        .set(onB.headers)
+        .expect(200);
       expect((catchUp.body as WidgetMessagesResponse).items).toEqual([]);
       expect(await count(siteA)).toBe(aBefore);
       expect((await listAllConversations(t.http, owner, siteB.id)).map((c) => c.id)).toContain(
@@ -148,7 +152,10 @@ describe('widget access', () => {
       const headers = visitorHeaders(siteB, { visitorId: x.visitorId, origin: ORIGIN_A });
       const response = await openSession(headers).expect(403);
       expect((response.body as ErrorResponse).code).toBe('ORIGIN_NOT_ALLOWED');
-      await t.http.get('/api/v1/widget/messages?after=0').set(headers).expect(403);
+      await t.http
+        .get(`${route('/api/v1/widget/messages')}?after=0`)
+        .set(headers)
+        .expect(403);
       expect(await counts()).toEqual(before);
     });
 
@@ -156,13 +163,19 @@ describe('widget access', () => {
       const y = await createVisitorSession(t.http, siteA);
       expect(y.conversation.id).not.toBe(x.conversation.id);
       expect(y.messages).toEqual([]);
-      const catchUp = await t.http.get('/api/v1/widget/messages?after=0').set(y.headers).expect(200);
+      const catchUp = await t.http
+        .get(`${route('/api/v1/widget/messages')}?after=0`)
+        .set(y.headers)
+        .expect(200);
       expect((catchUp.body as WidgetMessagesResponse).items).toEqual([]);
 
       await sendVisitorMessage(t.http, y.headers, 'Y writes here');
       const { messages } = await getTranscript(t.http, owner, siteA.id, x.conversation.id);
       expect(messages.map((m) => m.body)).not.toContain('Y writes here');
-      const xView = await t.http.get('/api/v1/widget/messages?after=0').set(x.headers).expect(200);
+      const xView = await t.http
+        .get(`${route('/api/v1/widget/messages')}?after=0`)
+        .set(x.headers)
+        .expect(200);
       expect((xView.body as WidgetMessagesResponse).items.map((m) => m.body)).toContain(secret);
       expect(JSON.stringify(xView.body)).not.toContain('Y writes here');
     });
@@ -178,8 +191,14 @@ describe('widget access', () => {
         const headers = visitorHeaders(siteA, { visitorId });
         for (const response of [
           await openSession(headers),
-          await t.http.post('/api/v1/widget/messages').set(headers).send({ id: randomUUID(), body: 'Hi' }),
-          await t.http.put('/api/v1/widget/contact').set(headers).send({ email: 'someone@example.test' }),
+          await t.http
+            .post(route('/api/v1/widget/messages'))
+            .set(headers)
+            .send({ id: randomUUID(), body: 'Hi' }),
+          await t.http
+            .put(route('/api/v1/widget/contact'))
+            .set(headers)
+            .send({ email: 'someone@example.test' }),
         ]) {
           expect(response.status).toBe(400);
           expect((response.body as ErrorResponse).code).toBe('VISITOR_ID_INVALID');
@@ -207,9 +226,12 @@ describe('widget access', () => {
         ...(key === null ? {} : { 'X-Cloop-Site-Key': key }),
       };
       for (const response of [
-        await t.http.get('/api/v1/widget/config').set(headers),
+        await t.http.get(route('/api/v1/widget/config')).set(headers),
         await openSession(headers),
-        await t.http.post('/api/v1/widget/messages').set(headers).send({ id: randomUUID(), body: 'Hi' }),
+        await t.http
+          .post(route('/api/v1/widget/messages'))
+          .set(headers)
+          .send({ id: randomUUID(), body: 'Hi' }),
       ]) {
         expect(response.status).toBe(401);
         expect((response.body as ErrorResponse).code).toBe('SITE_KEY_INVALID');
@@ -229,7 +251,7 @@ describe('widget access', () => {
       await sendAndAwaitAnswer(t.http, session.headers, `Hello from ${marker}`);
       await sendAndAwaitAnswer(t.http, session.headers, 'Can I talk to a human?');
       await t.http
-        .put('/api/v1/widget/contact')
+        .put(route('/api/v1/widget/contact'))
         .set(session.headers)
         .send({ email: 'ip@example.test' })
         .expect(200);

@@ -14,6 +14,7 @@ import {
   visitorHeaders,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -24,7 +25,7 @@ describe('widget rate limits', () => {
 
   const post = (headers: Record<string, string>, body = 'One more question') => {
     const request: SendMessageRequest = { id: randomUUID(), body };
-    return t.http.post('/api/v1/widget/messages').set(headers).send(request);
+    return t.http.post(route('/api/v1/widget/messages')).set(headers).send(request);
   };
   const expectRateLimited = (response: Response) => {
     expect(response.status).toBe(429);
@@ -66,9 +67,13 @@ describe('widget rate limits', () => {
   it('answers retries of a stored message without spending the limit, even once it is reached', async () => {
     const session = await createVisitorSession(t.http, site, { ip: '198.51.100.5' });
     const first: SendMessageRequest = { id: randomUUID(), body: 'Sent once, retried twice' };
-    await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(201);
+    await t.http.post(route('/api/v1/widget/messages')).set(session.headers).send(first).expect(201);
     for (let i = 0; i < 2; i++) {
-      const retry = await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(200);
+      const retry = await t.http
+        .post(route('/api/v1/widget/messages'))
+        .set(session.headers)
+        .send(first)
+        .expect(200);
       expect((retry.body as { seq: number }).seq).toBe(1);
     }
     // The retries cost nothing: two more messages fit in the limit of three.
@@ -76,7 +81,7 @@ describe('widget rate limits', () => {
     await post(session.headers).expect(201);
     expectRateLimited(await post(session.headers));
     // Limited, a retry is still answered with the stored message.
-    await t.http.post('/api/v1/widget/messages').set(session.headers).send(first).expect(200);
+    await t.http.post(route('/api/v1/widget/messages')).set(session.headers).send(first).expect(200);
   });
 
   it('still lets another visitor post while one visitor is limited', async () => {
@@ -97,7 +102,7 @@ describe('widget rate limits', () => {
 
     const entry: WidgetSessionRequest = { entryUrl: 'https://shop.example/' };
     const third = visitorHeaders(site, { ip });
-    expectRateLimited(await t.http.post('/api/v1/widget/session').set(third).send(entry));
+    expectRateLimited(await t.http.post(route('/api/v1/widget/session')).set(third).send(entry));
     // A first message would create the visitor just as well: it is refused the same way.
     expectRateLimited(await post(third));
     expect(await listAllConversations(t.http, owner, site.id)).toHaveLength(before.length);
@@ -127,7 +132,7 @@ describe('the per-IP chat limit seen from a browser', () => {
 
   it('lets the widget read the 429 and its Retry-After (CORS headers for the allowed origin)', async () => {
     const headers = { ...visitorHeaders(site), 'X-Forwarded-For': '198.51.100.200' };
-    const catchUp = () => t.http.get('/api/v1/widget/messages?after=0').set(headers);
+    const catchUp = () => t.http.get(`${route('/api/v1/widget/messages')}?after=0`).set(headers);
     await catchUp().expect(200);
     await catchUp().expect(200);
 

@@ -24,6 +24,7 @@ import {
   type VisitorSession,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN_A = 'https://shop.example';
 const ORIGIN_B = 'https://other-shop.example';
@@ -37,13 +38,18 @@ describe('widget unread (the closed launcher of a returning visitor)', () => {
   let siteA: Site;
   let siteB: Site;
 
-  const unread = (headers: Record<string, string>) => t.http.get('/api/v1/widget/unread').set(headers);
+  const unread = (headers: Record<string, string>) => t.http.get(route('/api/v1/widget/unread')).set(headers);
   const unreadOf = async (headers: Record<string, string>) =>
     (await unread(headers).expect(200)).body as WidgetUnreadResponse;
   const teamReply = async (site: Site, conversationId: string, body: string): Promise<Message> => {
     const request: SendMessageRequest = { id: randomUUID(), body };
     const response = await t.http
-      .post(`/api/v1/sites/${site.id}/conversations/${conversationId}/messages`)
+      .post(
+        route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+          siteId: site.id,
+          conversationId,
+        }),
+      )
       .set(owner.auth)
       .send(request)
       .expect(201);
@@ -116,11 +122,11 @@ describe('widget unread (the closed launcher of a returning visitor)', () => {
 
       // Seen up to the assistant's answer: only the team's reply is left.
       const seen: WidgetSeenRequest = { conversationId: x.conversation.id, seq: answer.seq };
-      await t.http.put('/api/v1/widget/seen').set(x.headers).send(seen).expect(204);
+      await t.http.put(route('/api/v1/widget/seen')).set(x.headers).send(seen).expect(204);
       expect((await unreadOf(x.headers)).count).toBe(1);
 
       await t.http
-        .put('/api/v1/widget/seen')
+        .put(route('/api/v1/widget/seen'))
         .set(x.headers)
         .send({ ...seen, seq: reply.seq })
         .expect(204);
@@ -131,7 +137,7 @@ describe('widget unread (the closed launcher of a returning visitor)', () => {
       const y = await createVisitorSession(t.http, siteA);
       const first = await sendAndAwaitAnswer(t.http, y.headers, 'Is it waterproof?');
       const seen: WidgetSeenRequest = { conversationId: y.conversation.id, seq: first.answer.seq };
-      await t.http.put('/api/v1/widget/seen').set(y.headers).send(seen).expect(204);
+      await t.http.put(route('/api/v1/widget/seen')).set(y.headers).send(seen).expect(204);
       const { answer } = await sendAndAwaitAnswer(t.http, y.headers, 'And in salt water?');
       expect(await unreadOf(y.headers)).toEqual({
         count: 1,
@@ -162,7 +168,12 @@ describe('widget unread (the closed launcher of a returning visitor)', () => {
       expect((await unreadOf(z.headers)).count).toBe(1);
       const close: UpdateConversationRequest = { status: 'closed' };
       await t.http
-        .patch(`/api/v1/sites/${siteA.id}/conversations/${z.conversation.id}`)
+        .patch(
+          route('/api/v1/sites/{siteId}/conversations/{conversationId}', {
+            siteId: siteA.id,
+            conversationId: z.conversation.id,
+          }),
+        )
         .set(owner.auth)
         .send(close)
         .expect(200);
@@ -243,7 +254,7 @@ describe('widget unread (the closed launcher of a returning visitor)', () => {
 
     it('answers the preflight of an allowed origin for GET with the visitor header', async () => {
       const response = await t.http
-        .options('/api/v1/widget/unread')
+        .options(route('/api/v1/widget/unread'))
         .set({
           Origin: ORIGIN_A,
           'Access-Control-Request-Method': 'GET',
@@ -270,9 +281,9 @@ describe('widget unread under the per-IP chat limit', () => {
 
   it('is limited like the other visitor routes: 429 with Retry-After the widget can read', async () => {
     const headers = { ...visitorHeaders(site), 'X-Forwarded-For': '198.51.100.210' };
-    await t.http.get('/api/v1/widget/unread').set(headers).expect(200);
-    await t.http.get('/api/v1/widget/unread').set(headers).expect(200);
-    const refused = await t.http.get('/api/v1/widget/unread').set(headers).expect(429);
+    await t.http.get(route('/api/v1/widget/unread')).set(headers).expect(200);
+    await t.http.get(route('/api/v1/widget/unread')).set(headers).expect(200);
+    const refused = await t.http.get(route('/api/v1/widget/unread')).set(headers).expect(429);
     expect((refused.body as ErrorResponse).code).toBe('RATE_LIMITED');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.headers['access-control-allow-origin']).toBe(ORIGIN_A);

@@ -26,6 +26,7 @@ import {
   waitForVisitorMessage,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { route } from '@cloop/client/route';
 
 const ORIGIN = 'https://shop.example';
 
@@ -37,7 +38,7 @@ describe('widget API', () => {
   const countConversations = async () => (await listAllConversations(t.http, owner, site.id)).length;
   const transcriptOf = (conversationId: string) => getTranscript(t.http, owner, site.id, conversationId);
   const post = (headers: Record<string, string>, body: object) =>
-    t.http.post('/api/v1/widget/messages').set(headers).send(body);
+    t.http.post(route('/api/v1/widget/messages')).set(headers).send(body);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -54,7 +55,7 @@ describe('widget API', () => {
     it('returns the public widget settings to a site key alone, without identifying anyone', async () => {
       const before = await countConversations();
       const response = await t.http
-        .get('/api/v1/widget/config')
+        .get(route('/api/v1/widget/config'))
         .set({ 'X-Cloop-Site-Key': site.publicKey, Origin: ORIGIN })
         .expect(200);
       const expected: WidgetConfig = { widget: site.widget, leadCapture: true };
@@ -119,7 +120,7 @@ describe('widget API', () => {
       const before = await countConversations();
       const headers = visitorHeaders(site);
       const body: WidgetSessionRequest = { entryUrl };
-      const response = await t.http.post('/api/v1/widget/session').set(headers).send(body).expect(400);
+      const response = await t.http.post(route('/api/v1/widget/session')).set(headers).send(body).expect(400);
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');
       expect(await countConversations()).toBe(before);
     });
@@ -199,7 +200,7 @@ describe('widget API', () => {
       await sendVisitorMessage(t.http, session.headers, 'Do you do wholesale?');
       const contact: WidgetContactRequest = { email: 'Buyer@Example.TEST' };
       const response = await t.http
-        .put('/api/v1/widget/contact')
+        .put(route('/api/v1/widget/contact'))
         .set(session.headers)
         .send(contact)
         .expect(200);
@@ -221,7 +222,7 @@ describe('widget API', () => {
     it('refuses an invalid email and leaves the conversation as it was', async () => {
       const session = await createVisitorSession(t.http, site);
       const response = await t.http
-        .put('/api/v1/widget/contact')
+        .put(route('/api/v1/widget/contact'))
         .set(session.headers)
         .send({ email: 'not an email' })
         .expect(400);
@@ -233,7 +234,7 @@ describe('widget API', () => {
 
   describe('seen', () => {
     const markSeen = (headers: Record<string, string>, body: object) =>
-      t.http.put('/api/v1/widget/seen').set(headers).send(body);
+      t.http.put(route('/api/v1/widget/seen')).set(headers).send(body);
 
     it('starts with nothing seen and keeps what the visitor saw for the next session (page load)', async () => {
       const first = await createVisitorSession(t.http, site);
@@ -356,7 +357,7 @@ describe('widget API', () => {
     async (after) => {
       const session = await createVisitorSession(t.http, site);
       const response = await t.http
-        .get(`/api/v1/widget/messages?after=${after}`)
+        .get(`${route('/api/v1/widget/messages')}?after=${after}`)
         .set(session.headers)
         .expect(400);
       expect((response.body as ErrorResponse).code).toBe('VALIDATION_FAILED');

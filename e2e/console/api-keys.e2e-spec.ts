@@ -4,6 +4,7 @@ import { type Account, createAccount, createSiteFor, signIn } from './support/ac
 import { checkedEachTest, launchChromium, openPage, screenshot } from './support/browser';
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
+import { route } from '@cloop/client/route';
 
 let app: RunningApp;
 let browser: Browser;
@@ -59,8 +60,12 @@ describe('the API keys page in Chromium', () => {
     expect(secret).toMatch(/^ck_[\w-]{43}$/);
     await page.click('[data-testid=api-key-secret] [data-testid=copy]');
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
-    await expect(statusWithKey(secret, `/api/v1/sites/${site.id}`)).resolves.toBe(200);
-    await expect(statusWithKey(secret, `/api/v1/sites/${site.id}/webhooks`)).resolves.toBe(403);
+    await expect(statusWithKey(secret, route('/api/v1/sites/{siteId}', { siteId: site.id }))).resolves.toBe(
+      200,
+    );
+    await expect(
+      statusWithKey(secret, route('/api/v1/sites/{siteId}/webhooks', { siteId: site.id })),
+    ).resolves.toBe(403);
     await expect(accessibilityViolations(page)).resolves.toEqual([]);
     await screenshot(page, 'api-keys-secret');
     await page.click('[data-testid=api-key-secret-done]');
@@ -82,11 +87,15 @@ describe('the API keys page in Chromium', () => {
     await page.click('[data-testid=api-key-revoke]');
     await page.click('[data-testid=confirm-dialog][open] button:not([data-testid=confirm])');
     await expect(page.locator('[data-testid=api-key-row]').count()).resolves.toBe(1);
-    await expect(statusWithKey(secret, `/api/v1/sites/${site.id}`)).resolves.toBe(200);
+    await expect(statusWithKey(secret, route('/api/v1/sites/{siteId}', { siteId: site.id }))).resolves.toBe(
+      200,
+    );
     await page.click('[data-testid=api-key-revoke]');
     await page.click('[data-testid=confirm-dialog][open] [data-testid=confirm]');
     await page.waitForSelector('[data-testid=api-key-row]', { state: 'detached' });
-    await expect(statusWithKey(secret, `/api/v1/sites/${site.id}`)).resolves.toBe(401);
+    await expect(statusWithKey(secret, route('/api/v1/sites/{siteId}', { siteId: site.id }))).resolves.toBe(
+      401,
+    );
   });
 
   it.each([

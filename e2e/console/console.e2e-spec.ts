@@ -15,6 +15,7 @@ import {
 } from './support/browser';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
+import { route } from '@cloop/client/route';
 
 const POLICY_KEYS = Object.values(CONSOLE_STORAGE_KEYS);
 const TOKEN_KEYS = [CONSOLE_STORAGE_KEYS.accessToken, CONSOLE_STORAGE_KEYS.refreshToken];
@@ -257,7 +258,7 @@ describe('the console in Chromium', () => {
     const refreshes: string[] = [];
     const unauthorized: string[] = [];
     page.on('request', (request) => {
-      if (request.url().endsWith('/api/v1/auth/refresh')) refreshes.push(request.url());
+      if (request.url().endsWith(route('/api/v1/auth/refresh'))) refreshes.push(request.url());
     });
     page.on('response', (response) => {
       if (response.status() === 401) unauthorized.push(response.url());

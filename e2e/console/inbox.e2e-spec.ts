@@ -8,6 +8,7 @@ import { checkedEachTest, launchChromium, openPage, screenshot } from './support
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
+import { route } from '@cloop/client/route';
 
 /**
  * The inbox as a team reads it (issue 17): each conversation's latest words and who wrote them,
@@ -85,10 +86,17 @@ async function teamWithTwoConversations() {
   const account = await createAccount(app.origin, 'Aino Admin');
   const site = await createSiteFor(app.origin, account, 'Northwind Outdoor');
   const handled = await askAndAwaitAnswer(site, 'What is your return policy?');
-  await api(account, `/api/v1/sites/${site.id}/conversations/${handled.conversationId}/messages`, {
-    method: 'POST',
-    body: JSON.stringify({ id: randomUUID(), body: 'Aino here: 30 days, free of charge.' }),
-  });
+  await api(
+    account,
+    route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+      siteId: site.id,
+      conversationId: handled.conversationId,
+    }),
+    {
+      method: 'POST',
+      body: JSON.stringify({ id: randomUUID(), body: 'Aino here: 30 days, free of charge.' }),
+    },
+  );
   const unanswered = await askAndAwaitAnswer(site, 'Do you ship to Finland?');
   return { account, site, handled, unanswered };
 }
@@ -97,7 +105,10 @@ const item = (page: Page, conversationId: string): Locator =>
   page.locator(`[data-testid=conversation-item][href="/console/inbox/${conversationId}"]`);
 
 async function conversation(account: Account, siteId: string, id: string): Promise<Conversation> {
-  const page = await api<ListPage<Conversation>>(account, `/api/v1/sites/${siteId}/conversations`);
+  const page = await api<ListPage<Conversation>>(
+    account,
+    route('/api/v1/sites/{siteId}/conversations', { siteId }),
+  );
   const found = page.items.find((c) => c.id === id);
   if (!found) throw new Error(`conversation ${id} is not listed`);
   return found;

@@ -6,6 +6,7 @@ import { checkedEachTest, launchChromium, openPage, screenshot, type WatchedPage
 import { accessibilityViolations } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 import { SmtpInbox } from './support/smtp-inbox';
+import { route } from '@cloop/client/route';
 
 const NEW_PASSWORD = 'a brand new passphrase nobody guesses';
 
@@ -105,7 +106,7 @@ describe('e-mail in the console (Chromium, a real SMTP server on loopback)', () 
     const grace = await createAccount(app.origin, 'Grace');
     const invited = await api<InviteMemberResponse>(
       owner,
-      `/api/v1/organizations/${owner.organizationId}/members`,
+      route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }),
       {
         method: 'POST',
         body: JSON.stringify({ email: grace.email, role: 'admin' }),
@@ -123,17 +124,21 @@ describe('e-mail in the console (Chromium, a real SMTP server on loopback)', () 
     await page.click('[data-testid=my-invitations] button.primary');
     await page.waitForSelector('[data-testid=my-invitations]', { state: 'detached' });
 
-    const me = await api<MeResponse>(grace, '/api/v1/auth/me');
+    const me = await api<MeResponse>(grace, route('/api/v1/auth/me'));
     expect(me.organizations.map((o) => o.id)).toContain(owner.organizationId);
   });
 
   it('signs a new person up through the e-mailed invitation link, joining the team', async () => {
     const owner = await createAccount(app.origin, 'Olive Owner');
     const email = `newcomer-${Date.now()}@example.test`;
-    await api<InviteMemberResponse>(owner, `/api/v1/organizations/${owner.organizationId}/members`, {
-      method: 'POST',
-      body: JSON.stringify({ email, role: 'member', locale: 'fi' }),
-    });
+    await api<InviteMemberResponse>(
+      owner,
+      route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }),
+      {
+        method: 'POST',
+        body: JSON.stringify({ email, role: 'member', locale: 'fi' }),
+      },
+    );
     const token = await inbox.linkToken(email, 'accept-invitation');
 
     const page = await prepared('fi', 'dark');
@@ -169,12 +174,13 @@ describe('e-mail in the console (Chromium, a real SMTP server on loopback)', () 
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.uncheck('[data-testid=mail-preferences] input[name=leadNotifications]');
     for (let i = 0; i < 50; i++) {
-      const prefs = await api<{ leadNotifications: boolean }>(account, '/api/v1/mail/preferences');
+      const prefs = await api<{ leadNotifications: boolean }>(account, route('/api/v1/mail/preferences'));
       if (!prefs.leadNotifications) break;
       await new Promise((done) => setTimeout(done, 100));
     }
     expect(
-      (await api<{ leadNotifications: boolean }>(account, '/api/v1/mail/preferences')).leadNotifications,
+      (await api<{ leadNotifications: boolean }>(account, route('/api/v1/mail/preferences')))
+        .leadNotifications,
     ).toBe(false);
     await screenshot(page, 'mail-preferences-fi-light');
   });

@@ -9,6 +9,7 @@ import { htmlPage, startFixtureSite } from './support/fixture-site';
 import { accessibilityViolations, layoutProblems } from './support/page-checks';
 import { type RunningApp, startApp } from './support/server';
 import { Visitor } from './support/visitor';
+import { route } from '@cloop/client/route';
 
 let app: RunningApp;
 let browser: Browser;
@@ -140,14 +141,18 @@ describe('honest statuses and pointed errors', () => {
     try {
       const account = await createAccount(app.origin);
       const site = await createSiteFor(app.origin, account, 'Private shop');
-      await api(account, `/api/v1/sites/${site.id}`, {
+      await api(account, route('/api/v1/sites/{siteId}', { siteId: site.id }), {
         method: 'PATCH',
         body: JSON.stringify({ allowedOrigins: [app.origin, shop.origin] }),
       });
-      const source = await api<KnowledgeSource>(account, `/api/v1/sites/${site.id}/knowledge/sources`, {
-        method: 'POST',
-        body: JSON.stringify({ type: 'crawl', url: `${shop.origin}/` }),
-      });
+      const source = await api<KnowledgeSource>(
+        account,
+        route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: site.id }),
+        {
+          method: 'POST',
+          body: JSON.stringify({ type: 'crawl', url: `${shop.origin}/` }),
+        },
+      );
       const page = await newPage();
       await signIn(page, app.origin, account);
       await page.click('nav a[href="/console/knowledge"]');
@@ -245,10 +250,17 @@ describe('quiet and tidy', () => {
 
   it('tells assistant and agent messages apart', async () => {
     const { account, site, conversationId } = await teamWithConversation('What is your return policy?');
-    await api(account, `/api/v1/sites/${site.id}/conversations/${conversationId}/messages`, {
-      method: 'POST',
-      body: JSON.stringify({ id: crypto.randomUUID(), body: 'An agent here.' }),
-    });
+    await api(
+      account,
+      route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+        siteId: site.id,
+        conversationId,
+      }),
+      {
+        method: 'POST',
+        body: JSON.stringify({ id: crypto.randomUUID(), body: 'An agent here.' }),
+      },
+    );
     const page = await newPage();
     await signIn(page, app.origin, account);
     await page.goto(`${app.origin}/console/inbox/${conversationId}`);
@@ -288,13 +300,13 @@ describe('every page, every way it is seen', () => {
     conversationPath = `/console/inbox/${team.conversationId}`;
     sitePath = `/console/sites/${team.site.id}`;
     // Something in the audit trail and the ledger.
-    await api(account, `/api/v1/sites/${team.site.id}/privacy/exports`, {
+    await api(account, route('/api/v1/sites/{siteId}/privacy/exports', { siteId: team.site.id }), {
       method: 'POST',
       body: JSON.stringify({ visitorId: team.visitor.id }),
     }).catch(() => undefined);
     const conversations = await api<{ items: Conversation[] }>(
       account,
-      `/api/v1/sites/${team.site.id}/conversations`,
+      route('/api/v1/sites/{siteId}/conversations', { siteId: team.site.id }),
     );
     expect(conversations.items).toHaveLength(1);
   });

@@ -7,6 +7,7 @@ import { createCloopClient } from '@cloop/client';
 import { exportLeads } from '@cloop/client/examples/export-leads';
 import { startCloop, type CloopProcess } from './support/cloop-process';
 import { TeamApi } from './support/console-api';
+import { route } from '@cloop/client/route';
 
 const EXAMPLE = resolve(__dirname, '../../libs/client/examples/export-leads.ts');
 const README = resolve(__dirname, '../../libs/client/README.md');
@@ -75,8 +76,8 @@ describe('the typed client (libs/client), against the built app', () => {
       const response = await fetch(`${cloop.url}${path}`, { method, headers, body: JSON.stringify(payload) });
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     };
-    await send('POST', '/api/v1/widget/session', { entryUrl: `${ORIGIN}/` });
-    await send('POST', '/api/v1/widget/messages', { id: randomUUID(), body });
-    if (email) await send('PUT', '/api/v1/widget/contact', { email });
+    await send('POST', route('/api/v1/widget/session'), { entryUrl: `${ORIGIN}/` });
+    await send('POST', route('/api/v1/widget/messages'), { id: randomUUID(), body });
+    if (email) await send('PUT', route('/api/v1/widget/contact'), { email });
   }
 });

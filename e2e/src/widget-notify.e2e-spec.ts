@@ -10,6 +10,7 @@ import { focusedInWidget, launchChromium, pageStorage, waitForText, widget } fro
 import { type CloopProcess, startCloop } from './support/cloop-process';
 import { TeamApi } from './support/console-api';
 import { embedPage, type HostSite, startHostSite } from './support/host-site';
+import { route } from '@cloop/client/route';
 
 const SCREENSHOTS = join(__dirname, '..', 'screenshots');
 // What the assistant says with an empty knowledge base.
@@ -117,7 +118,7 @@ async function chatAndCloseTab(
   const page = await context.newPage();
   const seen: number[] = [];
   page.on('requestfinished', (request) => {
-    if (request.method() === 'PUT' && request.url().endsWith('/api/v1/widget/seen'))
+    if (request.method() === 'PUT' && request.url().endsWith(route('/api/v1/widget/seen')))
       seen.push((request.postDataJSON() as WidgetSeenRequest).seq);
   });
   await page.goto(`${host.origin}${path}`);
@@ -143,7 +144,7 @@ async function newTab(context: BrowserContext, path: string): Promise<{ tab: Pag
     if (pathname.startsWith('/api/v1/widget/') && request.method() !== 'OPTIONS')
       calls.push(`${request.method()} ${pathname}`);
   });
-  const unread = tab.waitForResponse((response) => response.url().endsWith('/api/v1/widget/unread'));
+  const unread = tab.waitForResponse((response) => response.url().endsWith(route('/api/v1/widget/unread')));
   await tab.goto(`${host.origin}${path}`);
   await unread;
   await tab.locator(widget('.launcher')).waitFor();

@@ -18,6 +18,7 @@ import type {
   WidgetSessionResponse,
 } from '@cloop/contracts';
 import type TestAgent from 'supertest/lib/agent';
+import { route } from '@cloop/client/route';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -44,12 +45,12 @@ export async function signUp(
 ): Promise<SignedUpUser> {
   const email = overrides.email ?? uniqueEmail();
   const response = await http
-    .post('/api/v1/auth/signup')
+    .post(route('/api/v1/auth/signup'))
     .send({ email, password: PASSWORD, name: overrides.name ?? 'Test User' })
     .expect(201);
   const body = response.body as AuthResponse;
   const auth = { Authorization: `Bearer ${body.accessToken}` };
-  const me = (await http.get('/api/v1/auth/me').set(auth).expect(200)).body as MeResponse;
+  const me = (await http.get(route('/api/v1/auth/me')).set(auth).expect(200)).body as MeResponse;
   const own = me.organizations.find((organization) => organization.role === 'owner');
   if (!own) throw new Error('signup created no owned organization');
   return {
@@ -68,7 +69,7 @@ export async function createSite(
   overrides: Partial<CreateSiteRequest> = {},
 ): Promise<Site> {
   const response = await http
-    .post('/api/v1/sites')
+    .post(route('/api/v1/sites'))
     .set(owner.auth)
     .send({ organizationId: owner.organizationId, name: 'Example shop', ...overrides })
     .expect(201);
@@ -83,12 +84,15 @@ export async function addMember(
   role: 'member' | 'admin' | 'owner',
 ): Promise<void> {
   const invited = await http
-    .post(`/api/v1/organizations/${owner.organizationId}/members`)
+    .post(route('/api/v1/organizations/{orgId}/members', { orgId: owner.organizationId }))
     .set(owner.auth)
     .send({ email: member.email, role })
     .expect(201);
   const { invitation } = invited.body as { invitation: { id: string } };
-  await http.post(`/api/v1/invitations/${invitation.id}/accept`).set(member.auth).expect(200);
+  await http
+    .post(route('/api/v1/invitations/{invitationId}/accept', { invitationId: invitation.id }))
+    .set(member.auth)
+    .expect(200);
 }
 
 export interface VisitorOptions {
@@ -130,7 +134,7 @@ export async function createVisitorSession(
     entryUrl: options.entryUrl ?? 'https://shop.example/products',
     ...(options.locale ? { locale: options.locale } : {}),
   };
-  const response = await http.post('/api/v1/widget/session').set(headers).send(body).expect(200);
+  const response = await http.post(route('/api/v1/widget/session')).set(headers).send(body).expect(200);
   return {
     ...(response.body as WidgetSessionResponse),
     visitorId: headers['X-Cloop-Visitor'] ?? '',
@@ -146,7 +150,7 @@ export async function sendVisitorMessage(
   id: string = randomUUID(),
 ): Promise<Message> {
   const request: SendMessageRequest = { id, body };
-  const response = await http.post('/api/v1/widget/messages').set(headers).send(request).expect(201);
+  const response = await http.post(route('/api/v1/widget/messages')).set(headers).send(request).expect(201);
   return response.body as Message;
 }
 
@@ -163,7 +167,10 @@ export async function waitForVisitorMessage(
 ): Promise<Message> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await http.get(`/api/v1/widget/messages?after=${afterSeq}`).set(headers).expect(200);
+    const response = await http
+      .get(`${route('/api/v1/widget/messages')}?after=${afterSeq}`)
+      .set(headers)
+      .expect(200);
     const found = (response.body as WidgetMessagesResponse).items.find(matches);
     if (found) return found;
     if (Date.now() > deadline)
@@ -200,7 +207,7 @@ export async function listAllConversations(
   do {
     const query = new URLSearchParams({ ...filters, limit: '100', ...(cursor ? { cursor } : {}) });
     const response = await http
-      .get(`/api/v1/sites/${siteId}/conversations?${query.toString()}`)
+      .get(`${route('/api/v1/sites/{siteId}/conversations', { siteId })}?${query.toString()}`)
       .set(user.auth)
       .expect(200);
     const page = response.body as Page<Conversation>;
@@ -218,7 +225,7 @@ export async function getTranscript(
   conversationId: string,
 ): Promise<Transcript> {
   const response = await http
-    .get(`/api/v1/sites/${siteId}/conversations/${conversationId}`)
+    .get(route('/api/v1/sites/{siteId}/conversations/{conversationId}', { siteId, conversationId }))
     .set(user.auth)
     .expect(200);
   return response.body as Transcript;
@@ -318,7 +325,11 @@ export async function createApiKey(
     ...(overrides.expiresAt !== undefined ? { expiresAt: overrides.expiresAt } : {}),
   };
   const response = await http
-    .post(`/api/v1/organizations/${overrides.organizationId ?? creator.organizationId}/api-keys`)
+    .post(
+      route('/api/v1/organizations/{orgId}/api-keys', {
+        orgId: overrides.organizationId ?? creator.organizationId,
+      }),
+    )
     .set(creator.auth)
     .send(body)
     .expect(201);

@@ -19,6 +19,7 @@ import {
 } from './factories';
 import { ofType, RealtimeClient } from './realtime-client';
 import { startTestApp, type TestApp } from './test-app';
+import { route } from '@cloop/client/route';
 
 export const ORIGIN = 'https://shop.example';
 export const OTHER_ORIGIN = 'https://other.example';
@@ -63,17 +64,10 @@ const sockets: RealtimeClient[] = [];
 export const sql = <T>(query: string, params: unknown[] = []) => db.query<T>(query, params);
 export const count = async (query: string, params: unknown[] = []) =>
   (await sql<{ count: number }[]>(query, params))[0]?.count ?? -1;
-export const base = (siteId = site.id) => `/api/v1/sites/${siteId}/privacy`;
 export const exportBy = (body: object, siteId = site.id, user: SignedUpUser = admin) =>
-  t.http
-    .post(`${base(siteId)}/exports`)
-    .set(user.auth)
-    .send(body);
+  t.http.post(route('/api/v1/sites/{siteId}/privacy/exports', { siteId })).set(user.auth).send(body);
 export const eraseBy = (body: object, siteId = site.id, user: SignedUpUser = admin) =>
-  t.http
-    .post(`${base(siteId)}/erasures`)
-    .set(user.auth)
-    .send(body);
+  t.http.post(route('/api/v1/sites/{siteId}/privacy/erasures', { siteId })).set(user.auth).send(body);
 export const documentOf = (response: Response): PrivacyExport => {
   expect(response.status).toBe(200);
   return JSON.parse(response.text) as PrivacyExport;
@@ -90,7 +84,7 @@ export const ledger = async (siteId = site.id, user: SignedUpUser = admin): Prom
   do {
     const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
     const response = await t.http
-      .get(`${base(siteId)}/requests?${query.toString()}`)
+      .get(`${route('/api/v1/sites/{siteId}/privacy/requests', { siteId })}?${query.toString()}`)
       .set(user.auth)
       .expect(200);
     const page = response.body as Page<PrivacyRequest>;
@@ -115,13 +109,18 @@ export const messageIdsOf = async (conversationIds: string[]) =>
   ).map((row) => row.id);
 export const agentReply = (on: Site, conversationId: string, body: string) =>
   t.http
-    .post(`/api/v1/sites/${on.id}/conversations/${conversationId}/messages`)
+    .post(
+      route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', {
+        siteId: on.id,
+        conversationId,
+      }),
+    )
     .set(member.auth)
     .send({ id: randomUUID(), body })
     .expect(201);
 export const closeConversation = (on: Site, conversationId: string) =>
   t.http
-    .patch(`/api/v1/sites/${on.id}/conversations/${conversationId}`)
+    .patch(route('/api/v1/sites/{siteId}/conversations/{conversationId}', { siteId: on.id, conversationId }))
     .set(admin.auth)
     .send({ status: 'closed' })
     .expect(200);
@@ -143,7 +142,7 @@ export const visitorWith = async (
   await sendAndAwaitAnswer(t.http, session.headers, text);
   if (options.email)
     await t.http
-      .put('/api/v1/widget/contact')
+      .put(route('/api/v1/widget/contact'))
       .set(session.headers)
       .send({ email: options.email })
       .expect(200);

@@ -15,6 +15,7 @@ import { WEBHOOK_EVENT_TYPES } from '@cloop/contracts';
 import { createSite, type SignedUpUser, signUp } from './factories';
 import { startTestApp, type TestApp } from './test-app';
 import { type ReceivedWebhook, verifySignature, WebhookReceiver } from './webhook-receiver';
+import { route } from '@cloop/client/route';
 
 export const ORIGIN = 'https://shop.example';
 /** Short enough for a test: 5 attempts over about 2 s. */
@@ -25,7 +26,7 @@ export let owner: SignedUpUser;
 export let site: Site;
 export let receiver: WebhookReceiver;
 
-export const webhooksOf = (siteId: string): string => `/api/v1/sites/${siteId}/webhooks`;
+export const webhooksOf = (siteId: string): string => route('/api/v1/sites/{siteId}/webhooks', { siteId });
 export const codeOf = (response: { body: unknown }): string => (response.body as ErrorResponse).code;
 
 export async function subscribe(

@@ -12,6 +12,7 @@ import type {
   Transcript,
   UpdateSiteRequest,
 } from '@cloop/contracts';
+import { route } from '@cloop/client/route';
 
 /** The site's team, through the real API: what the console will do. */
 export class TeamApi {
@@ -23,12 +24,12 @@ export class TeamApi {
 
   static async signUp(url: string): Promise<TeamApi> {
     const email = `owner-${randomUUID().slice(0, 8)}@example.test`;
-    const auth = await call<AuthResponse>(url, 'POST', '/api/v1/auth/signup', null, {
+    const auth = await call<AuthResponse>(url, 'POST', route('/api/v1/auth/signup'), null, {
       email,
       password: 'correct horse battery staple',
       name: 'Owner',
     });
-    const me = await call<MeResponse>(url, 'GET', '/api/v1/auth/me', auth.accessToken);
+    const me = await call<MeResponse>(url, 'GET', route('/api/v1/auth/me'), auth.accessToken);
     const own = me.organizations.find((organization) => organization.role === 'owner');
     if (!own) throw new Error('no organization');
     return new TeamApi(url, auth.accessToken, own.id);
@@ -36,14 +37,20 @@ export class TeamApi {
 
   /** An organization API key for an integration; its secret is in the answer, the only time. */
   createApiKey(name: string, scopes: ApiKeyScope[]): Promise<ApiKeyWithSecret> {
-    return call(this.url, 'POST', `/api/v1/organizations/${this.organizationId}/api-keys`, this.token, {
-      name,
-      scopes,
-    });
+    return call(
+      this.url,
+      'POST',
+      route('/api/v1/organizations/{orgId}/api-keys', { orgId: this.organizationId }),
+      this.token,
+      {
+        name,
+        scopes,
+      },
+    );
   }
 
   createSite(allowedOrigins: string[], widget: Record<string, unknown> = {}): Promise<Site> {
-    return call(this.url, 'POST', '/api/v1/sites', this.token, {
+    return call(this.url, 'POST', route('/api/v1/sites'), this.token, {
       organizationId: this.organizationId,
       name: 'Shop',
       allowedOrigins,
@@ -52,12 +59,12 @@ export class TeamApi {
   }
 
   updateSite(siteId: string, change: UpdateSiteRequest): Promise<Site> {
-    return call(this.url, 'PATCH', `/api/v1/sites/${siteId}`, this.token, change);
+    return call(this.url, 'PATCH', route('/api/v1/sites/{siteId}', { siteId }), this.token, change);
   }
 
   /** Crawls one page into the site's knowledge and waits until it is indexed. */
   async crawl(siteId: string, url: string): Promise<KnowledgeSource> {
-    const base = `/api/v1/sites/${siteId}/knowledge/sources`;
+    const base = route('/api/v1/sites/{siteId}/knowledge/sources', { siteId });
     const source = await call<KnowledgeSource>(this.url, 'POST', base, this.token, {
       type: 'crawl',
       url,
@@ -74,25 +81,41 @@ export class TeamApi {
 
   async conversations(siteId: string): Promise<Conversation[]> {
     return (
-      await call<Page<Conversation>>(this.url, 'GET', `/api/v1/sites/${siteId}/conversations`, this.token)
+      await call<Page<Conversation>>(
+        this.url,
+        'GET',
+        route('/api/v1/sites/{siteId}/conversations', { siteId }),
+        this.token,
+      )
     ).items;
   }
 
   transcript(siteId: string, conversationId: string): Promise<Transcript> {
-    return call(this.url, 'GET', `/api/v1/sites/${siteId}/conversations/${conversationId}`, this.token);
+    return call(
+      this.url,
+      'GET',
+      route('/api/v1/sites/{siteId}/conversations/{conversationId}', { siteId, conversationId }),
+      this.token,
+    );
   }
 
   close(siteId: string, conversationId: string): Promise<Conversation> {
-    return call(this.url, 'PATCH', `/api/v1/sites/${siteId}/conversations/${conversationId}`, this.token, {
-      status: 'closed',
-    });
+    return call(
+      this.url,
+      'PATCH',
+      route('/api/v1/sites/{siteId}/conversations/{conversationId}', { siteId, conversationId }),
+      this.token,
+      {
+        status: 'closed',
+      },
+    );
   }
 
   reply(siteId: string, conversationId: string, body: string): Promise<unknown> {
     return call(
       this.url,
       'POST',
-      `/api/v1/sites/${siteId}/conversations/${conversationId}/messages`,
+      route('/api/v1/sites/{siteId}/conversations/{conversationId}/messages', { siteId, conversationId }),
       this.token,
       {
         id: randomUUID(),

@@ -31,6 +31,7 @@ import {
   uniqueEmail,
 } from '../factories';
 import { startTestApp, type TestApp } from '../test-app';
+import { route } from '@cloop/client/route';
 
 /**
  * The authorization matrix's machinery: the callers, the world every row acts in, the helpers
@@ -108,11 +109,12 @@ export const authOf = (w: World, caller: Caller): Record<string, string> => {
   return isPerson(caller) ? w.users[caller].auth : { Authorization: `Bearer ${w.keys[caller]}` };
 };
 export const as = (w: World, caller: Caller, test: Test): Test => test.set(authOf(w, caller));
-export const orgA = (w: World): string => `/api/v1/organizations/${w.users.owner.organizationId}`;
+export const orgA = (w: World): string =>
+  route('/api/v1/organizations/{orgId}', { orgId: w.users.owner.organizationId });
 
 export async function freshSession(w: World): Promise<AuthResponse> {
   const body: LoginRequest = { email: w.bystander.email, password: PASSWORD };
-  return (await w.http.post('/api/v1/auth/login').send(body).expect(200)).body as AuthResponse;
+  return (await w.http.post(route('/api/v1/auth/login')).send(body).expect(200)).body as AuthResponse;
 }
 
 export async function freshInvitationId(w: World): Promise<string> {
@@ -170,22 +172,18 @@ export const widgetHeaders = (w: Pick<World, 'siteA'>): Record<string, string> =
 /** The caller's bearer token (which the widget API ignores) and the widget's own headers. */
 export const asWidget = (w: World, caller: Caller, test: Test): Test =>
   as(w, caller, test).set(widgetHeaders(w));
-export const conversationsOfA = (w: World): string => `/api/v1/sites/${w.siteA.id}/conversations`;
-export const knowledgeOfA = (w: World, path: string): string =>
-  `/api/v1/sites/${w.siteA.id}/knowledge/${path}`;
-
+export const conversationsOfA = (w: World): string =>
+  route('/api/v1/sites/{siteId}/conversations', { siteId: w.siteA.id });
 /** A knowledge source on site A that a row may delete. */
 export async function freshSourceId(w: World): Promise<string> {
   const body: CreateKnowledgeSourceRequest = { type: 'qa', question: 'Throwaway?', answer: 'Yes.' };
   const response = await w.http
-    .post(knowledgeOfA(w, 'sources'))
+    .post(route('/api/v1/sites/{siteId}/knowledge/sources', { siteId: w.siteA.id }))
     .set(w.users.owner.auth)
     .send(body)
     .expect(201);
   return (response.body as KnowledgeSource).id;
 }
-
-export const webhooksOfA = (w: World, path = ''): string => `/api/v1/sites/${w.siteA.id}/webhooks${path}`;
 
 /** A disabled endpoint on site A (nothing is sent to it); a row may delete it. */
 export async function freshWebhookId(w: Pick<World, 'http' | 'siteA' | 'users'>): Promise<string> {
@@ -195,7 +193,7 @@ export async function freshWebhookId(w: Pick<World, 'http' | 'siteA' | 'users'>)
     enabled: false,
   };
   const response = await w.http
-    .post(`/api/v1/sites/${w.siteA.id}/webhooks`)
+    .post(route('/api/v1/sites/{siteId}/webhooks', { siteId: w.siteA.id }))
     .set(w.users.owner.auth)
     .send(body)
     .expect(201);
@@ -206,9 +204,9 @@ export async function freshWebhookId(w: Pick<World, 'http' | 'siteA' | 'users'>)
 export async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Promise<string> {
   const visitor = widgetHeaders(w);
   const session: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/pricing` };
-  const opened = await w.http.post('/api/v1/widget/session').set(visitor).send(session).expect(200);
+  const opened = await w.http.post(route('/api/v1/widget/session')).set(visitor).send(session).expect(200);
   const message: SendMessageRequest = { id: randomUUID(), body: 'Hello' };
-  await w.http.post('/api/v1/widget/messages').set(visitor).send(message).expect(201);
+  await w.http.post(route('/api/v1/widget/messages')).set(visitor).send(message).expect(201);
   return (opened.body as WidgetSessionResponse).conversation.id;
 }
 
@@ -216,9 +214,9 @@ export async function freshConversationId(w: Pick<World, 'http' | 'siteA'>): Pro
 export async function freshQuestionId(w: Pick<World, 'http' | 'siteA'>): Promise<string> {
   const visitor = widgetHeaders(w);
   const session: WidgetSessionRequest = { entryUrl: `${SITE_A_ORIGIN}/pricing` };
-  await w.http.post('/api/v1/widget/session').set(visitor).send(session).expect(200);
+  await w.http.post(route('/api/v1/widget/session')).set(visitor).send(session).expect(200);
   const message: SendMessageRequest = { id: randomUUID(), body: 'Do you ship to the moon?' };
-  const sent = await w.http.post('/api/v1/widget/messages').set(visitor).send(message).expect(201);
+  const sent = await w.http.post(route('/api/v1/widget/messages')).set(visitor).send(message).expect(201);
   return (sent.body as Message).id;
 }
 
