@@ -15,7 +15,7 @@ export type RouteArgs<Path extends string> = [ParamNames<Path>] extends [never]
  * must be one of the document's paths, and every brace gets a value (URI-encoded). For callers that
  * speak HTTP themselves (tests with supertest, `fetch`); `createCloopClient` takes templates directly.
  */
-export function route<Path extends keyof paths & string>(path: Path, ...[params]: RouteArgs<Path>): string {
+export function route<Path extends keyof paths>(path: Path, ...[params]: RouteArgs<Path>): string {
   const values: Record<string, string | number> = params ?? {};
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name] ?? '')));
 }
