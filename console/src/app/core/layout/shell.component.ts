@@ -13,7 +13,6 @@ import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } fro
 
 import { PrefsToggleComponent } from '../../shared/ui/prefs-toggle.component';
 import { AuthStore } from '../auth/auth.store';
-import { I18n } from '../i18n/i18n';
 import { TranslatePipe } from '../i18n/t.pipe';
 import { Realtime } from '../realtime/realtime';
 import { SiteContext } from '../site/site-context';
@@ -60,7 +59,9 @@ import { SiteContext } from '../site/site-context';
         </nav>
         <div class="topbar-end">
           <cl-prefs-toggle />
-          <a class="account-link" routerLink="/account" routerLinkActive="active">{{ userName() }}</a>
+          <a class="account-link" routerLink="/account" routerLinkActive="active">{{
+            userName() ?? ('nav.account' | t)
+          }}</a>
           <button type="button" class="ghost" data-testid="sign-out" (click)="signOut()">
             {{ 'nav.signOut' | t }}
           </button>
@@ -81,11 +82,10 @@ export class ShellComponent {
   protected readonly auth = inject(AuthStore);
   protected readonly sites = inject(SiteContext);
   private readonly realtime = inject(Realtime);
-  protected readonly t = inject(I18n).t;
   /** The narrow-screen menu (CSS shows the toggle only where the links do not fit). */
   protected readonly menuOpen = signal(false);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  protected readonly userName = computed(() => this.auth.me()?.user.name ?? this.t('nav.account'));
+  protected readonly userName = computed(() => this.auth.me()?.user.name ?? null);
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);

@@ -25,4 +25,13 @@ describe('Action', () => {
     await action.run(() => Promise.resolve());
     expect(action.error()).toBeNull();
   });
+
+  it('shows a failure found before any request like a failed run, until the next try', async () => {
+    const action = new Action(apiErrorCode);
+    action.fail('VALIDATION_FAILED');
+    expect(action.error()).toBe('VALIDATION_FAILED');
+    expect(action.busy()).toBe(false);
+    await action.run(() => Promise.resolve());
+    expect(action.error()).toBeNull();
+  });
 });

@@ -38,6 +38,11 @@ export class Action<E> {
     this.failure.set(this.describe(error));
   }
 
+  /** A failure found before any request was made (input checked first), shown as a run's would be. */
+  fail(value: E): void {
+    this.failure.set(value);
+  }
+
   /** Forgets the last failure (the user edits what failed). */
   clear(): void {
     this.failure.set(null);

@@ -52,7 +52,6 @@ export class ApiKeysPage {
   private readonly auth = inject(AuthStore);
   private readonly sites = inject(SiteContext);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly areas = API_KEY_AREAS;
   protected readonly areaKey = areaKey;
   protected readonly expiryDays = EXPIRY_DAYS;
@@ -82,17 +81,18 @@ export class ApiKeysPage {
     });
   }
 
-  protected errorText(code: ErrorCode): string {
-    return this.t(ERROR_KEYS[code] ?? 'app.error');
+  protected errorKey(code: ErrorCode): MessageKey {
+    return ERROR_KEYS[code] ?? 'app.error';
   }
 
-  protected expiryLabel(days: number): string {
-    return days === 0 ? this.t('apiKeys.never') : this.t('apiKeys.days', { days });
+  protected expiryKey(days: number): MessageKey {
+    return days === 0 ? 'apiKeys.never' : 'apiKeys.days';
   }
 
-  protected scopeLabel(scope: ApiKeyScope): string {
+  /** A scope's area and access, as the two messages its badge shows ("Inbox: read"). */
+  protected scopeKeys(scope: ApiKeyScope): { area: MessageKey; access: MessageKey } {
     const [area, access] = scope.split(':') as [ApiKeyArea, 'read' | 'write'];
-    return `${this.t(areaKey(area))}: ${this.t(access === 'write' ? 'apiKeys.write' : 'apiKeys.read')}`;
+    return { area: areaKey(area), access: access === 'write' ? 'apiKeys.write' : 'apiKeys.read' };
   }
 
   protected expired(key: ApiKey): boolean {

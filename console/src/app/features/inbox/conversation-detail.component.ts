@@ -7,6 +7,7 @@ import { authorKey, leadKey, phaseKey } from '../../core/i18n/labels';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { Realtime } from '../../core/realtime/realtime';
 import { SiteContext } from '../../core/site/site-context';
+import { Action } from '../../core/state/action';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
 import { VisitorPrivacyComponent } from '../privacy/visitor-privacy.component';
 import { InboxStore } from './inbox.store';
@@ -38,8 +39,8 @@ export class ConversationDetailComponent {
   protected readonly leadKey = leadKey;
   protected readonly authorKey = authorKey;
   protected readonly draft = signal('');
-  protected readonly sending = signal(false);
-  protected readonly failed = signal(false);
+  /** Sending a reply (busy) and any change here that failed (one line says so). */
+  protected readonly changes = new Action(() => true);
   protected readonly visitorTyping = computed(
     () => this.store.typingIn() === this.transcript().conversation.id,
   );
@@ -64,36 +65,31 @@ export class ConversationDetailComponent {
 
   protected async send(event: Event): Promise<void> {
     event.preventDefault();
-    if (this.sending() || !this.draft().trim()) return;
-    this.sending.set(true);
-    this.failed.set(false);
-    try {
+    if (this.changes.busy() || !this.draft().trim()) return;
+    await this.changes.run(async () => {
       if (await this.store.reply(this.draft())) this.draft.set('');
-    } catch {
-      this.failed.set(true);
-    } finally {
-      this.sending.set(false);
-    }
+    });
   }
 
   protected setPhase(event: Event): void {
     const value = (event.target as HTMLSelectElement).value;
     const phase = this.phases.find((p) => p === value);
-    if (phase) void this.store.update({ phase }).catch(() => this.failed.set(true));
+    if (phase) void this.store.update({ phase }).catch((error: unknown) => this.changes.report(error));
   }
 
   protected setLead(event: Event): void {
     const value = (event.target as HTMLSelectElement).value;
     const leadStatus = this.leads.find((l) => l === value);
-    if (leadStatus) void this.store.update({ leadStatus }).catch(() => this.failed.set(true));
+    if (leadStatus)
+      void this.store.update({ leadStatus }).catch((error: unknown) => this.changes.report(error));
   }
 
   protected async remove(): Promise<void> {
     try {
       await this.store.remove();
       this.deleted.emit();
-    } catch {
-      this.failed.set(true);
+    } catch (error) {
+      this.changes.report(error);
     }
   }
 }

@@ -38,8 +38,8 @@ export class InboxPage {
     effect(() => {
       const siteId = this.sites.siteId();
       untracked(() => {
-        const previous = this.store.siteId();
-        void this.store.useSite(siteId);
+        const previous = this.store.shownSiteId();
+        void this.store.showSelectedSite();
         if (previous && previous !== siteId && this.conversationId())
           void this.router.navigateByUrl('/inbox');
       });

@@ -3,6 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import type { Conversation, ConversationListQuery, Page, RealtimeEvent, Transcript } from '@cloop/contracts';
 
 import { Realtime } from '../../core/realtime/realtime';
+import { SiteContext } from '../../core/site/site-context';
 import { createConversation, createMessage } from '../../testing/factories';
 import { InboxApi } from './inbox.api';
 import { InboxStore } from './inbox.store';
@@ -43,10 +44,16 @@ function setUp(pages: Page<Conversation>[], transcripts: Record<string, Transcri
     ),
   };
   const realtime = new FakeRealtime();
+  const selected = signal<string | null>('site-1');
   TestBed.configureTestingModule({
-    providers: [InboxStore, { provide: InboxApi, useValue: api }, { provide: Realtime, useValue: realtime }],
+    providers: [
+      InboxStore,
+      { provide: InboxApi, useValue: api },
+      { provide: Realtime, useValue: realtime },
+      { provide: SiteContext, useValue: { siteId: selected.asReadonly() } },
+    ],
   });
-  return { store: TestBed.inject(InboxStore), api, realtime, queries };
+  return { store: TestBed.inject(InboxStore), api, realtime, queries, selected };
 }
 
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 29, 10, minute)).toISOString();
@@ -58,7 +65,7 @@ describe('InboxStore', () => {
   it('loads the first page of the selected site with the filters as query', async () => {
     const conversation = createConversation({ siteId: 'site-1' });
     const { store, queries } = setUp([{ items: [conversation], nextCursor: 'c2' }]);
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     await store.setFilters({ phase: 'learning', lead: true, q: ' refund ' });
     expect(queries.at(-1)).toEqual({
       limit: 50,
@@ -77,7 +84,7 @@ describe('InboxStore', () => {
       { items: [a, b], nextCursor: 'next' },
       { items: [b, c], nextCursor: null },
     ]);
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     await store.loadMore();
     expect(queries.at(-1)?.cursor).toBe('next');
     expect(store.items().map((x) => x.id)).toEqual([a.id, b.id, c.id]);
@@ -91,7 +98,7 @@ describe('InboxStore', () => {
     const { store, realtime } = setUp([{ items: [newer, older], nextCursor: null }], {
       [older.id]: { conversation: older, messages: [first] },
     });
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     await store.open(older.id);
 
     const message = createMessage({ conversationId: older.id, seq: 2, createdAt: at(9), body: 'Hello?' });
@@ -109,7 +116,7 @@ describe('InboxStore', () => {
     const { store, realtime, api } = setUp([{ items: [open, other], nextCursor: null }], {
       [open.id]: { conversation: open, messages: [createMessage({ conversationId: open.id, seq: 2 })] },
     });
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     await store.open(open.id);
     await flush();
     expect(api.seen).toHaveBeenCalledWith('site-1', open.id, 2);
@@ -163,7 +170,7 @@ describe('InboxStore', () => {
     const { store, realtime, api } = setUp([{ items: [], nextCursor: null }], {
       [fresh.id]: { conversation: fresh, messages: [] },
     });
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     realtime.emit({
       type: 'message.created',
       siteId: 'site-1',
@@ -176,9 +183,29 @@ describe('InboxStore', () => {
     expect(store.items().map((x) => x.id)).toEqual([fresh.id]);
   });
 
+  it('drops answers asked for the site that was selected before a switch', async () => {
+    const old = createConversation({ siteId: 'site-1' });
+    const { store, api, selected } = setUp([], { [old.id]: { conversation: old, messages: [] } });
+    let answerList: (page: Page<Conversation>) => void = () => undefined;
+    api.list.mockImplementationOnce(() => new Promise((resolve) => (answerList = resolve)));
+    const showing = store.showSelectedSite();
+    const opening = store.open(old.id);
+
+    selected.set('site-2');
+    answerList({ items: [old], nextCursor: 'c2' });
+    await Promise.all([showing, opening]);
+    expect(store.items()).toEqual([]);
+    expect(store.nextCursor()).toBeNull();
+    expect(store.transcript()).toBeNull();
+
+    await store.showSelectedSite();
+    expect(api.list).toHaveBeenLastCalledWith('site-2', expect.anything());
+    expect(store.shownSiteId()).toBe('site-2');
+  });
+
   it('ignores events of other sites', async () => {
     const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     realtime.emit({
       type: 'message.created',
       siteId: 'site-2',
@@ -201,7 +228,7 @@ describe('InboxStore', () => {
         [b.id]: { conversation: b, messages: [] },
       },
     );
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     await store.setFilters({ phase: 'learning' });
     await store.open(b.id);
 
@@ -220,7 +247,7 @@ describe('InboxStore', () => {
 
   it('reloads the first page after the socket subscribes again', async () => {
     const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     realtime.resubscribed.forEach((listener) => listener());
     expect(api.list).toHaveBeenCalledTimes(2);
   });
@@ -228,7 +255,7 @@ describe('InboxStore', () => {
   it('asks for the list once when the socket is still connecting: the subscription loads it', async () => {
     const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
     realtime.status.set('connecting');
-    await store.useSite('site-1');
+    await store.showSelectedSite();
     expect(api.list).not.toHaveBeenCalled();
 
     realtime.status.set('live');
@@ -241,7 +268,7 @@ describe('InboxStore', () => {
     try {
       const { store, realtime, api } = setUp([{ items: [], nextCursor: null }]);
       realtime.status.set('connecting');
-      await store.useSite('site-1');
+      await store.showSelectedSite();
       jest.advanceTimersByTime(3000);
       expect(api.list).toHaveBeenCalledTimes(1);
     } finally {

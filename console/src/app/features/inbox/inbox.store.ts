@@ -12,6 +12,7 @@ import {
 } from '@cloop/contracts';
 
 import { Realtime } from '../../core/realtime/realtime';
+import { SiteContext } from '../../core/site/site-context';
 import { InboxApi } from './inbox.api';
 
 export interface InboxFilters {
@@ -33,6 +34,10 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
  * conversation's transcript. Events for other sites are ignored; after a reconnect the first page
  * and the open transcript are reloaded, since events may have been missed.
  *
+ * The site comes from `SiteContext`. The store remembers only which site its list holds
+ * (`shownSiteId`), so that a page opened again does not reload it; every request captures the
+ * site it asked for and drops its answer when the selection has moved on meanwhile.
+ *
  * Unread state is the team's read position (`teamSeenSeq`): the open conversation, while the tab
  * is visible, is marked read up to its last message, on opening and as messages arrive.
  */
@@ -40,9 +45,11 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
 export class InboxStore {
   private readonly api = inject(InboxApi);
   private readonly realtime = inject(Realtime);
+  private readonly sites = inject(SiteContext);
 
-  private readonly siteIdValue = signal<string | null>(null);
-  readonly siteId = this.siteIdValue.asReadonly();
+  private readonly shownSiteValue = signal<string | null>(null);
+  /** The site whose inbox the list holds (`null` before the first is shown). */
+  readonly shownSiteId = this.shownSiteValue.asReadonly();
   private readonly filtersValue = signal<InboxFilters>({ phase: null, lead: false, q: '' });
   readonly filters = this.filtersValue.asReadonly();
   private readonly itemsValue = signal<Conversation[]>([]);
@@ -81,10 +88,11 @@ export class InboxStore {
     });
   }
 
-  /** Shows a site's inbox; does nothing when it is already shown. */
-  async useSite(siteId: string | null): Promise<void> {
-    if (siteId === this.siteId()) return;
-    this.siteIdValue.set(siteId);
+  /** Shows the selected site's inbox; does nothing when it is already shown. */
+  async showSelectedSite(): Promise<void> {
+    const siteId = this.sites.siteId();
+    if (siteId === this.shownSiteId()) return;
+    this.shownSiteValue.set(siteId);
     this.transcriptValue.set(null);
     this.stopWaitingForLive();
     if (siteId && this.realtime.status() === 'connecting') {
@@ -95,6 +103,12 @@ export class InboxStore {
       return;
     }
     await this.reload();
+  }
+
+  /** The selected site while the list holds its inbox; `null` between a switch and its showing. */
+  private siteId(): string | null {
+    const selected = this.sites.siteId();
+    return selected === this.shownSiteId() ? selected : null;
   }
 
   private stopWaitingForLive(): void {
@@ -160,7 +174,8 @@ export class InboxStore {
     const open = this.transcript();
     const siteId = this.siteId();
     if (!open || !siteId) return;
-    this.upsert(await this.api.update(siteId, open.conversation.id, change));
+    const updated = await this.api.update(siteId, open.conversation.id, change);
+    if (siteId === this.siteId()) this.upsert(updated);
   }
 
   async remove(): Promise<void> {
@@ -206,7 +221,7 @@ export class InboxStore {
     this.loadingValue.set(true);
     try {
       const page = await this.api.list(siteId, query);
-      if (generation !== this.generation) return; // a newer reload won
+      if (generation !== this.generation || siteId !== this.siteId()) return; // a newer reload won
       const known = new Set(this.items().map((c) => c.id));
       this.itemsValue.update((items) => [...items, ...page.items.filter((c) => !known.has(c.id))]);
       this.nextCursorValue.set(page.nextCursor);

@@ -15,6 +15,7 @@ import { RouterLink } from '@angular/router';
 import { AuthStore } from '../../core/auth/auth.store';
 import { I18n } from '../../core/i18n/i18n';
 import { sourceStatusKey, sourceTypeKey } from '../../core/i18n/labels';
+import type { MessageKey } from '../../core/i18n/messages.en';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
@@ -43,7 +44,6 @@ export class KnowledgePage {
   protected readonly sites = inject(SiteContext);
   private readonly auth = inject(AuthStore);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly sourceTypeKey = sourceTypeKey;
   protected readonly sourceStatusKey = sourceStatusKey;
   protected readonly inProgress = inProgress;
@@ -58,26 +58,29 @@ export class KnowledgePage {
   protected readonly pendingDelete = signal<KnowledgeSource | null>(null);
   /** A crawl ran while the page was open: its end is announced too. */
   private readonly sawCrawl = signal(false);
-  protected readonly progress = computed(() => {
-    const crawling = this.store.crawling();
-    if (crawling.length > 0) {
-      const pages = crawling.reduce((sum, source) => sum + source.documentCount, 0);
-      return this.t('knowledge.progress', { count: crawling.length, pages });
-    }
-    if (!this.sawCrawl()) return '';
-    // A crawl that read nothing is not announced as a plain success.
-    const empty = this.store.sources().some((source) => source.type === 'crawl' && readNothing(source));
-    return this.t(empty ? 'knowledge.progressDoneEmpty' : 'knowledge.progressDone');
-  });
+  /** What the live region says about crawls: one in progress, the last one done, or nothing. */
+  protected readonly progress = computed(
+    (): { key: MessageKey; params?: { count: number; pages: number } } | null => {
+      const crawling = this.store.crawling();
+      if (crawling.length > 0) {
+        const pages = crawling.reduce((sum, source) => sum + source.documentCount, 0);
+        return { key: 'knowledge.progress', params: { count: crawling.length, pages } };
+      }
+      if (!this.sawCrawl()) return null;
+      // A crawl that read nothing is not announced as a plain success.
+      const empty = this.store.sources().some((source) => source.type === 'crawl' && readNothing(source));
+      return { key: empty ? 'knowledge.progressDoneEmpty' : 'knowledge.progressDone' };
+    },
+  );
   private readonly addSource = viewChild(AddSourceComponent);
 
   constructor() {
     void this.auth.loadMe().catch(() => undefined);
     effect(() => {
-      const siteId = this.sites.siteId();
+      this.sites.siteId(); // a switch of site shows that site's sources
       untracked(() => {
         this.sawCrawl.set(false);
-        void this.store.showList(siteId);
+        void this.store.showList();
       });
     });
     effect(() => {

@@ -1,4 +1,5 @@
 import { HttpErrorResponse } from '@angular/common/http';
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import {
   type ErrorCode,
@@ -10,6 +11,7 @@ import {
 } from '@cloop/contracts';
 
 import { Realtime } from '../../core/realtime/realtime';
+import { SiteContext } from '../../core/site/site-context';
 import { createMessage, createUnansweredQuestion, settle } from '../../testing/factories';
 import { KnowledgeApi } from './knowledge.api';
 import { crawlUrlProblem, uploadProblem } from './knowledge-input';
@@ -66,14 +68,16 @@ function setUp(listings: KnowledgeSource[][] = []) {
     dismissUnanswered: jest.fn((): Promise<unknown> => Promise.resolve(null)),
   };
   const realtime = new FakeRealtime();
+  const selected = signal<string | null>('site-1');
   TestBed.configureTestingModule({
     providers: [
       KnowledgeStore,
       { provide: KnowledgeApi, useValue: api },
       { provide: Realtime, useValue: realtime },
+      { provide: SiteContext, useValue: { siteId: selected.asReadonly() } },
     ],
   });
-  return { store: TestBed.inject(KnowledgeStore), api, realtime };
+  return { store: TestBed.inject(KnowledgeStore), api, realtime, selected };
 }
 
 const ORIGINS = ['https://shop.example'];
@@ -87,7 +91,7 @@ describe('KnowledgeStore', () => {
     const newer = createSource({ title: 'newer' });
     const { store, api } = setUp([[older, newer]]);
     api.unanswered.mockResolvedValue([createUnansweredQuestion({ question: 'Gift cards?' })]);
-    await store.showList('site-1');
+    await store.showList();
     expect(store.sources().map((s) => s.title)).toEqual(['newer', 'older']);
     expect(store.unanswered().map((q) => q.question)).toEqual(['Gift cards?']);
     expect(store.loaded()).toBe(true);
@@ -101,7 +105,7 @@ describe('KnowledgeStore', () => {
       [{ ...queued, status: 'running', documentCount: 2 }],
       [{ ...queued, status: 'ready', documentCount: 5, chunkCount: 12 }],
     ]);
-    await store.showList('site-1');
+    await store.showList();
     expect(store.polling()).toBe(true);
     expect(store.crawling()).toHaveLength(1);
 
@@ -117,7 +121,7 @@ describe('KnowledgeStore', () => {
 
   it('stops polling when the page is left, even with a crawl still running', async () => {
     const { store, api } = setUp([[createSource({ status: 'running' })]]);
-    await store.showList('site-1');
+    await store.showList();
     store.leave('list');
     await jest.advanceTimersByTimeAsync(POLL_MS * 3);
     expect(api.sources).toHaveBeenCalledTimes(1);
@@ -128,28 +132,55 @@ describe('KnowledgeStore', () => {
     const running = createSource({ status: 'running' });
     const { store, api } = setUp([[running]]);
     api.source.mockResolvedValue({ ...running, documents: [] });
-    await store.showSource('site-1', running.id);
-    await store.showList('site-1');
+    await store.showSource(running.id);
+    await store.showList();
     store.leave('source');
     await jest.advanceTimersByTimeAsync(POLL_MS);
     expect(api.sources).toHaveBeenCalledTimes(2);
   });
 
   it('drops an answer that arrives after another site was chosen', async () => {
-    const { store, api } = setUp();
+    const { store, api, selected } = setUp();
     let answer: (sources: KnowledgeSource[]) => void = () => undefined;
     api.sources.mockReturnValueOnce(new Promise((done) => (answer = done)));
-    const first = store.showList('site-1');
+    const first = store.showList();
     api.sources.mockResolvedValueOnce([createSource({ siteId: 'site-2', title: 'mine' })]);
-    await store.showList('site-2');
+    selected.set('site-2');
+    await store.showList();
     answer([createSource({ title: 'stale' })]);
     await first;
     expect(store.sources().map((s) => s.title)).toEqual(['mine']);
   });
 
+  it('drops a search answer, an added source and their failures once another site is selected', async () => {
+    const { store, api, selected } = setUp([[]]);
+    await store.showList();
+    let answerSearch: (found: { passages: [] }) => void = () => undefined;
+    api.search.mockReturnValueOnce(new Promise((done) => (answerSearch = done)));
+    let refuseCreate: (error: unknown) => void = () => undefined;
+    api.create.mockReturnValueOnce(new Promise((_, refuse) => (refuseCreate = refuse)));
+    const searching = store.search('refunds');
+    const adding = store.addQa('Open on Sundays?', 'No.');
+    expect(store.searching()).toBe(true);
+    expect(store.adding()).toBe(true);
+
+    selected.set('site-2');
+    answerSearch({ passages: [] });
+    refuseCreate(apiError('VALIDATION_FAILED'));
+    await expect(adding).resolves.toBe(false);
+    await searching;
+    expect(store.passages()).toBeNull();
+    expect(store.addError()).toBeNull();
+    expect(store.searchError()).toBeNull();
+    expect(store.searching()).toBe(false);
+    expect(store.adding()).toBe(false);
+    await expect(store.recrawl('source-x')).resolves.toBeUndefined();
+    expect(api.recrawl).not.toHaveBeenCalled();
+  });
+
   it('checks a crawl URL before asking the API, and explains what the API refused', async () => {
     const { store, api } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
 
     await expect(store.addCrawl('shop.example', ORIGINS)).resolves.toBe(false);
     expect(store.addError()).toBe('knowledge.error.url');
@@ -167,7 +198,7 @@ describe('KnowledgeStore', () => {
 
   it('shows a new crawl at once and starts polling for its progress', async () => {
     const { store, api } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
     const created = createSource({ status: 'queued', documentCount: 0 });
     api.create.mockResolvedValue(created);
     api.sources.mockResolvedValue([{ ...created, status: 'ready' }]);
@@ -191,7 +222,7 @@ describe('KnowledgeStore', () => {
 
   it('adds a question and answer, trimmed, and refuses an empty one', async () => {
     const { store, api } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
     await expect(store.addQa('  ', 'Yes')).resolves.toBe(false);
     expect(store.addError()).toBe('knowledge.error.qaEmpty');
 
@@ -209,7 +240,7 @@ describe('KnowledgeStore', () => {
 
   it('refuses a file that is too large, empty or of an unreadable type without uploading it', async () => {
     const { store, api } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
     const big = new File(['x'], 'manual.pdf', { type: 'application/pdf' });
     Object.defineProperty(big, 'size', { value: UPLOAD_MAX_BYTES + 1 });
 
@@ -237,7 +268,7 @@ describe('KnowledgeStore', () => {
   it('deletes a source, also one that was already gone, and reports other failures', async () => {
     const [a, b] = [createSource(), createSource()];
     const { store, api } = setUp([[a, b]]);
-    await store.showList('site-1');
+    await store.showList();
 
     await expect(store.remove(a.id)).resolves.toBe(true);
     expect(api.remove).toHaveBeenCalledWith('site-1', a.id);
@@ -253,7 +284,7 @@ describe('KnowledgeStore', () => {
   it('marks a recrawled source as queued and polls until it is done', async () => {
     const done = createSource({ status: 'ready' });
     const { store, api } = setUp([[done]]);
-    await store.showList('site-1');
+    await store.showList();
     api.recrawl.mockResolvedValue({ ...done, status: 'queued' });
     await store.recrawl(done.id);
     expect(store.sources()[0]?.status).toBe('queued');
@@ -265,7 +296,7 @@ describe('KnowledgeStore', () => {
 
   it('tests a question: passages, an empty result, and a refused query', async () => {
     const { store, api } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
     const passage = {
       chunkId: 'k1',
       sourceId: 's1',
@@ -291,7 +322,7 @@ describe('KnowledgeStore', () => {
 
   it('reloads the unanswered questions when the assistant answers on this site', async () => {
     const { store, api, realtime } = setUp([[]]);
-    await store.showList('site-1');
+    await store.showList();
     expect(api.unanswered).toHaveBeenCalledTimes(1);
     const answer = createMessage({ author: 'assistant', confidence: 0 });
     realtime.emit({ type: 'message.created', siteId: 'site-2', conversationId: 'c', message: answer });
@@ -311,7 +342,7 @@ describe('KnowledgeStore', () => {
     const newer = createUnansweredQuestion();
     const { store, api } = setUp([[]]);
     api.unanswered.mockResolvedValue([newer, older]);
-    await store.showList('site-1');
+    await store.showList();
     let done: (value: unknown) => void = () => undefined;
     api.dismissUnanswered.mockReturnValueOnce(new Promise((resolve) => (done = resolve)));
 
@@ -333,7 +364,7 @@ describe('KnowledgeStore', () => {
     const first = createUnansweredQuestion();
     const { store, api } = setUp([[]]);
     api.unanswered.mockResolvedValue([first, second, third]);
-    await store.showList('site-1');
+    await store.showList();
 
     api.dismissUnanswered.mockRejectedValueOnce(apiError('FORBIDDEN', 403));
     await expect(store.dismiss(second)).resolves.toBe(false);
@@ -355,7 +386,7 @@ describe('KnowledgeStore', () => {
     const question = createUnansweredQuestion();
     const { store, api } = setUp([[]]);
     api.unanswered.mockResolvedValue([question]);
-    await store.showList('site-1');
+    await store.showList();
     api.dismissUnanswered.mockRejectedValueOnce(apiError('QUESTION_NOT_FOUND', 404));
     await expect(store.dismiss(question)).resolves.toBe(true);
     expect(store.unanswered()).toEqual([]);
@@ -367,7 +398,7 @@ describe('KnowledgeStore', () => {
     const other = createUnansweredQuestion();
     const { store, api } = setUp([[]]);
     api.unanswered.mockResolvedValueOnce([asked, other]);
-    await store.showList('site-1');
+    await store.showList();
     api.create.mockResolvedValue(createSource({ type: 'qa', title: 'Gift cards?', url: null }));
     api.unanswered.mockResolvedValueOnce([other]);
 
@@ -390,7 +421,7 @@ describe('KnowledgeStore', () => {
       [{ ...queued, status: 'running', documentCount: 2 }],
       [{ ...queued, status: 'ready', documentCount: 5 }],
     ]);
-    await store.showList('site-1');
+    await store.showList();
     await jest.advanceTimersByTimeAsync(POLL_MS);
     expect(api.unanswered).toHaveBeenCalledTimes(1);
     await jest.advanceTimersByTimeAsync(POLL_MS);
@@ -409,7 +440,7 @@ describe('KnowledgeStore', () => {
       .mockResolvedValueOnce(detail({}))
       .mockResolvedValueOnce(detail({ status: 'ready', documentCount: 2 }))
       .mockRejectedValueOnce(apiError('SOURCE_NOT_FOUND', 404));
-    await store.showSource('site-1', source.id);
+    await store.showSource(source.id);
     expect(store.detail()?.status).toBe('running');
     expect(store.polling()).toBe(true);
     await jest.advanceTimersByTimeAsync(POLL_MS);

@@ -12,6 +12,8 @@ import {
 import { errorCode } from '../../core/http/errors';
 import type { MessageKey } from '../../core/i18n/messages.en';
 import { Realtime } from '../../core/realtime/realtime';
+import { SiteContext } from '../../core/site/site-context';
+import { Action } from '../../core/state/action';
 import { KnowledgeApi } from './knowledge.api';
 import { crawlUrlProblem, inProgress, knowledgeErrorKey, uploadProblem } from './knowledge-input';
 
@@ -25,17 +27,24 @@ const newestFirst = (a: KnowledgeSource, b: KnowledgeSource): number =>
 const lastAskedFirst = (a: UnansweredQuestion, b: UnansweredQuestion): number =>
   b.askedAt.localeCompare(a.askedAt);
 
+/** Thrown for an answer that came after a switch of site: dropped, and no failure to show. */
+class SiteSwitched extends Error {}
+const knowledgeFailure = (error: unknown): MessageKey | null =>
+  error instanceof SiteSwitched ? null : knowledgeErrorKey(errorCode(error));
+
 /**
  * The selected site's knowledge base. While a page shows it (`showList` / `showSource` until
  * `leave`), it polls every `POLL_MS` as long as a crawl is queued or running, and stops as soon as
- * none is. Answers for a site that is no longer shown are dropped.
+ * none is. The site comes from `SiteContext`; the store remembers only which site its lists hold,
+ * and every request drops its answer when another site was selected meanwhile.
  */
 @Injectable()
 export class KnowledgeStore {
   private readonly api = inject(KnowledgeApi);
+  private readonly sites = inject(SiteContext);
 
-  private readonly siteIdValue = signal<string | null>(null);
-  readonly siteId = this.siteIdValue.asReadonly();
+  /** The site whose sources the store holds (`undefined` before a page showed one). */
+  private shownSite: string | null | undefined = undefined;
   private readonly sourcesValue = signal<KnowledgeSource[]>([]);
   readonly sources = this.sourcesValue.asReadonly();
   private readonly loadedValue = signal(false);
@@ -47,17 +56,15 @@ export class KnowledgeStore {
   private readonly detailMissingValue = signal(false);
   readonly detailMissing = this.detailMissingValue.asReadonly();
   /** Adding a source: one at a time. */
-  private readonly addingValue = signal(false);
-  readonly adding = this.addingValue.asReadonly();
-  private readonly addErrorValue = signal<MessageKey | null>(null);
-  readonly addError = this.addErrorValue.asReadonly();
-  /** A recrawl or delete that failed. */
-  private readonly actionErrorValue = signal<MessageKey | null>(null);
-  readonly actionError = this.actionErrorValue.asReadonly();
-  private readonly searchingValue = signal(false);
-  readonly searching = this.searchingValue.asReadonly();
-  private readonly searchErrorValue = signal<MessageKey | null>(null);
-  readonly searchError = this.searchErrorValue.asReadonly();
+  private readonly adder = new Action(knowledgeFailure);
+  readonly adding = this.adder.busy;
+  readonly addError = this.adder.error;
+  /** A recrawl or delete. */
+  private readonly changer = new Action(knowledgeFailure);
+  readonly actionError = this.changer.error;
+  private readonly searcher = new Action(knowledgeFailure);
+  readonly searching = this.searcher.busy;
+  readonly searchError = this.searcher.error;
   /** `null` until a question was tested. */
   private readonly passagesValue = signal<Passage[] | null>(null);
   readonly passages = this.passagesValue.asReadonly();
@@ -97,16 +104,16 @@ export class KnowledgeStore {
     });
   }
 
-  /** The list page shows `siteId`: sources and unanswered questions, polled while crawling. */
-  async showList(siteId: string | null): Promise<void> {
-    this.useSite(siteId);
+  /** The list page shows the selected site: sources and unanswered questions, polled while crawling. */
+  async showList(): Promise<void> {
+    this.followSelection();
     this.view = { kind: 'list' };
     await Promise.all([this.refresh(), this.loadUnanswered()]);
   }
 
   /** The detail page shows one source with its pages, polled while it is crawled. */
-  async showSource(siteId: string | null, sourceId: string): Promise<void> {
-    this.useSite(siteId);
+  async showSource(sourceId: string): Promise<void> {
+    this.followSelection();
     if (this.detail()?.id !== sourceId) this.detailValue.set(null);
     this.detailMissingValue.set(false);
     this.view = { kind: 'source', sourceId };
@@ -167,7 +174,7 @@ export class KnowledgeStore {
   async addCrawl(url: string, allowedOrigins: readonly string[], limits: Limits = {}): Promise<boolean> {
     const problem = crawlUrlProblem(url, allowedOrigins);
     if (problem) {
-      this.addErrorValue.set(problem === 'invalid' ? 'knowledge.error.url' : 'knowledge.error.notAllowed');
+      this.adder.fail(problem === 'invalid' ? 'knowledge.error.url' : 'knowledge.error.notAllowed');
       return false;
     }
     const { pageLimit, depthLimit } = limits;
@@ -175,7 +182,7 @@ export class KnowledgeStore {
       (pageLimit !== undefined && (pageLimit < 1 || pageLimit > CRAWL_PAGE_LIMIT_MAX)) ||
       (depthLimit !== undefined && (depthLimit < 0 || depthLimit > CRAWL_DEPTH_LIMIT_MAX))
     ) {
-      this.addErrorValue.set('knowledge.error.limits');
+      this.adder.fail('knowledge.error.limits');
       return false;
     }
     return this.add({ type: 'crawl', url: url.trim(), ...limits });
@@ -183,7 +190,7 @@ export class KnowledgeStore {
 
   async addQa(question: string, answer: string): Promise<boolean> {
     if (!question.trim() || !answer.trim()) {
-      this.addErrorValue.set('knowledge.error.qaEmpty');
+      this.adder.fail('knowledge.error.qaEmpty');
       return false;
     }
     return this.add({ type: 'qa', question: question.trim(), answer: answer.trim() });
@@ -192,7 +199,7 @@ export class KnowledgeStore {
   async upload(file: File | null): Promise<boolean> {
     const problem = file ? uploadProblem(file) : 'empty';
     if (!file || problem) {
-      this.addErrorValue.set(
+      this.adder.fail(
         !file
           ? 'knowledge.error.noFile'
           : problem === 'tooLarge'
@@ -207,42 +214,45 @@ export class KnowledgeStore {
   }
 
   async recrawl(sourceId: string): Promise<void> {
-    await this.act(async (siteId) => {
-      this.replace(await this.api.recrawl(siteId, sourceId));
-      this.schedule();
-    });
+    await this.onSite(
+      this.changer,
+      (siteId) => this.api.recrawl(siteId, sourceId),
+      (source) => {
+        this.replace(source);
+        this.schedule();
+      },
+    );
   }
 
   async remove(sourceId: string): Promise<boolean> {
-    return this.act(async (siteId) => {
-      try {
-        await this.api.remove(siteId, sourceId);
-      } catch (error) {
-        if (errorCode(error) !== 'SOURCE_NOT_FOUND') throw error; // already gone: same outcome
-      }
-      this.sourcesValue.update((sources) => sources.filter((s) => s.id !== sourceId));
-      if (this.detail()?.id === sourceId) this.detailValue.set(null);
-    });
+    return this.onSite(
+      this.changer,
+      async (siteId) => {
+        try {
+          await this.api.remove(siteId, sourceId);
+        } catch (error) {
+          if (errorCode(error) !== 'SOURCE_NOT_FOUND') throw error; // already gone: same outcome
+        }
+      },
+      () => {
+        this.sourcesValue.update((sources) => sources.filter((s) => s.id !== sourceId));
+        if (this.detail()?.id === sourceId) this.detailValue.set(null);
+      },
+    );
   }
 
   /** "Test a question": the passages the assistant would answer from. */
   async search(query: string): Promise<void> {
-    const siteId = this.siteId();
-    if (!siteId) return;
+    if (!this.siteId()) return;
     if (!query.trim()) {
-      this.searchErrorValue.set('knowledge.error.queryEmpty');
+      this.searcher.fail('knowledge.error.queryEmpty');
       return;
     }
-    this.searchingValue.set(true);
-    this.searchErrorValue.set(null);
-    try {
-      const { passages } = await this.api.search(siteId, query.trim());
-      if (siteId === this.siteId()) this.passagesValue.set(passages);
-    } catch (error) {
-      if (siteId === this.siteId()) this.searchErrorValue.set(knowledgeErrorKey(errorCode(error)));
-    } finally {
-      this.searchingValue.set(false);
-    }
+    await this.onSite(
+      this.searcher,
+      (siteId) => this.api.search(siteId, query.trim()),
+      ({ passages }) => this.passagesValue.set(passages),
+    );
   }
 
   async loadUnanswered(): Promise<void> {
@@ -280,11 +290,19 @@ export class KnowledgeStore {
     }
   }
 
-  private useSite(siteId: string | null): void {
-    if (siteId === this.siteId()) return;
+  /** The selected site while the store holds its lists; `null` between a switch and its showing. */
+  private siteId(): string | null {
+    const selected = this.sites.siteId();
+    return selected === this.shownSite ? selected : null;
+  }
+
+  /** A page shows the selected site: another site's lists are dropped, not shown under its name. */
+  private followSelection(): void {
+    const siteId = this.sites.siteId();
+    if (siteId === this.shownSite) return;
     this.generation += 1;
     this.stopTimer();
-    this.siteIdValue.set(siteId);
+    this.shownSite = siteId;
     this.sourcesValue.set([]);
     this.loadedValue.set(false);
     this.loadFailedValue.set(false);
@@ -292,9 +310,9 @@ export class KnowledgeStore {
     this.passagesValue.set(null);
     this.unansweredValue.set([]);
     this.unansweredErrorValue.set(null);
-    this.addErrorValue.set(null);
-    this.actionErrorValue.set(null);
-    this.searchErrorValue.set(null);
+    this.adder.clear();
+    this.changer.clear();
+    this.searcher.clear();
   }
 
   private add(request: CreateKnowledgeSourceRequest): Promise<boolean> {
@@ -302,44 +320,46 @@ export class KnowledgeStore {
   }
 
   /** Adds a source through the API and shows it at once; a crawl starts the polling. */
-  private async run(create: (siteId: string) => Promise<KnowledgeSource>): Promise<boolean> {
-    const siteId = this.siteId();
-    if (!siteId || this.adding()) return false;
-    this.addingValue.set(true);
-    this.addErrorValue.set(null);
-    try {
-      const source = await create(siteId);
-      if (siteId !== this.siteId()) return false;
+  private run(create: (siteId: string) => Promise<KnowledgeSource>): Promise<boolean> {
+    if (this.adding()) return Promise.resolve(false);
+    return this.onSite(this.adder, create, (source) => {
       this.sourcesValue.update((sources) => [source, ...sources.filter((s) => s.id !== source.id)]);
       this.schedule();
       // A Q&A entry or a file is indexed at once and may answer listed questions ("Answer it"):
       // the server drops those when the list is fetched. Not awaited: the form is done already.
       if (!inProgress(source)) void this.loadUnanswered();
-      return true;
-    } catch (error) {
-      if (siteId === this.siteId()) this.addErrorValue.set(knowledgeErrorKey(errorCode(error)));
-      return false;
-    } finally {
-      this.addingValue.set(false);
-    }
+    });
   }
 
-  private async act(work: (siteId: string) => Promise<void>): Promise<boolean> {
+  /**
+   * Asks the API about the selected site through `action`, then `apply`s the answer: `false` when
+   * no site is shown, the request failed, or another site was selected meanwhile (then the answer,
+   * or the failure, belongs to a site no longer shown and is dropped).
+   */
+  private onSite<T>(
+    action: Action<MessageKey>,
+    ask: (siteId: string) => Promise<T>,
+    apply: (answer: T) => void,
+  ): Promise<boolean> {
     const siteId = this.siteId();
-    if (!siteId) return false;
-    this.actionErrorValue.set(null);
-    try {
-      await work(siteId);
-      return true;
-    } catch (error) {
-      if (siteId === this.siteId()) this.actionErrorValue.set(knowledgeErrorKey(errorCode(error)));
-      return false;
-    }
+    if (!siteId) return Promise.resolve(false);
+    const stillShown = () => {
+      if (siteId !== this.siteId()) throw new SiteSwitched();
+    };
+    return action.run(async () => {
+      const answer = await ask(siteId).catch((error: unknown) => {
+        stillShown();
+        throw error;
+      });
+      stillShown();
+      apply(answer);
+    });
   }
 
   /** What the add form found wrong before asking the API (a file too large), or `null`. */
   showAddError(key: MessageKey | null): void {
-    this.addErrorValue.set(key);
+    if (key) this.adder.fail(key);
+    else this.adder.clear();
   }
 
   private replace(source: KnowledgeSource): void {

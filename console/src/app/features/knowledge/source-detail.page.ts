@@ -142,7 +142,7 @@ export class SourceDetailPage {
       untracked(() => {
         // Another site in the switcher: this source is not one of its sources.
         if (shownSite !== undefined && siteId !== shownSite) void this.router.navigateByUrl('/knowledge');
-        else void this.store.showSource(siteId, sourceId);
+        else void this.store.showSource(sourceId);
         shownSite = siteId;
       });
     });

@@ -35,11 +35,13 @@ import { PrivacyStore } from './privacy.store';
               <tr>
                 <td>{{ event.seq }}</td>
                 <td>{{ i18n.date(event.createdAt) }}</td>
-                <td>{{ actor(event) }}</td>
+                @let name = actorName(event);
+                <td>{{ (auditActorKey(event.actor.kind) | t) + (name ? ' (' + name + ')' : '') }}</td>
                 <td>{{ auditActionKey(event.action) | t }}</td>
                 <td>
                   @if (event.target; as target) {
-                    {{ targetLabel(target.type) }}
+                    @let targetKey = auditTargetKey(target.type);
+                    {{ targetKey ? (targetKey | t) : target.type.replaceAll('_', ' ') }}
                     <small class="muted" [title]="target.id">{{ target.id.slice(0, 8) }}</small>
                   }
                 </td>
@@ -67,8 +69,9 @@ export class AuditPage {
   private readonly sites = inject(SiteContext);
   private readonly auth = inject(AuthStore);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly auditActionKey = auditActionKey;
+  protected readonly auditActorKey = auditActorKey;
+  protected readonly auditTargetKey = auditTargetKey;
   protected readonly organizationId = computed(() => this.sites.organization()?.id ?? null);
 
   constructor() {
@@ -78,17 +81,12 @@ export class AuditPage {
     });
   }
 
-  protected targetLabel(type: string): string {
-    const key = auditTargetKey(type);
-    return key ? this.t(key) : type.replaceAll('_', ' ');
-  }
-
-  protected actor(event: AuditEvent): string {
-    const kind = this.t(auditActorKey(event.actor.kind));
+  /** Who acted, beside its kind: an API key's name, or the user's own name for their own changes. */
+  protected actorName(event: AuditEvent): string | null {
     // A key's changes carry its id and name (the name is a label its organization chose).
     const key = event.details['apiKey'] as { name?: unknown } | undefined;
-    if (event.actor.kind === 'api_key' && typeof key?.name === 'string') return `${kind} (${key.name})`;
+    if (event.actor.kind === 'api_key' && typeof key?.name === 'string') return key.name;
     const me = this.auth.me()?.user;
-    return event.actor.userId && me && event.actor.userId === me.id ? `${kind} (${me.name})` : kind;
+    return event.actor.userId && me && event.actor.userId === me.id ? me.name : null;
   }
 }

@@ -20,7 +20,6 @@ export class PrivacyPage {
   protected readonly store = inject(PrivacyStore);
   protected readonly sites = inject(SiteContext);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly requestKindKey = requestKindKey;
   protected readonly isOverdue = isOverdue;
   protected readonly value = signal('');
@@ -46,6 +45,6 @@ export class PrivacyPage {
   }
 
   protected counts(counts: Record<string, number>): string {
-    return countsLabel(counts, this.t);
+    return countsLabel(counts, this.i18n.t);
   }
 }

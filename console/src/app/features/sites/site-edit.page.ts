@@ -22,7 +22,7 @@ import {
 import { Router } from '@angular/router';
 
 import { errorCode } from '../../core/http/errors';
-import { I18n } from '../../core/i18n/i18n';
+import type { MessageKey } from '../../core/i18n/messages.en';
 import { TranslatePipe } from '../../core/i18n/t.pipe';
 import { SiteContext } from '../../core/site/site-context';
 import { ConfirmDialogComponent } from '../../shared/ui/confirm-dialog.component';
@@ -45,7 +45,6 @@ export class SiteEditPage {
   private readonly context = inject(SiteContext);
   private readonly router = inject(Router);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  protected readonly t = inject(I18n).t;
   protected readonly positions = WIDGET_POSITIONS;
   protected readonly locales = WIDGET_LOCALES;
   protected readonly languages = WIDGET_LANGUAGES;
@@ -58,10 +57,10 @@ export class SiteEditPage {
   protected readonly busy = this.store.busy;
   protected readonly saved = signal(false);
   protected readonly rotated = signal(false);
-  protected readonly failed = computed(() => {
+  protected readonly failed = computed((): MessageKey | null => {
     const error = this.store.error();
     if (!error) return null;
-    return errorCode(error) === 'VALIDATION_FAILED' ? this.t('sites.invalid') : this.t('app.error');
+    return errorCode(error) === 'VALIDATION_FAILED' ? 'sites.invalid' : 'app.error';
   });
   /** Fields the API refused: marked `aria-invalid`, with their own message where one helps. */
   protected readonly invalid = computed(() => invalidFields(this.store.error()));

@@ -37,7 +37,6 @@ export class WebhooksPage {
   protected readonly store = inject(WebhooksStore);
   protected readonly sites = inject(SiteContext);
   protected readonly i18n = inject(I18n);
-  protected readonly t = this.i18n.t;
   protected readonly eventTypes = WEBHOOK_EVENT_TYPES;
   protected readonly eventKey = eventKey;
   protected readonly statusKey = statusKey;
@@ -54,8 +53,8 @@ export class WebhooksPage {
     });
   }
 
-  protected errorText(code: ErrorCode): string {
-    return this.t(ERROR_KEYS[code] ?? 'app.error');
+  protected errorKey(code: ErrorCode): MessageKey {
+    return ERROR_KEYS[code] ?? 'app.error';
   }
 
   protected setUrl(event: Event): void {
