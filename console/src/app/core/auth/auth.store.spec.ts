@@ -6,6 +6,7 @@ import { CONSOLE_STORAGE_KEYS } from '@cloop/contracts';
 
 import { createAuthResponse } from '../../testing/factories';
 import { AuthStore } from './auth.store';
+import { route } from '@cloop/client/route';
 
 function setUp(): { store: AuthStore; http: HttpTestingController; router: Router } {
   TestBed.configureTestingModule({
@@ -23,7 +24,7 @@ describe('AuthStore', () => {
     const { store, http } = setUp();
     const signingIn = store.signIn({ email: 'a@example.test', password: 'secret-pass' });
     const response = createAuthResponse();
-    http.expectOne('/api/v1/auth/login').flush(response);
+    http.expectOne(route('/api/v1/auth/login')).flush(response);
     await signingIn;
 
     expect(Object.keys(localStorage).sort()).toEqual([
@@ -44,7 +45,7 @@ describe('AuthStore', () => {
     const { store, http, router } = setUp();
 
     const signingOut = store.signOut();
-    const logout = http.expectOne('/api/v1/auth/logout');
+    const logout = http.expectOne(route('/api/v1/auth/logout'));
     expect(logout.request.body).toEqual({ refreshToken: 'r1' });
     logout.flush(null, { status: 204, statusText: 'No Content' });
     await signingOut;
@@ -61,7 +62,7 @@ describe('AuthStore', () => {
     localStorage.setItem(CONSOLE_STORAGE_KEYS.refreshToken, 'r1');
     const { store, http } = setUp();
     const signingOut = store.signOut();
-    http.expectOne('/api/v1/auth/logout').error(new ProgressEvent('error'));
+    http.expectOne(route('/api/v1/auth/logout')).error(new ProgressEvent('error'));
     await signingOut;
     expect(localStorage.getItem(CONSOLE_STORAGE_KEYS.refreshToken)).toBeNull();
   });
@@ -74,7 +75,7 @@ describe('AuthStore', () => {
     const first = store.refresh();
     const second = store.refresh();
     const response = createAuthResponse();
-    http.expectOne('/api/v1/auth/refresh').flush(response);
+    http.expectOne(route('/api/v1/auth/refresh')).flush(response);
 
     await expect(Promise.all([first, second])).resolves.toEqual([response.accessToken, response.accessToken]);
     expect(localStorage.getItem(CONSOLE_STORAGE_KEYS.refreshToken)).toBe(response.refreshToken);
@@ -88,7 +89,7 @@ describe('AuthStore', () => {
 
     const refreshing = store.refresh();
     http
-      .expectOne('/api/v1/auth/refresh')
+      .expectOne(route('/api/v1/auth/refresh'))
       .flush({ statusCode: 401, code: 'INVALID_REFRESH_TOKEN' }, { status: 401, statusText: 'Unauthorized' });
 
     await expect(refreshing).rejects.toBeTruthy();
@@ -102,7 +103,7 @@ describe('AuthStore', () => {
     localStorage.setItem(CONSOLE_STORAGE_KEYS.refreshToken, 'r1');
     const { store, http } = setUp();
     const refreshing = store.refresh();
-    http.expectOne('/api/v1/auth/refresh').error(new ProgressEvent('error'));
+    http.expectOne(route('/api/v1/auth/refresh')).error(new ProgressEvent('error'));
     await expect(refreshing).rejects.toBeTruthy();
     expect(store.signedIn()).toBe(true);
   });

@@ -7,6 +7,7 @@ import { firstValueFrom } from 'rxjs';
 
 import { createAuthResponse, settle } from '../../testing/factories';
 import { authInterceptor } from './auth.interceptor';
+import { route } from '@cloop/client/route';
 
 const UNAUTHORIZED = { status: 401, statusText: 'Unauthorized' };
 const expired = { statusCode: 401, error: 'Unauthorized', message: 'expired', code: 'UNAUTHENTICATED' };
@@ -31,8 +32,8 @@ describe('authInterceptor', () => {
 
   it('adds the access token to API requests', async () => {
     const { client, http } = setUp();
-    const result = firstValueFrom(client.get('/api/v1/sites'));
-    const request = http.expectOne('/api/v1/sites');
+    const result = firstValueFrom(client.get(route('/api/v1/sites')));
+    const request = http.expectOne(route('/api/v1/sites'));
     expect(request.request.headers.get('Authorization')).toBe('Bearer old-access');
     request.flush({ items: [] });
     await expect(result).resolves.toEqual({ items: [] });
@@ -40,18 +41,23 @@ describe('authInterceptor', () => {
 
   it('sends no token to sign-in and does not refresh when sign-in answers 401', async () => {
     const { client, http } = setUp();
-    const result = firstValueFrom(client.post('/api/v1/auth/login', {}));
-    const request = http.expectOne('/api/v1/auth/login');
+    const result = firstValueFrom(client.post(route('/api/v1/auth/login'), {}));
+    const request = http.expectOne(route('/api/v1/auth/login'));
     expect(request.request.headers.has('Authorization')).toBe(false);
     request.flush({ code: 'INVALID_CREDENTIALS' }, UNAUTHORIZED);
     await expect(result).rejects.toMatchObject({ status: 401 });
     await settle();
-    http.expectNone('/api/v1/auth/refresh');
+    http.expectNone(route('/api/v1/auth/refresh'));
   });
 
   it('refreshes once for many concurrent 401s and retries each request with the new token', async () => {
     const { client, http } = setUp();
-    const urls = ['/api/v1/sites', '/api/v1/auth/me', '/api/v1/sites/s1/conversations', '/api/v1/sites/s2'];
+    const urls = [
+      '/api/v1/sites',
+      route('/api/v1/auth/me'),
+      '/api/v1/sites/s1/conversations',
+      '/api/v1/sites/s2',
+    ];
     const results = urls.map((url) => firstValueFrom(client.get<{ url: string }>(url)));
 
     for (const url of urls) {
@@ -61,7 +67,7 @@ describe('authInterceptor', () => {
     }
     await settle();
 
-    const refresh = http.expectOne('/api/v1/auth/refresh');
+    const refresh = http.expectOne(route('/api/v1/auth/refresh'));
     expect(refresh.request.body).toEqual({ refreshToken: 'refresh-1' });
     const pair = createAuthResponse();
     refresh.flush(pair);
@@ -79,23 +85,26 @@ describe('authInterceptor', () => {
 
   it('retries without another refresh when a 401 arrives after the token was already renewed', async () => {
     const { client, http } = setUp();
-    const early = firstValueFrom(client.get('/api/v1/sites'));
-    const late = firstValueFrom(client.get('/api/v1/auth/me'));
-    const [earlyRequest, lateRequest] = [http.expectOne('/api/v1/sites'), http.expectOne('/api/v1/auth/me')];
+    const early = firstValueFrom(client.get(route('/api/v1/sites')));
+    const late = firstValueFrom(client.get(route('/api/v1/auth/me')));
+    const [earlyRequest, lateRequest] = [
+      http.expectOne(route('/api/v1/sites')),
+      http.expectOne(route('/api/v1/auth/me')),
+    ];
 
     earlyRequest.flush(expired, UNAUTHORIZED);
     await settle();
     const pair = createAuthResponse();
-    http.expectOne('/api/v1/auth/refresh').flush(pair);
+    http.expectOne(route('/api/v1/auth/refresh')).flush(pair);
     await settle();
-    http.expectOne('/api/v1/sites').flush({ ok: 'early' });
+    http.expectOne(route('/api/v1/sites')).flush({ ok: 'early' });
     await expect(early).resolves.toEqual({ ok: 'early' });
 
     // Sent with the old token before the refresh finished; its 401 lands afterwards.
     lateRequest.flush(expired, UNAUTHORIZED);
     await settle();
-    http.expectNone('/api/v1/auth/refresh');
-    const retry = http.expectOne('/api/v1/auth/me');
+    http.expectNone(route('/api/v1/auth/refresh'));
+    const retry = http.expectOne(route('/api/v1/auth/me'));
     expect(retry.request.headers.get('Authorization')).toBe(`Bearer ${pair.accessToken}`);
     retry.flush({ ok: 'late' });
     await expect(late).resolves.toEqual({ ok: 'late' });
@@ -103,16 +112,17 @@ describe('authInterceptor', () => {
 
   it('signs out and fails the waiting requests when the refresh is rejected', async () => {
     const { client, http, router } = setUp();
-    const results = [client.get('/api/v1/sites'), client.get('/api/v1/auth/me')].map((request) =>
-      firstValueFrom(request).then(
-        () => 'ok',
-        () => 'failed',
-      ),
+    const results = [client.get(route('/api/v1/sites')), client.get(route('/api/v1/auth/me'))].map(
+      (request) =>
+        firstValueFrom(request).then(
+          () => 'ok',
+          () => 'failed',
+        ),
     );
-    http.expectOne('/api/v1/sites').flush(expired, UNAUTHORIZED);
-    http.expectOne('/api/v1/auth/me').flush(expired, UNAUTHORIZED);
+    http.expectOne(route('/api/v1/sites')).flush(expired, UNAUTHORIZED);
+    http.expectOne(route('/api/v1/auth/me')).flush(expired, UNAUTHORIZED);
     await settle();
-    http.expectOne('/api/v1/auth/refresh').flush({ code: 'INVALID_REFRESH_TOKEN' }, UNAUTHORIZED);
+    http.expectOne(route('/api/v1/auth/refresh')).flush({ code: 'INVALID_REFRESH_TOKEN' }, UNAUTHORIZED);
 
     await expect(Promise.all(results)).resolves.toEqual(['failed', 'failed']);
     expect(localStorage.getItem(CONSOLE_STORAGE_KEYS.accessToken)).toBeNull();
@@ -128,6 +138,6 @@ describe('authInterceptor', () => {
       .expectOne('/api/v1/sites/x')
       .flush({ code: 'SITE_NOT_FOUND' }, { status: 404, statusText: 'Not Found' });
     await expect(result).rejects.toMatchObject({ status: 404 });
-    http.expectNone('/api/v1/auth/refresh');
+    http.expectNone(route('/api/v1/auth/refresh'));
   });
 });
