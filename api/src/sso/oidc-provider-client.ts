@@ -1,6 +1,7 @@
 import type * as OpenIdClient from 'openid-client' with { 'resolution-mode': 'import' };
 
 import { DomainError } from '../common/domain-error';
+import { guardedFetch } from './guarded-fetch';
 
 type Client = typeof OpenIdClient;
 type Configuration = OpenIdClient.Configuration;
@@ -62,9 +63,14 @@ export class OidcProviderClient {
         client.ClientSecretBasic(settings.clientSecret),
         {
           timeout: DISCOVERY_TIMEOUT_SECONDS,
-          ...(settings.allowInsecure ? { execute: [client.allowInsecureRequests] } : {}),
+          // Private networks allowed (loopback test providers, intranet ones): plain http too, and
+          // no address guard. Otherwise every request to the provider goes through the guard.
+          ...(settings.allowInsecure
+            ? { execute: [client.allowInsecureRequests] }
+            : { [client.customFetch]: guardedFetch }),
         },
       );
+      if (!settings.allowInsecure) configuration[client.customFetch] = guardedFetch;
       client.enableNonRepudiationChecks(configuration);
       return new OidcProviderClient(client, configuration);
     } catch (error) {

@@ -39,6 +39,8 @@ export const EN = {
   'auth.signUpTitle': 'Create your Cloop account',
   'auth.passwordHint': 'At least 8 characters.',
   'auth.wrongCredentials': 'Wrong email or password.',
+  'auth.ssoRequired':
+    'Your organization signs in with single sign-on: use “Sign in with your organization” below.',
   'auth.emailTaken': 'An account with this email already exists.',
   'auth.weakPassword': 'This password is too common or too short.',
   'auth.signupDisabled': 'Sign-up is disabled on this server.',

@@ -41,6 +41,8 @@ export const FI: Record<MessageKey, string> = {
   'auth.signUpTitle': 'Luo Cloop-tili',
   'auth.passwordHint': 'Vähintään 8 merkkiä.',
   'auth.wrongCredentials': 'Väärä sähköposti tai salasana.',
+  'auth.ssoRequired':
+    'Organisaatiosi kirjautuu kertakirjautumisella: käytä alta ”Kirjaudu organisaatiosi kautta”.',
   'auth.emailTaken': 'Tällä sähköpostilla on jo tili.',
   'auth.weakPassword': 'Salasana on liian yleinen tai lyhyt.',
   'auth.signupDisabled': 'Rekisteröityminen on poistettu käytöstä tällä palvelimella.',

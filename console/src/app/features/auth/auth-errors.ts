@@ -5,6 +5,7 @@ import type { MessageKey } from '../../core/i18n/messages.en';
 
 const MESSAGES: Partial<Record<ErrorCode, MessageKey>> = {
   INVALID_CREDENTIALS: 'auth.wrongCredentials',
+  SSO_REQUIRED: 'auth.ssoRequired',
   EMAIL_TAKEN: 'auth.emailTaken',
   WEAK_PASSWORD: 'auth.weakPassword',
   SIGNUP_DISABLED: 'auth.signupDisabled',
