@@ -71,8 +71,11 @@ describe('the mail outbox across a restart', () => {
       const mail = await inbox.next(email, () => true, 20_000);
       await signUpWith(second, email, tokenIn(mail, 'accept-invitation')).expect(201);
       await second.app.get(Mailer).idle();
-      // Sent: nothing of the message is left behind.
-      expect(await second.app.get(DataSource).query(`SELECT id FROM mail_outbox`)).toEqual([]);
+      // Sent: nothing of the message is left behind. (The owner's own confirmation message, also
+      // queued while SMTP was down, may still wait for its next retry: not this test's concern.)
+      expect(
+        await second.app.get(DataSource).query(`SELECT id FROM mail_outbox WHERE kind = 'invitation'`),
+      ).toEqual([]);
     } finally {
       await first.close();
       await second?.close();

@@ -59,7 +59,7 @@ export class AuthService {
       response: mapAuthResponse(await this.sessions.start(tx, created.id), created),
       user: created,
     }));
-    this.emailVerification.sendFor(user);
+    await this.emailVerification.sendFor(user);
     return response;
   }
 

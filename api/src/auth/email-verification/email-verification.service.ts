@@ -31,11 +31,14 @@ export class EmailVerificationService {
   ) {}
 
   /**
-   * At sign-up: queues the link without holding up the answer (a failure is logged, and the user
-   * can ask again from the console).
+   * At sign-up: queues the link (a row in the mail outbox) before the answer, so a sign-up that was
+   * answered has its message stored; a failure to queue is logged, not the sign-up's failure (the
+   * user can ask again from the console).
    */
-  sendFor(user: Pick<UserRecord, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>): void {
-    this.queueFor(user).catch((error: unknown) =>
+  async sendFor(
+    user: Pick<UserRecord, 'id' | 'email' | 'name' | 'locale' | 'emailVerifiedAt'>,
+  ): Promise<void> {
+    await this.queueFor(user).catch((error: unknown) =>
       this.logger.error(`could not queue a confirmation message: ${describeFailure(error)}`),
     );
   }
