@@ -18,12 +18,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { jsonClient } from './support/json-client.mjs';
 import { sql } from './support/replica-processes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -76,41 +76,6 @@ const nextIp = () => {
 const children = [];
 const cleanups = [];
 
-/** A small keep-alive HTTP client: the same one drives the baseline and Cloop. */
-function client(port, sockets) {
-  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  return (method, path, body, headers = {}) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method,
-          path,
-          agent,
-          headers: {
-            ...(payload
-              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-              : {}),
-            ...headers,
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk) => (text += chunk));
-          res.on('end', () => {
-            if (res.statusCode >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
-            else resolve(text ? JSON.parse(text) : null);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-}
-
 function startProcess(args, env) {
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
@@ -132,7 +97,7 @@ async function startCloop(label, env) {
     ...env,
   });
   child.stdout.resume();
-  const call = client(port, 64);
+  const call = jsonClient(port, 64);
   for (let tries = 0; ; tries++) {
     try {
       await call('GET', '/api/health');
@@ -350,7 +315,7 @@ try {
   const barePort = Number(
     await new Promise((resolve) => createInterface({ input: bareChild.stdout }).once('line', resolve)),
   );
-  const bare = { call: client(barePort, 64) };
+  const bare = { call: jsonClient(barePort, 64) };
   const pglite = PGLITE_MESSAGES > 0 ? await startCloop('PGlite', { DATA_DIR: dataDir }) : null;
 
   console.log(

@@ -11,13 +11,13 @@
 // Redis half), BENCH_ROUNDS (3), BENCH_MESSAGES (200 per run), BENCH_APP (another build's main.js).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { WebSocket } from 'ws';
 
+import { jsonClient } from './support/json-client.mjs';
 import { freePort, sql } from './support/replica-processes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -34,41 +34,6 @@ const POOL_SIZE = 10;
 const ORIGIN = 'https://bench.example';
 
 const children = [];
-
-/** A keep-alive HTTP client (one socket: messages are sent one at a time), the same for both. */
-function client(port) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  return (method, path, body, headers = {}) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method,
-          path,
-          agent,
-          headers: {
-            ...(payload
-              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-              : {}),
-            ...headers,
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk) => (text += chunk));
-          res.on('end', () => {
-            if (res.statusCode >= 300) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
-            else resolve(text ? JSON.parse(text) : null);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-}
 
 function start(args, env) {
   const child = spawn(process.execPath, args, {
@@ -110,7 +75,7 @@ async function startCloop(databaseUrl, redisUrl) {
     AUDIT_KEY: randomBytes(32).toString('base64url'),
   });
   child.stdout.resume();
-  const call = client(port);
+  const call = jsonClient(port, 1);
   for (let tries = 0; ; tries++) {
     try {
       await call('GET', '/api/health');
@@ -178,7 +143,7 @@ async function startBare(databaseUrl, redisUrl) {
   const port = Number(
     await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve)),
   );
-  const call = client(port);
+  const call = jsonClient(port, 1);
   const listener = await listen(`ws://127.0.0.1:${port}/socket`);
   const siteId = randomUUID();
   return {
