@@ -15,7 +15,6 @@
 // per PostgreSQL run), BENCH_PGLITE_MESSAGES (400; 0 skips PGlite), BENCH_ASSISTANT (off,on; one of
 // them to measure only it, e.g. under a profiler), BENCH_APP (the built main.js, e.g. of another
 // branch, to measure before and after).
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,6 +23,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { jsonClient } from './support/json-client.mjs';
+import { startNodeChild } from './support/node-child.mjs';
 import { sql } from './support/replica-processes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -76,18 +76,9 @@ const nextIp = () => {
 const children = [];
 const cleanups = [];
 
-function startProcess(args, env) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
 async function startCloop(label, env) {
   const port = 4100 + children.length;
-  const child = startProcess([MAIN], {
+  const child = startNodeChild(children, [MAIN], {
     PORT: String(port),
     LOG_LEVEL: 'warn',
     TRUST_PROXY: '1',
@@ -307,11 +298,15 @@ try {
   await db.query('CREATE SCHEMA bench_bare');
   await db.query('CREATE TABLE bench_bare.messages (LIKE public.messages INCLUDING ALL)');
   await db.end();
-  const bareChild = startProcess([join(import.meta.dirname, 'support', 'bare-ingest-server.mjs')], {
-    DATABASE_URL: url.toString(),
-    BARE_TABLE: 'bench_bare.messages',
-    BARE_POOL: String(POOL_SIZE),
-  });
+  const bareChild = startNodeChild(
+    children,
+    [join(import.meta.dirname, 'support', 'bare-ingest-server.mjs')],
+    {
+      DATABASE_URL: url.toString(),
+      BARE_TABLE: 'bench_bare.messages',
+      BARE_POOL: String(POOL_SIZE),
+    },
+  );
   const barePort = Number(
     await new Promise((resolve) => createInterface({ input: bareChild.stdout }).once('line', resolve)),
   );

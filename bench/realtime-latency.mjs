@@ -9,7 +9,6 @@
 // Settings: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; a scratch database is
 // created in it and dropped), REDIS_URL (default redis://127.0.0.1:6379; BENCH_REDIS=0 skips the
 // Redis half), BENCH_ROUNDS (3), BENCH_MESSAGES (200 per run), BENCH_APP (another build's main.js).
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 
 import { jsonClient } from './support/json-client.mjs';
+import { startNodeChild } from './support/node-child.mjs';
 import { freePort, sql } from './support/replica-processes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -34,15 +34,6 @@ const POOL_SIZE = 10;
 const ORIGIN = 'https://bench.example';
 
 const children = [];
-
-function start(args, env) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
 
 /** A socket that resolves the waiter of each message.created frame by its client message id. */
 async function listen(url, firstFrames = []) {
@@ -64,7 +55,7 @@ async function listen(url, firstFrames = []) {
 
 async function startCloop(databaseUrl, redisUrl) {
   const port = await freePort();
-  const child = start([MAIN], {
+  const child = startNodeChild(children, [MAIN], {
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
@@ -134,7 +125,7 @@ async function startCloop(databaseUrl, redisUrl) {
 }
 
 async function startBare(databaseUrl, redisUrl) {
-  const child = start([join(import.meta.dirname, 'support', 'bare-realtime-server.mjs')], {
+  const child = startNodeChild(children, [join(import.meta.dirname, 'support', 'bare-realtime-server.mjs')], {
     DATABASE_URL: databaseUrl,
     BARE_TABLE: 'bench_bare.messages',
     BARE_POOL: String(POOL_SIZE),
