@@ -22,6 +22,12 @@ import { SsoRepository, type SsoSettingsRow } from './sso.repository';
 /** Time to sign in at the provider. */
 const LOGIN_TTL_SECONDS = 10 * 60;
 const NAME_MAX_LENGTH = 100;
+/**
+ * How long a provider's discovery (its endpoints and client configuration) is reused: every start,
+ * callback and re-check needs it, and fetching it each time put a round trip to the provider in
+ * front of each. Changed settings make another key, so they apply at once.
+ */
+const DISCOVERY_REUSE_MS = 10 * 60 * 1000;
 
 /**
  * Sign-in through an organization's OpenID Connect provider: start (state, nonce and PKCE verifier
@@ -30,6 +36,9 @@ const NAME_MAX_LENGTH = 100;
  */
 @Injectable()
 export class SsoSignInService {
+  /** Discovered providers by their settings (the secret hashed); failures are not kept. */
+  private readonly discovered = new Map<string, { client: Promise<OidcProviderClient>; until: number }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: ResolvedConfig,
     private readonly sso: SsoRepository,
@@ -150,12 +159,19 @@ export class SsoSignInService {
     if (clientSecret === null) {
       throw new DomainError('SSO_NOT_CONFIGURED', 'The client secret is missing or unreadable; set it again');
     }
-    return OidcProviderClient.discover({
+    const provider = {
       issuer: settings.issuer,
       clientId: settings.clientId,
       clientSecret,
       allowInsecure: this.config.crawlPrivateNetworks,
-    });
+    };
+    const key = JSON.stringify([provider.issuer, provider.clientId, sha256(clientSecret).toString('hex')]);
+    const known = this.discovered.get(key);
+    if (known && known.until > Date.now()) return known.client;
+    const client = OidcProviderClient.discover(provider);
+    this.discovered.set(key, { client, until: Date.now() + DISCOVERY_REUSE_MS });
+    client.catch(() => this.discovered.delete(key));
+    return client;
   }
 }
 
